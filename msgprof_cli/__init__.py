@@ -1,0 +1,3 @@
+"""msgprof: create and manage Telnyx messaging profiles from the command line."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,191 @@
+"""Shared pieces of the command layer: option groups, the error translator, name resolution.
+
+Only the command layer imports typer.  Annotations here are real objects (no
+``from __future__ import annotations``) because option groups are spliced into command
+signatures, which typer reads as they are.
+"""
+
+import functools
+import inspect
+import os
+import sys
+import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import Enum
+from typing import Annotated, Any, Optional
+
+import typer
+
+from msgprof_cli.errors import (
+    EXIT_INTERRUPTED,
+    Ambiguous,
+    MsgprofError,
+    NotFound,
+    UsageError,
+)
+from msgprof_cli.render import Renderer
+
+Opt = tuple[str, Any, Any]  # (parameter name, annotation, default)
+
+
+class Output(str, Enum):
+    table = "table"
+    json = "json"
+    yaml = "yaml"
+
+
+API_OPTIONS: list[Opt] = [
+    ("base_url", Annotated[Optional[str], typer.Option(
+        "--base-url", help="API base URL [env TELNYX_BASE_URL; default https://api.telnyx.com/v2].",
+        rich_help_panel="Connection")], None),
+    ("api_key_file", Annotated[Optional[str], typer.Option(
+        "--api-key-file", help="Read the API key from this file (- reads stdin) [else env TELNYX_API_KEY].",
+        rich_help_panel="Connection")], None),
+    ("account", Annotated[Optional[str], typer.Option(
+        "--account", help="Named account from the config file [env MSGPROF_ACCOUNT].",
+        rich_help_panel="Connection")], None),
+    ("timeout", Annotated[Optional[float], typer.Option(
+        "--timeout", help="Read timeout per request, seconds [env MSGPROF_TIMEOUT; default 30].",
+        rich_help_panel="Connection")], None),
+    ("max_retries", Annotated[Optional[int], typer.Option(
+        "--max-retries", help="Retries for failed requests [env MSGPROF_MAX_RETRIES; default 3].",
+        rich_help_panel="Connection")], None),
+    ("debug", Annotated[bool, typer.Option(
+        "--debug", help="Trace requests on stderr (key redacted); show tracebacks.",
+        rich_help_panel="Connection")], False),
+]
+
+OUTPUT_OPTIONS: list[Opt] = [
+    ("json", Annotated[bool, typer.Option("--json", help="Print raw JSON (same as -o json).",
+                                          rich_help_panel="Output")], False),
+    ("output", Annotated[Optional[Output], typer.Option("--output", "-o", help="Output format.",
+                                                        rich_help_panel="Output")], None),
+    ("show_secrets", Annotated[bool, typer.Option("--show-secrets", help="Show v1_secret in tables unmasked.",
+                                                  rich_help_panel="Output")], False),
+]
+
+
+def with_options(*groups: list[Opt]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Add option groups to a command.  The command takes them in ``**opts``."""
+
+    def deco(fn: Callable[..., Any]) -> Callable[..., Any]:
+        sig = inspect.signature(fn)
+        own = [p for p in sig.parameters.values() if p.kind is not inspect.Parameter.VAR_KEYWORD]
+        extra = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=ann)
+                 for group in groups for name, ann, default in group]
+
+        @functools.wraps(fn)
+        def wrapper(**kwargs: Any) -> Any:
+            return fn(**kwargs)
+
+        params = own + extra
+        wrapper.__signature__ = sig.replace(parameters=params)  # type: ignore[attr-defined]
+        wrapper.__annotations__ = {p.name: p.annotation for p in params}
+        return wrapper
+
+    return deco
+
+
+def output_of(opts: dict[str, Any]) -> str:
+    if opts.get("json"):
+        return "json"
+    out = opts.get("output")
+    return out.value if isinstance(out, Output) else (out or "table")
+
+
+class Run:
+    """What one command invocation needs: the renderer, settings and a client, made on demand."""
+
+    def __init__(self, opts: dict[str, Any]) -> None:
+        self.opts = opts
+        self.output = output_of(opts)
+        self.render = Renderer(json_errors=self.output == "json")
+        self.debug = bool(opts.get("debug"))
+        self._settings: Any = None
+        self._client: Any = None
+
+    @property
+    def settings(self) -> Any:
+        if self._settings is None:
+            from msgprof_cli import settings
+
+            flags = {k: self.opts.get(k) for k in ("base_url", "timeout", "max_retries", "account", "api_key_file")}
+            self._settings = settings.resolve(flags=flags, env=os.environ)
+        return self._settings
+
+    def client(self, *, pool_size: int = 10) -> Any:
+        if self._client is None:
+            s = self.settings
+            key = s.require_key()
+            for w in s.warnings:
+                self.render.warning(w)
+            from msgprof_cli.client import TelnyxClient
+
+            self._client = TelnyxClient(s.base_url.value, key, timeout=s.timeout.value,
+                                        max_retries=s.max_retries.value, notify=self.render.notice,
+                                        trace=self.render.trace if self.debug else None, pool_size=pool_size)
+        return self._client
+
+    def emit_profile(self, profile: dict[str, Any], title: Optional[str] = None) -> None:
+        if not self.render.data(profile, self.output):
+            self.render.profile(profile, show_secrets=bool(self.opts.get("show_secrets")), title=title)
+
+
+@contextmanager
+def run(opts: dict[str, Any]) -> Iterator[Run]:
+    """The one place where errors become exit codes (see errors.py for the table)."""
+    r = Run(opts)
+    try:
+        yield r
+    except typer.Exit:
+        raise
+    except MsgprofError as exc:
+        r.render.error(exc)
+        raise typer.Exit(exc.exit_code) from None
+    except KeyboardInterrupt:
+        r.render.notice("interrupted")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    except Exception as exc:  # a bug: say so plainly; the traceback only with --debug
+        if r.debug:
+            traceback.print_exc(file=sys.stderr)
+        err = MsgprofError(f"internal error: {type(exc).__name__}: {exc}",
+                           hint="this is a bug in msgprof; run again with --debug and report the traceback")
+        r.render.error(err)
+        raise typer.Exit(err.exit_code) from None
+    finally:
+        if r._client is not None:
+            r._client.close()
+
+
+def looks_like_id(ref: str) -> bool:
+    import re
+
+    return bool(re.fullmatch(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}", ref))
+
+
+def resolve_profile(client: Any, ref: str) -> dict[str, Any]:
+    """A profile by id, or by exact name through filter[name][eq]."""
+    if looks_like_id(ref):
+        try:
+            return client.retrieve_messaging_profile(ref)
+        except NotFound:
+            raise NotFound(f"no messaging profile with id {ref}") from None
+    matches = list(client.iter_messaging_profiles(name=ref))
+    if not matches:
+        raise NotFound(f"no messaging profile named {ref!r}", hint="`msgprof list --name-contains` finds near names")
+    if len(matches) > 1:
+        ids = ", ".join(str(m.get("id")) for m in matches)
+        raise Ambiguous(f"{len(matches)} messaging profiles are named {ref!r}: {ids}",
+                        hint="give the id instead of the name")
+    return matches[0]
+
+
+def require_interactive_or_yes(yes: bool, what: str) -> bool:
+    """True when the user must be asked; refuse when nobody can answer."""
+    if yes:
+        return False
+    if not sys.stdin.isatty():
+        raise UsageError(f"refusing to {what} without --yes when not run interactively",
+                         hint="add --yes to confirm in scripts and CI")
+    return True

@@ -1,0 +1,284 @@
+"""Commands for one profile at a time: create, update, get, list, delete and related lists."""
+
+from typing import Annotated, Any, Optional
+
+import typer
+
+from msgprof_cli.cli.common import (
+    API_OPTIONS,
+    OUTPUT_OPTIONS,
+    Opt,
+    Run,
+    require_interactive_or_yes,
+    resolve_profile,
+    run,
+    with_options,
+)
+from msgprof_cli.errors import UsageError
+from msgprof_cli.messaging_profile import Document, apply_flags, diff, flag_specs, load_document, validate
+
+PANELS = {"number_pool_settings": "Number pool (number_pool_settings)",
+          "url_shortener_settings": "URL shortener (url_shortener_settings)"}
+
+
+def _profile_options() -> list[Opt]:
+    opts: list[Opt] = [
+        ("file", Annotated[Optional[str], typer.Option(
+            "--file", "-f", help="Profile document, YAML or JSON, in the API's field names (- reads stdin).",
+            rich_help_panel="Input")], None),
+        ("allow_unknown", Annotated[bool, typer.Option(
+            "--allow-unknown", help="Send unknown fields as given, with a warning (for fields newer than msgprof).",
+            rich_help_panel="Input")], False),
+        ("dry_run", Annotated[bool, typer.Option(
+            "--dry-run", help="Validate and print the request instead of sending it (no API key needed).",
+            rich_help_panel="Input")], False),
+    ]
+    for spec in flag_specs():
+        panel = PANELS.get(str(spec.path[0]), "Profile fields")
+        rule = spec.rule
+        if spec.kind == "bool":
+            ann: Any = Annotated[Optional[bool], typer.Option(spec.decls[0], help=rule.help, rich_help_panel=panel,
+                                                              show_default=False)]
+            opts.append((spec.param, ann, None))
+        elif spec.kind == "list":
+            ann = Annotated[Optional[list[str]], typer.Option(rule.flag, help=rule.help, metavar="CC[,CC...]",
+                                                              rich_help_panel=panel, show_default=False)]
+            opts.append((spec.param, ann, None))
+        elif spec.kind == "null":
+            ann = Annotated[bool, typer.Option(spec.decls[0], help=f"Send {rule.name} as null ({rule.help.lower()})",
+                                               rich_help_panel=panel)]
+            opts.append((spec.param, ann, False))
+        else:
+            metavar = {"number": "NUMBER", "url": "URL"}.get(rule.kind, "TEXT")
+            ann = Annotated[Optional[str], typer.Option(rule.flag, help=rule.help, metavar=metavar,
+                                                        rich_help_panel=panel, show_default=False)]
+            opts.append((spec.param, ann, None))
+    return opts
+
+
+PROFILE_OPTIONS = _profile_options()
+
+
+def _document(opts: dict[str, Any]) -> Document:
+    base = load_document(opts["file"]) if opts.get("file") else None
+    return apply_flags(base, opts)
+
+
+def _given(opts: dict[str, Any]) -> bool:
+    return bool(opts.get("file")) or any(opts.get(s.param) not in (None, False, []) for s in flag_specs())
+
+
+def _validated(r: Run, doc: Document, mode: str) -> dict[str, Any]:
+    result = validate(doc, mode=mode, allow_unknown=bool(r.opts.get("allow_unknown")))
+    r.render.issues(result.warnings, label="warning")
+    result.raise_for_errors()
+    return result.payload
+
+
+def _preview(r: Run, method: str, path: str, body: Optional[dict[str, Any]]) -> None:
+    url = str(r.settings.base_url.value).rstrip("/") + path
+    headers = {"Authorization": "Bearer <redacted>", "Content-Type": "application/json",
+               "User-Agent": f"msgprof/{_version()}"}
+    if r.output == "json":
+        r.render.json({"method": method, "url": url, "headers": headers, "body": body})
+        return
+    if r.output == "yaml":
+        r.render.yaml({"method": method, "url": url, "headers": headers, "body": body})
+        return
+    import json
+
+    lines = [f"{method} {url}"] + [f"{k}: {v}" for k, v in headers.items()]
+    if body is not None:
+        lines += ["", json.dumps(body, indent=2, ensure_ascii=False)]
+    r.render.write("\n".join(lines))
+    r.render.notice("dry run: nothing was sent")
+
+
+def _version() -> str:
+    from msgprof_cli import __version__
+
+    return __version__
+
+
+def register(app: typer.Typer) -> None:
+    @app.command(rich_help_panel="Profiles")
+    @with_options(PROFILE_OPTIONS, OUTPUT_OPTIONS, API_OPTIONS)
+    def create(**opts: Any) -> None:
+        """Create a messaging profile from flags and/or a YAML/JSON file (-f)."""
+        with run(opts) as r:
+            if not _given(opts):
+                raise UsageError("nothing to create", hint='give -f FILE, or flags such as --name "Support" --whitelist US')
+            payload = _validated(r, _document(opts), "create")
+            if opts["dry_run"]:
+                _preview(r, "POST", "/messaging_profiles", payload)
+                return
+            profile, note = r.client().create_messaging_profile(payload)
+            if note:
+                r.render.notice(note)
+            r.emit_profile(profile, title="created")
+
+    @app.command(rich_help_panel="Profiles")
+    @with_options(PROFILE_OPTIONS, OUTPUT_OPTIONS, API_OPTIONS)
+    def update(ref: Annotated[str, typer.Argument(metavar="ID|NAME", help="Profile id or exact name.")],
+               **opts: Any) -> None:
+        """Change some fields of a profile (PATCH with only the fields given)."""
+        with run(opts) as r:
+            if not _given(opts):
+                raise UsageError("nothing to update", hint="give -f FILE or flags such as --disabled")
+            doc = _document(opts)
+            if opts["dry_run"]:
+                payload = _validated(r, doc, "update")
+                from msgprof_cli.cli.common import looks_like_id
+
+                target = ref if looks_like_id(ref) else f"<id of {ref!r}>"
+                _preview(r, "PATCH", f"/messaging_profiles/{target}", payload)
+                return
+            client = r.client()
+            current = resolve_profile(client, ref)
+            _fill_nested(doc, current)
+            payload = _validated(r, doc, "update")
+            updated = client.update_messaging_profile(current["id"], payload)
+            if r.render.interactive_err:
+                r.render.changes(diff(payload, current), header=f"changed on {current['id']}")
+            r.emit_profile(updated, title="updated")
+
+    @app.command(rich_help_panel="Profiles")
+    @with_options(OUTPUT_OPTIONS, API_OPTIONS)
+    def get(ref: Annotated[str, typer.Argument(metavar="ID|NAME", help="Profile id or exact name.")],
+            **opts: Any) -> None:
+        """Show one profile."""
+        with run(opts) as r:
+            r.emit_profile(resolve_profile(r.client(), ref))
+
+    @app.command("list", rich_help_panel="Profiles")
+    @with_options(OUTPUT_OPTIONS, API_OPTIONS)
+    def list_(name: Annotated[Optional[str], typer.Option("--name", help="Exact name.")] = None,
+              name_contains: Annotated[Optional[str], typer.Option("--name-contains", help="Part of the name.")] = None,
+              page_size: Annotated[int, typer.Option("--page-size", min=1, max=250, help="Profiles per request.")] = 20,
+              limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="Stop after N profiles.")] = None,
+              all_: Annotated[bool, typer.Option("--all", help="Follow every page.")] = False,
+              **opts: Any) -> None:
+        """List profiles (the first page unless --all or --limit)."""
+        with run(opts) as r:
+            client = r.client()
+            out: list[dict[str, Any]] = []
+            total = 0
+            if all_ or limit:
+                def progress(page: int, pages: int) -> None:
+                    if r.render.interactive_err and pages > 1:
+                        r.render.err.write(f"\rmsgprof: fetched page {page} of {pages}")
+                        r.render.err.flush()
+                for p in client.iter_messaging_profiles(page_size=page_size, name=name,
+                                                        name_contains=name_contains, on_page=progress):
+                    out.append(p)
+                    if limit and len(out) >= limit:
+                        break
+                if r.render.interactive_err:
+                    r.render.err.write("\r\033[K")
+            else:
+                out, meta = client.list_messaging_profiles(page_size=page_size, name=name, name_contains=name_contains)
+                total = int(meta.get("total_results") or len(out))
+            if not r.render.data(out, r.output):
+                r.render.profiles(out)
+            if total > len(out):
+                r.render.notice(f"showing {len(out)} of {total}; use --all or --limit N for more")
+
+    @app.command(rich_help_panel="Profiles")
+    @with_options(OUTPUT_OPTIONS, API_OPTIONS)
+    def delete(refs: Annotated[list[str], typer.Argument(metavar="ID|NAME...", help="Profiles to delete.")],
+               yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask; required when not interactive.")] = False,
+               **opts: Any) -> None:
+        """Delete profiles (asks first on a terminal; --yes in scripts)."""
+        with run(opts) as r:
+            ask = require_interactive_or_yes(yes, "delete")
+            client = r.client()
+            targets = [resolve_profile(client, ref) for ref in refs]
+            if ask:
+                names = ", ".join(f"{t.get('name')} ({t['id']})" for t in targets)
+                if not typer.confirm(f"Delete {names}?", default=False, err=True):
+                    r.render.notice("nothing deleted")
+                    raise typer.Exit(0)
+            deleted = [client.delete_messaging_profile(t["id"]) for t in targets]
+            if not r.render.data(deleted, r.output):
+                r.render.table(["deleted id", "name"], ([d.get("id"), d.get("name")] for d in deleted))
+
+    _register_related(app)
+
+
+RELATED = {
+    "phone-numbers": ("phone_numbers", ["id", "phone_number", "type", "country_code"], "phone numbers"),
+    "short-codes": ("short_codes", ["id", "short_code", "country_code"], "short codes"),
+    "sender-ids": ("alphanumeric_sender_ids", ["id", "alphanumeric_sender_id", "us_long_code_fallback"],
+                   "alphanumeric sender IDs"),
+}
+
+
+def _register_related(app: typer.Typer) -> None:
+    for command, (endpoint, columns, label) in RELATED.items():
+        def make(endpoint: str = endpoint, columns: list[str] = columns, label: str = label) -> Any:
+            @with_options(OUTPUT_OPTIONS, API_OPTIONS)
+            def related(ref: Annotated[str, typer.Argument(metavar="ID|NAME", help="Profile id or exact name.")],
+                        **opts: Any) -> None:
+                with run(opts) as r:
+                    client = r.client()
+                    pid = resolve_profile(client, ref)["id"]
+                    items: list[dict[str, Any]] = []
+                    page = 1
+                    while True:
+                        data, meta = client.list_related(pid, endpoint, page_number=page, page_size=250)
+                        items += data
+                        if page >= int(meta.get("total_pages") or 1) or not data:
+                            break
+                        page += 1
+                    if not r.render.data(items, r.output):
+                        r.render.table(columns, ([i.get(c) for c in columns] for i in items),
+                                       empty=f"no {label} on this profile")
+
+            related.__doc__ = f"List the {label} of a profile."
+            return related
+
+        app.command(command, rich_help_panel="Profile details")(make())
+
+    @app.command(rich_help_panel="Profile details")
+    @with_options(OUTPUT_OPTIONS, API_OPTIONS)
+    def metrics(ref: Annotated[Optional[str], typer.Argument(metavar="[ID|NAME]",
+                                                             help="One profile; all profiles when left out.")] = None,
+                time_frame: Annotated[str, typer.Option("--time-frame", help="1h, 3h, 24h, 3d, 7d or 30d.")] = "24h",
+                **opts: Any) -> None:
+        """Messaging metrics for one profile, or a summary of all."""
+        with run(opts) as r:
+            if time_frame not in ("1h", "3h", "24h", "3d", "7d", "30d"):
+                raise UsageError(f"--time-frame must be 1h, 3h, 24h, 3d, 7d or 30d, not {time_frame!r}")
+            client = r.client()
+            if ref:
+                data = client.profile_metrics(resolve_profile(client, ref)["id"], time_frame)
+                if not r.render.data(data, r.output):
+                    r.render.profile(data)
+                return
+            items = client.list_profile_metrics(time_frame)
+            if not r.render.data(items, r.output):
+                cols = sorted({k for i in items for k in i}, key=lambda k: (k != "messaging_profile_id", k != "name", k))
+                r.render.table(cols, ([i.get(c) for c in cols] for i in items), empty="no metrics")
+
+    @app.command("regenerate-secret", rich_help_panel="Profile details")
+    @with_options(OUTPUT_OPTIONS, API_OPTIONS)
+    def regenerate_secret(ref: Annotated[str, typer.Argument(metavar="ID|NAME", help="Profile id or exact name.")],
+                          **opts: Any) -> None:
+        """Regenerate a profile's v1 secret (shown masked unless --show-secrets or --json)."""
+        with run(opts) as r:
+            client = r.client()
+            r.emit_profile(client.regenerate_secret(resolve_profile(client, ref)["id"]))
+
+
+def _fill_nested(doc: Document, current: dict[str, Any]) -> None:
+    """An update that sets some fields of a nested object keeps the object's other fields.
+
+    The API replaces number_pool_settings / url_shortener_settings as a whole, so we fill the
+    fields the user did not give from the live profile.
+    """
+    if not isinstance(doc.data, dict):
+        return
+    for key in ("number_pool_settings", "url_shortener_settings"):
+        given, live = doc.data.get(key), current.get(key)
+        if isinstance(given, dict) and isinstance(live, dict):
+            doc.data[key] = {**{k: v for k, v in live.items() if v is not None}, **given}

@@ -1,0 +1,150 @@
+"""One exception tree for msgprof; each class carries the exit code it maps to.
+
+    MsgprofError                 1  internal error (a bug: please report it)
+    ├── UsageError               2  the command line is wrong
+    ├── InvalidInput             3  a document or flag broke a field rule; nothing was sent
+    ├── CredentialsError         4  no API key, or the API refused it (401, 403)
+    ├── ApiError                 5  the API refused the request (any other 4xx)
+    │   ├── NotFound             5  no profile has that id or name
+    │   └── Ambiguous            5  several profiles share that name
+    ├── Unavailable              6  429, 5xx, network error or timeout: try again later
+    └── ChangesPending           7  ``plan --detailed-exitcode`` found changes to apply
+
+130 is used when the user interrupts with Ctrl-C.  Only ``cli.py`` turns these into exit
+codes; nothing else in the package calls ``sys.exit``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+EXIT_OK = 0
+EXIT_INTERRUPTED = 130
+
+
+class MsgprofError(Exception):
+    exit_code = 1
+    kind = "internal_error"
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"error": self.kind, "message": self.message, "exit_code": self.exit_code}
+        if self.hint:
+            out["hint"] = self.hint
+        return out
+
+
+class UsageError(MsgprofError):
+    exit_code = 2
+    kind = "usage"
+
+
+class InvalidInput(MsgprofError):
+    """Carries every problem found, so the user can fix them all in one go."""
+
+    exit_code = 3
+    kind = "invalid_input"
+
+    def __init__(self, message: str, issues: list[Any] | None = None, *, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.issues = list(issues or [])
+
+    def to_dict(self) -> dict[str, Any]:
+        out = super().to_dict()
+        out["issues"] = [i.to_dict() for i in self.issues]
+        return out
+
+
+class CredentialsError(MsgprofError):
+    exit_code = 4
+    kind = "credentials"
+
+    def __init__(self, message: str, *, hint: str | None = None, status: int | None = None,
+                 errors: list[dict[str, Any]] | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.status = status
+        self.errors = errors or []
+
+    def to_dict(self) -> dict[str, Any]:
+        out = super().to_dict()
+        if self.status is not None:
+            out["status"] = self.status
+            out["errors"] = self.errors
+        return out
+
+
+class ApiError(MsgprofError):
+    exit_code = 5
+    kind = "api_error"
+
+    def __init__(self, message: str, *, status: int | None = None,
+                 errors: list[dict[str, Any]] | None = None, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.status = status
+        self.errors = errors or []
+
+    def to_dict(self) -> dict[str, Any]:
+        out = super().to_dict()
+        out["status"] = self.status
+        out["errors"] = self.errors
+        return out
+
+
+class NotFound(ApiError):
+    kind = "not_found"
+
+
+class Ambiguous(ApiError):
+    kind = "ambiguous"
+
+
+class Unavailable(MsgprofError):
+    exit_code = 6
+    kind = "unavailable"
+
+    def __init__(self, message: str, *, status: int | None = None,
+                 errors: list[dict[str, Any]] | None = None, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.status = status
+        self.errors = errors or []
+
+
+class ChangesPending(MsgprofError):
+    exit_code = 7
+    kind = "changes_pending"
+
+
+def format_api_error(e: dict[str, Any]) -> str:
+    """One Telnyx error as a line: code, title, detail and the field source.pointer names."""
+    code = e.get("code")
+    title = e.get("title") or ""
+    detail = e.get("detail") or ""
+    pointer = (e.get("source") or {}).get("pointer") if isinstance(e.get("source"), dict) else None
+    param = (e.get("source") or {}).get("parameter") if isinstance(e.get("source"), dict) else None
+    text = f"[{code}] {title}" if code else str(title)
+    if detail and detail != title:
+        text += f": {detail}"
+    if pointer:
+        text += f" (field {pointer.lstrip('/').replace('/', '.')})"
+    elif param:
+        text += f" (parameter {param})"
+    return text
+
+
+
+# The README's exit-code table is checked against this one by a test.
+EXIT_CODES: dict[int, str] = {
+    0: "ok",
+    1: "internal error (a bug in msgprof)",
+    2: "usage: the command line is wrong",
+    3: "invalid input: a document or flag broke a field rule; nothing was sent",
+    4: "credentials: no API key, or the API refused it (401, 403)",
+    5: "the API refused the request (other 4xx), or no/several profiles match a name",
+    6: "the API or the network is unavailable (429, 5xx, network error, timeout): try again later",
+    7: "plan --detailed-exitcode: changes are pending",
+    130: "interrupted (Ctrl-C)",
+}

@@ -1,0 +1,209 @@
+"""Every byte the user sees.  stdout carries data only; notices, progress and errors go to stderr.
+
+rich is imported only when a table or progress bar is drawn on a terminal.  When stdout is not a
+terminal, or NO_COLOR is set, tables are plain aligned text with no colour and no box drawing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from typing import IO, Any
+
+from msgprof_cli.errors import InvalidInput, MsgprofError, format_api_error
+
+SECRET_FIELDS = ("v1_secret",)
+FIRST_FIELDS = ("id", "name", "enabled", "whitelisted_destinations")
+
+
+def _mask_secret(value: Any) -> str:
+    text = str(value or "")
+    return "****" + text[-4:] if len(text) > 8 else "****"
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ", ".join(_cell(v) for v in value) if value else "[]"
+    if isinstance(value, dict):
+        return "\n".join(f"{k}: {_cell(v)}" for k, v in value.items()) if value else "{}"
+    if value == "":
+        return '""'
+    return str(value)
+
+
+class Renderer:
+    """Holds the two streams and the one console for each, created on first use."""
+
+    def __init__(self, stdout: IO[str] | None = None, stderr: IO[str] | None = None, *,
+                 json_errors: bool = False) -> None:
+        self.out = stdout or sys.stdout
+        self.err = stderr or sys.stderr
+        self.json_errors = json_errors
+        self._console: Any = None
+        self._err_console: Any = None
+
+    # ------------------------------------------------------------------ terminal facts
+
+    def _isatty(self, stream: IO[str]) -> bool:
+        try:
+            return bool(stream.isatty())
+        except (AttributeError, ValueError):
+            return False
+
+    @property
+    def fancy(self) -> bool:
+        """Rich tables only on a terminal, and never when NO_COLOR is set."""
+        return self._isatty(self.out) and not os.environ.get("NO_COLOR")
+
+    @property
+    def interactive_err(self) -> bool:
+        return self._isatty(self.err)
+
+    def console(self) -> Any:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(file=self.out, highlight=False)
+        return self._console
+
+    def err_console(self) -> Any:
+        if self._err_console is None:
+            from rich.console import Console
+
+            self._err_console = Console(file=self.err, highlight=False, no_color=bool(os.environ.get("NO_COLOR")))
+        return self._err_console
+
+    # ------------------------------------------------------------------ data on stdout
+
+    def write(self, text: str) -> None:
+        self.out.write(text if text.endswith("\n") else text + "\n")
+        self.out.flush()
+
+    def json(self, value: Any) -> None:
+        self.write(json.dumps(value, indent=2, ensure_ascii=False))
+
+    def yaml(self, value: Any) -> None:
+        import yaml
+
+        self.write(yaml.safe_dump(value, sort_keys=False, allow_unicode=True, default_flow_style=False))
+
+    def data(self, value: Any, output: str) -> bool:
+        """Print value as json or yaml if asked; False means the caller draws a table."""
+        if output == "json":
+            self.json(value)
+            return True
+        if output == "yaml":
+            self.yaml(value)
+            return True
+        return False
+
+    def profile(self, profile: dict[str, Any], *, show_secrets: bool = False, title: str | None = None) -> None:
+        rows = []
+        ordered = [k for k in FIRST_FIELDS if k in profile] + [k for k in profile if k not in FIRST_FIELDS]
+        for key in ordered:
+            value = profile[key]
+            if key in SECRET_FIELDS and not show_secrets and value:
+                value = _mask_secret(value)
+            rows.append((key, _cell(value)))
+        self.key_values(rows, title=title)
+
+    def key_values(self, rows: Sequence[tuple[str, str]], *, title: str | None = None) -> None:
+        if self.fancy:
+            from rich.table import Table
+
+            table = Table(title=title, show_header=True, header_style="bold")
+            table.add_column("field", style="cyan", no_wrap=True)
+            table.add_column("value")
+            for k, v in rows:
+                table.add_row(k, v)
+            self.console().print(table)
+            return
+        width = max((len(k) for k, _ in rows), default=0)
+        lines = []
+        for k, v in rows:
+            parts = v.split("\n")
+            lines.append(f"{k.ljust(width)}  {parts[0]}")
+            lines.extend(f"{'':{width}}  {p}" for p in parts[1:])
+        self.write("\n".join(lines))
+
+    def table(self, columns: Sequence[str], rows: Iterable[Sequence[Any]], *, empty: str = "nothing found") -> None:
+        rows = [[_cell(c) for c in row] for row in rows]
+        if not rows:
+            self.notice(empty)
+            return
+        if self.fancy:
+            from rich.table import Table
+
+            table = Table(show_header=True, header_style="bold")
+            for c in columns:
+                table.add_column(c)
+            for row in rows:
+                table.add_row(*row)
+            self.console().print(table)
+            return
+        widths = [max(len(c), *(len(r[i].split("\n")[0]) for r in rows)) for i, c in enumerate(columns)]
+        out = ["  ".join(c.upper().ljust(w) for c, w in zip(columns, widths)).rstrip()]
+        for r in rows:
+            out.append("  ".join(v.split("\n")[0].ljust(w) for v, w in zip(r, widths)).rstrip())
+        self.write("\n".join(out))
+
+    def profiles(self, profiles: list[dict[str, Any]]) -> None:
+        self.table(["id", "name", "enabled", "destinations", "created"],
+                   ([p.get("id"), p.get("name"), p.get("enabled"), p.get("whitelisted_destinations") or [],
+                     str(p.get("created_at") or "")[:19].replace("T", " ")] for p in profiles),
+                   empty="no messaging profiles")
+
+    # ------------------------------------------------------------------ stderr
+
+    def notice(self, message: str) -> None:
+        self.err.write(f"msgprof: {message}\n")
+        self.err.flush()
+
+    def warning(self, message: str) -> None:
+        self.err.write(f"msgprof: warning: {message}\n")
+        self.err.flush()
+
+    def trace(self, line: str) -> None:
+        self.err.write(f"debug: {line}\n")
+        self.err.flush()
+
+    def issues(self, issues: Sequence[Any], *, label: str = "error") -> None:
+        for issue in issues:
+            line = f"{label}: {issue.location()}: {issue.message}"
+            if issue.hint:
+                line += f"\n  hint: {issue.hint}"
+            self.err.write(line + "\n")
+        self.err.flush()
+
+    def error(self, exc: MsgprofError) -> None:
+        if self.json_errors:
+            self.err.write(json.dumps(exc.to_dict(), ensure_ascii=False) + "\n")
+            self.err.flush()
+            return
+        if isinstance(exc, InvalidInput) and exc.issues:
+            self.issues(exc.issues)
+        self.err.write(f"msgprof: error: {exc.message}\n")
+        for e in getattr(exc, "errors", None) or []:
+            self.err.write(f"  {format_api_error(e)}\n")
+        if exc.hint:
+            self.err.write(f"  hint: {exc.hint}\n")
+        self.err.flush()
+
+    def changes(self, changes: Sequence[Any], *, header: str) -> None:
+        if not changes:
+            self.notice(f"{header}: no field changed")
+            return
+        self.notice(f"{header}:")
+        for c in changes:
+            self.err.write(f"  ~ {c.field}: {_short(c.old)} -> {_short(c.new)}\n")
+        self.err.flush()
+
+
+def _short(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else json.dumps(value)
