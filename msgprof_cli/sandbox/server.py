@@ -190,7 +190,8 @@ class Sandbox:
         return f"http://{host}:{port}/v2"
 
     def start(self) -> Sandbox:
-        self._thread = threading.Thread(target=self.httpd.serve_forever, name="msgprof-sandbox", daemon=True)
+        self._thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name="msgprof-sandbox", daemon=True)
         self._thread.start()
         return self
 

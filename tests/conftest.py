@@ -1,0 +1,82 @@
+"""Shared fixtures: an isolated environment, an in-process sandbox, and a CLI runner.
+
+Every test that talks HTTP talks to a real server on 127.0.0.1: the project's sandbox, or (for
+malformed answers the sandbox never gives) the tiny canned server in ``canned.py``.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from msgprof_cli.cli import app
+from msgprof_cli.sandbox import Faults, Sandbox
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared" / "reference"
+SPEC = SHARED / "telnyx-messaging-profiles.openapi.yaml"
+TEST_KEY = "KEY-test-9c7e1b0d-SECRET-5f3a"  # distinctive, so leak tests can search for it
+
+
+@pytest.fixture(autouse=True)
+def isolation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """No test sees the developer's config, keys or terminal settings."""
+    for name in list(os.environ):
+        if name.startswith(("TELNYX_", "MSGPROF_")):
+            monkeypatch.delenv(name, raising=False)
+    home = tmp_path / "home"
+    (home / ".config").mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "120")
+    monkeypatch.chdir(tmp_path)
+    yield tmp_path
+
+
+@pytest.fixture
+def sandbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[Sandbox]:
+    """The sandbox in-process on an ephemeral port, with msgprof pointed at it."""
+    with Sandbox("127.0.0.1", 0) as sb:
+        monkeypatch.setenv("TELNYX_BASE_URL", sb.url)
+        monkeypatch.setenv("TELNYX_API_KEY", TEST_KEY)
+        yield sb
+
+
+def make_sandbox(monkeypatch: pytest.MonkeyPatch, **kw: object) -> Sandbox:
+    faults = kw.pop("faults", None)
+    sb = Sandbox("127.0.0.1", 0, faults=faults, **kw).start()  # type: ignore[arg-type]
+    monkeypatch.setenv("TELNYX_BASE_URL", sb.url)
+    monkeypatch.setenv("TELNYX_API_KEY", TEST_KEY)
+    return sb
+
+
+class Cli:
+    def __init__(self) -> None:
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, input: str | bytes | None = None):  # noqa: A002 - mirrors CliRunner
+        return self.runner.invoke(app, list(args), input=input, prog_name="msgprof")
+
+
+@pytest.fixture
+def cli() -> Cli:
+    return Cli()
+
+
+def run_msgprof(*args: str, env: dict[str, str] | None = None, input: str | None = None,  # noqa: A002
+                timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    """msgprof as a real process (python -m msgprof_cli)."""
+    full_env = {k: v for k, v in os.environ.items()}
+    full_env.update(env or {})
+    return subprocess.run([sys.executable, "-m", "msgprof_cli", *args], capture_output=True, text=True,
+                          env=full_env, input=input, timeout=timeout, check=False)
+
+
+__all__ = ["Faults", "Sandbox", "make_sandbox", "run_msgprof", "TEST_KEY", "SPEC", "ROOT"]
