@@ -98,8 +98,15 @@ class _Retry(Retry):
             return None
         return max(0.0, min(wait, MAX_RETRY_WAIT))
 
-    def increment(self, method: str | None = None, url: str | None = None, response: Any = None,
-                  error: Exception | None = None, _pool: Any = None, _stacktrace: Any = None) -> _Retry:
+    def increment(
+        self,
+        method: str | None = None,
+        url: str | None = None,
+        response: Any = None,
+        error: Exception | None = None,
+        _pool: Any = None,
+        _stacktrace: Any = None,
+    ) -> _Retry:
         new = super().increment(method, url, response, error, _pool, _stacktrace)
         if self.notify is not None:
             if response is not None:
@@ -110,8 +117,7 @@ class _Retry(Retry):
                 wait = None
             if wait is None:
                 wait = new.get_backoff_time()
-            self.notify(f"{method} {urlsplit(url or '').path}: {reason}; retry {len(new.history)} "
-                        f"in {wait:.1f}s")
+            self.notify(f"{method} {urlsplit(url or '').path}: {reason}; retry {len(new.history)} in {wait:.1f}s")
         return new
 
 
@@ -137,7 +143,10 @@ def classify_network_error(error: BaseException | None) -> tuple[str, bool]:
     for item in chain:
         if isinstance(item, NameResolutionError):
             return "DNS lookup failed", False
-        if isinstance(item, requests.exceptions.SSLError) or type(item).__name__ in ("SSLError", "SSLCertVerificationError"):
+        if isinstance(item, requests.exceptions.SSLError) or type(item).__name__ in (
+            "SSLError",
+            "SSLCertVerificationError",
+        ):
             return "TLS handshake failed", False
         if isinstance(item, NewConnectionError):
             if "refused" in str(item).lower():
@@ -160,17 +169,28 @@ def classify_network_error(error: BaseException | None) -> tuple[str, bool]:
 class TelnyxClient:
     """Methods are named after the API's operations.  Every call has a timeout."""
 
-    def __init__(self, base_url: str, api_key: str | None, *, timeout: float = DEFAULT_TIMEOUT,
-                 max_retries: int = DEFAULT_MAX_RETRIES, notify: Notify | None = None,
-                 trace: Notify | None = None, pool_size: int = 10, backoff_factor: float = 0.5) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        api_key: str | None,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        notify: Notify | None = None,
+        trace: Notify | None = None,
+        pool_size: int = 10,
+        backoff_factor: float = 0.5,
+    ) -> None:
         parts = urlsplit(base_url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise UsageError(f"base URL {base_url!r} is not an absolute http(s) URL",
-                             hint="e.g. https://api.telnyx.com/v2")
+            raise UsageError(
+                f"base URL {base_url!r} is not an absolute http(s) URL", hint="e.g. https://api.telnyx.com/v2"
+            )
         if parts.scheme == "http" and api_key and not is_loopback(parts.hostname):
             raise CredentialsError(
                 f"refusing to send the API key over plain http to {parts.hostname}",
-                hint="use https, or plain http only to a loopback address such as 127.0.0.1")
+                hint="use https, or plain http only to a loopback address such as 127.0.0.1",
+            )
         self.base_url = base_url.rstrip("/")
         self.timeout = (min(CONNECT_TIMEOUT, timeout), timeout)
         self.max_retries = max_retries
@@ -182,11 +202,21 @@ class TelnyxClient:
         self.session.headers["Accept"] = "application/json"
         if api_key:
             self.session.headers["Authorization"] = f"Bearer {api_key}"
-        retry = _Retry(total=max_retries, connect=max_retries, read=max_retries, status=max_retries,
-                       other=0, redirect=0, backoff_factor=backoff_factor, backoff_jitter=backoff_factor / 2,
-                       backoff_max=MAX_RETRY_WAIT, status_forcelist=RETRY_STATUSES,
-                       allowed_methods=frozenset({"GET", "PATCH", "DELETE"}), raise_on_status=False,
-                       respect_retry_after_header=True)
+        retry = _Retry(
+            total=max_retries,
+            connect=max_retries,
+            read=max_retries,
+            status=max_retries,
+            other=0,
+            redirect=0,
+            backoff_factor=backoff_factor,
+            backoff_jitter=backoff_factor / 2,
+            backoff_max=MAX_RETRY_WAIT,
+            status_forcelist=RETRY_STATUSES,
+            allowed_methods=frozenset({"GET", "PATCH", "DELETE"}),
+            raise_on_status=False,
+            respect_retry_after_header=True,
+        )
         retry.notify = notify
         adapter = HTTPAdapter(max_retries=retry, pool_connections=pool_size, pool_maxsize=pool_size)
         self.session.mount("http://", adapter)
@@ -199,16 +229,19 @@ class TelnyxClient:
 
     # ------------------------------------------------------------------ plumbing
 
-    def _request(self, method: str, path: str, *, params: dict[str, Any] | None = None,
-                 body: dict[str, Any] | None = None) -> Any:
+    def _request(
+        self, method: str, path: str, *, params: dict[str, Any] | None = None, body: dict[str, Any] | None = None
+    ) -> Any:
         url = self.base_url + path
         try:
-            resp = self.session.request(method, url, params=params, json=body, timeout=self.timeout,
-                                        allow_redirects=False)
+            resp = self.session.request(
+                method, url, params=params, json=body, timeout=self.timeout, allow_redirects=False
+            )
         except requests.exceptions.RequestException as exc:
             kind, _sent = classify_network_error(exc)
-            raise Unavailable(f"{method} {url}: {kind}",
-                              hint="check --base-url and your network, then try again") from None
+            raise Unavailable(
+                f"{method} {url}: {kind}", hint="check --base-url and your network, then try again"
+            ) from None
         return self._decode(method, url, resp)
 
     def _decode(self, method: str, url: str, resp: requests.Response) -> Any:
@@ -222,29 +255,40 @@ class TelnyxClient:
         if 200 <= status < 300:
             if not isinstance(body, dict) or "data" not in body:
                 excerpt = _excerpt(text)
-                raise Unavailable(f"{method} {url}: the API answered {status} without a JSON `data` member"
-                                  + (f": {excerpt}" if excerpt else " (empty body)"),
-                                  status=status, hint="this is not a Telnyx API answer; check --base-url")
+                raise Unavailable(
+                    f"{method} {url}: the API answered {status} without a JSON `data` member"
+                    + (f": {excerpt}" if excerpt else " (empty body)"),
+                    status=status,
+                    hint="this is not a Telnyx API answer; check --base-url",
+                )
             return body
         errors = _errors_of(body)
         summary = _summarise(status, errors, text)
         if status in (401, 403):
-            raise CredentialsError(f"the API refused the credentials (HTTP {status}): {summary}",
-                                   status=status, errors=errors,
-                                   hint="check TELNYX_API_KEY, --api-key-file or the selected account")
+            raise CredentialsError(
+                f"the API refused the credentials (HTTP {status}): {summary}",
+                status=status,
+                errors=errors,
+                hint="check TELNYX_API_KEY, --api-key-file or the selected account",
+            )
         if status == 404:
             raise NotFound(f"not found (HTTP 404): {summary}", status=status, errors=errors)
         if status == 429 or status >= 500 or status == 408:
-            raise Unavailable(f"the API is unavailable (HTTP {status}): {summary}", status=status, errors=errors,
-                              hint="try again later")
+            raise Unavailable(
+                f"the API is unavailable (HTTP {status}): {summary}",
+                status=status,
+                errors=errors,
+                hint="try again later",
+            )
         if 400 <= status < 500:
             raise ApiError(f"the API refused the request (HTTP {status}): {summary}", status=status, errors=errors)
         raise Unavailable(f"unexpected HTTP {status} from the API: {summary}", status=status)
 
     # ------------------------------------------------------------------ operations
 
-    def list_messaging_profiles(self, *, page_number: int = 1, page_size: int = 20, name: str | None = None,
-                                name_contains: str | None = None) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    def list_messaging_profiles(
+        self, *, page_number: int = 1, page_size: int = 20, name: str | None = None, name_contains: str | None = None
+    ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
         params: dict[str, Any] = {"page[number]": page_number, "page[size]": page_size}
         if name is not None:
             params["filter[name][eq]"] = name
@@ -253,14 +297,20 @@ class TelnyxClient:
         body = self._request("GET", "/messaging_profiles", params=params)
         return _list_data(body), body.get("meta") or {}
 
-    def iter_messaging_profiles(self, *, page_size: int = MAX_PAGE_SIZE, name: str | None = None,
-                                name_contains: str | None = None,
-                                on_page: Callable[[int, int], None] | None = None) -> Iterator[dict[str, Any]]:
+    def iter_messaging_profiles(
+        self,
+        *,
+        page_size: int = MAX_PAGE_SIZE,
+        name: str | None = None,
+        name_contains: str | None = None,
+        on_page: Callable[[int, int], None] | None = None,
+    ) -> Iterator[dict[str, Any]]:
         """Every profile, following pages until the last one."""
         page = 1
         while True:
-            data, meta = self.list_messaging_profiles(page_number=page, page_size=page_size, name=name,
-                                                      name_contains=name_contains)
+            data, meta = self.list_messaging_profiles(
+                page_number=page, page_size=page_size, name=name, name_contains=name_contains
+            )
             total_pages = int(meta.get("total_pages") or 1)
             if on_page is not None:
                 on_page(page, total_pages)
@@ -282,8 +332,9 @@ class TelnyxClient:
         # A regenerate is safe to repeat (the newest secret wins), but urllib3 does not retry POSTs.
         return _object_data(self._request("POST", f"/messaging_profiles/{_seg(profile_id)}/actions/regenerate_secret"))
 
-    def list_related(self, profile_id: str, what: str, *, page_number: int = 1,
-                     page_size: int = 20) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    def list_related(
+        self, profile_id: str, what: str, *, page_number: int = 1, page_size: int = 20
+    ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
         """phone_numbers, short_codes or alphanumeric_sender_ids of a profile."""
         params = {"page[number]": page_number, "page[size]": page_size}
         body = self._request("GET", f"/messaging_profiles/{_seg(profile_id)}/{what}", params=params)
@@ -297,8 +348,9 @@ class TelnyxClient:
         params = {"time_frame": time_frame} if time_frame else None
         return _list_data(self._request("GET", "/messaging_profile_metrics", params=params))
 
-    def create_messaging_profile(self, payload: dict[str, Any], *,
-                                 known_ids: set[str] | None = None) -> tuple[dict[str, Any], str | None]:
+    def create_messaging_profile(
+        self, payload: dict[str, Any], *, known_ids: set[str] | None = None
+    ) -> tuple[dict[str, Any], str | None]:
         """Create a profile, never twice.  Returns the profile and a note (or None).
 
         Telnyx has no idempotency key for this endpoint, so:
@@ -319,25 +371,33 @@ class TelnyxClient:
         last: MsgprofError | None = None
         for attempt in range(self.max_retries + 1):
             if attempt:
-                time.sleep(min(MAX_RETRY_WAIT, self.backoff_factor * (2 ** (attempt - 1)))
-                           + random.uniform(0, self.backoff_factor / 2))
+                time.sleep(
+                    min(MAX_RETRY_WAIT, self.backoff_factor * (2 ** (attempt - 1)))
+                    + random.uniform(0, self.backoff_factor / 2)
+                )
             try:
                 return _object_data(self._post_create(payload)), None
             except _AmbiguousCreate as exc:
                 last = exc.error
                 if self.notify:
-                    self.notify(f"create of {name!r} failed after it was sent ({exc.reason}); "
-                                "checking whether the profile was created")
+                    self.notify(
+                        f"create of {name!r} failed after it was sent ({exc.reason}); "
+                        "checking whether the profile was created"
+                    )
             fresh = [p for p in self.iter_messaging_profiles(name=name) if p.get("id") not in known_ids]
             ours = [p for p in fresh if not diff(payload, p)]
             if len(fresh) == 1 and len(ours) == 1:
-                return ours[0], (f"the connection failed after the create was sent; profile {ours[0]['id']} "
-                                 "was found by name and is the one this attempt created")
+                return ours[0], (
+                    f"the connection failed after the create was sent; profile {ours[0]['id']} "
+                    "was found by name and is the one this attempt created"
+                )
             if fresh:
                 ids = ", ".join(str(p.get("id")) for p in fresh)
-                raise Unavailable(f"create of {name!r} failed after it was sent, and new profiles with this name "
-                                  f"appeared that msgprof cannot attribute to this attempt: {ids}",
-                                  hint="check them with `msgprof list --name`; msgprof did not send it again")
+                raise Unavailable(
+                    f"create of {name!r} failed after it was sent, and new profiles with this name "
+                    f"appeared that msgprof cannot attribute to this attempt: {ids}",
+                    hint="check them with `msgprof list --name`; msgprof did not send it again",
+                )
             if self.notify and attempt < self.max_retries:
                 self.notify(f"no profile named {name!r} was created; sending the create again")
         assert last is not None

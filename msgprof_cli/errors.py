@@ -63,8 +63,14 @@ class CredentialsError(MsgprofError):
     exit_code = 4
     kind = "credentials"
 
-    def __init__(self, message: str, *, hint: str | None = None, status: int | None = None,
-                 errors: list[dict[str, Any]] | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        hint: str | None = None,
+        status: int | None = None,
+        errors: list[dict[str, Any]] | None = None,
+    ) -> None:
         super().__init__(message, hint=hint)
         self.status = status
         self.errors = errors or []
@@ -81,8 +87,14 @@ class ApiError(MsgprofError):
     exit_code = 5
     kind = "api_error"
 
-    def __init__(self, message: str, *, status: int | None = None,
-                 errors: list[dict[str, Any]] | None = None, hint: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        errors: list[dict[str, Any]] | None = None,
+        hint: str | None = None,
+    ) -> None:
         super().__init__(message, hint=hint)
         self.status = status
         self.errors = errors or []
@@ -106,8 +118,14 @@ class Unavailable(MsgprofError):
     exit_code = 6
     kind = "unavailable"
 
-    def __init__(self, message: str, *, status: int | None = None,
-                 errors: list[dict[str, Any]] | None = None, hint: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        errors: list[dict[str, Any]] | None = None,
+        hint: str | None = None,
+    ) -> None:
         super().__init__(message, hint=hint)
         self.status = status
         self.errors = errors or []
@@ -133,7 +151,6 @@ def format_api_error(e: dict[str, Any]) -> str:
     elif param:
         text += f" (parameter {param})"
     return text
-
 
 
 # The README's exit-code table is checked against this one by a test.

@@ -59,68 +59,188 @@ def _flag(name: str) -> str:
 
 POOL_RULES: tuple[Rule, ...] = (
     # The spec types weights as plain numbers; "non-negative" is only in the prose, which we follow.
-    Rule("long_code_weight", "number", "Weight of long-code numbers in the pool (>= 0).",
-         flag="--pool-long-code-weight", required=True),
-    Rule("toll_free_weight", "number", "Weight of toll-free numbers in the pool (>= 0).",
-         flag="--pool-toll-free-weight", required=True),
-    Rule("skip_unhealthy", "boolean", "Leave unhealthy numbers out of the pool.",
-         flag="--pool-skip-unhealthy", off_flag="--no-pool-skip-unhealthy", required=True),
-    Rule("sticky_sender", "boolean", "Keep sending to a recipient from the same number.",
-         flag="--pool-sticky-sender", off_flag="--no-pool-sticky-sender"),
-    Rule("geomatch", "boolean", "Prefer a sender with the recipient's area code (NANP).",
-         flag="--pool-geomatch", off_flag="--no-pool-geomatch"),
+    Rule(
+        "long_code_weight",
+        "number",
+        "Weight of long-code numbers in the pool (>= 0).",
+        flag="--pool-long-code-weight",
+        required=True,
+    ),
+    Rule(
+        "toll_free_weight",
+        "number",
+        "Weight of toll-free numbers in the pool (>= 0).",
+        flag="--pool-toll-free-weight",
+        required=True,
+    ),
+    Rule(
+        "skip_unhealthy",
+        "boolean",
+        "Leave unhealthy numbers out of the pool.",
+        flag="--pool-skip-unhealthy",
+        off_flag="--no-pool-skip-unhealthy",
+        required=True,
+    ),
+    Rule(
+        "sticky_sender",
+        "boolean",
+        "Keep sending to a recipient from the same number.",
+        flag="--pool-sticky-sender",
+        off_flag="--no-pool-sticky-sender",
+    ),
+    Rule(
+        "geomatch",
+        "boolean",
+        "Prefer a sender with the recipient's area code (NANP).",
+        flag="--pool-geomatch",
+        off_flag="--no-pool-geomatch",
+    ),
 )
 
 SHORTENER_RULES: tuple[Rule, ...] = (
-    Rule("domain", "string", "A domain of the Telnyx URL shortener service.",
-         flag="--shortener-domain", required=True, nonblank=True),
+    Rule(
+        "domain",
+        "string",
+        "A domain of the Telnyx URL shortener service.",
+        flag="--shortener-domain",
+        required=True,
+        nonblank=True,
+    ),
     Rule("prefix", "string", "Brand prefix after the domain in generated links.", flag="--shortener-prefix"),
-    Rule("replace_blacklist_only", "boolean", "Replace only links Telnyx blacklists.",
-         flag="--shortener-replace-blacklist-only", off_flag="--no-shortener-replace-blacklist-only"),
-    Rule("send_webhooks", "boolean", "Send webhooks when replaced links are clicked.",
-         flag="--shortener-send-webhooks", off_flag="--no-shortener-send-webhooks"),
+    Rule(
+        "replace_blacklist_only",
+        "boolean",
+        "Replace only links Telnyx blacklists.",
+        flag="--shortener-replace-blacklist-only",
+        off_flag="--no-shortener-replace-blacklist-only",
+    ),
+    Rule(
+        "send_webhooks",
+        "boolean",
+        "Send webhooks when replaced links are clicked.",
+        flag="--shortener-send-webhooks",
+        off_flag="--no-shortener-send-webhooks",
+    ),
 )
 
 RULES: tuple[Rule, ...] = (
     Rule("name", "string", "A user-friendly name for the profile.", flag="--name", required=True, nonblank=True),
     # The spec's item pattern ^[A-Z]{2}$ rejects "*", which its own description and the
     # documentation page allow ("all destinations"); we follow the prose: "*" alone is accepted.
-    Rule("whitelisted_destinations", "countries",
-         'Allowed destination countries (ISO 3166-1 alpha-2), or "*" for all. Repeatable; takes comma lists.',
-         flag="--whitelist", required=True),
+    Rule(
+        "whitelisted_destinations",
+        "countries",
+        'Allowed destination countries (ISO 3166-1 alpha-2), or "*" for all. Repeatable; takes comma lists.',
+        flag="--whitelist",
+        required=True,
+    ),
     Rule("enabled", "boolean", "Whether the profile is enabled.", flag="--enabled", off_flag="--disabled"),
     # format: url, but the spec's own default is "" (which a url format rejects) and null is
     # allowed: we accept "", null, or an absolute http(s) URL.
     Rule("webhook_url", "url", "Where webhooks for this profile are sent.", flag="--webhook-url", nullable=True),
-    Rule("webhook_failover_url", "url", "Where webhooks go when the primary URL fails.",
-         flag="--webhook-failover-url", nullable=True),
-    Rule("webhook_api_version", "enum", 'Webhook format: "1", "2" or "2010-04-01".',
-         flag="--webhook-api-version", enum=("1", "2", "2010-04-01"), numeric_string=True),
-    Rule("alpha_sender", "string", "Alphanumeric sender ID (1-11 letters, digits or spaces).",
-         flag="--alpha-sender", nullable=True, pattern=r"^[A-Za-z0-9 ]{1,11}$"),
-    Rule("daily_spend_limit", "string", 'Most USD the profile may spend per UTC day, e.g. "100.00".',
-         flag="--daily-spend-limit", pattern=r"^[0-9]+(?:\.[0-9]+)?$", numeric_string=True),
-    Rule("daily_spend_limit_enabled", "boolean", "Enforce daily_spend_limit.",
-         flag="--daily-spend-limit-enabled", off_flag="--no-daily-spend-limit-enabled"),
-    Rule("mms_fall_back_to_sms", "boolean", "Fall back to SMS when MMS fails.",
-         flag="--mms-fall-back-to-sms", off_flag="--no-mms-fall-back-to-sms"),
-    Rule("mms_transcoding", "boolean", "Resize MMS media automatically.",
-         flag="--mms-transcoding", off_flag="--no-mms-transcoding"),
+    Rule(
+        "webhook_failover_url",
+        "url",
+        "Where webhooks go when the primary URL fails.",
+        flag="--webhook-failover-url",
+        nullable=True,
+    ),
+    Rule(
+        "webhook_api_version",
+        "enum",
+        'Webhook format: "1", "2" or "2010-04-01".',
+        flag="--webhook-api-version",
+        enum=("1", "2", "2010-04-01"),
+        numeric_string=True,
+    ),
+    Rule(
+        "alpha_sender",
+        "string",
+        "Alphanumeric sender ID (1-11 letters, digits or spaces).",
+        flag="--alpha-sender",
+        nullable=True,
+        pattern=r"^[A-Za-z0-9 ]{1,11}$",
+    ),
+    Rule(
+        "daily_spend_limit",
+        "string",
+        'Most USD the profile may spend per UTC day, e.g. "100.00".',
+        flag="--daily-spend-limit",
+        pattern=r"^[0-9]+(?:\.[0-9]+)?$",
+        numeric_string=True,
+    ),
+    Rule(
+        "daily_spend_limit_enabled",
+        "boolean",
+        "Enforce daily_spend_limit.",
+        flag="--daily-spend-limit-enabled",
+        off_flag="--no-daily-spend-limit-enabled",
+    ),
+    Rule(
+        "mms_fall_back_to_sms",
+        "boolean",
+        "Fall back to SMS when MMS fails.",
+        flag="--mms-fall-back-to-sms",
+        off_flag="--no-mms-fall-back-to-sms",
+    ),
+    Rule(
+        "mms_transcoding",
+        "boolean",
+        "Resize MMS media automatically.",
+        flag="--mms-transcoding",
+        off_flag="--no-mms-transcoding",
+    ),
     Rule("mobile_only", "boolean", "Send only to mobile numbers.", flag="--mobile-only", off_flag="--no-mobile-only"),
-    Rule("smart_encoding", "boolean", "Pick GSM-7 or UCS-2 automatically.",
-         flag="--smart-encoding", off_flag="--no-smart-encoding"),
+    Rule(
+        "smart_encoding",
+        "boolean",
+        "Pick GSM-7 or UCS-2 automatically.",
+        flag="--smart-encoding",
+        off_flag="--no-smart-encoding",
+    ),
     # Not in UpdateMessagingProfileRequest: only a create can set it.
-    Rule("health_webhook_url", "url", "URL for number health webhooks (create only; deprecated by Telnyx).",
-         flag="--health-webhook-url", nullable=True, updatable=False),
-    Rule("ai_assistant_id", "string", "AI assistant to associate (at most 64 characters).",
-         flag="--ai-assistant-id", nullable=True, max_length=64),
+    Rule(
+        "health_webhook_url",
+        "url",
+        "URL for number health webhooks (create only; deprecated by Telnyx).",
+        flag="--health-webhook-url",
+        nullable=True,
+        updatable=False,
+    ),
+    Rule(
+        "ai_assistant_id",
+        "string",
+        "AI assistant to associate (at most 64 characters).",
+        flag="--ai-assistant-id",
+        nullable=True,
+        max_length=64,
+    ),
     # Not in UpdateMessagingProfileRequest: only a create can set it.
-    Rule("resource_group_id", "string", "Resource group to associate (at most 64 characters; create only).",
-         flag="--resource-group-id", nullable=True, max_length=64, updatable=False),
-    Rule("number_pool_settings", "object", "Number pool settings, or null to disable the pool.",
-         nullable=True, children=POOL_RULES, null_flag="--no-pool"),
-    Rule("url_shortener_settings", "object", "URL shortener settings, or null to disable it.",
-         nullable=True, children=SHORTENER_RULES, null_flag="--no-shortener"),
+    Rule(
+        "resource_group_id",
+        "string",
+        "Resource group to associate (at most 64 characters; create only).",
+        flag="--resource-group-id",
+        nullable=True,
+        max_length=64,
+        updatable=False,
+    ),
+    Rule(
+        "number_pool_settings",
+        "object",
+        "Number pool settings, or null to disable the pool.",
+        nullable=True,
+        children=POOL_RULES,
+        null_flag="--no-pool",
+    ),
+    Rule(
+        "url_shortener_settings",
+        "object",
+        "URL shortener settings, or null to disable it.",
+        nullable=True,
+        children=SHORTENER_RULES,
+        null_flag="--no-shortener",
+    ),
 )
 
 RULES_BY_NAME: dict[str, Rule] = {r.name: r for r in RULES}
@@ -164,8 +284,13 @@ class Issue:
         return ": ".join(parts)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"field": self.field, "message": self.message, "hint": self.hint,
-                "source": self.flag or self.source, "line": self.line}
+        return {
+            "field": self.field,
+            "message": self.message,
+            "hint": self.hint,
+            "source": self.flag or self.source,
+            "line": self.line,
+        }
 
 
 def format_path(path: Path) -> str:
@@ -265,8 +390,10 @@ def load_documents(path: str, stdin: Any = None) -> list[Document]:
 def load_document(path: str, stdin: Any = None) -> Document:
     docs = load_documents(path, stdin)
     if len(docs) != 1:
-        raise InvalidInput(f"{docs[0].source}: holds {len(docs)} profiles; this command takes one",
-                           hint="use `msgprof apply -f` for files with several profiles")
+        raise InvalidInput(
+            f"{docs[0].source}: holds {len(docs)} profiles; this command takes one",
+            hint="use `msgprof apply -f` for files with several profiles",
+        )
     return docs[0]
 
 
@@ -318,8 +445,10 @@ class _Converter:
         yaml = self.yaml
         self.count += 1
         if self.count > MAX_NODES:
-            raise InvalidInput(f"{self.source}: more than {MAX_NODES} values (after expanding YAML aliases)",
-                               hint="a profile file is small; is this a YAML alias bomb?")
+            raise InvalidInput(
+                f"{self.source}: more than {MAX_NODES} values (after expanding YAML aliases)",
+                hint="a profile file is small; is this a YAML alias bomb?",
+            )
         if len(path) > MAX_DEPTH:
             raise InvalidInput(f"{self.source}: nested more than {MAX_DEPTH} levels deep")
         self.lines.setdefault(path, node.start_mark.line + 1)
@@ -363,8 +492,9 @@ def _parse_yaml(text: str, source: str) -> list[Document]:
     return _split_roots(roots, source, conv.lines, conv.raw, None, keyed=True)
 
 
-def _split_roots(roots: list[Any], source: str, lines: dict[Path, int], raw: dict[Path, str],
-                 text: str | None, keyed: bool = False) -> list[Document]:
+def _split_roots(
+    roots: list[Any], source: str, lines: dict[Path, int], raw: dict[Path, str], text: str | None, keyed: bool = False
+) -> list[Document]:
     """Each root is a profile or a list of profiles; give each profile its own Document."""
     docs: list[Document] = []
     for r, root in enumerate(roots):
@@ -436,15 +566,17 @@ def apply_flags(doc: Document | None, values: dict[str, Any]) -> Document:
     if not isinstance(data, dict):
         return out  # validation reports the wrong type
     specs = flag_specs()
-    nulls = {s.path[0] for s in specs if s.kind == "null" and values.get(s.param)}
+    nulls = {str(s.path[0]) for s in specs if s.kind == "null" and values.get(s.param)}
     for spec in specs:
         value = values.get(spec.param)
         if spec.kind == "null" or value is None or value == []:
             continue
         if spec.path[0] in nulls:
             null_flag = RULES_BY_NAME[str(spec.path[0])].null_flag
-            raise UsageError(f"{spec.rule.flag} cannot be combined with {null_flag}",
-                             hint=f"{null_flag} sends {spec.path[0]} as null")
+            raise UsageError(
+                f"{spec.rule.flag} cannot be combined with {null_flag}",
+                hint=f"{null_flag} sends {spec.path[0]} as null",
+            )
         if spec.kind == "list":
             value = [c.strip() for item in value for c in str(item).split(",") if c.strip()]
         elif spec.rule.kind == "number":
@@ -459,6 +591,7 @@ def apply_flags(doc: Document | None, values: dict[str, Any]) -> Document:
             data[spec.path[0]] = parent
         out.flags[spec.path] = flag_name
     for name in nulls:
+        name = str(name)
         data[name] = None
         out.flags[(name,)] = RULES_BY_NAME[name].null_flag
     return out
@@ -524,8 +657,11 @@ class _Validator:
                 self.unknown(key, value, p, known, top, out)
                 continue
             if self.mode == "update" and not rule.updatable:
-                self.error(p, "cannot be changed by an update: the API's update request has no such field",
-                           hint="it can only be set when the profile is created")
+                self.error(
+                    p,
+                    "cannot be changed by an update: the API's update request has no such field",
+                    hint="it can only be set when the profile is created",
+                )
                 continue
             checked = self.value(rule, value, p)
             if checked is not _BAD:
@@ -562,7 +698,9 @@ class _Validator:
         if kind == "boolean":
             if isinstance(value, bool):
                 return value
-            hint = "write true or false without quotes" if str(value).lower() in ("true", "false", "yes", "no") else None
+            hint = (
+                "write true or false without quotes" if str(value).lower() in ("true", "false", "yes", "no") else None
+            )
             return self.error(p, f"expected true or false, found {_describe(value)}", hint=hint)
         if kind == "number":
             if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -608,19 +746,28 @@ class _Validator:
             return text
         parts = urlsplit(text)
         if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in text):
-            return self.error(p, f"{text!r} is not an absolute http(s) URL",
-                              hint='use e.g. "https://example.com/hooks", or "" / null for none')
+            return self.error(
+                p,
+                f"{text!r} is not an absolute http(s) URL",
+                hint='use e.g. "https://example.com/hooks", or "" / null for none',
+            )
         return text
 
     def countries(self, value: Any, p: Path) -> Any:
         if isinstance(value, str):
-            return self.error(p, f"expected a list of country codes, found the string {value!r}",
-                              hint=f"write [{value}]" if "," not in value else "write a YAML list: [US, CA]")
+            return self.error(
+                p,
+                f"expected a list of country codes, found the string {value!r}",
+                hint=f"write [{value}]" if "," not in value else "write a YAML list: [US, CA]",
+            )
         if not isinstance(value, list):
             return self.error(p, f"expected a list of country codes, found {_describe(value)}")
         if not value:
-            return self.error(p, "is empty: no destination would be allowed",
-                              hint='list ISO 3166-1 alpha-2 codes, or ["*"] for all destinations')
+            return self.error(
+                p,
+                "is empty: no destination would be allowed",
+                hint='list ISO 3166-1 alpha-2 codes, or ["*"] for all destinations',
+            )
         out: list[str] = []
         bad = False
         for i, item in enumerate(value):
@@ -640,12 +787,17 @@ class _Validator:
                 out.append(code)
                 continue
             if code in COMMON_MISTAKES and not self.strict:
-                self.error(ip, f"{item!r} is not an ISO 3166-1 alpha-2 code", hint=f"did you mean {COMMON_MISTAKES[code]}?")
+                self.error(
+                    ip, f"{item!r} is not an ISO 3166-1 alpha-2 code", hint=f"did you mean {COMMON_MISTAKES[code]}?"
+                )
                 bad = True
                 continue
             if code not in ISO_3166_ALPHA2:
-                self.error(ip, f"{item!r} is not an ISO 3166-1 alpha-2 country code",
-                           hint='use two-letter codes such as US, GB, DE, or "*" for all')
+                self.error(
+                    ip,
+                    f"{item!r} is not an ISO 3166-1 alpha-2 country code",
+                    hint='use two-letter codes such as US, GB, DE, or "*" for all',
+                )
                 bad = True
                 continue
             if code not in out:  # duplicates are dropped
@@ -692,8 +844,12 @@ def json_schema() -> dict[str, Any]:
         elif rule.kind == "url":
             s = {"type": "string", "anyOf": [{"const": ""}, {"pattern": "^https?://[^\\s/]+"}]}
         elif rule.kind == "countries":
-            s = {"type": "array", "minItems": 1, "uniqueItems": True,
-                 "items": {"enum": ["*"] + sorted(ISO_3166_ALPHA2)}}
+            s = {
+                "type": "array",
+                "minItems": 1,
+                "uniqueItems": True,
+                "items": {"enum": ["*"] + sorted(ISO_3166_ALPHA2)},
+            }
         elif rule.kind == "object":
             s = obj(rule.children)
         else:
@@ -712,14 +868,20 @@ def json_schema() -> dict[str, Any]:
         return s
 
     def obj(rules: tuple[Rule, ...]) -> dict[str, Any]:
-        return {"type": "object", "additionalProperties": False,
-                "properties": {r.name: prop(r) for r in rules},
-                "required": [r.name for r in rules if r.required]}
+        return {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {r.name: prop(r) for r in rules},
+            "required": [r.name for r in rules if r.required],
+        }
 
     schema = obj(RULES)
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
-            "$id": "https://github.com/msgprof/msgprof/schema/messaging-profile.json",
-            "title": "Telnyx messaging profile (msgprof document)", **schema}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://github.com/msgprof/msgprof/schema/messaging-profile.json",
+        "title": "Telnyx messaging profile (msgprof document)",
+        **schema,
+    }
 
 
 # --------------------------------------------------------------------------- diff

@@ -40,8 +40,9 @@ def _cell(value: Any) -> str:
 class Renderer:
     """Holds the two streams and the one console for each, created on first use."""
 
-    def __init__(self, stdout: IO[str] | None = None, stderr: IO[str] | None = None, *,
-                 json_errors: bool = False) -> None:
+    def __init__(
+        self, stdout: IO[str] | None = None, stderr: IO[str] | None = None, *, json_errors: bool = False
+    ) -> None:
         self.out = stdout or sys.stdout
         self.err = stderr or sys.stderr
         self.json_errors = json_errors
@@ -148,16 +149,26 @@ class Renderer:
             self.console().print(table)
             return
         widths = [max(len(c), *(len(r[i].split("\n")[0]) for r in rows)) for i, c in enumerate(columns)]
-        out = ["  ".join(c.upper().ljust(w) for c, w in zip(columns, widths)).rstrip()]
+        out = ["  ".join(c.upper().ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip()]
         for r in rows:
-            out.append("  ".join(v.split("\n")[0].ljust(w) for v, w in zip(r, widths)).rstrip())
+            out.append("  ".join(v.split("\n")[0].ljust(w) for v, w in zip(r, widths, strict=True)).rstrip())
         self.write("\n".join(out))
 
     def profiles(self, profiles: list[dict[str, Any]]) -> None:
-        self.table(["id", "name", "enabled", "destinations", "created"],
-                   ([p.get("id"), p.get("name"), p.get("enabled"), p.get("whitelisted_destinations") or [],
-                     str(p.get("created_at") or "")[:19].replace("T", " ")] for p in profiles),
-                   empty="no messaging profiles")
+        self.table(
+            ["id", "name", "enabled", "destinations", "created"],
+            (
+                [
+                    p.get("id"),
+                    p.get("name"),
+                    p.get("enabled"),
+                    p.get("whitelisted_destinations") or [],
+                    str(p.get("created_at") or "")[:19].replace("T", " "),
+                ]
+                for p in profiles
+            ),
+            empty="no messaging profiles",
+        )
 
     # ------------------------------------------------------------------ stderr
 

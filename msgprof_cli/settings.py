@@ -13,7 +13,6 @@ Nothing here reads the environment at import time, and nothing imports typer, ri
 
 from __future__ import annotations
 
-import os
 import stat
 import subprocess
 from collections.abc import Callable, Mapping
@@ -69,9 +68,12 @@ class Settings:
         if not key:
             raise CredentialsError(
                 "no API key: msgprof needs one to call the API",
-                hint=(f"set {ENV_API_KEY}, pass --api-key-file PATH (- reads stdin), or select an account "
-                      f"(--account NAME or {ENV_ACCOUNT}) whose config has api_key_env, api_key_file, "
-                      "api_key_command or api_key; `msgprof config show` shows what is in effect"))
+                hint=(
+                    f"set {ENV_API_KEY}, pass --api-key-file PATH (- reads stdin), or select an account "
+                    f"(--account NAME or {ENV_ACCOUNT}) whose config has api_key_env, api_key_file, "
+                    "api_key_command or api_key; `msgprof config show` shows what is in effect"
+                ),
+            )
         return key
 
 
@@ -118,8 +120,10 @@ def load_config(path: Path) -> dict[str, Any]:
             raise InvalidInput(f"config file {path}: account {name!r} must be a mapping")
         unknown = set(acct) - set(ACCOUNT_KEYS)
         if unknown:
-            raise InvalidInput(f"config file {path}: account {name!r} has unknown keys: {', '.join(sorted(unknown))}",
-                               hint=f"known keys: {', '.join(ACCOUNT_KEYS)}")
+            raise InvalidInput(
+                f"config file {path}: account {name!r} has unknown keys: {', '.join(sorted(unknown))}",
+                hint=f"known keys: {', '.join(ACCOUNT_KEYS)}",
+            )
     return data
 
 
@@ -171,8 +175,10 @@ def resolve(*, flags: Mapping[str, Any], env: Mapping[str, str], stdin: Any = No
     if account.value is not None:
         if account.value not in accounts:
             known = ", ".join(sorted(accounts)) or "none"
-            raise UsageError(f"no account named {account.value!r} in {path} (from {account.source})",
-                             hint=f"accounts in the config file: {known}")
+            raise UsageError(
+                f"no account named {account.value!r} in {path} (from {account.source})",
+                hint=f"accounts in the config file: {known}",
+            )
         acct = accounts[account.value]
     acct_source = f"account {account.value}"
 
@@ -211,12 +217,14 @@ def resolve(*, flags: Mapping[str, Any], env: Mapping[str, str], stdin: Any = No
     elif acct:
         load_key, key_source = _account_key(account.value, acct, path, env, warnings)
 
-    return Settings(base_url, timeout, retries, account, Setting(str(path), path_source), key_source,
-                    load_key, warnings)
+    return Settings(
+        base_url, timeout, retries, account, Setting(str(path), path_source), key_source, load_key, warnings
+    )
 
 
-def _account_key(name: str, acct: dict[str, Any], path: Path, env: Mapping[str, str],
-                 warnings: list[str]) -> tuple[Callable[[], str] | None, str | None]:
+def _account_key(
+    name: str, acct: dict[str, Any], path: Path, env: Mapping[str, str], warnings: list[str]
+) -> tuple[Callable[[], str] | None, str | None]:
     if acct.get("api_key_env"):
         var = str(acct["api_key_env"])
 
@@ -242,8 +250,9 @@ def _account_key(name: str, acct: dict[str, Any], path: Path, env: Mapping[str, 
             import shlex
 
             try:
-                done = subprocess.run(shlex.split(command), capture_output=True, text=True,
-                                      timeout=KEY_COMMAND_TIMEOUT, check=False)
+                done = subprocess.run(
+                    shlex.split(command), capture_output=True, text=True, timeout=KEY_COMMAND_TIMEOUT, check=False
+                )
             except (OSError, ValueError, subprocess.TimeoutExpired) as exc:
                 raise CredentialsError(f"account {name}: api_key_command failed to run: {exc}") from None
             if done.returncode != 0:
@@ -256,7 +265,8 @@ def _account_key(name: str, acct: dict[str, Any], path: Path, env: Mapping[str, 
         if others_can_read(path):
             raise CredentialsError(
                 f"account {name}: refusing a plain api_key in {path}, which other users can read",
-                hint=f"run: chmod 600 {path}  (or use api_key_env, api_key_file or api_key_command)")
+                hint=f"run: chmod 600 {path}  (or use api_key_env, api_key_file or api_key_command)",
+            )
         key = str(acct["api_key"])
         return (lambda: key), f"account {name}: api_key in {path}"
     return None, None

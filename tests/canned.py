@@ -13,8 +13,9 @@ from typing import Any
 
 
 class Canned:
-    def __init__(self, status: int, body: bytes, content_type: str = "application/json",
-                 headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, status: int, body: bytes, content_type: str = "application/json", headers: dict[str, str] | None = None
+    ) -> None:
         self.status, self.body, self.content_type = status, body, content_type
         self.headers = headers or {}
         self.hits: list[tuple[str, str]] = []

@@ -70,13 +70,24 @@ def cli() -> Cli:
     return Cli()
 
 
-def run_msgprof(*args: str, env: dict[str, str] | None = None, input: str | None = None,  # noqa: A002
-                timeout: float = 60) -> subprocess.CompletedProcess[str]:
+def run_msgprof(
+    *args: str,
+    env: dict[str, str] | None = None,
+    input: str | None = None,  # noqa: A002
+    timeout: float = 60,
+) -> subprocess.CompletedProcess[str]:
     """msgprof as a real process (python -m msgprof_cli)."""
     full_env = {k: v for k, v in os.environ.items()}
     full_env.update(env or {})
-    return subprocess.run([sys.executable, "-m", "msgprof_cli", *args], capture_output=True, text=True,
-                          env=full_env, input=input, timeout=timeout, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "msgprof_cli", *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        input=input,
+        timeout=timeout,
+        check=False,
+    )
 
 
 __all__ = ["Faults", "Sandbox", "make_sandbox", "run_msgprof", "TEST_KEY", "SPEC", "ROOT"]

@@ -19,10 +19,17 @@ from conftest import SPEC, TEST_KEY
 from msgprof_cli.sandbox import Faults, Sandbox
 
 AUTH = {"Authorization": f"Bearer {TEST_KEY}"}
-PROFILE = {"name": "Conformance", "whitelisted_destinations": ["US", "CA"],
-           "number_pool_settings": {"long_code_weight": 1, "toll_free_weight": 10, "skip_unhealthy": True},
-           "url_shortener_settings": {"domain": "acct.fyi", "prefix": "", "replace_blacklist_only": True,
-                                      "send_webhooks": False}}
+PROFILE = {
+    "name": "Conformance",
+    "whitelisted_destinations": ["US", "CA"],
+    "number_pool_settings": {"long_code_weight": 1, "toll_free_weight": 10, "skip_unhealthy": True},
+    "url_shortener_settings": {
+        "domain": "acct.fyi",
+        "prefix": "",
+        "replace_blacklist_only": True,
+        "send_webhooks": False,
+    },
+}
 
 
 def call(sb: Sandbox, method: str, path: str, **kw: Any) -> requests.Response:
@@ -55,8 +62,12 @@ def check_against_spec(spec: dict[str, Any], path: str, method: str, resp: reque
         node = spec["components"]["responses"][node["$ref"].rsplit("/", 1)[1]]
     schema = node["content"]["application/json"]["schema"]
     registry = Registry().with_resource("urn:spec", Resource.from_contents(spec, default_specification=DRAFT202012))
-    wrapped = {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "urn:answer",
-               "$defs": {}, **_rebase(schema)}
+    wrapped = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "urn:answer",
+        "$defs": {},
+        **_rebase(schema),
+    }
     errors = list(Draft202012Validator(wrapped, registry=registry).iter_errors(resp.json()))
     assert errors == [], [e.message for e in errors]
 
@@ -75,38 +86,78 @@ def test_every_kind_of_answer_conforms_to_the_spec(spec: dict[str, Any], sandbox
     assert created.status_code == 200
     check_against_spec(spec, "/messaging_profiles", "post", created)
     pid = created.json()["data"]["id"]
-    sandbox.seed("phone_numbers", pid, {
-        "record_type": "messaging_settings", "phone_number": "+18005550001", "country_code": "US", "type": "tollfree",
-        "created_at": "2019-01-23T18:10:02.574Z", "updated_at": "2019-01-23T18:10:02.574Z",
-        "eligible_messaging_products": ["A2P"], "traffic_type": "A2P", "messaging_product": "A2P",
-        "features": {"sms": {"domestic_two_way": True, "international_inbound": True,
-                             "international_outbound": True}, "mms": None},
-        "health": {"inbound_outbound_ratio": 0.43, "message_count": 122, "spam_ratio": 0.06, "success_ratio": 0.94}})
-    sandbox.seed("short_codes", pid, {"record_type": "short_code", "short_code": "12345", "country_code": "US",
-                                      "created_at": "2019-01-23T18:10:02.574Z", "updated_at": "2019-01-23T18:10:02.574Z",
-                                      "tags": []})
-    sandbox.seed("alphanumeric_sender_ids", pid, {"record_type": "alphanumeric_sender_id",
-                                                  "alphanumeric_sender_id": "Acme", "organization_id": "org"})
+    sandbox.seed(
+        "phone_numbers",
+        pid,
+        {
+            "record_type": "messaging_settings",
+            "phone_number": "+18005550001",
+            "country_code": "US",
+            "type": "tollfree",
+            "created_at": "2019-01-23T18:10:02.574Z",
+            "updated_at": "2019-01-23T18:10:02.574Z",
+            "eligible_messaging_products": ["A2P"],
+            "traffic_type": "A2P",
+            "messaging_product": "A2P",
+            "features": {
+                "sms": {"domestic_two_way": True, "international_inbound": True, "international_outbound": True},
+                "mms": None,
+            },
+            "health": {"inbound_outbound_ratio": 0.43, "message_count": 122, "spam_ratio": 0.06, "success_ratio": 0.94},
+        },
+    )
+    sandbox.seed(
+        "short_codes",
+        pid,
+        {
+            "record_type": "short_code",
+            "short_code": "12345",
+            "country_code": "US",
+            "created_at": "2019-01-23T18:10:02.574Z",
+            "updated_at": "2019-01-23T18:10:02.574Z",
+            "tags": [],
+        },
+    )
+    sandbox.seed(
+        "alphanumeric_sender_ids",
+        pid,
+        {"record_type": "alphanumeric_sender_id", "alphanumeric_sender_id": "Acme", "organization_id": "org"},
+    )
     cases = [
         ("/messaging_profiles", "get", "GET", "/messaging_profiles", {}),
         ("/messaging_profiles/{id}", "get", "GET", f"/messaging_profiles/{pid}", {}),
         ("/messaging_profiles/{id}", "patch", "PATCH", f"/messaging_profiles/{pid}", {"json": {"enabled": False}}),
         ("/messaging_profiles/{id}/phone_numbers", "get", "GET", f"/messaging_profiles/{pid}/phone_numbers", {}),
         ("/messaging_profiles/{id}/short_codes", "get", "GET", f"/messaging_profiles/{pid}/short_codes", {}),
-        ("/messaging_profiles/{id}/alphanumeric_sender_ids", "get", "GET",
-         f"/messaging_profiles/{pid}/alphanumeric_sender_ids", {}),
+        (
+            "/messaging_profiles/{id}/alphanumeric_sender_ids",
+            "get",
+            "GET",
+            f"/messaging_profiles/{pid}/alphanumeric_sender_ids",
+            {},
+        ),
         ("/messaging_profiles/{id}/metrics", "get", "GET", f"/messaging_profiles/{pid}/metrics?time_frame=7d", {}),
         ("/messaging_profile_metrics", "get", "GET", "/messaging_profile_metrics", {}),
-        ("/messaging_profiles/{id}/actions/regenerate_secret", "post", "POST",
-         f"/messaging_profiles/{pid}/actions/regenerate_secret", {}),
+        (
+            "/messaging_profiles/{id}/actions/regenerate_secret",
+            "post",
+            "POST",
+            f"/messaging_profiles/{pid}/actions/regenerate_secret",
+            {},
+        ),
         # errors
         ("/messaging_profiles", "get", "GET", "/messaging_profiles", {"headers": {}}),
         ("/messaging_profiles/{id}", "get", "GET", "/messaging_profiles/3fa85f64-5717-4562-b3fc-2c963f66afa6", {}),
         ("/messaging_profiles", "post", "POST", "/messaging_profiles", {"json": {"name": "x"}}),
         ("/messaging_profiles", "get", "GET", "/messaging_profiles?page[size]=251", {}),
         ("/messaging_profiles/{id}/metrics", "get", "GET", f"/messaging_profiles/{pid}/metrics?time_frame=2y", {}),
-        ("/messaging_profiles/{id}/actions/regenerate_secret", "post", "POST",
-         "/messaging_profiles/3fa85f64-5717-4562-b3fc-2c963f66afa6/actions/regenerate_secret", {}),
+        (
+            "/messaging_profiles/{id}/actions/regenerate_secret",
+            "post",
+            "POST",
+            "/messaging_profiles/3fa85f64-5717-4562-b3fc-2c963f66afa6/actions/regenerate_secret",
+            {},
+        ),
         ("/messaging_profiles/{id}", "delete", "DELETE", f"/messaging_profiles/{pid}", {}),
     ]
     statuses = []
@@ -146,10 +197,16 @@ def test_patch_is_partial_and_moves_updated_at(sandbox: Sandbox) -> None:
 
 
 def test_422_points_at_each_bad_field(sandbox: Sandbox) -> None:
-    resp = call(sandbox, "POST", "/messaging_profiles",
-                json={"name": "x", "whitelisted_destinations": ["us"], "number_pool_settings": {"long_code_weight": -1,
-                                                                                              "toll_free_weight": 1,
-                                                                                              "skip_unhealthy": True}})
+    resp = call(
+        sandbox,
+        "POST",
+        "/messaging_profiles",
+        json={
+            "name": "x",
+            "whitelisted_destinations": ["us"],
+            "number_pool_settings": {"long_code_weight": -1, "toll_free_weight": 1, "skip_unhealthy": True},
+        },
+    )
     assert resp.status_code == 422
     pointers = sorted(e["source"]["pointer"] for e in resp.json()["errors"])
     assert pointers == ["/number_pool_settings/long_code_weight", "/whitelisted_destinations/0"]
@@ -170,8 +227,11 @@ def test_list_filters_and_paging(sandbox: Sandbox) -> None:
     names = lambda r: [p["name"] for p in r.json()["data"]]  # noqa: E731
     assert names(call(sandbox, "GET", "/messaging_profiles?filter[name]=alpha")) == ["alpha", "alpha"]
     assert names(call(sandbox, "GET", "/messaging_profiles?filter[name][eq]=beta")) == ["beta"]
-    assert names(call(sandbox, "GET", "/messaging_profiles?filter[name][contains]=ALPHA")) == ["alpha", "alphabet",
-                                                                                               "alpha"]
+    assert names(call(sandbox, "GET", "/messaging_profiles?filter[name][contains]=ALPHA")) == [
+        "alpha",
+        "alphabet",
+        "alpha",
+    ]
     page = call(sandbox, "GET", "/messaging_profiles?page[number]=2&page[size]=2").json()
     assert [p["name"] for p in page["data"]] == ["alphabet", "gamma"]
     assert page["meta"] == {"page_number": 2, "page_size": 2, "total_results": 5, "total_pages": 3}
@@ -251,8 +311,12 @@ def test_many_concurrent_clients(tmp_path: Path) -> None:
             try:
                 with requests.Session() as s:
                     for j in range(5):
-                        r = s.post(sb.url + "/messaging_profiles", headers=AUTH, timeout=10,
-                                   json={"name": f"w{i}-{j}", "whitelisted_destinations": ["US"]})
+                        r = s.post(
+                            sb.url + "/messaging_profiles",
+                            headers=AUTH,
+                            timeout=10,
+                            json={"name": f"w{i}-{j}", "whitelisted_destinations": ["US"]},
+                        )
                         assert r.status_code == 200
             except BaseException as exc:  # collected and asserted below
                 errors.append(exc)
@@ -269,8 +333,12 @@ def test_many_concurrent_clients(tmp_path: Path) -> None:
 
 
 def test_sandbox_command_prints_url_and_env_lines_and_stops_on_interrupt(tmp_path: Path) -> None:
-    proc = subprocess.Popen([sys.executable, "-m", "msgprof_cli", "sandbox", "--port", "0"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "msgprof_cli", "sandbox", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         first = proc.stdout.readline().strip()  # type: ignore[union-attr]
         second = proc.stdout.readline().strip()  # type: ignore[union-attr]
@@ -278,8 +346,14 @@ def test_sandbox_command_prints_url_and_env_lines_and_stops_on_interrupt(tmp_pat
         assert second == "export TELNYX_API_KEY=sandbox-key"
         url = first.split("=", 1)[1]
         env = {**os.environ, "TELNYX_BASE_URL": url, "TELNYX_API_KEY": "sandbox-key"}
-        done = subprocess.run([sys.executable, "-m", "msgprof_cli", "list", "--json"], env=env,
-                              capture_output=True, text=True, timeout=30, check=False)
+        done = subprocess.run(
+            [sys.executable, "-m", "msgprof_cli", "list", "--json"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
         assert done.returncode == 0 and json.loads(done.stdout) == []
     finally:
         proc.send_signal(signal.SIGINT)

@@ -44,11 +44,15 @@ PASSING = [
     ({"whitelisted_destinations": ["us", "Ca"]}, ("whitelisted_destinations", ["US", "CA"])),
     ({"whitelisted_destinations": ["US", "US"]}, ("whitelisted_destinations", ["US"])),
     ({"number_pool_settings": POOL}, ("number_pool_settings", POOL)),
-    ({"number_pool_settings": {**POOL, "long_code_weight": 0, "toll_free_weight": 2.5}},
-     ("number_pool_settings", {**POOL, "long_code_weight": 0, "toll_free_weight": 2.5})),
+    (
+        {"number_pool_settings": {**POOL, "long_code_weight": 0, "toll_free_weight": 2.5}},
+        ("number_pool_settings", {**POOL, "long_code_weight": 0, "toll_free_weight": 2.5}),
+    ),
     ({"number_pool_settings": None}, ("number_pool_settings", None)),
-    ({"url_shortener_settings": {"domain": "acct.fyi", "prefix": "", "send_webhooks": False}},
-     ("url_shortener_settings", {"domain": "acct.fyi", "prefix": "", "send_webhooks": False})),
+    (
+        {"url_shortener_settings": {"domain": "acct.fyi", "prefix": "", "send_webhooks": False}},
+        ("url_shortener_settings", {"domain": "acct.fyi", "prefix": "", "send_webhooks": False}),
+    ),
     ({"url_shortener_settings": None}, ("url_shortener_settings", None)),
 ]
 
@@ -90,29 +94,56 @@ FAILING = [
     ({"smart_encoding": "on"}, "smart_encoding", "expected true or false"),
     ({"ai_assistant_id": "a" * 65}, "ai_assistant_id", "at most 64"),
     ({"resource_group_id": "r" * 65}, "resource_group_id", "at most 64"),
-    ({"number_pool_settings": {**POOL, "long_code_weight": -1}}, "number_pool_settings.long_code_weight",
-     "non-negative"),
-    ({"number_pool_settings": {**POOL, "toll_free_weight": True}}, "number_pool_settings.toll_free_weight",
-     "expected a non-negative number"),
-    ({"number_pool_settings": {**POOL, "toll_free_weight": "10"}}, "number_pool_settings.toll_free_weight",
-     "expected a non-negative number"),
-    ({"number_pool_settings": {"toll_free_weight": 1, "skip_unhealthy": True}},
-     "number_pool_settings.long_code_weight", "required"),
-    ({"number_pool_settings": {"long_code_weight": 1, "skip_unhealthy": True}},
-     "number_pool_settings.toll_free_weight", "required"),
-    ({"number_pool_settings": {"long_code_weight": 1, "toll_free_weight": 1}},
-     "number_pool_settings.skip_unhealthy", "required"),
-    ({"number_pool_settings": {**POOL, "sticky_sender": "no"}}, "number_pool_settings.sticky_sender",
-     "expected true or false"),
+    (
+        {"number_pool_settings": {**POOL, "long_code_weight": -1}},
+        "number_pool_settings.long_code_weight",
+        "non-negative",
+    ),
+    (
+        {"number_pool_settings": {**POOL, "toll_free_weight": True}},
+        "number_pool_settings.toll_free_weight",
+        "expected a non-negative number",
+    ),
+    (
+        {"number_pool_settings": {**POOL, "toll_free_weight": "10"}},
+        "number_pool_settings.toll_free_weight",
+        "expected a non-negative number",
+    ),
+    (
+        {"number_pool_settings": {"toll_free_weight": 1, "skip_unhealthy": True}},
+        "number_pool_settings.long_code_weight",
+        "required",
+    ),
+    (
+        {"number_pool_settings": {"long_code_weight": 1, "skip_unhealthy": True}},
+        "number_pool_settings.toll_free_weight",
+        "required",
+    ),
+    (
+        {"number_pool_settings": {"long_code_weight": 1, "toll_free_weight": 1}},
+        "number_pool_settings.skip_unhealthy",
+        "required",
+    ),
+    (
+        {"number_pool_settings": {**POOL, "sticky_sender": "no"}},
+        "number_pool_settings.sticky_sender",
+        "expected true or false",
+    ),
     ({"number_pool_settings": {**POOL, "geomatch": None}}, "number_pool_settings.geomatch", "may not be null"),
     ({"number_pool_settings": [1]}, "number_pool_settings", "expected an object"),
     ({"url_shortener_settings": {"prefix": "x"}}, "url_shortener_settings.domain", "required"),
     ({"url_shortener_settings": {"domain": ""}}, "url_shortener_settings.domain", "may not be empty"),
     ({"url_shortener_settings": {"domain": "a.b", "prefix": 3}}, "url_shortener_settings.prefix", "expected a string"),
-    ({"url_shortener_settings": {"domain": "a.b", "replace_blacklist_only": "true"}},
-     "url_shortener_settings.replace_blacklist_only", "expected true or false"),
-    ({"url_shortener_settings": {"domain": "a.b", "send_webhooks": 1}}, "url_shortener_settings.send_webhooks",
-     "expected true or false"),
+    (
+        {"url_shortener_settings": {"domain": "a.b", "replace_blacklist_only": "true"}},
+        "url_shortener_settings.replace_blacklist_only",
+        "expected true or false",
+    ),
+    (
+        {"url_shortener_settings": {"domain": "a.b", "send_webhooks": 1}},
+        "url_shortener_settings.send_webhooks",
+        "expected true or false",
+    ),
     ({"nmae": "x"}, "nmae", "unknown field"),
     ({"id": "3fa85f64-5717-4562-b3fc-2c963f66afa6"}, "id", "read-only"),
     ({"v1_secret": "abc"}, "v1_secret", "read-only"),
@@ -185,17 +216,23 @@ def test_yaml_numbers_keep_their_written_form() -> None:
     assert result.payload["whitelisted_destinations"] == ["NO", "SE"]  # bare NO is Norway, not false
 
 
-@pytest.mark.parametrize(("data", "words"), [
-    (b"\xff\xfe\x00bad", "not UTF-8"),
-    (b"", "empty"),
-    (b"name: [unclosed\n", "not valid YAML"),
-    (b'{"name": "x",}', "not valid JSON"),
-    (b"a: &a [1,2,3,4,5,6,7,8,9]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n"
-     b"d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: [*d,*d,*d,*d,*d,*d,*d,*d,*d]\n", "alias"),
-    (b"a: " + b"[" * 40 + b"]" * 40, "nested"),
-    (b"name: a\nname: b\n", "appears twice"),
-    (b"x" * (1024 * 1024 + 10), "limit"),
-])
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [
+        (b"\xff\xfe\x00bad", "not UTF-8"),
+        (b"", "empty"),
+        (b"name: [unclosed\n", "not valid YAML"),
+        (b'{"name": "x",}', "not valid JSON"),
+        (
+            b"a: &a [1,2,3,4,5,6,7,8,9]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n"
+            b"d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: [*d,*d,*d,*d,*d,*d,*d,*d,*d]\n",
+            "alias",
+        ),
+        (b"a: " + b"[" * 40 + b"]" * 40, "nested"),
+        (b"name: a\nname: b\n", "appears twice"),
+        (b"x" * (1024 * 1024 + 10), "limit"),
+    ],
+)
 def test_unreadable_documents_are_invalid_input(data: bytes, words: str) -> None:
     with pytest.raises(InvalidInput) as err:
         parse_documents(data, "bad.yaml") if len(data) <= 1024 * 1024 else _too_big(data)
@@ -227,10 +264,20 @@ def test_schema_matches_the_rules() -> None:
 
 
 def test_diff_compares_only_given_fields_and_normalises() -> None:
-    live = {"name": "S", "whitelisted_destinations": ["CA", "US"], "webhook_url": "", "daily_spend_limit": "100.00",
-            "number_pool_settings": {**POOL, "sticky_sender": True}}
-    desired = {"name": "S", "whitelisted_destinations": ["US", "CA"], "webhook_url": None, "daily_spend_limit": "100",
-               "number_pool_settings": POOL}
+    live = {
+        "name": "S",
+        "whitelisted_destinations": ["CA", "US"],
+        "webhook_url": "",
+        "daily_spend_limit": "100.00",
+        "number_pool_settings": {**POOL, "sticky_sender": True},
+    }
+    desired = {
+        "name": "S",
+        "whitelisted_destinations": ["US", "CA"],
+        "webhook_url": None,
+        "daily_spend_limit": "100",
+        "number_pool_settings": POOL,
+    }
     assert diff(desired, live) == []
     changes = diff({**desired, "number_pool_settings": {**POOL, "toll_free_weight": 3}}, live)
     assert [(c.field, c.old, c.new) for c in changes] == [("number_pool_settings.toll_free_weight", 10, 3)]

@@ -27,8 +27,10 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _main(
-    version: Annotated[Optional[bool], typer.Option("--version", "-V", callback=_version, is_eager=True,
-                                                    help="Print the version and exit.")] = None,
+    version: Annotated[
+        Optional[bool],
+        typer.Option("--version", "-V", callback=_version, is_eager=True, help="Print the version and exit."),
+    ] = None,
 ) -> None:
     """Create and manage Telnyx messaging profiles."""
 
@@ -39,10 +41,12 @@ profiles.register(app)
 @app.command(rich_help_panel="Offline")
 def validate(
     files: Annotated[list[str], typer.Argument(metavar="FILE...", help="Profile files (YAML or JSON; - reads stdin).")],
-    mode: Annotated[str, typer.Option("--for", help="Rules of `create` (name and destinations required) or `update`.")]
-    = "create",
-    allow_unknown: Annotated[bool, typer.Option("--allow-unknown", help="Unknown fields are warnings, not errors.")]
-    = False,
+    mode: Annotated[
+        str, typer.Option("--for", help="Rules of `create` (name and destinations required) or `update`.")
+    ] = "create",
+    allow_unknown: Annotated[
+        bool, typer.Option("--allow-unknown", help="Unknown fields are warnings, not errors.")
+    ] = False,
     json_: Annotated[bool, typer.Option("--json", help="Machine-readable results on stdout.")] = False,
 ) -> None:
     """Check profile files offline against every field rule (no API key needed)."""
@@ -62,18 +66,30 @@ def validate(
                 docs = load_documents(path)
             except InvalidInput as exc:
                 failed += 1
-                results.append({"source": path, "valid": False,
-                                "errors": [{"field": "", "message": exc.message, "hint": exc.hint,
-                                            "source": path, "line": None}], "warnings": []})
+                results.append(
+                    {
+                        "source": path,
+                        "valid": False,
+                        "errors": [
+                            {"field": "", "message": exc.message, "hint": exc.hint, "source": path, "line": None}
+                        ],
+                        "warnings": [],
+                    }
+                )
                 if not json_:
                     r.render.err.write(f"error: {exc.message}\n" + (f"  hint: {exc.hint}\n" if exc.hint else ""))
                 continue
             for doc in docs:
                 res = check(doc, mode=mode, allow_unknown=allow_unknown)
                 failed += bool(res.errors)
-                results.append({"source": doc.source, "valid": not res.errors,
-                                "errors": [i.to_dict() for i in res.errors],
-                                "warnings": [i.to_dict() for i in res.warnings]})
+                results.append(
+                    {
+                        "source": doc.source,
+                        "valid": not res.errors,
+                        "errors": [i.to_dict() for i in res.errors],
+                        "warnings": [i.to_dict() for i in res.warnings],
+                    }
+                )
                 if not json_:
                     r.render.issues(res.warnings, label="warning")
                     r.render.issues(res.errors)
@@ -97,18 +113,25 @@ def schema() -> None:
 def sandbox(
     host: Annotated[str, typer.Option("--host", help="Address to bind (loopback by default).")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port; 0 picks a free one.")] = 8765,
-    state: Annotated[Optional[str], typer.Option("--state", help="JSON file that keeps profiles across restarts.")]
-    = None,
+    state: Annotated[
+        Optional[str], typer.Option("--state", help="JSON file that keeps profiles across restarts.")
+    ] = None,
     api_key: Annotated[Optional[str], typer.Option("--api-key", help="Require this bearer token (else any).")] = None,
-    latency: Annotated[float, typer.Option("--latency", min=0, help="Delay every answer by MS milliseconds.",
-                                           metavar="MS")] = 0,
-    rate_limit: Annotated[int, typer.Option("--rate-limit", min=0, help="Answer 429 past N requests a second.",
-                                            metavar="N")] = 0,
-    fail_rate: Annotated[float, typer.Option("--fail-rate", min=0, max=1, help="Share of requests answered 5xx.",
-                                             metavar="P")] = 0,
-    drop_rate: Annotated[float, typer.Option("--drop-rate", min=0, max=1,
-                                             help="Share of requests committed, then dropped unanswered.",
-                                             metavar="P")] = 0,
+    latency: Annotated[
+        float, typer.Option("--latency", min=0, help="Delay every answer by MS milliseconds.", metavar="MS")
+    ] = 0,
+    rate_limit: Annotated[
+        int, typer.Option("--rate-limit", min=0, help="Answer 429 past N requests a second.", metavar="N")
+    ] = 0,
+    fail_rate: Annotated[
+        float, typer.Option("--fail-rate", min=0, max=1, help="Share of requests answered 5xx.", metavar="P")
+    ] = 0,
+    drop_rate: Annotated[
+        float,
+        typer.Option(
+            "--drop-rate", min=0, max=1, help="Share of requests committed, then dropped unanswered.", metavar="P"
+        ),
+    ] = 0,
     seed: Annotated[Optional[int], typer.Option("--seed", help="Make the faults reproducible.")] = None,
 ) -> None:
     """Run a local Telnyx-compatible messaging-profile API until interrupted."""
@@ -116,13 +139,25 @@ def sandbox(
 
     with run({}) as r:
         try:
-            server = Sandbox(host, port, state_file=state, api_key=api_key,
-                             faults=Faults(latency, rate_limit, fail_rate, drop_rate, seed))
+            server = Sandbox(
+                host,
+                port,
+                state_file=state,
+                api_key=api_key,
+                faults=Faults(latency, rate_limit, fail_rate, drop_rate, seed),
+            )
         except OSError as exc:
             from msgprof_cli.errors import UsageError
 
-            raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror}",
-                             hint="pick another --port (0 picks a free one)") from None
+            raise UsageError(
+                f"cannot listen on {host}:{port}: {exc.strerror}", hint="pick another --port (0 picks a free one)"
+            ) from None
+        import signal
+
+        def _stop(signum: int, frame: Any) -> None:
+            raise KeyboardInterrupt  # SIGTERM stops the sandbox as cleanly as Ctrl-C
+
+        signal.signal(signal.SIGTERM, _stop)
         r.render.notice(f"sandbox listening on {server.url} (Ctrl-C stops it)")
         r.render.write(f"export TELNYX_BASE_URL={server.url}")
         r.render.write("export TELNYX_API_KEY=" + ("<the key given to --api-key>" if api_key else "sandbox-key"))

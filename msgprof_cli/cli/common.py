@@ -36,33 +36,98 @@ class Output(str, Enum):
 
 
 API_OPTIONS: list[Opt] = [
-    ("base_url", Annotated[Optional[str], typer.Option(
-        "--base-url", help="API base URL [env TELNYX_BASE_URL; default https://api.telnyx.com/v2].",
-        rich_help_panel="Connection")], None),
-    ("api_key_file", Annotated[Optional[str], typer.Option(
-        "--api-key-file", help="Read the API key from this file (- reads stdin) [else env TELNYX_API_KEY].",
-        rich_help_panel="Connection")], None),
-    ("account", Annotated[Optional[str], typer.Option(
-        "--account", help="Named account from the config file [env MSGPROF_ACCOUNT].",
-        rich_help_panel="Connection")], None),
-    ("timeout", Annotated[Optional[float], typer.Option(
-        "--timeout", help="Read timeout per request, seconds [env MSGPROF_TIMEOUT; default 30].",
-        rich_help_panel="Connection")], None),
-    ("max_retries", Annotated[Optional[int], typer.Option(
-        "--max-retries", help="Retries for failed requests [env MSGPROF_MAX_RETRIES; default 3].",
-        rich_help_panel="Connection")], None),
-    ("debug", Annotated[bool, typer.Option(
-        "--debug", help="Trace requests on stderr (key redacted); show tracebacks.",
-        rich_help_panel="Connection")], False),
+    (
+        "base_url",
+        Annotated[
+            Optional[str],
+            typer.Option(
+                "--base-url",
+                help="API base URL [env TELNYX_BASE_URL; default https://api.telnyx.com/v2].",
+                rich_help_panel="Connection",
+            ),
+        ],
+        None,
+    ),
+    (
+        "api_key_file",
+        Annotated[
+            Optional[str],
+            typer.Option(
+                "--api-key-file",
+                help="Read the API key from this file (- reads stdin) [else env TELNYX_API_KEY].",
+                rich_help_panel="Connection",
+            ),
+        ],
+        None,
+    ),
+    (
+        "account",
+        Annotated[
+            Optional[str],
+            typer.Option(
+                "--account",
+                help="Named account from the config file [env MSGPROF_ACCOUNT].",
+                rich_help_panel="Connection",
+            ),
+        ],
+        None,
+    ),
+    (
+        "timeout",
+        Annotated[
+            Optional[float],
+            typer.Option(
+                "--timeout",
+                help="Read timeout per request, seconds [env MSGPROF_TIMEOUT; default 30].",
+                rich_help_panel="Connection",
+            ),
+        ],
+        None,
+    ),
+    (
+        "max_retries",
+        Annotated[
+            Optional[int],
+            typer.Option(
+                "--max-retries",
+                help="Retries for failed requests [env MSGPROF_MAX_RETRIES; default 3].",
+                rich_help_panel="Connection",
+            ),
+        ],
+        None,
+    ),
+    (
+        "debug",
+        Annotated[
+            bool,
+            typer.Option(
+                "--debug",
+                help="Trace requests on stderr (key redacted); show tracebacks.",
+                rich_help_panel="Connection",
+            ),
+        ],
+        False,
+    ),
 ]
 
 OUTPUT_OPTIONS: list[Opt] = [
-    ("json", Annotated[bool, typer.Option("--json", help="Print raw JSON (same as -o json).",
-                                          rich_help_panel="Output")], False),
-    ("output", Annotated[Optional[Output], typer.Option("--output", "-o", help="Output format.",
-                                                        rich_help_panel="Output")], None),
-    ("show_secrets", Annotated[bool, typer.Option("--show-secrets", help="Show v1_secret in tables unmasked.",
-                                                  rich_help_panel="Output")], False),
+    (
+        "json",
+        Annotated[bool, typer.Option("--json", help="Print raw JSON (same as -o json).", rich_help_panel="Output")],
+        False,
+    ),
+    (
+        "output",
+        Annotated[Optional[Output], typer.Option("--output", "-o", help="Output format.", rich_help_panel="Output")],
+        None,
+    ),
+    (
+        "show_secrets",
+        Annotated[
+            bool, typer.Option("--show-secrets", help="Show v1_secret in tables unmasked.", rich_help_panel="Output")
+        ],
+        False,
+    ),
 ]
 
 
@@ -72,8 +137,11 @@ def with_options(*groups: list[Opt]) -> Callable[[Callable[..., Any]], Callable[
     def deco(fn: Callable[..., Any]) -> Callable[..., Any]:
         sig = inspect.signature(fn)
         own = [p for p in sig.parameters.values() if p.kind is not inspect.Parameter.VAR_KEYWORD]
-        extra = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=ann)
-                 for group in groups for name, ann, default in group]
+        extra = [
+            inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=ann)
+            for group in groups
+            for name, ann, default in group
+        ]
 
         @functools.wraps(fn)
         def wrapper(**kwargs: Any) -> Any:
@@ -122,9 +190,15 @@ class Run:
                 self.render.warning(w)
             from msgprof_cli.client import TelnyxClient
 
-            self._client = TelnyxClient(s.base_url.value, key, timeout=s.timeout.value,
-                                        max_retries=s.max_retries.value, notify=self.render.notice,
-                                        trace=self.render.trace if self.debug else None, pool_size=pool_size)
+            self._client = TelnyxClient(
+                s.base_url.value,
+                key,
+                timeout=s.timeout.value,
+                max_retries=s.max_retries.value,
+                notify=self.render.notice,
+                trace=self.render.trace if self.debug else None,
+                pool_size=pool_size,
+            )
         return self._client
 
     def emit_profile(self, profile: dict[str, Any], title: Optional[str] = None) -> None:
@@ -149,8 +223,10 @@ def run(opts: dict[str, Any]) -> Iterator[Run]:
     except Exception as exc:  # a bug: say so plainly; the traceback only with --debug
         if r.debug:
             traceback.print_exc(file=sys.stderr)
-        err = MsgprofError(f"internal error: {type(exc).__name__}: {exc}",
-                           hint="this is a bug in msgprof; run again with --debug and report the traceback")
+        err = MsgprofError(
+            f"internal error: {type(exc).__name__}: {exc}",
+            hint="this is a bug in msgprof; run again with --debug and report the traceback",
+        )
         r.render.error(err)
         raise typer.Exit(err.exit_code) from None
     finally:
@@ -176,8 +252,9 @@ def resolve_profile(client: Any, ref: str) -> dict[str, Any]:
         raise NotFound(f"no messaging profile named {ref!r}", hint="`msgprof list --name-contains` finds near names")
     if len(matches) > 1:
         ids = ", ".join(str(m.get("id")) for m in matches)
-        raise Ambiguous(f"{len(matches)} messaging profiles are named {ref!r}: {ids}",
-                        hint="give the id instead of the name")
+        raise Ambiguous(
+            f"{len(matches)} messaging profiles are named {ref!r}: {ids}", hint="give the id instead of the name"
+        )
     return matches[0]
 
 
@@ -186,6 +263,8 @@ def require_interactive_or_yes(yes: bool, what: str) -> bool:
     if yes:
         return False
     if not sys.stdin.isatty():
-        raise UsageError(f"refusing to {what} without --yes when not run interactively",
-                         hint="add --yes to confirm in scripts and CI")
+        raise UsageError(
+            f"refusing to {what} without --yes when not run interactively",
+            hint="add --yes to confirm in scripts and CI",
+        )
     return True

@@ -17,41 +17,83 @@ from msgprof_cli.cli.common import (
 from msgprof_cli.errors import UsageError
 from msgprof_cli.messaging_profile import Document, apply_flags, diff, flag_specs, load_document, validate
 
-PANELS = {"number_pool_settings": "Number pool (number_pool_settings)",
-          "url_shortener_settings": "URL shortener (url_shortener_settings)"}
+PANELS = {
+    "number_pool_settings": "Number pool (number_pool_settings)",
+    "url_shortener_settings": "URL shortener (url_shortener_settings)",
+}
 
 
 def _profile_options() -> list[Opt]:
     opts: list[Opt] = [
-        ("file", Annotated[Optional[str], typer.Option(
-            "--file", "-f", help="Profile document, YAML or JSON, in the API's field names (- reads stdin).",
-            rich_help_panel="Input")], None),
-        ("allow_unknown", Annotated[bool, typer.Option(
-            "--allow-unknown", help="Send unknown fields as given, with a warning (for fields newer than msgprof).",
-            rich_help_panel="Input")], False),
-        ("dry_run", Annotated[bool, typer.Option(
-            "--dry-run", help="Validate and print the request instead of sending it (no API key needed).",
-            rich_help_panel="Input")], False),
+        (
+            "file",
+            Annotated[
+                Optional[str],
+                typer.Option(
+                    "--file",
+                    "-f",
+                    metavar="PATH",
+                    help="Profile document, YAML or JSON, in the API's field names (- reads stdin).",
+                    rich_help_panel="Input",
+                ),
+            ],
+            None,
+        ),
+        (
+            "allow_unknown",
+            Annotated[
+                bool,
+                typer.Option(
+                    "--allow-unknown",
+                    help="Send unknown fields as given, with a warning (for fields newer than msgprof).",
+                    rich_help_panel="Input",
+                ),
+            ],
+            False,
+        ),
+        (
+            "dry_run",
+            Annotated[
+                bool,
+                typer.Option(
+                    "--dry-run",
+                    help="Validate and print the request instead of sending it (no API key needed).",
+                    rich_help_panel="Input",
+                ),
+            ],
+            False,
+        ),
     ]
     for spec in flag_specs():
         panel = PANELS.get(str(spec.path[0]), "Profile fields")
         rule = spec.rule
         if spec.kind == "bool":
-            ann: Any = Annotated[Optional[bool], typer.Option(spec.decls[0], help=rule.help, rich_help_panel=panel,
-                                                              show_default=False)]
+            ann: Any = Annotated[
+                Optional[bool], typer.Option(spec.decls[0], help=rule.help, rich_help_panel=panel, show_default=False)
+            ]
             opts.append((spec.param, ann, None))
         elif spec.kind == "list":
-            ann = Annotated[Optional[list[str]], typer.Option(rule.flag, help=rule.help, metavar="CC[,CC...]",
-                                                              rich_help_panel=panel, show_default=False)]
+            ann = Annotated[
+                Optional[list[str]],
+                typer.Option(
+                    rule.flag, help=rule.help, metavar="CC[,CC...]", rich_help_panel=panel, show_default=False
+                ),
+            ]
             opts.append((spec.param, ann, None))
         elif spec.kind == "null":
-            ann = Annotated[bool, typer.Option(spec.decls[0], help=f"Send {rule.name} as null ({rule.help.lower()})",
-                                               rich_help_panel=panel)]
+            ann = Annotated[
+                bool,
+                typer.Option(
+                    spec.decls[0], help=f"Send {rule.name} as null ({rule.help.lower()})", rich_help_panel=panel
+                ),
+            ]
             opts.append((spec.param, ann, False))
         else:
             metavar = {"number": "NUMBER", "url": "URL"}.get(rule.kind, "TEXT")
-            ann = Annotated[Optional[str], typer.Option(rule.flag, help=rule.help, metavar=metavar,
-                                                        rich_help_panel=panel, show_default=False)]
+            ann = Annotated[
+                Optional[str],
+                typer.Option(rule.flag, help=rule.help, metavar=metavar, rich_help_panel=panel, show_default=False),
+            ]
             opts.append((spec.param, ann, None))
     return opts
 
@@ -77,8 +119,11 @@ def _validated(r: Run, doc: Document, mode: str) -> dict[str, Any]:
 
 def _preview(r: Run, method: str, path: str, body: Optional[dict[str, Any]]) -> None:
     url = str(r.settings.base_url.value).rstrip("/") + path
-    headers = {"Authorization": "Bearer <redacted>", "Content-Type": "application/json",
-               "User-Agent": f"msgprof/{_version()}"}
+    headers = {
+        "Authorization": "Bearer <redacted>",
+        "Content-Type": "application/json",
+        "User-Agent": f"msgprof/{_version()}",
+    }
     if r.output == "json":
         r.render.json({"method": method, "url": url, "headers": headers, "body": body})
         return
@@ -107,7 +152,9 @@ def register(app: typer.Typer) -> None:
         """Create a messaging profile from flags and/or a YAML/JSON file (-f)."""
         with run(opts) as r:
             if not _given(opts):
-                raise UsageError("nothing to create", hint='give -f FILE, or flags such as --name "Support" --whitelist US')
+                raise UsageError(
+                    "nothing to create", hint='give -f FILE, or flags such as --name "Support" --whitelist US'
+                )
             payload = _validated(r, _document(opts), "create")
             if opts["dry_run"]:
                 _preview(r, "POST", "/messaging_profiles", payload)
@@ -119,8 +166,9 @@ def register(app: typer.Typer) -> None:
 
     @app.command(rich_help_panel="Profiles")
     @with_options(PROFILE_OPTIONS, OUTPUT_OPTIONS, API_OPTIONS)
-    def update(ref: Annotated[str, typer.Argument(metavar="ID|NAME", help="Profile id or exact name.")],
-               **opts: Any) -> None:
+    def update(
+        ref: Annotated[str, typer.Argument(metavar="ID|NAME", help="Profile id or exact name.")], **opts: Any
+    ) -> None:
         """Change some fields of a profile (PATCH with only the fields given)."""
         with run(opts) as r:
             if not _given(opts):
@@ -144,32 +192,38 @@ def register(app: typer.Typer) -> None:
 
     @app.command(rich_help_panel="Profiles")
     @with_options(OUTPUT_OPTIONS, API_OPTIONS)
-    def get(ref: Annotated[str, typer.Argument(metavar="ID|NAME", help="Profile id or exact name.")],
-            **opts: Any) -> None:
+    def get(
+        ref: Annotated[str, typer.Argument(metavar="ID|NAME", help="Profile id or exact name.")], **opts: Any
+    ) -> None:
         """Show one profile."""
         with run(opts) as r:
             r.emit_profile(resolve_profile(r.client(), ref))
 
     @app.command("list", rich_help_panel="Profiles")
     @with_options(OUTPUT_OPTIONS, API_OPTIONS)
-    def list_(name: Annotated[Optional[str], typer.Option("--name", help="Exact name.")] = None,
-              name_contains: Annotated[Optional[str], typer.Option("--name-contains", help="Part of the name.")] = None,
-              page_size: Annotated[int, typer.Option("--page-size", min=1, max=250, help="Profiles per request.")] = 20,
-              limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="Stop after N profiles.")] = None,
-              all_: Annotated[bool, typer.Option("--all", help="Follow every page.")] = False,
-              **opts: Any) -> None:
+    def list_(
+        name: Annotated[Optional[str], typer.Option("--name", help="Exact name.")] = None,
+        name_contains: Annotated[Optional[str], typer.Option("--name-contains", help="Part of the name.")] = None,
+        page_size: Annotated[int, typer.Option("--page-size", min=1, max=250, help="Profiles per request.")] = 20,
+        limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="Stop after N profiles.")] = None,
+        all_: Annotated[bool, typer.Option("--all", help="Follow every page.")] = False,
+        **opts: Any,
+    ) -> None:
         """List profiles (the first page unless --all or --limit)."""
         with run(opts) as r:
             client = r.client()
             out: list[dict[str, Any]] = []
             total = 0
             if all_ or limit:
+
                 def progress(page: int, pages: int) -> None:
                     if r.render.interactive_err and pages > 1:
                         r.render.err.write(f"\rmsgprof: fetched page {page} of {pages}")
                         r.render.err.flush()
-                for p in client.iter_messaging_profiles(page_size=page_size, name=name,
-                                                        name_contains=name_contains, on_page=progress):
+
+                for p in client.iter_messaging_profiles(
+                    page_size=page_size, name=name, name_contains=name_contains, on_page=progress
+                ):
                     out.append(p)
                     if limit and len(out) >= limit:
                         break
@@ -185,9 +239,11 @@ def register(app: typer.Typer) -> None:
 
     @app.command(rich_help_panel="Profiles")
     @with_options(OUTPUT_OPTIONS, API_OPTIONS)
-    def delete(refs: Annotated[list[str], typer.Argument(metavar="ID|NAME...", help="Profiles to delete.")],
-               yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask; required when not interactive.")] = False,
-               **opts: Any) -> None:
+    def delete(
+        refs: Annotated[list[str], typer.Argument(metavar="ID|NAME...", help="Profiles to delete.")],
+        yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask; required when not interactive.")] = False,
+        **opts: Any,
+    ) -> None:
         """Delete profiles (asks first on a terminal; --yes in scripts)."""
         with run(opts) as r:
             ask = require_interactive_or_yes(yes, "delete")
@@ -208,17 +264,22 @@ def register(app: typer.Typer) -> None:
 RELATED = {
     "phone-numbers": ("phone_numbers", ["id", "phone_number", "type", "country_code"], "phone numbers"),
     "short-codes": ("short_codes", ["id", "short_code", "country_code"], "short codes"),
-    "sender-ids": ("alphanumeric_sender_ids", ["id", "alphanumeric_sender_id", "us_long_code_fallback"],
-                   "alphanumeric sender IDs"),
+    "sender-ids": (
+        "alphanumeric_sender_ids",
+        ["id", "alphanumeric_sender_id", "us_long_code_fallback"],
+        "alphanumeric sender IDs",
+    ),
 }
 
 
 def _register_related(app: typer.Typer) -> None:
     for command, (endpoint, columns, label) in RELATED.items():
+
         def make(endpoint: str = endpoint, columns: list[str] = columns, label: str = label) -> Any:
             @with_options(OUTPUT_OPTIONS, API_OPTIONS)
-            def related(ref: Annotated[str, typer.Argument(metavar="ID|NAME", help="Profile id or exact name.")],
-                        **opts: Any) -> None:
+            def related(
+                ref: Annotated[str, typer.Argument(metavar="ID|NAME", help="Profile id or exact name.")], **opts: Any
+            ) -> None:
                 with run(opts) as r:
                     client = r.client()
                     pid = resolve_profile(client, ref)["id"]
@@ -231,8 +292,9 @@ def _register_related(app: typer.Typer) -> None:
                             break
                         page += 1
                     if not r.render.data(items, r.output):
-                        r.render.table(columns, ([i.get(c) for c in columns] for i in items),
-                                       empty=f"no {label} on this profile")
+                        r.render.table(
+                            columns, ([i.get(c) for c in columns] for i in items), empty=f"no {label} on this profile"
+                        )
 
             related.__doc__ = f"List the {label} of a profile."
             return related
@@ -241,10 +303,13 @@ def _register_related(app: typer.Typer) -> None:
 
     @app.command(rich_help_panel="Profile details")
     @with_options(OUTPUT_OPTIONS, API_OPTIONS)
-    def metrics(ref: Annotated[Optional[str], typer.Argument(metavar="[ID|NAME]",
-                                                             help="One profile; all profiles when left out.")] = None,
-                time_frame: Annotated[str, typer.Option("--time-frame", help="1h, 3h, 24h, 3d, 7d or 30d.")] = "24h",
-                **opts: Any) -> None:
+    def metrics(
+        ref: Annotated[
+            Optional[str], typer.Argument(metavar="[ID|NAME]", help="One profile; all profiles when left out.")
+        ] = None,
+        time_frame: Annotated[str, typer.Option("--time-frame", help="1h, 3h, 24h, 3d, 7d or 30d.")] = "24h",
+        **opts: Any,
+    ) -> None:
         """Messaging metrics for one profile, or a summary of all."""
         with run(opts) as r:
             if time_frame not in ("1h", "3h", "24h", "3d", "7d", "30d"):
@@ -257,13 +322,16 @@ def _register_related(app: typer.Typer) -> None:
                 return
             items = client.list_profile_metrics(time_frame)
             if not r.render.data(items, r.output):
-                cols = sorted({k for i in items for k in i}, key=lambda k: (k != "messaging_profile_id", k != "name", k))
+                cols = sorted(
+                    {k for i in items for k in i}, key=lambda k: (k != "messaging_profile_id", k != "name", k)
+                )
                 r.render.table(cols, ([i.get(c) for c in cols] for i in items), empty="no metrics")
 
     @app.command("regenerate-secret", rich_help_panel="Profile details")
     @with_options(OUTPUT_OPTIONS, API_OPTIONS)
-    def regenerate_secret(ref: Annotated[str, typer.Argument(metavar="ID|NAME", help="Profile id or exact name.")],
-                          **opts: Any) -> None:
+    def regenerate_secret(
+        ref: Annotated[str, typer.Argument(metavar="ID|NAME", help="Profile id or exact name.")], **opts: Any
+    ) -> None:
         """Regenerate a profile's v1 secret (shown masked unless --show-secrets or --json)."""
         with run(opts) as r:
             client = r.client()

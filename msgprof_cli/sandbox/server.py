@@ -63,8 +63,9 @@ def now_iso() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def api_error(code: str, title: str, detail: str | None = None, pointer: str | None = None,
-              parameter: str | None = None) -> dict[str, Any]:
+def api_error(
+    code: str, title: str, detail: str | None = None, pointer: str | None = None, parameter: str | None = None
+) -> dict[str, Any]:
     err: dict[str, Any] = {"code": code, "title": title}
     if detail:
         err["detail"] = detail
@@ -112,8 +113,11 @@ class Faults:
             if remaining >= 0:
                 return None
             reset = max(1, math.ceil(window + 1 - now))
-            return {"x-ratelimit-limit": str(self.rate_limit), "x-ratelimit-remaining": "0",
-                    "x-ratelimit-reset": str(reset)}
+            return {
+                "x-ratelimit-limit": str(self.rate_limit),
+                "x-ratelimit-remaining": "0",
+                "x-ratelimit-reset": str(reset),
+            }
 
     def draw(self) -> tuple[bool, int, bool, bool]:
         """(fail?, fail status, fail with HTML?, drop?) drawn in one go so runs are reproducible."""
@@ -171,8 +175,15 @@ class State:
 class Sandbox:
     """The server.  ``start()`` runs it in a thread (tests); ``serve_forever()`` in the foreground."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0, *, state_file: str | None = None,
-                 api_key: str | None = None, faults: Faults | None = None) -> None:
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        state_file: str | None = None,
+        api_key: str | None = None,
+        faults: Faults | None = None,
+    ) -> None:
         self.state = State(state_file)
         self.api_key = api_key
         self.faults = faults or Faults()
@@ -185,13 +196,15 @@ class Sandbox:
 
     @property
     def url(self) -> str:
-        host, port = self.httpd.server_address[:2]
-        host = f"[{host}]" if ":" in str(host) else host
+        address = self.httpd.server_address
+        host, port = str(address[0]), address[1]
+        host = f"[{host}]" if ":" in host else host
         return f"http://{host}:{port}/v2"
 
     def start(self) -> Sandbox:
-        self._thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05},
-                                        name="msgprof-sandbox", daemon=True)
+        self._thread = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, name="msgprof-sandbox", daemon=True
+        )
         self._thread.start()
         return self
 
@@ -236,9 +249,15 @@ class Sandbox:
     def create(self, body: Any) -> dict[str, Any]:
         payload = self._validated(body, "create")
         now = now_iso()
-        profile: dict[str, Any] = {"id": str(uuid.uuid4()), "record_type": "messaging_profile",
-                                   **CREATE_DEFAULTS, "created_at": now, "updated_at": now,
-                                   "v1_secret": secrets.token_urlsafe(18)[:24], "organization_id": ORGANIZATION_ID}
+        profile: dict[str, Any] = {
+            "id": str(uuid.uuid4()),
+            "record_type": "messaging_profile",
+            **CREATE_DEFAULTS,
+            "created_at": now,
+            "updated_at": now,
+            "v1_secret": secrets.token_urlsafe(18)[:24],
+            "organization_id": ORGANIZATION_ID,
+        }
         self._merge(profile, payload)
         with self.state.lock:
             self.state.profiles[profile["id"]] = profile
@@ -272,8 +291,9 @@ class Sandbox:
     def _get(self, profile_id: str) -> dict[str, Any]:
         profile = self.state.profiles.get(profile_id)
         if profile is None:
-            raise HttpError(404, [api_error("10005", "Resource not found",
-                                            f"No messaging profile with id {profile_id}.")])
+            raise HttpError(
+                404, [api_error("10005", "Resource not found", f"No messaging profile with id {profile_id}.")]
+            )
         return profile
 
     def _validated(self, body: Any, mode: str) -> dict[str, Any]:
@@ -284,9 +304,14 @@ class Sandbox:
                 continue  # like the real API, ignore fields it does not take
             pointer = "/" + "/".join(str(p) for p in issue.path)
             missing = issue.message == "required field is missing"
-            errors.append(api_error("10004" if missing else "10015",
-                                    "Missing required parameter" if missing else "Invalid parameter",
-                                    f"{format_path(issue.path) or 'body'} {issue.message}", pointer=pointer))
+            errors.append(
+                api_error(
+                    "10004" if missing else "10015",
+                    "Missing required parameter" if missing else "Invalid parameter",
+                    f"{format_path(issue.path) or 'body'} {issue.message}",
+                    pointer=pointer,
+                )
+            )
         if errors:
             raise HttpError(422, errors)
         return {k: v for k, v in result.payload.items() if k in RULES_BY_NAME}
@@ -322,17 +347,32 @@ class Sandbox:
         with self.state.lock:
             self._get(profile_id)
             numbers = sum(1 for x in self.state.related["phone_numbers"] if x.get("messaging_profile_id") == profile_id)
-        return {"data": {"messaging_profile_id": profile_id, "time_frame": tf, "phone_numbers": numbers,
-                         "outbound": {"sent": 0, "delivered": 0, "failed": 0}, "inbound": {"received": 0},
-                         "intervals": []}}
+        return {
+            "data": {
+                "messaging_profile_id": profile_id,
+                "time_frame": tf,
+                "phone_numbers": numbers,
+                "outbound": {"sent": 0, "delivered": 0, "failed": 0},
+                "inbound": {"received": 0},
+                "intervals": [],
+            }
+        }
 
     def all_metrics(self, query: dict[str, str]) -> dict[str, Any]:
         tf = _time_frame(query)
         number, size = _paging(query)
         with self.state.lock:
-            items = [{"messaging_profile_id": p["id"], "name": p.get("name"), "time_frame": tf,
-                      "outbound_sent": 0, "outbound_delivered": 0, "inbound_received": 0}
-                     for p in self.state.profiles.values()]
+            items = [
+                {
+                    "messaging_profile_id": p["id"],
+                    "name": p.get("name"),
+                    "time_frame": tf,
+                    "outbound_sent": 0,
+                    "outbound_delivered": 0,
+                    "inbound_received": 0,
+                }
+                for p in self.state.profiles.values()
+            ]
         return _page(items, number, size)
 
 
@@ -352,7 +392,9 @@ def _int_param(query: dict[str, str], name: str, default: int, lo: int, hi: int 
     try:
         value = int(raw)
     except ValueError:
-        raise HttpError(400, [api_error("10015", "Invalid parameter", f"{name} must be an integer", parameter=name)])
+        raise HttpError(
+            400, [api_error("10015", "Invalid parameter", f"{name} must be an integer", parameter=name)]
+        ) from None
     if value < lo or (hi is not None and value > hi):
         limit = f"between {lo} and {hi}" if hi is not None else f"at least {lo}"
         raise HttpError(400, [api_error("10015", "Invalid parameter", f"{name} must be {limit}", parameter=name)])
@@ -366,17 +408,32 @@ def _paging(query: dict[str, str]) -> tuple[int, int]:
 def _time_frame(query: dict[str, str]) -> str:
     tf = query.get("time_frame", "24h")
     if tf not in TIME_FRAMES:
-        raise HttpError(400, [api_error("10015", "Invalid parameter",
-                                        f"time_frame must be one of {', '.join(TIME_FRAMES)}", parameter="time_frame")])
+        raise HttpError(
+            400,
+            [
+                api_error(
+                    "10015",
+                    "Invalid parameter",
+                    f"time_frame must be one of {', '.join(TIME_FRAMES)}",
+                    parameter="time_frame",
+                )
+            ],
+        )
     return tf
 
 
 def _page(items: list[dict[str, Any]], number: int, size: int) -> dict[str, Any]:
     total = len(items)
     start = (number - 1) * size
-    return {"data": items[start:start + size],
-            "meta": {"page_number": number, "page_size": size, "total_results": total,
-                     "total_pages": max(1, math.ceil(total / size))}}
+    return {
+        "data": items[start : start + size],
+        "meta": {
+            "page_number": number,
+            "page_size": size,
+            "total_results": total,
+            "total_pages": max(1, math.ceil(total / size)),
+        },
+    }
 
 
 _ID = r"(?P<id>[^/]+)"
@@ -387,14 +444,19 @@ ROUTES: list[tuple[str, re.Pattern[str], str]] = [
     ("PATCH", re.compile(rf"^/v2/messaging_profiles/{_ID}/?$"), "update"),
     ("DELETE", re.compile(rf"^/v2/messaging_profiles/{_ID}/?$"), "delete"),
     ("POST", re.compile(rf"^/v2/messaging_profiles/{_ID}/actions/regenerate_secret/?$"), "regenerate"),
-    ("GET", re.compile(rf"^/v2/messaging_profiles/{_ID}/(?P<kind>phone_numbers|short_codes|alphanumeric_sender_ids)/?$"),
-     "related"),
+    (
+        "GET",
+        re.compile(rf"^/v2/messaging_profiles/{_ID}/(?P<kind>phone_numbers|short_codes|alphanumeric_sender_ids)/?$"),
+        "related",
+    ),
     ("GET", re.compile(rf"^/v2/messaging_profiles/{_ID}/metrics/?$"), "metrics"),
     ("GET", re.compile(r"^/v2/messaging_profile_metrics/?$"), "all_metrics"),
 ]
 
-GATEWAY_HTML = ("<html>\r\n<head><title>{status} Bad Gateway</title></head>\r\n<body>\r\n"
-                "<center><h1>{status} Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n")
+GATEWAY_HTML = (
+    "<html>\r\n<head><title>{status} Bad Gateway</title></head>\r\n<body>\r\n"
+    "<center><h1>{status} Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
+)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -450,9 +512,17 @@ class _Handler(BaseHTTPRequestHandler):
             self._auth()
             limited = sb.faults.rate_check()
             if limited:
-                raise HttpError(429, [api_error("10011", "Too many requests",
-                                                "You have exceeded the rate limit; retry after the reset time.")],
-                                limited)
+                raise HttpError(
+                    429,
+                    [
+                        api_error(
+                            "10011",
+                            "Too many requests",
+                            "You have exceeded the rate limit; retry after the reset time.",
+                        )
+                    ],
+                    limited,
+                )
             if sb.faults.latency_ms:
                 time.sleep(sb.faults.latency_ms / 1000)
             fail, status, html, drop = sb.faults.draw()
@@ -460,8 +530,9 @@ class _Handler(BaseHTTPRequestHandler):
                 if html:
                     self._send(status, None, raw=GATEWAY_HTML.format(status=status))
                 else:
-                    self._send(status, {"errors": [api_error("10007", "Unexpected error",
-                                                             "An unexpected error occurred.")]})
+                    self._send(
+                        status, {"errors": [api_error("10007", "Unexpected error", "An unexpected error occurred.")]}
+                    )
                 return
             if bad_json:
                 raise HttpError(400, [api_error("10015", "Bad Request", "The request body is not valid JSON.")])
@@ -480,8 +551,16 @@ class _Handler(BaseHTTPRequestHandler):
         token = header[7:].strip() if header.startswith("Bearer ") else ""
         expected = self.sandbox.api_key
         if not token or (expected is not None and not secrets.compare_digest(token, expected)):
-            raise HttpError(401, [api_error("10009", "Authentication failed",
-                                            "The API key is missing or wrong; send Authorization: Bearer KEY.")])
+            raise HttpError(
+                401,
+                [
+                    api_error(
+                        "10009",
+                        "Authentication failed",
+                        "The API key is missing or wrong; send Authorization: Bearer KEY.",
+                    )
+                ],
+            )
 
     def _route(self, method: str, path: str, query: dict[str, str], body: Any) -> Any:
         sb = self.sandbox

@@ -1,0 +1,31 @@
+# Every target here is a command the README documents.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: install test check lint demo bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)  ## create .venv (if missing) and install msgprof with its test tools
+
+test: $(STAMP)  ## run the test suite
+	$(PY) -m pytest
+
+lint: $(STAMP)
+	$(PY) -m ruff check msgprof_cli tests $(wildcard bench)
+	$(PY) -m mypy msgprof_cli
+
+check: lint test  ## ruff, mypy and the tests
+
+demo: $(STAMP)  ## start the sandbox, create a profile from sample-configs/, list, stop
+	bash scripts/demo.sh
+
+bench: $(STAMP)  ## benchmark msgprof against plain requests and curl
+	$(PY) bench/bench.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
