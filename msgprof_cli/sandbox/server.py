@@ -136,6 +136,7 @@ class Received:
     query: dict[str, str]
     headers: dict[str, str]
     body: Any
+    peer: tuple[str, int] = ("", 0)  # the client's address: one per TCP connection
 
 
 class State:
@@ -507,7 +508,7 @@ class _Handler(BaseHTTPRequestHandler):
             bad_json = False
         except ValueError:
             body, bad_json = raw_body.decode("utf-8", "replace"), True
-        sb.record(Received(method, parts.path, query, dict(self.headers.items()), body))
+        sb.record(Received(method, parts.path, query, dict(self.headers.items()), body, self.client_address[:2]))
         try:
             self._auth()
             limited = sb.faults.rate_check()

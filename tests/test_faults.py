@@ -1,0 +1,114 @@
+"""Network faults against the sandbox: retries, rate limits, and creates that are never duplicated."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+from canned import Canned
+from conftest import TEST_KEY, make_sandbox
+
+from msgprof_cli.client import MAX_RETRY_WAIT, TelnyxClient, _Retry
+from msgprof_cli.sandbox import Faults
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("same_name", [True, False], ids=["same-name", "distinct-names"])
+def test_dropped_creates_give_exactly_n_profiles(cli, monkeypatch: pytest.MonkeyPatch, same_name: bool) -> None:
+    sb = make_sandbox(monkeypatch, faults=Faults(drop_rate=0.3, seed=11))
+    try:
+        n = 12
+        notes = 0
+        for i in range(n):
+            name = "Drop" if same_name else f"Drop {i}"
+            res = cli("create", "--name", name, "--whitelist", "US", "--json", "--max-retries", "8")
+            assert res.exit_code == 0, res.stderr
+            created = json.loads(res.stdout)
+            assert created["name"] == name
+            notes += "is the one this attempt created" in res.stderr
+        profiles = sb.profiles()
+        assert len(profiles) == n  # zero duplicates, zero lost
+        assert notes > 0  # the dangerous case really happened
+        assert sum(1 for r in sb.received if r.method == "POST") > n - notes
+    finally:
+        sb.stop()
+
+
+@pytest.mark.slow
+def test_5xx_on_create_is_checked_before_resending(cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    sb = make_sandbox(monkeypatch, faults=Faults(fail_rate=0.3, seed=7))
+    try:
+        checked = 0
+        for i in range(10):
+            res = cli("create", "--name", f"F{i}", "--whitelist", "US", "--json", "--max-retries", "8")
+            assert res.exit_code == 0, res.stderr
+            checked += "checking whether the profile was created" in res.stderr
+        assert sorted(p["name"] for p in sb.profiles()) == sorted(f"F{i}" for i in range(10))
+        assert checked > 0
+    finally:
+        sb.stop()
+
+
+@pytest.mark.slow
+def test_rate_limited_requests_are_retried_after_the_reset(cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    sb = make_sandbox(monkeypatch, faults=Faults(rate_limit=3))
+    try:
+        stderr = ""
+        for i in range(6):
+            res = cli("create", "--name", f"R{i}", "--whitelist", "US", "--json")
+            assert res.exit_code == 0, res.stderr
+            stderr += res.stderr
+        assert len(sb.profiles()) == 6
+        assert "HTTP 429; retry 1 in 1.0s" in stderr
+        statuses = [r.path for r in sb.received]
+        assert len(statuses) > 12  # some requests were answered 429 and sent again
+    finally:
+        sb.stop()
+
+
+def test_retry_after_is_honoured(cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    body = json.dumps({"errors": [{"code": "10011", "title": "Too many requests"}]}).encode()
+    with Canned(429, body, headers={"Retry-After": "1"}) as server:
+        monkeypatch.setenv("TELNYX_BASE_URL", server.url)
+        monkeypatch.setenv("TELNYX_API_KEY", TEST_KEY)
+        start = time.monotonic()
+        res = cli("list", "--max-retries", "1")
+        elapsed = time.monotonic() - start
+    assert res.exit_code == 6
+    assert len(server.hits) == 2 and elapsed >= 1.0
+    assert "GET /v2/messaging_profiles: HTTP 429; retry 1 in 1.0s" in res.stderr
+
+
+def test_post_is_not_retried_on_5xx_without_looking_first(cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    with Canned(503, b"<html>busy</html>", "text/html") as server:
+        monkeypatch.setenv("TELNYX_BASE_URL", server.url)
+        monkeypatch.setenv("TELNYX_API_KEY", TEST_KEY)
+        res = cli("create", "--name", "x", "--whitelist", "US", "--max-retries", "0")
+    assert res.exit_code == 6
+    # the pre-flight lookup (GET) is answered 503 too: nothing was POSTed blindly
+    assert [m for m, _ in server.hits] == ["GET"]
+
+
+def test_retry_wait_is_capped() -> None:
+    from urllib3.response import HTTPResponse
+
+    r = _Retry(total=3)
+    assert r.get_retry_after(HTTPResponse(status=429, headers={"Retry-After": "3600"})) == MAX_RETRY_WAIT
+    assert r.get_retry_after(HTTPResponse(status=429, headers={"x-ratelimit-reset": "2"})) == 2
+    assert r.get_retry_after(HTTPResponse(status=429, headers={"Retry-After": "soon"})) is None
+    future = str(int(time.time()) + 5)
+    assert 3 <= (r.get_retry_after(HTTPResponse(status=429, headers={"x-ratelimit-reset": future})) or 0) <= 5
+
+
+def test_one_session_reuses_connections(monkeypatch: pytest.MonkeyPatch) -> None:
+    sb = make_sandbox(monkeypatch)
+    try:
+        client = TelnyxClient(sb.url, TEST_KEY)
+        for _ in range(5):
+            client.list_messaging_profiles()
+        assert len(sb.received) == 5
+        assert len({r.peer for r in sb.received}) == 1  # the server saw one TCP connection
+        client.close()
+    finally:
+        sb.stop()
