@@ -480,7 +480,8 @@ def _tracer(trace: Notify) -> Callable[..., Any]:
         trace(f"< HTTP {resp.status_code} in {resp.elapsed.total_seconds() * 1000:.0f} ms")
         for k, v in resp.headers.items():
             trace(f"< {k}: {v}")
-        trace(f"< {redact_secrets(_excerpt(resp.text, 500))}")
+        text = redact_secrets(resp.text)
+        trace(f"< {text[:2000]}" + ("…" if len(text) > 2000 else ""))
 
     return hook
 

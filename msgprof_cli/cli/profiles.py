@@ -107,7 +107,11 @@ def _document(opts: dict[str, Any]) -> Document:
 
 
 def _given(opts: dict[str, Any]) -> bool:
-    return bool(opts.get("file")) or any(opts.get(s.param) not in (None, False, []) for s in flag_specs())
+    def set_(spec: Any) -> bool:
+        value = opts.get(spec.param)
+        return bool(value) if spec.kind in ("null", "list") else value is not None
+
+    return bool(opts.get("file")) or any(set_(s) for s in flag_specs())
 
 
 def _validated(r: Run, doc: Document, mode: str) -> dict[str, Any]:

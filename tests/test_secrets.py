@@ -1,0 +1,143 @@
+"""The API key never shows: every command and flag family is run and all its output searched."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import TEST_KEY
+
+from msgprof_cli.sandbox import Sandbox
+
+
+@pytest.fixture
+def seeded(sandbox: Sandbox) -> Sandbox:
+    from msgprof_cli.client import TelnyxClient
+
+    client = TelnyxClient(sandbox.url, TEST_KEY)
+    p, _ = client.create_messaging_profile({"name": "Seed", "whitelisted_destinations": ["US"]})
+    sandbox.seed("phone_numbers", p["id"], {"phone_number": "+15550001111", "type": "longcode", "country_code": "US"})
+    return sandbox
+
+
+def invocations(tmp_path: Path) -> list[list[str]]:
+    doc = tmp_path / "p.yaml"
+    doc.write_text("name: Leak test\nwhitelisted_destinations: [US]\n")
+    return [
+        ["create", "--name", "A", "--whitelist", "US"],
+        ["create", "-f", str(doc), "--json"],
+        ["create", "-f", str(doc), "-o", "yaml", "--show-secrets"],
+        ["create", "-f", str(doc), "--dry-run"],
+        ["create", "-f", str(doc), "--dry-run", "--json"],
+        ["create", "--name", "", "--whitelist", "US"],  # invalid input
+        ["update", "Seed", "--disabled"],
+        ["update", "Seed", "--disabled", "--dry-run"],
+        ["get", "Seed"],
+        ["get", "Seed", "--json"],
+        ["get", "nobody"],
+        ["list"],
+        ["list", "--all", "--json"],
+        ["phone-numbers", "Seed"],
+        ["short-codes", "Seed"],
+        ["sender-ids", "Seed", "--json"],
+        ["metrics"],
+        ["metrics", "Seed", "--time-frame", "7d"],
+        ["regenerate-secret", "Seed"],
+        ["config", "show"],
+        ["config", "show", "--json"],
+        ["validate", str(doc)],
+        ["schema"],
+        ["delete", "A", "--yes"],
+    ]
+
+
+def test_no_command_ever_prints_the_key(cli, seeded: Sandbox, tmp_path: Path) -> None:
+    seen = 0
+    for args in invocations(tmp_path):
+        for extra in ([], ["--debug"]) if args[0] not in ("validate", "schema", "config") else ([],):
+            res = cli(*args, *extra)
+            assert res.exit_code in (0, 3, 5), (args, res.stderr)
+            assert TEST_KEY not in res.stdout + res.stderr, args
+            seen += 1
+    assert seen > 40
+    # the key did reach the server: the test is not vacuous
+    assert any(r.headers.get("Authorization") == f"Bearer {TEST_KEY}" for r in seeded.received)
+
+
+def test_key_from_file_and_account_sources_never_print(cli, seeded: Sandbox, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TELNYX_API_KEY")
+    key_file = tmp_path / "key"
+    key_file.write_text(TEST_KEY)
+    key_file.chmod(0o600)
+    config = tmp_path / "config.yaml"
+    config.write_text(f"accounts:\n  a:\n    api_key_env: MY_KEY\n  b:\n    api_key_file: {key_file}\n"
+                      f"  c:\n    api_key_command: cat {key_file}\n  d:\n    api_key: {TEST_KEY}\n")
+    config.chmod(0o600)
+    monkeypatch.setenv("MSGPROF_CONFIG", str(config))
+    monkeypatch.setenv("MY_KEY", TEST_KEY)
+    runs = [["list", "--api-key-file", str(key_file), "--debug"]]
+    runs += [[*cmd, "--account", acct] for acct in "abcd"
+             for cmd in (["list", "--debug"], ["config", "show"], ["config", "show", "--json"])]
+    for args in runs:
+        res = cli(*args)
+        assert res.exit_code == 0, (args, res.stderr)
+        assert TEST_KEY not in res.stdout + res.stderr, args
+    shown = json.loads(cli("config", "show", "--account", "d", "--json").stdout)
+    assert shown["api_key"] == {"value": "****" + TEST_KEY[-4:], "source": f"account d: api_key in {config}"}
+
+
+def test_wrong_key_error_does_not_echo_it(cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    with Sandbox("127.0.0.1", 0, api_key="other") as sb:
+        monkeypatch.setenv("TELNYX_BASE_URL", sb.url)
+        monkeypatch.setenv("TELNYX_API_KEY", TEST_KEY)
+        for args in (["list", "--debug"], ["create", "--name", "x", "--whitelist", "US", "--json", "--debug"]):
+            res = cli(*args)
+            assert res.exit_code == 4
+            assert TEST_KEY not in res.stdout + res.stderr
+
+
+def test_debug_trace_shows_the_exchange_with_authorization_redacted(cli, seeded: Sandbox) -> None:
+    res = cli("get", "Seed", "--debug")
+    assert res.exit_code == 0
+    trace = res.stderr
+    assert f"debug: > GET {seeded.url}/messaging_profiles?page%5Bnumber%5D=1" in trace
+    assert "debug: > Authorization: <redacted>" in trace
+    assert "debug: > User-Agent: msgprof/0.1.0" in trace
+    assert "debug: < HTTP 200 in " in trace and " ms" in trace
+    assert '"v1_secret": "<redacted>"' in trace
+    assert seeded.profiles()[0]["v1_secret"] not in trace
+
+
+def test_v1_secret_is_masked_in_tables_and_shown_on_request(cli, seeded: Sandbox) -> None:
+    secret = seeded.profiles()[0]["v1_secret"]
+    masked = cli("get", "Seed")
+    assert secret not in masked.stdout and f"****{secret[-4:]}" in masked.stdout
+    assert secret in cli("get", "Seed", "--show-secrets").stdout
+    assert json.loads(cli("get", "Seed", "--json").stdout)["v1_secret"] == secret  # JSON is the API's data
+
+
+def test_readable_key_file_warns(cli, seeded: Sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TELNYX_API_KEY")
+    key_file = tmp_path / "key"
+    key_file.write_text(TEST_KEY)
+    key_file.chmod(0o644)
+    res = cli("list", "--api-key-file", str(key_file))
+    assert res.exit_code == 0
+    assert f"warning: the API key file {key_file} can be read by other users; run: chmod 600 {key_file}" in res.stderr
+
+
+def test_plain_key_in_a_world_readable_config_is_refused(cli, seeded: Sandbox, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TELNYX_API_KEY")
+    config = tmp_path / "config.yaml"
+    config.write_text(f"default_account: lab\naccounts:\n  lab:\n    api_key: {TEST_KEY}\n")
+    config.chmod(0o644)
+    monkeypatch.setenv("MSGPROF_CONFIG", str(config))
+    before = len(seeded.received)
+    res = cli("list")
+    assert res.exit_code == 4
+    assert "refusing a plain api_key" in res.stderr and f"chmod 600 {config}" in res.stderr
+    assert TEST_KEY not in res.stderr
+    assert len(seeded.received) == before  # nothing was sent
