@@ -20,16 +20,26 @@ from hypothesis import strategies as st
 from msgprof_cli.errors import InvalidInput, MsgprofError
 from msgprof_cli.messaging_profile import RULES, Document, load_documents, parse_documents, validate
 
-FUZZ = settings(max_examples=150, deadline=None, derandomize=True,
-                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-CLI_FUZZ = settings(max_examples=40, deadline=None, derandomize=True,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+FUZZ = settings(
+    max_examples=150,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+CLI_FUZZ = settings(
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 FIELD_NAMES = [r.name for r in RULES] + ["nmae", "id", "v1_secret", "extra"]
 scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True), st.text(max_size=20))
-values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=4),
-                                                       st.dictionaries(st.text(max_size=8), inner, max_size=4)),
-                      max_leaves=12)
+values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=4)),
+    max_leaves=12,
+)
 documents = st.one_of(values, st.dictionaries(st.sampled_from(FIELD_NAMES), values, max_size=8))
 
 
@@ -99,7 +109,8 @@ def test_huge_and_bomb_files_are_refused() -> None:
     with pytest.raises(InvalidInput, match="limit"):
         load_documents("-", stdin=io.BytesIO(b"name: x\n" + b"#" * (2 * 1024 * 1024)))
     bomb = b"a: &a [x,x,x,x,x,x,x,x,x,x]\n" + b"".join(
-        f"{chr(98 + i)}: &{chr(98 + i)} [{','.join(['*' + chr(97 + i)] * 10)}]\n".encode() for i in range(8))
+        f"{chr(98 + i)}: &{chr(98 + i)} [{','.join(['*' + chr(97 + i)] * 10)}]\n".encode() for i in range(8)
+    )
     with pytest.raises(InvalidInput, match="alias"):
         parse_documents(bomb, "bomb.yaml")
 
@@ -135,10 +146,14 @@ MALFORMED = [
 
 
 @pytest.mark.parametrize(("status", "body", "ctype"), MALFORMED, ids=[f"{m[0]}-{m[1][:20]!r}" for m in MALFORMED])
-@pytest.mark.parametrize("command", [["get", "3fa85f64-5717-4562-b3fc-2c963f66afa6"], ["list"],
-                                     ["create", "--name", "x", "--whitelist", "US"]], ids=["get", "list", "create"])
-def test_malformed_answers_give_a_documented_exit(cli, monkeypatch: pytest.MonkeyPatch, status: int, body: bytes,
-                                                  ctype: str, command: list[str]) -> None:
+@pytest.mark.parametrize(
+    "command",
+    [["get", "3fa85f64-5717-4562-b3fc-2c963f66afa6"], ["list"], ["create", "--name", "x", "--whitelist", "US"]],
+    ids=["get", "list", "create"],
+)
+def test_malformed_answers_give_a_documented_exit(
+    cli, monkeypatch: pytest.MonkeyPatch, status: int, body: bytes, ctype: str, command: list[str]
+) -> None:
     with Canned(status, body, ctype) as server:
         monkeypatch.setenv("TELNYX_BASE_URL", server.url)
         monkeypatch.setenv("TELNYX_API_KEY", TEST_KEY)
@@ -150,8 +165,10 @@ def test_malformed_answers_give_a_documented_exit(cli, monkeypatch: pytest.Monke
 
 
 @CLI_FUZZ
-@given(status=st.sampled_from([200, 201, 400, 404, 418, 429, 500, 503]),
-       body=st.one_of(st.binary(max_size=200), values.map(lambda v: json.dumps(v).encode())))
+@given(
+    status=st.sampled_from([200, 201, 400, 404, 418, 429, 500, 503]),
+    body=st.one_of(st.binary(max_size=200), values.map(lambda v: json.dumps(v).encode())),
+)
 def test_any_answer_gives_a_documented_exit(cli, monkeypatch: pytest.MonkeyPatch, status: int, body: bytes) -> None:
     with Canned(status, body) as server:
         monkeypatch.setenv("TELNYX_BASE_URL", server.url)

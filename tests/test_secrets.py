@@ -65,21 +65,27 @@ def test_no_command_ever_prints_the_key(cli, seeded: Sandbox, tmp_path: Path) ->
     assert any(r.headers.get("Authorization") == f"Bearer {TEST_KEY}" for r in seeded.received)
 
 
-def test_key_from_file_and_account_sources_never_print(cli, seeded: Sandbox, tmp_path: Path,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_key_from_file_and_account_sources_never_print(
+    cli, seeded: Sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("TELNYX_API_KEY")
     key_file = tmp_path / "key"
     key_file.write_text(TEST_KEY)
     key_file.chmod(0o600)
     config = tmp_path / "config.yaml"
-    config.write_text(f"accounts:\n  a:\n    api_key_env: MY_KEY\n  b:\n    api_key_file: {key_file}\n"
-                      f"  c:\n    api_key_command: cat {key_file}\n  d:\n    api_key: {TEST_KEY}\n")
+    config.write_text(
+        f"accounts:\n  a:\n    api_key_env: MY_KEY\n  b:\n    api_key_file: {key_file}\n"
+        f"  c:\n    api_key_command: cat {key_file}\n  d:\n    api_key: {TEST_KEY}\n"
+    )
     config.chmod(0o600)
     monkeypatch.setenv("MSGPROF_CONFIG", str(config))
     monkeypatch.setenv("MY_KEY", TEST_KEY)
     runs = [["list", "--api-key-file", str(key_file), "--debug"]]
-    runs += [[*cmd, "--account", acct] for acct in "abcd"
-             for cmd in (["list", "--debug"], ["config", "show"], ["config", "show", "--json"])]
+    runs += [
+        [*cmd, "--account", acct]
+        for acct in "abcd"
+        for cmd in (["list", "--debug"], ["config", "show"], ["config", "show", "--json"])
+    ]
     for args in runs:
         res = cli(*args)
         assert res.exit_code == 0, (args, res.stderr)
@@ -128,8 +134,9 @@ def test_readable_key_file_warns(cli, seeded: Sandbox, tmp_path: Path, monkeypat
     assert f"warning: the API key file {key_file} can be read by other users; run: chmod 600 {key_file}" in res.stderr
 
 
-def test_plain_key_in_a_world_readable_config_is_refused(cli, seeded: Sandbox, tmp_path: Path,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_plain_key_in_a_world_readable_config_is_refused(
+    cli, seeded: Sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("TELNYX_API_KEY")
     config = tmp_path / "config.yaml"
     config.write_text(f"default_account: lab\naccounts:\n  lab:\n    api_key: {TEST_KEY}\n")
