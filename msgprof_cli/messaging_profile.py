@@ -16,6 +16,7 @@ import difflib
 import json
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -313,6 +314,7 @@ class Document:
     raw: dict[Path, str] = field(default_factory=dict)  # the text of plain YAML scalars
     flags: dict[Path, str] = field(default_factory=dict)  # values that came from flags
     text: str | None = None  # JSON text, kept to find lines only when there are issues
+    secrets: dict[Path, str] = field(default_factory=dict)  # values interpolated from secret variables
 
     def locate(self, issue: Issue) -> Issue:
         path = issue.path
@@ -357,10 +359,11 @@ def read_bytes(path: str, stdin: Any = None) -> tuple[bytes, str]:
     return data, name
 
 
-def parse_documents(data: bytes, source: str) -> list[Document]:
+def parse_documents(data: bytes, source: str, env: Mapping[str, str] | None = None) -> list[Document]:
     """Parse YAML or JSON bytes into profile documents.
 
     A file holds one profile (a mapping), a list of profiles, or (YAML) a stream of documents.
+    With ``env``, ``${VAR}`` references are interpolated first (see interpolate.py).
     """
     try:
         text = data.decode("utf-8-sig")
@@ -371,6 +374,16 @@ def parse_documents(data: bytes, source: str) -> list[Document]:
         ) from None
     if not text.strip():
         raise InvalidInput(f"{source}: the file is empty; a profile needs at least name and whitelisted_destinations")
+    secret_lines: dict[int, str] = {}
+    if env is not None and "$" in text:
+        from msgprof_cli.interpolate import interpolate
+
+        done = interpolate(text, env)
+        if done.problems:
+            issues = [Issue((), message, source=source, line=line) for line, message in done.problems]
+            n = len(issues)
+            raise InvalidInput(f"{source}: {n} interpolation problem{'s' if n > 1 else ''}", issues)
+        text, secret_lines = done.text, done.secret_lines
     stripped = text.lstrip()
     if source.endswith(".json") or stripped.startswith(("{", "[")):
         roots = [_parse_json(text, source)]
@@ -379,12 +392,17 @@ def parse_documents(data: bytes, source: str) -> list[Document]:
         docs = _parse_yaml(text, source)
     if not docs:
         raise InvalidInput(f"{source}: the file holds no profile")
+    if secret_lines:
+        for doc in docs:
+            if not doc.lines and doc.text is not None:
+                doc.lines = _json_lines(doc.text)
+            doc.secrets = {p: secret_lines[ln] for p, ln in doc.lines.items() if ln in secret_lines and p}
     return docs
 
 
-def load_documents(path: str, stdin: Any = None) -> list[Document]:
+def load_documents(path: str, stdin: Any = None, env: Mapping[str, str] | None = None) -> list[Document]:
     data, name = read_bytes(path, stdin)
-    return parse_documents(data, name)
+    return parse_documents(data, name, env)
 
 
 def load_document(path: str, stdin: Any = None) -> Document:

@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import IO, Any
 
 from msgprof_cli.errors import InvalidInput, MsgprofError, format_api_error
@@ -214,6 +215,90 @@ class Renderer:
         for c in changes:
             self.err.write(f"  ~ {c.field}: {_short(c.old)} -> {_short(c.new)}\n")
         self.err.flush()
+
+    # ------------------------------------------------------------------ declarative
+
+    @contextmanager
+    def progress(self, total: int, label: str) -> Iterator[Callable[[], None]]:
+        """A rich progress bar on stderr when stderr is a terminal; otherwise nothing."""
+        if not self.interactive_err or total <= 1:
+            yield lambda: None
+            return
+        import threading
+
+        from rich.progress import Progress
+
+        lock = threading.Lock()
+        with Progress(console=self.err_console(), transient=True) as bar:
+            task = bar.add_task(label, total=total)
+
+            def advance() -> None:
+                with lock:
+                    bar.advance(task)
+
+            yield advance
+
+    @staticmethod
+    def _item_dict(item: Any, outcome: str) -> dict[str, Any]:
+        return {
+            "name": item.name,
+            "source": item.desired.source,
+            outcome: getattr(item, outcome),
+            "id": item.profile_id,
+            "changes": [
+                {"field": c.field, "old": item.shown(c.path, c.old), "new": item.shown(c.path, c.new)}
+                for c in item.changes
+            ],
+            "error": item.error.message if item.error else None,
+        }
+
+    @staticmethod
+    def _summary(items: Sequence[Any], outcome: str, order: Sequence[str]) -> dict[str, int]:
+        return {k: sum(1 for i in items if getattr(i, outcome) == k) for k in order}
+
+    def plan(self, items: Sequence[Any], *, as_json: bool) -> None:
+        order = ("create", "update", "unchanged", "failed")
+        summary = self._summary(items, "action", order)
+        if as_json:
+            self.json({"items": [self._item_dict(i, "action") for i in items], "summary": summary})
+            return
+        sign = {"create": "+", "update": "~", "unchanged": "=", "failed": "!"}
+        lines: list[str] = []
+        for i in items:
+            ident = f" ({i.profile_id})" if i.profile_id else ""
+            lines.append(f"{sign[i.action]} {i.action} {i.name}{ident}  [{i.desired.source}]")
+            for c in i.changes if i.action != "unchanged" else []:
+                new = _short(i.shown(c.path, c.new))
+                if i.action == "create":
+                    lines.append(f"    + {c.field}: {new}")
+                else:
+                    lines.append(f"    ~ {c.field}: {_short(i.shown(c.path, c.old))} -> {new}")
+            if i.error:
+                lines.append(f"    ! {i.error.message}" + (f" (hint: {i.error.hint})" if i.error.hint else ""))
+        lines.append(
+            "Plan: "
+            + ", ".join(f"{n} {'to ' + k if k in ('create', 'update') else k}" for k, n in summary.items())
+            + "."
+        )
+        self.write("\n".join(lines))
+
+    def apply_report(self, items: Sequence[Any], *, as_json: bool) -> None:
+        order = ("created", "updated", "unchanged", "failed")
+        summary = self._summary(items, "result", order)
+        if as_json:
+            self.json({"items": [self._item_dict(i, "result") for i in items], "summary": summary})
+            return
+        lines = []
+        for i in items:
+            ident = f" ({i.profile_id})" if i.profile_id else ""
+            line = f"{i.result:<9}  {i.name}{ident}"
+            if i.result == "updated":
+                line += ": " + ", ".join(c.field for c in i.changes)
+            if i.error:
+                line += f": {i.error.message}"
+            lines.append(line)
+        lines.append("Apply: " + ", ".join(f"{n} {k}" for k, n in summary.items()) + ".")
+        self.write("\n".join(lines))
 
 
 def _short(value: Any) -> str:

@@ -1,10 +1,11 @@
 """The msgprof command line (typer).  Commands are thin: parse, resolve, validate, call, render."""
 
+import os
 from typing import Annotated, Any, Optional
 
 import typer
 
-from msgprof_cli.cli import profiles
+from msgprof_cli.cli import declarative, profiles
 from msgprof_cli.cli.common import API_OPTIONS, OUTPUT_OPTIONS, output_of, run, with_options
 from msgprof_cli.errors import InvalidInput
 
@@ -36,6 +37,7 @@ def _main(
 
 
 profiles.register(app)
+declarative.register(app)
 
 
 @app.command(rich_help_panel="Offline")
@@ -63,21 +65,22 @@ def validate(
         failed = 0
         for path in files:
             try:
-                docs = load_documents(path)
+                docs = load_documents(path, env=os.environ)
             except InvalidInput as exc:
                 failed += 1
                 results.append(
                     {
                         "source": path,
                         "valid": False,
-                        "errors": [
-                            {"field": "", "message": exc.message, "hint": exc.hint, "source": path, "line": None}
-                        ],
+                        "errors": [i.to_dict() for i in exc.issues]
+                        or [{"field": "", "message": exc.message, "hint": exc.hint, "source": path, "line": None}],
                         "warnings": [],
                     }
                 )
                 if not json_:
+                    r.render.issues(exc.issues)
                     r.render.err.write(f"error: {exc.message}\n" + (f"  hint: {exc.hint}\n" if exc.hint else ""))
+                    r.render.write(f"invalid  {path}")
                 continue
             for doc in docs:
                 res = check(doc, mode=mode, allow_unknown=allow_unknown)

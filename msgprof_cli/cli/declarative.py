@@ -1,0 +1,113 @@
+"""Declarative commands: plan, apply and export."""
+
+import os
+from typing import Annotated, Any, Optional
+
+import typer
+
+from msgprof_cli.cli.common import API_OPTIONS, Run, resolve_profile, run, with_options
+from msgprof_cli.errors import ChangesPending, UsageError
+
+FILES = Annotated[
+    list[str],
+    typer.Option("--file", "-f", metavar="PATH", help="Profile files or directories (repeatable; - reads stdin)."),
+]
+JSON = Annotated[bool, typer.Option("--json", help="Machine-readable report on stdout.", rich_help_panel="Output")]
+ALLOW_UNKNOWN = Annotated[bool, typer.Option("--allow-unknown", help="Unknown fields are warnings, sent as given.")]
+
+
+def _plan(r: Run, files: list[str], allow_unknown: bool) -> tuple[Any, Any, Any]:
+    from msgprof_cli import reconcile
+
+    desired, warnings = reconcile.load_desired(files, os.environ, allow_unknown=allow_unknown)
+    r.render.issues(warnings, label="warning")
+    client = r.client(pool_size=max(4, int(r.opts.get("parallel") or 4)))
+    live = reconcile.live_by_name(client)
+    return client, live, reconcile.plan(desired, live)
+
+
+def _worst(items: list[Any]) -> int:
+    return max((i.error.exit_code for i in items if i.error is not None), default=0)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command(rich_help_panel="Declarative")
+    @with_options(API_OPTIONS)
+    def plan(
+        files: FILES,
+        detailed_exitcode: Annotated[
+            bool, typer.Option("--detailed-exitcode", help="Exit 7 when changes are pending (0 when none).")
+        ] = False,
+        allow_unknown: ALLOW_UNKNOWN = False,
+        json_: JSON = False,
+        **opts: Any,
+    ) -> None:
+        """Show, field by field, what apply would change. Changes nothing."""
+        opts["json"] = json_
+        with run(opts) as r:
+            _, _, items = _plan(r, files, allow_unknown)
+            r.render.plan(items, as_json=json_)
+            worst = _worst(items)
+            if worst:
+                raise typer.Exit(worst)
+            if detailed_exitcode and any(i.action in ("create", "update") for i in items):
+                raise typer.Exit(ChangesPending.exit_code)
+
+    @app.command(rich_help_panel="Declarative")
+    @with_options(API_OPTIONS)
+    def apply(
+        files: FILES,
+        parallel: Annotated[int, typer.Option("--parallel", min=1, max=64, help="Profiles applied at once.")] = 4,
+        dry_run: Annotated[bool, typer.Option("--dry-run", help="Same as plan: change nothing.")] = False,
+        allow_unknown: ALLOW_UNKNOWN = False,
+        json_: JSON = False,
+        **opts: Any,
+    ) -> None:
+        """Make the account match the files: create what is missing, PATCH what differs."""
+        from msgprof_cli import reconcile
+
+        opts["json"], opts["parallel"] = json_, parallel
+        with run(opts) as r:
+            client, live, items = _plan(r, files, allow_unknown)
+            if dry_run:
+                r.render.plan(items, as_json=json_)
+                raise typer.Exit(_worst(items))
+            with r.render.progress(len(items), "applying") as advance:
+                done = reconcile.apply(client, items, live, parallel=parallel, on_done=lambda _: advance())
+            for item in done:
+                if item.note:
+                    r.render.notice(f"{item.name}: {item.note}")
+            r.render.apply_report(done, as_json=json_)
+            raise typer.Exit(_worst(done))
+
+    @app.command(rich_help_panel="Declarative")
+    @with_options(API_OPTIONS)
+    def export(
+        refs: Annotated[Optional[list[str]], typer.Argument(metavar="[ID|NAME...]", help="Profiles to export.")] = None,
+        all_: Annotated[bool, typer.Option("--all", help="Export every profile.")] = False,
+        out_dir: Annotated[
+            Optional[str],
+            typer.Option("--output-dir", "-o", metavar="DIR", help="Write one file per profile here (else stdout)."),
+        ] = None,
+        **opts: Any,
+    ) -> None:
+        """Write live profiles as documents that apply accepts unchanged (writable fields only)."""
+        from msgprof_cli import reconcile
+
+        with run(opts) as r:
+            if bool(refs) == all_:
+                raise UsageError("give the profiles to export (ID or NAME), or --all, but not both")
+            client = r.client()
+            profiles = (
+                list(client.iter_messaging_profiles(page_size=250))
+                if all_
+                else [resolve_profile(client, ref) for ref in refs or []]
+            )
+            if out_dir:
+                for path in reconcile.write_exports(profiles, out_dir):
+                    r.render.write(path)
+                r.render.notice(f"exported {len(profiles)} profile{'s' if len(profiles) != 1 else ''} to {out_dir}")
+                return
+            r.render.write("---\n".join(reconcile.export_text(p) for p in profiles) if profiles else "")
+            if not profiles:
+                r.render.notice("no messaging profiles to export")
