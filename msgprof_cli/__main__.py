@@ -1,6 +1,6 @@
 """``python -m msgprof_cli`` runs the same entry point as the ``msgprof`` script."""
 
-from msgprof_cli.cli import main
+from msgprof_cli.launcher import main
 
 if __name__ == "__main__":
     main()

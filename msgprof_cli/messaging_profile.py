@@ -438,7 +438,7 @@ def _json_lines(text: str) -> dict[Path, int]:
         conv = _Converter("json")
         import yaml
 
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
         if node is not None:
             conv.convert(node, ())
         return conv.lines
@@ -484,7 +484,7 @@ class _Converter:
         if isinstance(node, yaml.SequenceNode):
             return [self.convert(item, path + (i,)) for i, item in enumerate(node.value)]
         value = self.constructor.construct_object(node)
-        if node.style is None and not isinstance(value, str):
+        if not node.style and not isinstance(value, str):  # plain scalar (libyaml says "", PyYAML None)
             self.raw[path] = node.value
         return value
 
@@ -495,7 +495,8 @@ def _parse_yaml(text: str, source: str) -> list[Document]:
     conv = _Converter(source)
     roots: list[Any] = []
     try:
-        for node in yaml.compose_all(text, Loader=yaml.SafeLoader):
+        # libyaml's parser when available: the same nodes and marks, several times faster
+        for node in yaml.compose_all(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
             if node is None:
                 continue
             roots.append(conv.convert(node, (len(roots),)))

@@ -155,6 +155,13 @@ def with_options(*groups: list[Opt]) -> Callable[[Callable[..., Any]], Callable[
     return deco
 
 
+def command(app: typer.Typer, only: Optional[str], name: str, **kw: Any) -> Callable[[Any], Any]:
+    """app.command(name), unless the app is being built for another command only."""
+    if only is not None and only != name:
+        return lambda fn: fn
+    return app.command(name, **kw)
+
+
 def output_of(opts: dict[str, Any]) -> str:
     if opts.get("json"):
         return "json"

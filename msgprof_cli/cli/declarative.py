@@ -5,7 +5,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from msgprof_cli.cli.common import API_OPTIONS, Run, resolve_profile, run, with_options
+from msgprof_cli.cli.common import API_OPTIONS, Run, command, resolve_profile, run, with_options
 from msgprof_cli.errors import ChangesPending, UsageError
 
 FILES = Annotated[
@@ -30,8 +30,11 @@ def _worst(items: list[Any]) -> int:
     return max((i.error.exit_code for i in items if i.error is not None), default=0)
 
 
-def register(app: typer.Typer) -> None:
-    @app.command(rich_help_panel="Declarative")
+COMMANDS = ("plan", "apply", "export")
+
+
+def register(app: typer.Typer, only: Optional[str] = None) -> None:
+    @command(app, only, "plan", rich_help_panel="Declarative")
     @with_options(API_OPTIONS)
     def plan(
         files: FILES,
@@ -53,7 +56,7 @@ def register(app: typer.Typer) -> None:
             if detailed_exitcode and any(i.action in ("create", "update") for i in items):
                 raise typer.Exit(ChangesPending.exit_code)
 
-    @app.command(rich_help_panel="Declarative")
+    @command(app, only, "apply", rich_help_panel="Declarative")
     @with_options(API_OPTIONS)
     def apply(
         files: FILES,
@@ -80,7 +83,7 @@ def register(app: typer.Typer) -> None:
             r.render.apply_report(done, as_json=json_)
             raise typer.Exit(_worst(done))
 
-    @app.command(rich_help_panel="Declarative")
+    @command(app, only, "export", rich_help_panel="Declarative")
     @with_options(API_OPTIONS)
     def export(
         refs: Annotated[Optional[list[str]], typer.Argument(metavar="[ID|NAME...]", help="Profiles to export.")] = None,

@@ -9,6 +9,7 @@ from msgprof_cli.cli.common import (
     OUTPUT_OPTIONS,
     Opt,
     Run,
+    command,
     require_interactive_or_yes,
     resolve_profile,
     run,
@@ -98,7 +99,18 @@ def _profile_options() -> list[Opt]:
     return opts
 
 
-PROFILE_OPTIONS = _profile_options()
+COMMANDS = (
+    "create",
+    "update",
+    "get",
+    "list",
+    "delete",
+    "phone-numbers",
+    "short-codes",
+    "sender-ids",
+    "metrics",
+    "regenerate-secret",
+)
 
 
 def _document(opts: dict[str, Any]) -> Document:
@@ -149,9 +161,11 @@ def _version() -> str:
     return __version__
 
 
-def register(app: typer.Typer) -> None:
-    @app.command(rich_help_panel="Profiles")
-    @with_options(PROFILE_OPTIONS, OUTPUT_OPTIONS, API_OPTIONS)
+def register(app: typer.Typer, only: Optional[str] = None) -> None:
+    profile_options = _profile_options() if only in (None, "create", "update") else []
+
+    @command(app, only, "create", rich_help_panel="Profiles")
+    @with_options(profile_options, OUTPUT_OPTIONS, API_OPTIONS)
     def create(**opts: Any) -> None:
         """Create a messaging profile from flags and/or a YAML/JSON file (-f)."""
         with run(opts) as r:
@@ -168,8 +182,8 @@ def register(app: typer.Typer) -> None:
                 r.render.notice(note)
             r.emit_profile(profile, title="created")
 
-    @app.command(rich_help_panel="Profiles")
-    @with_options(PROFILE_OPTIONS, OUTPUT_OPTIONS, API_OPTIONS)
+    @command(app, only, "update", rich_help_panel="Profiles")
+    @with_options(profile_options, OUTPUT_OPTIONS, API_OPTIONS)
     def update(
         ref: Annotated[str, typer.Argument(metavar="ID|NAME", help="Profile id or exact name.")], **opts: Any
     ) -> None:
@@ -194,7 +208,7 @@ def register(app: typer.Typer) -> None:
                 r.render.changes(diff(payload, current), header=f"changed on {current['id']}")
             r.emit_profile(updated, title="updated")
 
-    @app.command(rich_help_panel="Profiles")
+    @command(app, only, "get", rich_help_panel="Profiles")
     @with_options(OUTPUT_OPTIONS, API_OPTIONS)
     def get(
         ref: Annotated[str, typer.Argument(metavar="ID|NAME", help="Profile id or exact name.")], **opts: Any
@@ -203,7 +217,7 @@ def register(app: typer.Typer) -> None:
         with run(opts) as r:
             r.emit_profile(resolve_profile(r.client(), ref))
 
-    @app.command("list", rich_help_panel="Profiles")
+    @command(app, only, "list", rich_help_panel="Profiles")
     @with_options(OUTPUT_OPTIONS, API_OPTIONS)
     def list_(
         name: Annotated[Optional[str], typer.Option("--name", help="Exact name.")] = None,
@@ -241,7 +255,7 @@ def register(app: typer.Typer) -> None:
             if total > len(out):
                 r.render.notice(f"showing {len(out)} of {total}; use --all or --limit N for more")
 
-    @app.command(rich_help_panel="Profiles")
+    @command(app, only, "delete", rich_help_panel="Profiles")
     @with_options(OUTPUT_OPTIONS, API_OPTIONS)
     def delete(
         refs: Annotated[list[str], typer.Argument(metavar="ID|NAME...", help="Profiles to delete.")],
@@ -262,7 +276,7 @@ def register(app: typer.Typer) -> None:
             if not r.render.data(deleted, r.output):
                 r.render.table(["deleted id", "name"], ([d.get("id"), d.get("name")] for d in deleted))
 
-    _register_related(app)
+    _register_related(app, only)
 
 
 RELATED = {
@@ -276,8 +290,8 @@ RELATED = {
 }
 
 
-def _register_related(app: typer.Typer) -> None:
-    for command, (endpoint, columns, label) in RELATED.items():
+def _register_related(app: typer.Typer, only: Optional[str]) -> None:
+    for name, (endpoint, columns, label) in RELATED.items():
 
         def make(endpoint: str = endpoint, columns: list[str] = columns, label: str = label) -> Any:
             @with_options(OUTPUT_OPTIONS, API_OPTIONS)
@@ -303,9 +317,10 @@ def _register_related(app: typer.Typer) -> None:
             related.__doc__ = f"List the {label} of a profile."
             return related
 
-        app.command(command, rich_help_panel="Profile details")(make())
+        if only in (None, name):
+            app.command(name, rich_help_panel="Profile details")(make())
 
-    @app.command(rich_help_panel="Profile details")
+    @command(app, only, "metrics", rich_help_panel="Profile details")
     @with_options(OUTPUT_OPTIONS, API_OPTIONS)
     def metrics(
         ref: Annotated[
@@ -331,7 +346,7 @@ def _register_related(app: typer.Typer) -> None:
                 )
                 r.render.table(cols, ([i.get(c) for c in cols] for i in items), empty="no metrics")
 
-    @app.command("regenerate-secret", rich_help_panel="Profile details")
+    @command(app, only, "regenerate-secret", rich_help_panel="Profile details")
     @with_options(OUTPUT_OPTIONS, API_OPTIONS)
     def regenerate_secret(
         ref: Annotated[str, typer.Argument(metavar="ID|NAME", help="Profile id or exact name.")], **opts: Any

@@ -1,0 +1,260 @@
+"""make bench: msgprof against the floor any Python tool has (plain requests) and curl.
+
+Starts the sandbox, runs every command side by side (round-robin, after a warm-up), and prints a
+Markdown table of median wall time, the ratio to the plain requests script, and peak memory
+(max RSS of the process, from wait4).  The machine is shared and noisy: only medians and ratios
+measured in the same run are reported, never single timings.
+
+    python bench/bench.py [--runs N] [--apply-profiles N] [--out FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+SAMPLE = ROOT / "sample-configs" / "valid" / "full.yaml"
+MSGPROF = [PY, "-m", "msgprof_cli"]
+
+PLAIN = r"""
+import json, os, sys
+import requests
+body = json.load(open(sys.argv[1]))
+r = requests.post(os.environ["TELNYX_BASE_URL"] + "/messaging_profiles", json=body, timeout=30,
+                  headers={"Authorization": "Bearer " + os.environ["TELNYX_API_KEY"]})
+r.raise_for_status()
+print(json.dumps(r.json()["data"]))
+"""
+
+
+def run_once(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of one run."""
+    start = time.perf_counter()
+    # cwd outside the repository, so `python -m msgprof_cli` runs the installed package
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=tempfile.gettempdir())
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read().decode() if proc.stderr else ""
+    if proc.returncode != 0:
+        raise SystemExit(f"bench: {' '.join(cmd)} failed ({proc.returncode}): {err[-500:]}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def start_sandbox(*extra: str) -> tuple[subprocess.Popen[str], str]:
+    proc = subprocess.Popen(
+        [*MSGPROF, "sandbox", "--port", "0", *extra], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    )
+    line = proc.stdout.readline() if proc.stdout else ""
+    if not line.startswith("export TELNYX_BASE_URL="):
+        proc.kill()
+        raise SystemExit("bench: the sandbox did not start")
+    return proc, line.strip().split("=", 1)[1]
+
+
+def stop(proc: subprocess.Popen[str]) -> None:
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def bench_commands(runs: int, warmup: int) -> list[dict[str, object]]:
+    sandbox, url = start_sandbox()
+    tmp = Path(tempfile.mkdtemp(prefix="msgprof-bench-"))
+    try:
+        env = {**os.environ, "TELNYX_BASE_URL": url, "TELNYX_API_KEY": "bench-key", "NO_COLOR": "1"}
+        for k in ("MSGPROF_ACCOUNT", "MSGPROF_CONFIG"):
+            env.pop(k, None)
+        body = tmp / "body.json"
+        from msgprof_cli.messaging_profile import load_document, validate
+
+        body.write_text(json.dumps(validate(load_document(str(SAMPLE))).payload))
+        plain = tmp / "plain.py"
+        plain.write_text(PLAIN)
+        cases: list[tuple[str, list[str]]] = [
+            ("plain requests script (the floor)", [PY, str(plain), str(body)]),
+            ("msgprof create -f sample --json", [*MSGPROF, "create", "-f", str(SAMPLE), "--json"]),
+            ("msgprof create -f sample --dry-run", [*MSGPROF, "create", "-f", str(SAMPLE), "--dry-run"]),
+            ("msgprof validate sample", [*MSGPROF, "validate", str(SAMPLE)]),
+            ("msgprof schema", [*MSGPROF, "schema"]),
+            ("msgprof --version", [*MSGPROF, "--version"]),
+            ("msgprof --help", [*MSGPROF, "--help"]),
+        ]
+        curl = shutil.which("curl")
+        if curl:
+            cases.insert(
+                1,
+                (
+                    "curl",
+                    [
+                        curl,
+                        "-sf",
+                        "-o",
+                        "/dev/null",
+                        "-X",
+                        "POST",
+                        "-H",
+                        "Authorization: Bearer k",
+                        "-H",
+                        "Content-Type: application/json",
+                        "--data-binary",
+                        f"@{body}",
+                        url + "/messaging_profiles",
+                    ],
+                ),
+            )
+        times: dict[str, list[float]] = {name: [] for name, _ in cases}
+        mem: dict[str, list[float]] = {name: [] for name, _ in cases}
+        for i in range(warmup + runs):
+            for name, cmd in cases:  # round-robin: all commands see the same machine load
+                t, m = run_once(cmd, env)
+                if i >= warmup:
+                    times[name].append(t)
+                    mem[name].append(m)
+        return [
+            {"name": name, "median": statistics.median(times[name]), "peak_mib": max(mem[name]), "runs": runs}
+            for name, _ in cases
+        ]
+    finally:
+        stop(sandbox)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def bench_apply(profiles: int, latency_ms: int, parallels: list[int], repeats: int) -> list[dict[str, object]]:
+    tmp = Path(tempfile.mkdtemp(prefix="msgprof-bench-apply-"))
+    doc = tmp / "bulk.yaml"
+    doc.write_text("".join(f"- name: Bench {i:04}\n  whitelisted_destinations: [US]\n" for i in range(profiles)))
+    out = []
+    try:
+        for parallel in parallels:
+            samples = []
+            for _ in range(repeats):
+                sandbox, url = start_sandbox("--latency", str(latency_ms))  # fresh: every profile is a create
+                try:
+                    env = {**os.environ, "TELNYX_BASE_URL": url, "TELNYX_API_KEY": "bench-key"}
+                    t, _ = run_once([*MSGPROF, "apply", "-f", str(doc), "--parallel", str(parallel), "--json"], env)
+                    samples.append(t)
+                finally:
+                    stop(sandbox)
+            ideal = profiles * latency_ms / 1000 / parallel
+            out.append(
+                {
+                    "name": f"msgprof apply {profiles} profiles, --latency {latency_ms}, --parallel {parallel}",
+                    "median": statistics.median(samples),
+                    "ideal": ideal,
+                    "parallel": parallel,
+                }
+            )
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return out
+
+
+TARGETS = {
+    "msgprof create -f sample --json": ("ratio", 1.30),
+    "msgprof validate sample": ("ratio", 0.70),
+    "msgprof schema": ("ratio", 0.70),
+    "msgprof --version": ("ratio", 0.70),
+    "msgprof create -f sample --dry-run": ("ratio", 0.70),
+    "msgprof --help": ("ratio", 1.50),
+}
+
+
+def table(rows: list[dict[str, object]], apply_rows: list[dict[str, object]], startup: float) -> str:
+    floor = next(float(r["median"]) for r in rows if str(r["name"]).startswith("plain requests"))  # type: ignore[arg-type]
+    lines = [
+        "| command | median wall time | ratio to plain requests | peak memory | target | met |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        median = float(r["median"])  # type: ignore[arg-type]
+        ratio = median / floor
+        target = TARGETS.get(str(r["name"]))
+        tgt, met = "", ""
+        if target:
+            tgt, met = f"≤ {target[1]:.2f} ×", "yes" if ratio <= target[1] else "no"
+        memory = f"{float(r['peak_mib']):.1f} MiB"  # type: ignore[arg-type]
+        if r["name"] == "msgprof create -f sample --json":
+            tgt += ", ≤ 32 MiB"
+            met = "yes" if ratio <= 1.30 and float(r["peak_mib"]) <= 32 else "no"  # type: ignore[arg-type]
+        lines.append(f"| {r['name']} | {median * 1000:.0f} ms | {ratio:.2f} × | {memory} | {tgt} | {met} |")
+    for r in apply_rows:
+        median, ideal = float(r["median"]), float(r["ideal"])  # type: ignore[arg-type]
+        budget = 1.3 * ideal + startup
+        tgt = f"≤ 1.3 × {ideal:.2f} s + start-up = {budget:.2f} s" if r["parallel"] == 8 else f"(ideal {ideal:.2f} s)"
+        met = ("yes" if median <= budget else "no") if r["parallel"] == 8 else ""
+        lines.append(f"| {r['name']} | {median:.2f} s | {median / floor:.1f} × | | {tgt} | {met} |")
+    return "\n".join(lines)
+
+
+def ensure_installed_venv() -> None:
+    """Run inside bench/.venv, where msgprof is installed as users install it (not editable).
+
+    An editable install adds a path finder to every Python start-up in its venv, which would tax
+    the floor and msgprof alike and blur the ratios.
+    """
+    venv = ROOT / "bench" / ".venv"
+    python = venv / "bin" / "python"
+    if os.environ.get("MSGPROF_BENCH_INNER") == "1":
+        return
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run(
+            [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", str(ROOT)], check=True
+        )
+    else:  # refresh msgprof itself (not its dependencies) so the bench measures the working tree
+        subprocess.run(
+            [
+                str(python),
+                "-m",
+                "pip",
+                "install",
+                "-q",
+                "--disable-pip-version-check",
+                "--no-deps",
+                "--force-reinstall",
+                str(ROOT),
+            ],
+            check=True,
+        )
+    env = {**os.environ, "MSGPROF_BENCH_INNER": "1"}
+    os.execve(str(python), [str(python), str(Path(__file__).resolve()), *sys.argv[1:]], env)
+
+
+def main() -> None:
+    ensure_installed_venv()
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--apply-profiles", type=int, default=200)
+    parser.add_argument("--apply-repeats", type=int, default=3)
+    parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "latest.md"))
+    args = parser.parse_args()
+    rows = bench_commands(args.runs, args.warmup)
+    startup = next(float(r["median"]) for r in rows if r["name"] == "msgprof create -f sample --json")  # type: ignore[arg-type]
+    apply_rows = bench_apply(args.apply_profiles, 50, [1, 4, 8], args.apply_repeats)
+    cpu = platform.processor() or platform.machine()
+    header = (
+        f"Measured {time.strftime('%Y-%m-%d')} on {os.cpu_count()} cores ({cpu}), Python "
+        f"{platform.python_version()}, {platform.system()}; medians of {args.runs} runs after {args.warmup} "
+        f"warm-up runs (apply: {args.apply_repeats} runs each); sandbox on loopback. "
+        "Start-up for the apply budget = the median of `create --json`."
+    )
+    text = header + "\n\n" + table(rows, apply_rows, startup) + "\n"
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()

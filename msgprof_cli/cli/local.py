@@ -1,0 +1,174 @@
+"""Commands that need no API: validate, schema, the sandbox; and config show."""
+
+import os
+from typing import Annotated, Any, Optional
+
+import typer
+
+from msgprof_cli.cli.common import API_OPTIONS, OUTPUT_OPTIONS, command, output_of, run, with_options
+from msgprof_cli.errors import InvalidInput
+
+COMMANDS = ("validate", "schema", "sandbox", "config")
+
+
+def register(app: typer.Typer, only: Optional[str] = None) -> None:
+    @command(app, only, "validate", rich_help_panel="Offline")
+    def validate(
+        files: Annotated[
+            list[str], typer.Argument(metavar="FILE...", help="Profile files (YAML or JSON; - reads stdin).")
+        ],
+        mode: Annotated[
+            str, typer.Option("--for", help="Rules of `create` (name and destinations required) or `update`.")
+        ] = "create",
+        allow_unknown: Annotated[
+            bool, typer.Option("--allow-unknown", help="Unknown fields are warnings, not errors.")
+        ] = False,
+        json_: Annotated[bool, typer.Option("--json", help="Machine-readable results on stdout.")] = False,
+    ) -> None:
+        """Check profile files offline against every field rule (no API key needed)."""
+        from msgprof_cli.messaging_profile import load_documents
+        from msgprof_cli.messaging_profile import validate as check
+
+        opts = {"json": json_}
+        with run(opts) as r:
+            if mode not in ("create", "update"):
+                from msgprof_cli.errors import UsageError
+
+                raise UsageError(f"--for takes create or update, not {mode!r}")
+            results: list[dict[str, Any]] = []
+            failed = 0
+            for path in files:
+                try:
+                    docs = load_documents(path, env=os.environ)
+                except InvalidInput as exc:
+                    failed += 1
+                    results.append(
+                        {
+                            "source": path,
+                            "valid": False,
+                            "errors": [i.to_dict() for i in exc.issues]
+                            or [{"field": "", "message": exc.message, "hint": exc.hint, "source": path, "line": None}],
+                            "warnings": [],
+                        }
+                    )
+                    if not json_:
+                        r.render.issues(exc.issues)
+                        r.render.err.write(f"error: {exc.message}\n" + (f"  hint: {exc.hint}\n" if exc.hint else ""))
+                        r.render.write(f"invalid  {path}")
+                    continue
+                for doc in docs:
+                    res = check(doc, mode=mode, allow_unknown=allow_unknown)
+                    failed += bool(res.errors)
+                    results.append(
+                        {
+                            "source": doc.source,
+                            "valid": not res.errors,
+                            "errors": [i.to_dict() for i in res.errors],
+                            "warnings": [i.to_dict() for i in res.warnings],
+                        }
+                    )
+                    if not json_:
+                        r.render.issues(res.warnings, label="warning")
+                        r.render.issues(res.errors)
+                        r.render.write(f"{'ok' if not res.errors else 'invalid'}  {doc.source}")
+            if json_:
+                r.render.json({"valid": not failed, "results": results})
+            if failed:
+                raise typer.Exit(InvalidInput.exit_code)
+
+    @command(app, only, "schema", rich_help_panel="Offline")
+    def schema() -> None:
+        """Print the JSON Schema of a profile document (for editors' YAML language servers)."""
+        from msgprof_cli.messaging_profile import json_schema
+
+        with run({}) as r:
+            r.render.json(json_schema())
+
+    @command(app, only, "sandbox", rich_help_panel="Local sandbox")
+    def sandbox(
+        host: Annotated[str, typer.Option("--host", help="Address to bind (loopback by default).")] = "127.0.0.1",
+        port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port; 0 picks a free one.")] = 8765,
+        state: Annotated[
+            Optional[str], typer.Option("--state", help="JSON file that keeps profiles across restarts.")
+        ] = None,
+        api_key: Annotated[
+            Optional[str], typer.Option("--api-key", help="Require this bearer token (else any).")
+        ] = None,
+        latency: Annotated[
+            float, typer.Option("--latency", min=0, help="Delay every answer by MS milliseconds.", metavar="MS")
+        ] = 0,
+        rate_limit: Annotated[
+            int, typer.Option("--rate-limit", min=0, help="Answer 429 past N requests a second.", metavar="N")
+        ] = 0,
+        fail_rate: Annotated[
+            float, typer.Option("--fail-rate", min=0, max=1, help="Share of requests answered 5xx.", metavar="P")
+        ] = 0,
+        drop_rate: Annotated[
+            float,
+            typer.Option(
+                "--drop-rate", min=0, max=1, help="Share of requests committed, then dropped unanswered.", metavar="P"
+            ),
+        ] = 0,
+        seed: Annotated[Optional[int], typer.Option("--seed", help="Make the faults reproducible.")] = None,
+    ) -> None:
+        """Run a local Telnyx-compatible messaging-profile API until interrupted."""
+        from msgprof_cli.sandbox import Faults, Sandbox
+
+        with run({}) as r:
+            try:
+                server = Sandbox(
+                    host,
+                    port,
+                    state_file=state,
+                    api_key=api_key,
+                    faults=Faults(latency, rate_limit, fail_rate, drop_rate, seed),
+                )
+            except OSError as exc:
+                from msgprof_cli.errors import UsageError
+
+                raise UsageError(
+                    f"cannot listen on {host}:{port}: {exc.strerror}", hint="pick another --port (0 picks a free one)"
+                ) from None
+            import signal
+
+            def _stop(signum: int, frame: Any) -> None:
+                raise KeyboardInterrupt  # SIGTERM stops the sandbox as cleanly as Ctrl-C
+
+            signal.signal(signal.SIGTERM, _stop)
+            r.render.notice(f"sandbox listening on {server.url} (Ctrl-C stops it)")
+            r.render.write(f"export TELNYX_BASE_URL={server.url}")
+            r.render.write("export TELNYX_API_KEY=" + ("<the key given to --api-key>" if api_key else "sandbox-key"))
+            try:
+                server.serve_forever()
+            except KeyboardInterrupt:
+                r.render.notice("sandbox stopped")
+            finally:
+                server.httpd.server_close()
+
+    if only is None or only == "config":
+        config_app = typer.Typer(help="Show the settings in effect and where each came from.", no_args_is_help=True)
+        app.add_typer(config_app, name="config", rich_help_panel="Settings")
+
+        @config_app.command("show")
+        @with_options(OUTPUT_OPTIONS, [o for o in API_OPTIONS if o[0] != "debug"])
+        def config_show(**opts: Any) -> None:
+            """Print every effective setting and its source (the key masked to its last 4 characters)."""
+            from msgprof_cli.settings import mask
+
+            with run(opts) as r:
+                s = r.settings
+                key = s.api_key()
+                rows = [
+                    ("config_file", s.config_path.value, s.config_path.source),
+                    ("account", s.account.value, s.account.source),
+                    ("base_url", s.base_url.value, s.base_url.source),
+                    ("api_key", mask(key), s.key_source or "not set"),
+                    ("timeout", s.timeout.value, s.timeout.source),
+                    ("max_retries", s.max_retries.value, s.max_retries.source),
+                ]
+                for w in s.warnings:
+                    r.render.warning(w)
+                if output_of(opts) in ("json", "yaml"):
+                    r.render.data({k: {"value": v, "source": src} for k, v, src in rows}, output_of(opts))
+                    return
+                r.render.table(["setting", "value", "source"], rows)
