@@ -89,6 +89,11 @@ def bench_commands(runs: int, warmup: int) -> list[dict[str, object]]:
             ("msgprof schema", [*MSGPROF, "schema"]),
             ("msgprof --version", [*MSGPROF, "--version"]),
             ("msgprof --help", [*MSGPROF, "--help"]),
+            # the cost breakdown: what the fixed parts of every run cost on this machine, in this run
+            ("breakdown: python start-up alone", [PY, "-c", "pass"]),
+            ("breakdown: python -c 'import requests'", [PY, "-c", "import requests"]),
+            ("breakdown: python -c 'import typer'", [PY, "-c", "import typer"]),
+            ("breakdown: python -c 'import yaml'", [PY, "-c", "import yaml"]),
         ]
         curl = shutil.which("curl")
         if curl:

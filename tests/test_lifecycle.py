@@ -332,3 +332,17 @@ def test_terminal_delete_asks_and_update_shows_changes(sandbox: Sandbox) -> None
     code, out, err = _on_a_terminal(["update", "Other", "--disabled", "--json"], b"", env)
     assert code == 0, err
     assert "~ enabled: true -> false" in err
+
+
+def test_terminal_progress_for_paging_and_apply(sandbox: Sandbox, tmp_path: Path) -> None:
+    make(sandbox, "Pg1", "Pg2", "Pg3")
+    env = {"TELNYX_BASE_URL": sandbox.url, "TELNYX_API_KEY": TEST_KEY, "NO_COLOR": "1"}
+    code, out, err = _on_a_terminal(["list", "--all", "--page-size", "1", "--json"], b"", env)
+    assert code == 0 and len(json.loads(out)) == 3
+    assert "fetched page 1 of 3" in err and "fetched page 3 of 3" in err
+    doc = tmp_path / "bulk.yaml"
+    doc.write_text("".join(f"- name: Bar {i}\n  whitelisted_destinations: [US]\n" for i in range(5)))
+    code, out, err = _on_a_terminal(["apply", "-f", str(doc)], b"", env)
+    assert code == 0, err
+    assert "applying" in err  # the progress bar was drawn on the terminal
+    assert out.splitlines()[-1] == "Apply: 5 created, 0 updated, 0 unchanged, 0 failed."
