@@ -59,17 +59,16 @@ class InvalidInput(MsgprofError):
         return out
 
 
-class CredentialsError(MsgprofError):
-    exit_code = 4
-    kind = "credentials"
+class _Answered(MsgprofError):
+    """An error that carries the API's HTTP status and its errors[] (when it answered)."""
 
     def __init__(
         self,
         message: str,
         *,
-        hint: str | None = None,
         status: int | None = None,
         errors: list[dict[str, Any]] | None = None,
+        hint: str | None = None,
     ) -> None:
         super().__init__(message, hint=hint)
         self.status = status
@@ -83,27 +82,14 @@ class CredentialsError(MsgprofError):
         return out
 
 
-class ApiError(MsgprofError):
+class CredentialsError(_Answered):
+    exit_code = 4
+    kind = "credentials"
+
+
+class ApiError(_Answered):
     exit_code = 5
     kind = "api_error"
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        status: int | None = None,
-        errors: list[dict[str, Any]] | None = None,
-        hint: str | None = None,
-    ) -> None:
-        super().__init__(message, hint=hint)
-        self.status = status
-        self.errors = errors or []
-
-    def to_dict(self) -> dict[str, Any]:
-        out = super().to_dict()
-        out["status"] = self.status
-        out["errors"] = self.errors
-        return out
 
 
 class NotFound(ApiError):
@@ -114,21 +100,9 @@ class Ambiguous(ApiError):
     kind = "ambiguous"
 
 
-class Unavailable(MsgprofError):
+class Unavailable(_Answered):
     exit_code = 6
     kind = "unavailable"
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        status: int | None = None,
-        errors: list[dict[str, Any]] | None = None,
-        hint: str | None = None,
-    ) -> None:
-        super().__init__(message, hint=hint)
-        self.status = status
-        self.errors = errors or []
 
 
 class ChangesPending(MsgprofError):

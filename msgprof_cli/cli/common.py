@@ -110,6 +110,8 @@ API_OPTIONS: list[Opt] = [
     ),
 ]
 
+REF = Annotated[str, typer.Argument(metavar="ID|NAME", help="Profile id or exact name.")]
+
 OUTPUT_OPTIONS: list[Opt] = [
     (
         "json",

@@ -30,9 +30,6 @@ def _worst(items: list[Any]) -> int:
     return max((i.error.exit_code for i in items if i.error is not None), default=0)
 
 
-COMMANDS = ("plan", "apply", "export")
-
-
 def register(app: typer.Typer, only: Optional[str] = None) -> None:
     @command(app, only, "plan", rich_help_panel="Declarative")
     @with_options(API_OPTIONS)

@@ -8,8 +8,6 @@ import typer
 from msgprof_cli.cli.common import API_OPTIONS, OUTPUT_OPTIONS, command, output_of, run, with_options
 from msgprof_cli.errors import InvalidInput
 
-COMMANDS = ("validate", "schema", "sandbox", "config")
-
 
 def register(app: typer.Typer, only: Optional[str] = None) -> None:
     @command(app, only, "validate", rich_help_panel="Offline")

@@ -7,6 +7,7 @@ import typer
 from msgprof_cli.cli.common import (
     API_OPTIONS,
     OUTPUT_OPTIONS,
+    REF,
     Opt,
     Run,
     command,
@@ -99,20 +100,6 @@ def _profile_options() -> list[Opt]:
     return opts
 
 
-COMMANDS = (
-    "create",
-    "update",
-    "get",
-    "list",
-    "delete",
-    "phone-numbers",
-    "short-codes",
-    "sender-ids",
-    "metrics",
-    "regenerate-secret",
-)
-
-
 def _document(opts: dict[str, Any]) -> Document:
     base = load_document(opts["file"]) if opts.get("file") else None
     return apply_flags(base, opts)
@@ -184,9 +171,7 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
 
     @command(app, only, "update", rich_help_panel="Profiles")
     @with_options(profile_options, OUTPUT_OPTIONS, API_OPTIONS)
-    def update(
-        ref: Annotated[str, typer.Argument(metavar="ID|NAME", help="Profile id or exact name.")], **opts: Any
-    ) -> None:
+    def update(ref: REF, **opts: Any) -> None:
         """Change some fields of a profile (PATCH with only the fields given)."""
         with run(opts) as r:
             if not _given(opts):
@@ -210,9 +195,7 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
 
     @command(app, only, "get", rich_help_panel="Profiles")
     @with_options(OUTPUT_OPTIONS, API_OPTIONS)
-    def get(
-        ref: Annotated[str, typer.Argument(metavar="ID|NAME", help="Profile id or exact name.")], **opts: Any
-    ) -> None:
+    def get(ref: REF, **opts: Any) -> None:
         """Show one profile."""
         with run(opts) as r:
             r.emit_profile(resolve_profile(r.client(), ref))
@@ -295,9 +278,7 @@ def _register_related(app: typer.Typer, only: Optional[str]) -> None:
 
         def make(endpoint: str = endpoint, columns: list[str] = columns, label: str = label) -> Any:
             @with_options(OUTPUT_OPTIONS, API_OPTIONS)
-            def related(
-                ref: Annotated[str, typer.Argument(metavar="ID|NAME", help="Profile id or exact name.")], **opts: Any
-            ) -> None:
+            def related(ref: REF, **opts: Any) -> None:
                 with run(opts) as r:
                     client = r.client()
                     pid = resolve_profile(client, ref)["id"]
@@ -348,9 +329,7 @@ def _register_related(app: typer.Typer, only: Optional[str]) -> None:
 
     @command(app, only, "regenerate-secret", rich_help_panel="Profile details")
     @with_options(OUTPUT_OPTIONS, API_OPTIONS)
-    def regenerate_secret(
-        ref: Annotated[str, typer.Argument(metavar="ID|NAME", help="Profile id or exact name.")], **opts: Any
-    ) -> None:
+    def regenerate_secret(ref: REF, **opts: Any) -> None:
         """Regenerate a profile's v1 secret (shown masked unless --show-secrets or --json)."""
         with run(opts) as r:
             client = r.client()
