@@ -361,3 +361,11 @@ def test_sandbox_command_prints_url_and_env_lines_and_stops_on_interrupt(tmp_pat
     assert proc.returncode == 0
     assert "sandbox listening on http://127.0.0.1:" in err and "sandbox stopped" in err
     assert "Traceback" not in err
+
+
+def test_a_broken_state_file_is_a_clear_error(cli, tmp_path: Path) -> None:
+    state = tmp_path / "state.json"
+    state.write_text('{"profiles": [{"no id": 1}]')
+    res = cli("sandbox", "--port", "0", "--state", str(state))
+    assert res.exit_code == 3
+    assert f"sandbox state file {state}: cannot be loaded" in res.stderr and "Traceback" not in res.stderr

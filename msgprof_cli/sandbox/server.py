@@ -29,6 +29,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from msgprof_cli.errors import InvalidInput
 from msgprof_cli.messaging_profile import RULES_BY_NAME, Document, format_path, validate
 
 MAX_PAGE_SIZE = 250
@@ -149,12 +150,18 @@ class State:
         self.profiles: dict[str, dict[str, Any]] = {}
         self.related: dict[str, list[dict[str, Any]]] = {k: [] for k in RELATED}
         if path and os.path.exists(path):
-            with open(path, encoding="utf-8") as fh:
-                data = json.load(fh)
-            for p in data.get("profiles", []):
-                self.profiles[p["id"]] = p
-            for k in RELATED:
-                self.related[k] = list(data.get(k, []))
+            try:
+                with open(path, encoding="utf-8") as fh:
+                    data = json.load(fh)
+                for p in data.get("profiles", []):
+                    self.profiles[p["id"]] = p
+                for k in RELATED:
+                    self.related[k] = list(data.get(k, []))
+            except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
+                raise InvalidInput(
+                    f"sandbox state file {path}: cannot be loaded ({exc})",
+                    hint="fix it, or move it away to start with an empty sandbox",
+                ) from None
 
     def save(self) -> None:
         if not self.path:
