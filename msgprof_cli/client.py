@@ -368,6 +368,12 @@ class TelnyxClient:
         name = str(payload.get("name", ""))
         if known_ids is None:
             known_ids = {p["id"] for p in self.iter_messaging_profiles(name=name) if "id" in p}
+            if known_ids and self.notify:
+                self.notify(
+                    f"{len(known_ids)} profile{'s' if len(known_ids) > 1 else ''} named {name!r} already "
+                    f"exist{'' if len(known_ids) > 1 else 's'} ({', '.join(sorted(known_ids))}); creating "
+                    "another (`msgprof apply` creates only what is missing)"
+                )
         last: MsgprofError | None = None
         for attempt in range(self.max_retries + 1):
             if attempt:

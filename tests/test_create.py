@@ -392,3 +392,11 @@ def test_real_process_invalid_input_has_no_traceback(tmp_path: Path) -> None:
     res = run_msgprof("create", "-f", str(f))
     assert res.returncode == 3
     assert "Traceback" not in res.stderr and "not UTF-8" in res.stderr
+
+
+def test_creating_a_second_profile_with_a_taken_name_says_so(cli, sandbox: Sandbox) -> None:
+    first = json.loads(cli("create", "--name", "Same", "--whitelist", "US", "--json").stdout)
+    res = cli("create", "--name", "Same", "--whitelist", "US", "--json")
+    assert res.exit_code == 0
+    assert f"msgprof: 1 profile named 'Same' already exists ({first['id']}); creating another" in res.stderr
+    assert json.loads(res.stdout)["id"] != first["id"] and len(sandbox.profiles()) == 2
