@@ -472,15 +472,24 @@ class _Converter:
         self.lines.setdefault(path, node.start_mark.line + 1)
         if isinstance(node, yaml.MappingNode):
             out: dict[Any, Any] = {}
+            merged: dict[Any, Any] = {}
             for knode, vnode in node.value:
                 if not isinstance(knode, yaml.ScalarNode):
                     raise InvalidInput(f"{self.source}:{knode.start_mark.line + 1}: a key must be a plain name")
+                if knode.tag == "tag:yaml.org,2002:merge":  # `<<: *defaults` shares settings between profiles
+                    sources = vnode.value if isinstance(vnode, yaml.SequenceNode) else [vnode]
+                    for src in sources:
+                        value = self.convert(src, path)
+                        if not isinstance(value, dict):
+                            raise InvalidInput(f"{self.source}:{knode.start_mark.line + 1}: `<<` merges mappings only")
+                        merged = {**value, **merged}  # earlier sources win, as YAML says
+                    continue
                 key = knode.value  # the key's text: `no:` or `on:` stay strings, not YAML 1.1 booleans
                 if key in out:
                     raise InvalidInput(f"{self.source}:{knode.start_mark.line + 1}: key {key!r} appears twice")
                 self.lines[path + (key,)] = knode.start_mark.line + 1
                 out[key] = self.convert(vnode, path + (key,))
-            return out
+            return {**merged, **out} if merged else out  # explicit keys win over merged ones
         if isinstance(node, yaml.SequenceNode):
             return [self.convert(item, path + (i,)) for i, item in enumerate(node.value)]
         value = self.constructor.construct_object(node)

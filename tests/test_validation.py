@@ -281,3 +281,18 @@ def test_diff_compares_only_given_fields_and_normalises() -> None:
     assert diff(desired, live) == []
     changes = diff({**desired, "number_pool_settings": {**POOL, "toll_free_weight": 3}}, live)
     assert [(c.field, c.old, c.new) for c in changes] == [("number_pool_settings.toll_free_weight", 10, 3)]
+
+
+def test_yaml_merge_keys_share_settings_and_explicit_keys_win() -> None:
+    text = (
+        b"- &base\n  name: A\n  whitelisted_destinations: [US]\n  mms_transcoding: true\n"
+        b"- <<: *base\n  name: B\n  mms_transcoding: false\n"
+    )
+    docs = parse_documents(text, "m.yaml")
+    payloads = [validate(d).payload for d in docs]
+    assert payloads == [
+        {"name": "A", "whitelisted_destinations": ["US"], "mms_transcoding": True},
+        {"name": "B", "whitelisted_destinations": ["US"], "mms_transcoding": False},
+    ]
+    with pytest.raises(InvalidInput, match="merges mappings only"):
+        parse_documents(b"a: &x [1]\nb:\n  <<: *x\n", "m.yaml")
