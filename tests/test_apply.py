@@ -47,6 +47,8 @@ def test_apply_twice_sends_no_writes_the_second_time(cli, sandbox: Sandbox, tmp_
     report = json.loads(first.stdout)
     assert report["summary"] == {"created": 6, "updated": 0, "unchanged": 0, "failed": 0}
     assert sorted(p["name"] for p in sandbox.profiles()) == ["Alerts", "Billing", "Json", "Pool", "Sales", "Support"]
+    # one shared session: 7 requests (1 list + 6 creates) over at most --parallel (4) connections
+    assert len(sandbox.received) == 7 and len({r.peer for r in sandbox.received}) <= 4
     writes = len(sandbox.writes())
     second = cli("apply", "-f", str(d))
     assert second.exit_code == 0
