@@ -113,17 +113,12 @@ class _Retry(Retry):
                 reason = f"HTTP {response.status}"
                 wait = new.get_retry_after(response) if response.status in (429, 503) else None
             else:
-                reason = _network_reason(error)
+                reason = classify_network_error(error)[0]
                 wait = None
             if wait is None:
                 wait = new.get_backoff_time()
             self.notify(f"{method} {urlsplit(url or '').path}: {reason}; retry {len(new.history)} in {wait:.1f}s")
         return new
-
-
-def _network_reason(error: BaseException | None) -> str:
-    kind, _sent = classify_network_error(error)
-    return kind
 
 
 def classify_network_error(error: BaseException | None) -> tuple[str, bool]:
@@ -384,13 +379,20 @@ class TelnyxClient:
             try:
                 return _object_data(self._post_create(payload)), None
             except _AmbiguousCreate as exc:
-                last = exc.error
+                last, reason = exc.error, exc.reason
                 if self.notify:
                     self.notify(
                         f"create of {name!r} failed after it was sent ({exc.reason}); "
                         "checking whether the profile was created"
                     )
-            fresh = [p for p in self.iter_messaging_profiles(name=name) if p.get("id") not in known_ids]
+            try:
+                fresh = [p for p in self.iter_messaging_profiles(name=name) if p.get("id") not in known_ids]
+            except MsgprofError as check:
+                raise Unavailable(
+                    f"create of {name!r} failed after it was sent ({reason}), and looking for it failed too: "
+                    f"{check.message}; it may or may not exist",
+                    hint=f"look with `msgprof list --name {name!r}` before creating it again",
+                ) from None
             ours = [p for p in fresh if not diff(payload, p)]
             if len(fresh) == 1 and len(ours) == 1:
                 return ours[0], (

@@ -57,3 +57,30 @@ class Canned:
     def __exit__(self, *exc: Any) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+class Scripted(Canned):
+    """Answers requests in order from a script of (status, body) pairs; status None drops the connection."""
+
+    def __init__(self, script: list[tuple[int | None, bytes]]) -> None:
+        super().__init__(200, b"")
+        self.script = list(script)
+        outer = self
+        base = self.httpd.RequestHandlerClass
+
+        class Handler(base):  # type: ignore[misc, valid-type]
+            def _answer(self) -> None:
+                status, body = outer.script.pop(0) if outer.script else (503, b"")
+                if status is None:
+                    length = int(self.headers.get("Content-Length") or 0)
+                    if length:
+                        self.rfile.read(length)
+                    outer.hits.append((self.command, self.path))
+                    self.close_connection = True
+                    return
+                outer.status, outer.body = status, body
+                super()._answer()
+
+            do_GET = do_POST = do_PATCH = do_DELETE = _answer
+
+        self.httpd.RequestHandlerClass = Handler

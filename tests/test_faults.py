@@ -112,3 +112,22 @@ def test_one_session_reuses_connections(monkeypatch: pytest.MonkeyPatch) -> None
         client.close()
     finally:
         sb.stop()
+
+
+def test_a_failed_check_after_an_ambiguous_create_says_it_may_exist(cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    from canned import Scripted
+
+    empty = json.dumps(
+        {"data": [], "meta": {"total_pages": 1, "total_results": 0, "page_number": 1, "page_size": 250}}
+    ).encode()
+    with Scripted([(200, empty), (None, b""), (503, b"busy"), (503, b"busy")]) as server:
+        monkeypatch.setenv("TELNYX_BASE_URL", server.url)
+        monkeypatch.setenv("TELNYX_API_KEY", TEST_KEY)
+        res = cli("create", "--name", "Maybe", "--whitelist", "US", "--max-retries", "1")
+    assert res.exit_code == 6
+    assert (
+        "create of 'Maybe' failed after it was sent (connection dropped before an answer), and looking for "
+        "it failed too" in res.stderr
+    )
+    assert "it may or may not exist" in res.stderr and "msgprof list --name 'Maybe'" in res.stderr
+    assert [m for m, _ in server.hits] == ["GET", "POST", "GET", "GET"]  # never sent twice blindly
