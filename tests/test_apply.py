@@ -144,6 +144,8 @@ def test_two_live_profiles_with_one_name_fail_that_item_only(cli, sandbox: Sandb
     assert report["Twin"]["result"] == "failed"
     assert all(t["id"] in report["Twin"]["error"] for t in twins)
     assert [p["whitelisted_destinations"] for p in sandbox.profiles() if p["name"] == "Twin"] == [["US"], ["US"]]
+    text = cli("apply", "-f", str(d))
+    assert text.exit_code == 5 and "msgprof: 1 of 2 profiles failed; the others were applied" in text.stderr
 
 
 def test_interpolation(cli, sandbox: Sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -78,6 +78,9 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
                 if item.note:
                     r.render.notice(f"{item.name}: {item.note}")
             r.render.apply_report(done, as_json=json_)
+            failed = sum(1 for i in done if i.result == "failed")
+            if failed and not json_:
+                r.render.notice(f"{failed} of {len(done)} profiles failed; the others were applied")
             raise typer.Exit(_worst(done))
 
     @command(app, only, "export", rich_help_panel="Declarative")
