@@ -384,11 +384,15 @@ def parse_documents(data: bytes, source: str, env: Mapping[str, str] | None = No
             n = len(issues)
             raise InvalidInput(f"{source}: {n} interpolation problem{'s' if n > 1 else ''}", issues)
         text, secret_lines = done.text, done.secret_lines
-    stripped = text.lstrip()
-    if source.endswith(".json") or stripped.startswith(("{", "[")):
-        roots = [_parse_json(text, source)]
-        docs = _split_roots(roots, source, {}, {}, text)
-    else:
+    docs = None
+    if source.endswith(".json") or text.lstrip().startswith(("{", "[")):
+        try:
+            docs = _split_roots([_parse_json(text, source)], source, {}, {}, text)
+        except InvalidInput:
+            if source.endswith(".json"):
+                raise
+            # not JSON after all: a YAML flow mapping or list such as [{name: x, ...}]
+    if docs is None:
         docs = _parse_yaml(text, source)
     if not docs:
         raise InvalidInput(f"{source}: the file holds no profile")
@@ -405,8 +409,8 @@ def load_documents(path: str, stdin: Any = None, env: Mapping[str, str] | None =
     return parse_documents(data, name, env)
 
 
-def load_document(path: str, stdin: Any = None) -> Document:
-    docs = load_documents(path, stdin)
+def load_document(path: str, stdin: Any = None, env: Mapping[str, str] | None = None) -> Document:
+    docs = load_documents(path, stdin, env)
     if len(docs) != 1:
         raise InvalidInput(
             f"{docs[0].source}: holds {len(docs)} profiles; this command takes one",

@@ -400,3 +400,26 @@ def test_creating_a_second_profile_with_a_taken_name_says_so(cli, sandbox: Sandb
     assert res.exit_code == 0
     assert f"msgprof: 1 profile named 'Same' already exists ({first['id']}); creating another" in res.stderr
     assert json.loads(res.stdout)["id"] != first["id"] and len(sandbox.profiles()) == 2
+
+
+def test_create_file_interpolates_environment_variables(
+    cli, sandbox: Sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    f = tmp_path / "p.yaml"
+    f.write_text("name: ${TEAM:-Ops} support\nwhitelisted_destinations: [US]\nwebhook_url: ${HOOK_URL}\n")
+    monkeypatch.setenv("HOOK_URL", "https://hooks.example.com/x")
+    assert cli("create", "-f", str(f)).exit_code == 0
+    assert sandbox.writes()[0].body["name"] == "Ops support"
+    monkeypatch.delenv("HOOK_URL")
+    res = cli("create", "-f", str(f))
+    assert res.exit_code == 3 and f"{f}:3: environment variable HOOK_URL is not set" in res.stderr
+
+
+def test_yaml_flow_style_file_is_not_mistaken_for_json(cli, tmp_path: Path) -> None:
+    f = tmp_path / "flow.yaml"
+    f.write_text("{name: Flow, whitelisted_destinations: [US]}\n")
+    res = cli("validate", str(f))
+    assert res.exit_code == 0, res.stderr
+    bad = tmp_path / "bad.json"
+    bad.write_text("{name: Flow}")
+    assert "not valid JSON" in cli("validate", str(bad)).stderr

@@ -1,5 +1,6 @@
 """Commands for one profile at a time: create, update, get, list, delete and related lists."""
 
+import os
 from typing import Annotated, Any, Optional
 
 import typer
@@ -101,7 +102,7 @@ def _profile_options() -> list[Opt]:
 
 
 def _document(opts: dict[str, Any]) -> Document:
-    base = load_document(opts["file"]) if opts.get("file") else None
+    base = load_document(opts["file"], env=os.environ) if opts.get("file") else None
     return apply_flags(base, opts)
 
 
