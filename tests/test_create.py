@@ -423,3 +423,10 @@ def test_yaml_flow_style_file_is_not_mistaken_for_json(cli, tmp_path: Path) -> N
     bad = tmp_path / "bad.json"
     bad.write_text("{name: Flow}")
     assert "not valid JSON" in cli("validate", str(bad)).stderr
+
+
+def test_stdin_cannot_feed_both_the_document_and_the_key(cli, sandbox: Sandbox) -> None:
+    res = cli("create", "-f", "-", "--api-key-file", "-", input="name: x\n")
+    assert res.exit_code == 2 and "not both" in res.stderr
+    assert cli("apply", "-f", "-", "--api-key-file", "-", input="name: x\n").exit_code == 2
+    assert sandbox.received == []

@@ -243,6 +243,14 @@ def run(opts: dict[str, Any]) -> Iterator[Run]:
             r._client.close()
 
 
+def stdin_used_once(opts: dict[str, Any], *inputs: Optional[str]) -> None:
+    """Standard input can feed the document or the key, not both."""
+    if opts.get("api_key_file") == "-" and "-" in inputs:
+        raise UsageError(
+            "standard input can feed -f - or --api-key-file -, not both", hint="put the key (or the document) in a file"
+        )
+
+
 def looks_like_id(ref: str) -> bool:
     import re
 

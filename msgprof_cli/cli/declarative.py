@@ -5,7 +5,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from msgprof_cli.cli.common import API_OPTIONS, Run, command, resolve_profile, run, with_options
+from msgprof_cli.cli.common import API_OPTIONS, Run, command, resolve_profile, run, stdin_used_once, with_options
 from msgprof_cli.errors import ChangesPending, UsageError
 
 FILES = Annotated[
@@ -19,6 +19,7 @@ ALLOW_UNKNOWN = Annotated[bool, typer.Option("--allow-unknown", help="Unknown fi
 def _plan(r: Run, files: list[str], allow_unknown: bool) -> tuple[Any, Any, Any]:
     from msgprof_cli import reconcile
 
+    stdin_used_once(r.opts, *files)
     desired, warnings = reconcile.load_desired(files, os.environ, allow_unknown=allow_unknown)
     r.render.issues(warnings, label="warning")
     client = r.client(pool_size=max(4, int(r.opts.get("parallel") or 4)))

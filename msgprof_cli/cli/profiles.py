@@ -15,6 +15,7 @@ from msgprof_cli.cli.common import (
     require_interactive_or_yes,
     resolve_profile,
     run,
+    stdin_used_once,
     with_options,
 )
 from msgprof_cli.errors import UsageError
@@ -102,6 +103,7 @@ def _profile_options() -> list[Opt]:
 
 
 def _document(opts: dict[str, Any]) -> Document:
+    stdin_used_once(opts, opts.get("file"))
     base = load_document(opts["file"], env=os.environ) if opts.get("file") else None
     return apply_flags(base, opts)
 
