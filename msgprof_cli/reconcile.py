@@ -70,7 +70,13 @@ def expand_paths(paths: list[str]) -> list[str]:
     out: list[str] = []
     for p in paths:
         if p != "-" and os.path.isdir(p):
-            found = sorted(str(f) for f in Path(p).rglob("*") if f.suffix in DOCUMENT_SUFFIXES and f.is_file())
+            found = sorted(
+                str(f)
+                for f in Path(p).rglob("*")
+                if f.suffix in DOCUMENT_SUFFIXES
+                and f.is_file()
+                and not any(part.startswith(".") for part in f.relative_to(p).parts)  # skip .hidden ones
+            )
             if not found:
                 raise InvalidInput(f"{p}: no .yaml, .yml or .json files in this directory")
             out += found

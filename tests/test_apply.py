@@ -37,6 +37,7 @@ def profiles_dir(tmp_path: Path) -> Path:
     )
     write(d, "json/one.json", json.dumps({"name": "Json", "whitelisted_destinations": ["FR"]}))
     write(d, "README.md", "not a profile: ignored")
+    write(d, ".hidden/ci.yaml", "on: push  # not a profile: hidden files are skipped")
     return d
 
 
