@@ -15,7 +15,6 @@ The client takes plain values, never reads the environment, never prints (it rep
 
 from __future__ import annotations
 
-import ipaddress
 import random
 import time
 from collections.abc import Callable, Iterator
@@ -58,6 +57,8 @@ Notify = Callable[[str], None]
 def is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
+    import ipaddress  # only for plain-http base URLs
+
     try:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:

@@ -12,13 +12,11 @@ document is actually read, so JSON input and the flag-only path stay fast.
 
 from __future__ import annotations
 
-import difflib
 import json
 import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -712,6 +710,8 @@ class _Validator:
         if top and key in READ_ONLY:
             self.error(p, "is a read-only field of the API's response", hint=f"remove it: {READ_ONLY[key]}")
             return
+        import difflib  # only on the error path
+
         close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
         if self.allow_unknown:
             self.warnings.append(self.doc.locate(Issue(p, "unknown field, passed through as given (--allow-unknown)")))
@@ -937,6 +937,8 @@ def _same(rule: Rule | None, want: Any, have: Any) -> bool:
         if rule.kind == "url":  # "" and null both mean "no URL"
             return (want or None) == (have or None)
         if rule.name == "daily_spend_limit" and isinstance(want, str) and isinstance(have, str):
+            from decimal import Decimal, InvalidOperation
+
             try:
                 return Decimal(want) == Decimal(have)
             except InvalidOperation:
