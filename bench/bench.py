@@ -218,26 +218,12 @@ def ensure_installed_venv() -> None:
     python = venv / "bin" / "python"
     if os.environ.get("MSGPROF_BENCH_INNER") == "1":
         return
+    pip = [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check"]
     if not python.exists():
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        subprocess.run(
-            [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", str(ROOT)], check=True
-        )
-    else:  # refresh msgprof itself (not its dependencies) so the bench measures the working tree
-        subprocess.run(
-            [
-                str(python),
-                "-m",
-                "pip",
-                "install",
-                "-q",
-                "--disable-pip-version-check",
-                "--no-deps",
-                "--force-reinstall",
-                str(ROOT),
-            ],
-            check=True,
-        )
+    else:  # refresh msgprof itself so the bench measures the working tree
+        subprocess.run([*pip, "--no-deps", "--force-reinstall", str(ROOT)], check=True)
+    subprocess.run([*pip, str(ROOT)], check=True)  # and its dependencies, at the pinned versions
     env = {**os.environ, "MSGPROF_BENCH_INNER": "1"}
     os.execve(str(python), [str(python), str(Path(__file__).resolve()), *sys.argv[1:]], env)
 
