@@ -32,7 +32,7 @@ from urllib3.exceptions import (
 )
 from urllib3.util.retry import Retry
 
-from msgprof_cli import __version__
+from msgprof_cli import USER_AGENT
 from msgprof_cli.errors import (
     ApiError,
     CredentialsError,
@@ -42,11 +42,9 @@ from msgprof_cli.errors import (
     UsageError,
 )
 from msgprof_cli.messaging_profile import diff
+from msgprof_cli.settings import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 
-DEFAULT_BASE_URL = "https://api.telnyx.com/v2"
-DEFAULT_TIMEOUT = 30.0
 CONNECT_TIMEOUT = 10.0
-DEFAULT_MAX_RETRIES = 3
 MAX_RETRY_WAIT = 30.0  # cap on any single wait, whatever Retry-After says
 MAX_PAGE_SIZE = 250
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
@@ -194,7 +192,7 @@ class TelnyxClient:
         self.backoff_factor = backoff_factor
         self.session = requests.Session()
         self.session.trust_env = False  # no .netrc or proxy surprises: the key goes only where we say
-        self.session.headers["User-Agent"] = f"msgprof/{__version__}"
+        self.session.headers["User-Agent"] = USER_AGENT
         self.session.headers["Accept"] = "application/json"
         if api_key:
             self.session.headers["Authorization"] = f"Bearer {api_key}"
@@ -259,7 +257,7 @@ class TelnyxClient:
                 )
             return body
         errors = _errors_of(body)
-        summary = _summarise(status, errors, text)
+        summary = _summarise(errors, text)
         if status in (401, 403):
             raise CredentialsError(
                 f"the API refused the credentials (HTTP {status}): {summary}",
@@ -469,7 +467,7 @@ def _excerpt(text: str, limit: int = 120) -> str:
     return flat[:limit] + ("…" if len(flat) > limit else "")
 
 
-def _summarise(status: int, errors: list[dict[str, Any]], text: str) -> str:
+def _summarise(errors: list[dict[str, Any]], text: str) -> str:
     if errors:  # the errors themselves are printed one per line by the renderer
         return f"{len(errors)} error{'s' if len(errors) > 1 else ''}"
     excerpt = _excerpt(text)

@@ -52,10 +52,6 @@ class Rule:
     null_flag: str = ""  # objects: the flag that sends the object as null
 
 
-def _flag(name: str) -> str:
-    return "--" + name.replace("_", "-")
-
-
 POOL_RULES: tuple[Rule, ...] = (
     # The spec types weights as plain numbers; "non-negative" is only in the prose, which we follow.
     Rule(

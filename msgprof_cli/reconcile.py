@@ -211,11 +211,6 @@ def apply(
         return list(pool.map(run, items))
 
 
-def export_document(profile: dict[str, Any]) -> dict[str, Any]:
-    """A live profile as a document `apply` accepts unchanged (writable fields only)."""
-    return writable_view(profile)
-
-
 def _slug(name: str) -> str:
     import re
 
@@ -226,7 +221,8 @@ def export_text(profile: dict[str, Any]) -> str:
     import yaml
 
     header = f"# exported by msgprof from messaging profile {profile.get('id')}\n"
-    return header + yaml.safe_dump(export_document(profile), sort_keys=False, allow_unicode=True)
+    # writable fields only: a document `apply` accepts unchanged
+    return header + yaml.safe_dump(writable_view(profile), sort_keys=False, allow_unicode=True)
 
 
 def write_exports(profiles: list[dict[str, Any]], directory: str) -> list[str]:

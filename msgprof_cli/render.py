@@ -14,14 +14,10 @@ from contextlib import contextmanager
 from typing import IO, Any
 
 from msgprof_cli.errors import InvalidInput, MsgprofError, format_api_error
+from msgprof_cli.settings import mask
 
 SECRET_FIELDS = ("v1_secret",)
 FIRST_FIELDS = ("id", "name", "enabled", "whitelisted_destinations")
-
-
-def _mask_secret(value: Any) -> str:
-    text = str(value or "")
-    return "****" + text[-4:] if len(text) > 8 else "****"
 
 
 def _cell(value: Any) -> str:
@@ -49,6 +45,7 @@ class Renderer:
         self.json_errors = json_errors
         self._console: Any = None
         self._err_console: Any = None
+        self._status_shown = False
 
     # ------------------------------------------------------------------ terminal facts
 
@@ -111,7 +108,7 @@ class Renderer:
         for key in ordered:
             value = profile[key]
             if key in SECRET_FIELDS and not show_secrets and value:
-                value = _mask_secret(value)
+                value = mask(str(value))
             rows.append((key, _cell(value)))
         self.key_values(rows, title=title)
 
@@ -180,6 +177,19 @@ class Renderer:
     def warning(self, message: str) -> None:
         self.err.write(f"msgprof: warning: {message}\n")
         self.err.flush()
+
+    def status(self, text: str) -> None:
+        """A one-line status on stderr, redrawn in place; only on a terminal."""
+        if self.interactive_err:
+            self.err.write(f"\rmsgprof: {text}")
+            self.err.flush()
+            self._status_shown = True
+
+    def clear_status(self) -> None:
+        if self._status_shown:
+            self.err.write("\r\033[K")
+            self.err.flush()
+            self._status_shown = False
 
     def trace(self, line: str) -> None:
         self.err.write(f"debug: {line}\n")
@@ -252,15 +262,16 @@ class Renderer:
             "error": item.error.message if item.error else None,
         }
 
-    @staticmethod
-    def _summary(items: Sequence[Any], outcome: str, order: Sequence[str]) -> dict[str, int]:
-        return {k: sum(1 for i in items if getattr(i, outcome) == k) for k in order}
+    def _json_report(self, items: Sequence[Any], outcome: str, order: Sequence[str], as_json: bool) -> dict[str, int]:
+        """Count outcomes; with as_json, print the whole report as JSON (the caller then stops)."""
+        summary = {k: sum(1 for i in items if getattr(i, outcome) == k) for k in order}
+        if as_json:
+            self.json({"items": [self._item_dict(i, outcome) for i in items], "summary": summary})
+        return summary
 
     def plan(self, items: Sequence[Any], *, as_json: bool) -> None:
-        order = ("create", "update", "unchanged", "failed")
-        summary = self._summary(items, "action", order)
+        summary = self._json_report(items, "action", ("create", "update", "unchanged", "failed"), as_json)
         if as_json:
-            self.json({"items": [self._item_dict(i, "action") for i in items], "summary": summary})
             return
         sign = {"create": "+", "update": "~", "unchanged": "=", "failed": "!"}
         lines: list[str] = []
@@ -283,10 +294,8 @@ class Renderer:
         self.write("\n".join(lines))
 
     def apply_report(self, items: Sequence[Any], *, as_json: bool) -> None:
-        order = ("created", "updated", "unchanged", "failed")
-        summary = self._summary(items, "result", order)
+        summary = self._json_report(items, "result", ("created", "updated", "unchanged", "failed"), as_json)
         if as_json:
-            self.json({"items": [self._item_dict(i, "result") for i in items], "summary": summary})
             return
         lines = []
         for i in items:

@@ -50,8 +50,7 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
                         }
                     )
                     if not json_:
-                        r.render.issues(exc.issues)
-                        r.render.err.write(f"error: {exc.message}\n" + (f"  hint: {exc.hint}\n" if exc.hint else ""))
+                        r.render.error(exc)
                         r.render.write(f"invalid  {path}")
                     continue
                 for doc in docs:

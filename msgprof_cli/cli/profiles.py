@@ -5,6 +5,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
+from msgprof_cli import USER_AGENT
 from msgprof_cli.cli.common import (
     API_OPTIONS,
     OUTPUT_OPTIONS,
@@ -128,7 +129,7 @@ def _preview(r: Run, method: str, path: str, body: Optional[dict[str, Any]]) -> 
     headers = {
         "Authorization": "Bearer <redacted>",
         "Content-Type": "application/json",
-        "User-Agent": f"msgprof/{_version()}",
+        "User-Agent": USER_AGENT,
     }
     if r.output == "json":
         r.render.json({"method": method, "url": url, "headers": headers, "body": body})
@@ -143,12 +144,6 @@ def _preview(r: Run, method: str, path: str, body: Optional[dict[str, Any]]) -> 
         lines += ["", json.dumps(body, indent=2, ensure_ascii=False)]
     r.render.write("\n".join(lines))
     r.render.notice("dry run: nothing was sent")
-
-
-def _version() -> str:
-    from msgprof_cli import __version__
-
-    return __version__
 
 
 def register(app: typer.Typer, only: Optional[str] = None) -> None:
@@ -221,9 +216,8 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
             if all_ or limit:
 
                 def progress(page: int, pages: int) -> None:
-                    if r.render.interactive_err and pages > 1:
-                        r.render.err.write(f"\rmsgprof: fetched page {page} of {pages}")
-                        r.render.err.flush()
+                    if pages > 1:
+                        r.render.status(f"fetched page {page} of {pages}")
 
                 for p in client.iter_messaging_profiles(
                     page_size=page_size, name=name, name_contains=name_contains, on_page=progress
@@ -231,8 +225,7 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
                     out.append(p)
                     if limit and len(out) >= limit:
                         break
-                if r.render.interactive_err:
-                    r.render.err.write("\r\033[K")
+                r.render.clear_status()
             else:
                 out, meta = client.list_messaging_profiles(page_size=page_size, name=name, name_contains=name_contains)
                 total = int(meta.get("total_results") or len(out))
