@@ -26,7 +26,6 @@ from msgprof_cli.messaging_profile import (
     load_documents,
     patch_payload,
     validate,
-    writable_view,
 )
 
 DOCUMENT_SUFFIXES = (".yaml", ".yml", ".json")
@@ -209,34 +208,3 @@ def apply(
 
     with ThreadPoolExecutor(max_workers=max(1, parallel)) as pool:
         return list(pool.map(run, items))
-
-
-def _slug(name: str) -> str:
-    import re
-
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "profile"
-
-
-def export_text(profile: dict[str, Any]) -> str:
-    import yaml
-
-    header = f"# exported by msgprof from messaging profile {profile.get('id')}\n"
-    # writable fields only: a document `apply` accepts unchanged
-    return header + yaml.safe_dump(writable_view(profile), sort_keys=False, allow_unicode=True)
-
-
-def write_exports(profiles: list[dict[str, Any]], directory: str) -> list[str]:
-    """One file per profile, named after it; a clash of names gets the id appended."""
-    os.makedirs(directory, exist_ok=True)
-    written: list[str] = []
-    used: set[str] = set()
-    for p in profiles:
-        stem = _slug(str(p.get("name", "")))
-        if stem in used:
-            stem = f"{stem}-{str(p.get('id'))[:8]}"
-        used.add(stem)
-        path = os.path.join(directory, stem + ".yaml")
-        with open(path, "w", encoding="utf-8") as fh:
-            fh.write(export_text(p))
-        written.append(path)
-    return written

@@ -93,25 +93,41 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
             Optional[str],
             typer.Option("--output-dir", "-o", metavar="DIR", help="Write one file per profile here (else stdout)."),
         ] = None,
+        force: Annotated[
+            bool, typer.Option("--force", help="Replace files that already exist in DIR (else they are skipped).")
+        ] = False,
         **opts: Any,
     ) -> None:
         """Write live profiles as documents that apply accepts unchanged (writable fields only)."""
-        from msgprof_cli import reconcile
+        from msgprof_cli import exporting
 
         with run(opts) as r:
             if bool(refs) == all_:
                 raise UsageError("give the profiles to export (ID or NAME), or --all, but not both")
+            if out_dir is not None:
+                exporting.check_directory(out_dir)  # a bad -o is a usage error before any request
             client = r.client()
             profiles = (
                 list(client.iter_messaging_profiles(page_size=250))
                 if all_
                 else [resolve_profile(client, ref) for ref in refs or []]
             )
-            if out_dir:
-                for path in reconcile.write_exports(profiles, out_dir):
-                    r.render.write(path)
-                r.render.notice(f"exported {len(profiles)} profile{'s' if len(profiles) != 1 else ''} to {out_dir}")
+            profiles.sort(key=lambda p: (str(p.get("name")), str(p.get("created_at")), str(p.get("id"))))
+            for twins in exporting.find_twins(profiles):
+                r.render.notice(
+                    f"{len(twins.ids)} live profiles are named {twins.name!r} ({', '.join(twins.ids)}): "
+                    "apply matches by name and refuses them; delete or rename all but one "
+                    "(msgprof delete ID), or run apply --resolve-twins if they are accidental copies"
+                )
+            if out_dir is None:
+                r.render.write("---\n".join(exporting.export_text(p) for p in profiles) if profiles else "")
+                if not profiles:
+                    r.render.notice("no messaging profiles to export")
                 return
-            r.render.write("---\n".join(reconcile.export_text(p) for p in profiles) if profiles else "")
-            if not profiles:
-                r.render.notice("no messaging profiles to export")
+            result = exporting.write_exports(profiles, out_dir, force=force)
+            for path in result.written:
+                r.render.write(path)
+            for path in result.skipped:
+                r.render.notice(f"skipped {path}: it already exists (--force replaces it)")
+            n = len(result.written)
+            r.render.notice(f"exported {n} profile{'s' if n != 1 else ''} to {out_dir}")
