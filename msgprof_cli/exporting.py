@@ -68,7 +68,7 @@ def file_names(profiles: Iterable[dict[str, Any]]) -> list[str]:
         count[s] = count.get(s, 0) + 1
     taken: set[str] = set()
     out: list[str] = []
-    for p, stem in zip(profiles, stems):
+    for p, stem in zip(profiles, stems, strict=True):
         candidate = stem if count[stem] == 1 else f"{stem}-{_id_part(p)}"
         n = 2
         while candidate.casefold() in taken or (candidate != stem and candidate in count):
@@ -119,7 +119,7 @@ def write_exports(profiles: list[dict[str, Any]], directory: str, *, force: bool
     except OSError as exc:
         raise UsageError(f"-o {directory}: cannot make this folder ({exc.strerror})") from None
     result = ExportResult(twins=find_twins(profiles))
-    for stem, profile in zip(file_names(profiles), profiles):
+    for stem, profile in zip(file_names(profiles), profiles, strict=True):
         path = os.path.join(directory, stem + SUFFIX)
         if not force and os.path.lexists(path):
             result.skipped.append(path)
