@@ -19,8 +19,6 @@ from msgprof_cli.cli import app
 from msgprof_cli.sandbox import Faults, Sandbox
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared" / "reference"
-SPEC = SHARED / "telnyx-messaging-profiles.openapi.yaml"
 TEST_KEY = "KEY-test-9c7e1b0d-SECRET-5f3a"  # distinctive, so leak tests can search for it
 
 
@@ -90,4 +88,4 @@ def run_msgprof(
     )
 
 
-__all__ = ["Faults", "Sandbox", "make_sandbox", "run_msgprof", "TEST_KEY", "SPEC", "ROOT"]
+__all__ = ["Faults", "Sandbox", "make_sandbox", "run_msgprof", "TEST_KEY", "ROOT"]
