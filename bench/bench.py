@@ -77,7 +77,8 @@ def bench_commands(runs: int, warmup: int) -> list[dict[str, object]]:
         for k in ("MSGPROF_ACCOUNT", "MSGPROF_CONFIG"):
             env.pop(k, None)
         body = tmp / "body.json"
-        from msgprof_cli.messaging_profile import load_document, validate
+        from msgprof_cli.document.loading import load_document
+        from msgprof_cli.document.validation import validate
 
         body.write_text(json.dumps(validate(load_document(str(SAMPLE))).payload))
         plain = tmp / "plain.py"

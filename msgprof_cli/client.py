@@ -33,6 +33,7 @@ from urllib3.exceptions import (
 from urllib3.util.retry import Retry
 
 from msgprof_cli import USER_AGENT
+from msgprof_cli.document.changes import diff
 from msgprof_cli.errors import (
     ApiError,
     CredentialsError,
@@ -41,7 +42,6 @@ from msgprof_cli.errors import (
     Unavailable,
     UsageError,
 )
-from msgprof_cli.messaging_profile import diff
 from msgprof_cli.settings import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 
 CONNECT_TIMEOUT = 10.0

@@ -86,7 +86,7 @@ def _id_part(profile: dict[str, Any]) -> str:
 def export_text(profile: dict[str, Any]) -> str:
     import yaml
 
-    from msgprof_cli.messaging_profile import writable_view
+    from msgprof_cli.document.changes import writable_view
 
     header = f"# exported by msgprof from messaging profile {profile.get('id')}\n"
     # writable fields only: a document `apply` accepts unchanged

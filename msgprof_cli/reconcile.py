@@ -16,17 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from msgprof_cli.document.changes import Change, diff, patch_payload
+from msgprof_cli.document.document import Document, Issue
+from msgprof_cli.document.loading import load_documents
+from msgprof_cli.document.rules import RULES_BY_NAME
+from msgprof_cli.document.validation import validate
 from msgprof_cli.errors import ApiError, InvalidInput, MsgprofError
-from msgprof_cli.messaging_profile import (
-    RULES_BY_NAME,
-    Change,
-    Document,
-    Issue,
-    diff,
-    load_documents,
-    patch_payload,
-    validate,
-)
 
 DOCUMENT_SUFFIXES = (".yaml", ".yml", ".json")
 

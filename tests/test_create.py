@@ -317,7 +317,8 @@ def test_samples_behave_as_named(cli, sandbox: Sandbox) -> None:
         assert expected_field in fields, (f, fields)
     full = SAMPLES / "valid" / "full.yaml"
     full_json = SAMPLES / "valid" / "full.json"
-    from msgprof_cli.messaging_profile import load_document, validate
+    from msgprof_cli.document.loading import load_document
+    from msgprof_cli.document.validation import validate
 
     assert validate(load_document(str(full))).payload == validate(load_document(str(full_json))).payload
     res = cli("create", "-f", str(full), "--json")

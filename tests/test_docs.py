@@ -8,8 +8,8 @@ from conftest import ROOT
 
 from msgprof_cli import settings
 from msgprof_cli.cli import app
+from msgprof_cli.cli.flags import flag_specs
 from msgprof_cli.errors import EXIT_CODES
-from msgprof_cli.messaging_profile import flag_specs
 
 README = (ROOT / "README.md").read_text()
 

@@ -17,8 +17,11 @@ from conftest import TEST_KEY
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from msgprof_cli.document.document import Document
+from msgprof_cli.document.loading import load_documents, parse_documents
+from msgprof_cli.document.rules import RULES
+from msgprof_cli.document.validation import validate
 from msgprof_cli.errors import InvalidInput, MsgprofError
-from msgprof_cli.messaging_profile import RULES, Document, load_documents, parse_documents, validate
 
 FUZZ = settings(
     max_examples=150,

@@ -7,8 +7,12 @@ from typing import Any
 
 import pytest
 
+from msgprof_cli.document.changes import diff
+from msgprof_cli.document.document import Document
+from msgprof_cli.document.loading import parse_documents
+from msgprof_cli.document.schema import json_schema
+from msgprof_cli.document.validation import validate
 from msgprof_cli.errors import InvalidInput
-from msgprof_cli.messaging_profile import Document, diff, json_schema, parse_documents, validate
 
 BASE: dict[str, Any] = {"name": "Support", "whitelisted_destinations": ["US"]}
 POOL = {"long_code_weight": 1, "toll_free_weight": 10, "skip_unhealthy": True}
@@ -243,7 +247,7 @@ def test_unreadable_documents_are_invalid_input(data: bytes, words: str) -> None
 def _too_big(data: bytes) -> None:
     import io
 
-    from msgprof_cli.messaging_profile import load_documents
+    from msgprof_cli.document.loading import load_documents
 
     load_documents("-", stdin=io.BytesIO(data))
 

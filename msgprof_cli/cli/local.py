@@ -24,8 +24,8 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
         json_: Annotated[bool, typer.Option("--json", help="Machine-readable results on stdout.")] = False,
     ) -> None:
         """Check profile files offline against every field rule (no API key needed)."""
-        from msgprof_cli.messaging_profile import load_documents
-        from msgprof_cli.messaging_profile import validate as check
+        from msgprof_cli.document.loading import load_documents
+        from msgprof_cli.document.validation import validate as check
 
         opts = {"json": json_}
         with run(opts) as r:
@@ -76,7 +76,7 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
     @command(app, only, "schema", rich_help_panel="Offline")
     def schema() -> None:
         """Print the JSON Schema of a profile document (for editors' YAML language servers)."""
-        from msgprof_cli.messaging_profile import json_schema
+        from msgprof_cli.document.schema import json_schema
 
         with run({}) as r:
             r.render.json(json_schema())

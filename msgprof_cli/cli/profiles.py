@@ -19,13 +19,12 @@ from msgprof_cli.cli.common import (
     stdin_used_once,
     with_options,
 )
+from msgprof_cli.cli.flags import apply_flags, flag_options, flag_specs
+from msgprof_cli.document.changes import diff
+from msgprof_cli.document.document import Document
+from msgprof_cli.document.loading import load_document
+from msgprof_cli.document.validation import validate
 from msgprof_cli.errors import UsageError
-from msgprof_cli.messaging_profile import Document, apply_flags, diff, flag_specs, load_document, validate
-
-PANELS = {
-    "number_pool_settings": "Number pool (number_pool_settings)",
-    "url_shortener_settings": "URL shortener (url_shortener_settings)",
-}
 
 
 def _profile_options() -> list[Opt]:
@@ -69,37 +68,7 @@ def _profile_options() -> list[Opt]:
             False,
         ),
     ]
-    for spec in flag_specs():
-        panel = PANELS.get(str(spec.path[0]), "Profile fields")
-        rule = spec.rule
-        if spec.kind == "bool":
-            ann: Any = Annotated[
-                Optional[bool], typer.Option(spec.decls[0], help=rule.help, rich_help_panel=panel, show_default=False)
-            ]
-            opts.append((spec.param, ann, None))
-        elif spec.kind == "list":
-            ann = Annotated[
-                Optional[list[str]],
-                typer.Option(
-                    rule.flag, help=rule.help, metavar="CC[,CC...]", rich_help_panel=panel, show_default=False
-                ),
-            ]
-            opts.append((spec.param, ann, None))
-        elif spec.kind == "null":
-            ann = Annotated[
-                bool,
-                typer.Option(
-                    spec.decls[0], help=f"Send {rule.name} as null ({rule.help.lower()})", rich_help_panel=panel
-                ),
-            ]
-            opts.append((spec.param, ann, False))
-        else:
-            metavar = {"number": "NUMBER", "url": "URL"}.get(rule.kind, "TEXT")
-            ann = Annotated[
-                Optional[str],
-                typer.Option(rule.flag, help=rule.help, metavar=metavar, rich_help_panel=panel, show_default=False),
-            ]
-            opts.append((spec.param, ann, None))
+    opts += flag_options()
     return opts
 
 

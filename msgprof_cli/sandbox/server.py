@@ -29,8 +29,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from msgprof_cli.document.document import Document, format_path
+from msgprof_cli.document.rules import RULES_BY_NAME
+from msgprof_cli.document.validation import validate
 from msgprof_cli.errors import InvalidInput
-from msgprof_cli.messaging_profile import RULES_BY_NAME, Document, format_path, validate
 
 MAX_PAGE_SIZE = 250
 MAX_BODY = 1024 * 1024

@@ -1,0 +1,243 @@
+"""Check a document against the rules, collecting every issue at once, and build the API payload."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from msgprof_cli.countries import COMMON_MISTAKES, ISO_3166_ALPHA2
+from msgprof_cli.document.document import Document, Issue, Path
+from msgprof_cli.document.rules import READ_ONLY, RULES, Rule
+from msgprof_cli.errors import InvalidInput
+
+
+class _Bad:
+    pass
+
+
+_BAD = _Bad()
+
+
+@dataclass
+class Result:
+    payload: dict[str, Any]
+    errors: list[Issue]
+    warnings: list[Issue]
+
+    def raise_for_errors(self) -> None:
+        if self.errors:
+            n = len(self.errors)
+            raise InvalidInput(f"{n} problem{'s' if n > 1 else ''} found; nothing was sent", self.errors)
+
+
+def validate(doc: Document, *, mode: str = "create", allow_unknown: bool = False, strict: bool = False) -> Result:
+    """Check a document against every rule and return the API payload and all issues at once.
+
+    ``mode`` is "create" (name and whitelisted_destinations required) or "update" (nothing
+    required; fields the update request lacks are refused).  ``strict`` turns off msgprof's
+    normalisations (the sandbox uses it to answer as the API's spec says).
+    """
+    v = _Validator(doc, mode, allow_unknown, strict)
+    payload = v.mapping(doc.data, RULES, (), top=True)
+    return Result(payload if isinstance(payload, dict) else {}, v.errors, v.warnings)
+
+
+class _Validator:
+    def __init__(self, doc: Document, mode: str, allow_unknown: bool, strict: bool = False) -> None:
+        self.strict = strict
+        self.doc = doc
+        self.mode = mode
+        self.allow_unknown = allow_unknown
+        self.errors: list[Issue] = []
+        self.warnings: list[Issue] = []
+
+    def error(self, path: Path, message: str, hint: str | None = None) -> _Bad:
+        self.errors.append(self.doc.locate(Issue(path, message, hint)))
+        return _BAD
+
+    def mapping(self, data: Any, rules: tuple[Rule, ...], path: Path, top: bool = False) -> Any:
+        if not isinstance(data, dict):
+            what = "a profile" if top else "an object"
+            return self.error(path, f"expected {what} (a mapping of field names), found {_describe(data)}")
+        known = {r.name: r for r in rules}
+        out: dict[str, Any] = {}
+        for key, value in data.items():
+            p = path + (key,)
+            rule = known.get(key)
+            if rule is None:
+                self.unknown(key, value, p, known, top, out)
+                continue
+            if self.mode == "update" and not rule.updatable:
+                self.error(
+                    p,
+                    "cannot be changed by an update: the API's update request has no such field",
+                    hint="it can only be set when the profile is created",
+                )
+                continue
+            checked = self.value(rule, value, p)
+            if checked is not _BAD:
+                out[key] = checked
+        if self.mode == "create" or not top:
+            for rule in rules:
+                if rule.required and rule.name not in data:
+                    where = f"give {rule.flag} or a `{rule.name}:` key" if rule.flag else f"add `{rule.name}:`"
+                    self.error(path + (rule.name,), "required field is missing", hint=where)
+        return out
+
+    def unknown(self, key: Any, value: Any, p: Path, known: dict[str, Rule], top: bool, out: dict[str, Any]) -> None:
+        if not isinstance(key, str):
+            self.error(p, f"field names are strings, found {_describe(key)}")
+            return
+        if top and key in READ_ONLY:
+            self.error(p, "is a read-only field of the API's response", hint=f"remove it: {READ_ONLY[key]}")
+            return
+        import difflib  # only on the error path
+
+        close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
+        if self.allow_unknown:
+            self.warnings.append(self.doc.locate(Issue(p, "unknown field, passed through as given (--allow-unknown)")))
+            out[key] = value
+            return
+        hint = f"did you mean '{close[0]}'?" if close else None
+        extra = "--allow-unknown sends fields newer than msgprof as given"
+        self.error(p, "unknown field", hint=f"{hint} ({extra})" if hint else extra)
+
+    def value(self, rule: Rule, value: Any, p: Path) -> Any:
+        if value is None:
+            if rule.nullable:
+                return None
+            return self.error(p, "may not be null", hint=self._expect(rule))
+        kind = rule.kind
+        if kind == "boolean":
+            if isinstance(value, bool):
+                return value
+            hint = (
+                "write true or false without quotes" if str(value).lower() in ("true", "false", "yes", "no") else None
+            )
+            return self.error(p, f"expected true or false, found {_describe(value)}", hint=hint)
+        if kind == "number":
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                return self.error(p, f"expected a non-negative number, found {_describe(value)}")
+            if not math.isfinite(value) or value < 0:
+                return self.error(p, f"must be a non-negative number, found {value!r}")
+            return value
+        if kind == "object":
+            return self.mapping(value, rule.children, p)
+        if kind == "countries":
+            return self.countries(value, p)
+        text = self.as_text(rule, value, p)
+        if text is None:
+            return self.error(p, f"expected a string, found {_describe(value)}", hint=self._expect(rule))
+        if kind == "enum":
+            if text not in rule.enum:
+                allowed = ", ".join(f'"{e}"' for e in rule.enum)
+                return self.error(p, f"must be one of {allowed}, found {text!r}")
+            return text
+        if kind == "url":
+            return self.url(text, p)
+        if rule.nonblank and not text.strip():
+            return self.error(p, "may not be empty")
+        if rule.max_length is not None and len(text) > rule.max_length:
+            return self.error(p, f"is {len(text)} characters long; at most {rule.max_length} are allowed")
+        if rule.pattern and not re.match(rule.pattern, text):
+            return self.error(p, f"{text!r} does not match {rule.pattern}", hint=self._expect(rule))
+        return text
+
+    def as_text(self, rule: Rule, value: Any, p: Path) -> str | None:
+        if isinstance(value, str):
+            return value
+        if rule.numeric_string and not isinstance(value, bool) and not self.strict:
+            raw = self.doc.raw.get(p)
+            if raw is not None:  # keep "100.50" and "2010-04-01" exactly as written in YAML
+                return raw
+            if isinstance(value, (int, float)):
+                return str(value)
+        return None
+
+    def url(self, text: str, p: Path) -> Any:
+        if text == "":
+            return text
+        parts = urlsplit(text)
+        if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in text):
+            return self.error(
+                p,
+                f"{text!r} is not an absolute http(s) URL",
+                hint='use e.g. "https://example.com/hooks", or "" / null for none',
+            )
+        return text
+
+    def countries(self, value: Any, p: Path) -> Any:
+        if isinstance(value, str):
+            return self.error(
+                p,
+                f"expected a list of country codes, found the string {value!r}",
+                hint=f"write [{value}]" if "," not in value else "write a YAML list: [US, CA]",
+            )
+        if not isinstance(value, list):
+            return self.error(p, f"expected a list of country codes, found {_describe(value)}")
+        if not value:
+            return self.error(
+                p,
+                "is empty: no destination would be allowed",
+                hint='list ISO 3166-1 alpha-2 codes, or ["*"] for all destinations',
+            )
+        out: list[str] = []
+        bad = False
+        for i, item in enumerate(value):
+            ip = p + (i,)
+            raw = self.doc.raw.get(ip)
+            if isinstance(item, bool) and raw is not None:
+                item = raw  # YAML 1.1 reads a bare NO (Norway) as false; use what was written
+            if not isinstance(item, str):
+                self.error(ip, f"expected a country code, found {_describe(item)}")
+                bad = True
+                continue
+            code = item if self.strict else item.strip().upper()  # lower-case codes are upper-cased
+            if code == "*":
+                if len(value) > 1:
+                    self.error(ip, '"*" (all destinations) must stand alone', hint='use ["*"] or a list of codes')
+                    bad = True
+                out.append(code)
+                continue
+            if code in COMMON_MISTAKES and not self.strict:
+                self.error(
+                    ip, f"{item!r} is not an ISO 3166-1 alpha-2 code", hint=f"did you mean {COMMON_MISTAKES[code]}?"
+                )
+                bad = True
+                continue
+            if code not in ISO_3166_ALPHA2:
+                self.error(
+                    ip,
+                    f"{item!r} is not an ISO 3166-1 alpha-2 country code",
+                    hint='use two-letter codes such as US, GB, DE, or "*" for all',
+                )
+                bad = True
+                continue
+            if code not in out:  # duplicates are dropped
+                out.append(code)
+        return _BAD if bad else out
+
+    @staticmethod
+    def _expect(rule: Rule) -> str | None:
+        if rule.pattern:
+            return f"expected a string matching {rule.pattern}" + (" or null" if rule.nullable else "")
+        return None
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f"the string {value!r}"
+    if isinstance(value, (int, float)):
+        return f"the number {value!r}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return f"a {type(value).__name__} ({value!s})"
