@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from msgprof_cli.document.changes import Change, diff, patch_payload
 from msgprof_cli.document.document import Document, Issue
@@ -24,6 +24,12 @@ from msgprof_cli.document.validation import validate
 from msgprof_cli.errors import ApiError, InvalidInput, MsgprofError
 
 DOCUMENT_SUFFIXES = (".yaml", ".yml", ".json")
+
+# One vocabulary for plan and apply (README "Reports"): what the plan decided for an item, and
+# where it stands.  "failed" as an action means it could not even be planned.
+Action = Literal["create", "update", "delete", "unchanged", "failed"]
+Status = Literal["planned", "done", "failed"]
+ACTIONS: tuple[Action, ...] = ("create", "update", "delete", "unchanged", "failed")
 
 
 @dataclass
@@ -39,11 +45,11 @@ class Item:
     """One desired profile: what the plan found and what apply did."""
 
     desired: Desired
-    action: str  # create | update | unchanged | failed
+    action: Action
     live: dict[str, Any] | None = None
     changes: list[Change] = field(default_factory=list)
     error: MsgprofError | None = None
-    result: str | None = None  # created | updated | unchanged | failed (after apply)
+    status: Status = "planned"
     profile_id: str | None = None
     note: str | None = None
 
@@ -126,80 +132,142 @@ def live_by_name(client: Any, on_page: Callable[[int, int], None] | None = None)
     return out
 
 
-def plan(desired: list[Desired], live: dict[str, list[dict[str, Any]]]) -> list[Item]:
+TwinResolver = Callable[["Desired", list[dict[str, Any]]], "tuple[dict[str, Any], list[dict[str, Any]]] | None"]
+
+
+def plan(
+    desired: list[Desired], live: dict[str, list[dict[str, Any]]], *, resolve_twins: TwinResolver | None = None
+) -> list[Item]:
+    """What apply would do for each document.  With resolve_twins, provably accidental twins are
+    planned for deletion (see twins.py); without it, a name held by several profiles fails."""
     items: list[Item] = []
     for d in desired:
         matches = live.get(d.name, [])
         if len(matches) > 1:
-            from msgprof_cli.errors import Ambiguous
-
-            ids = ", ".join(str(m.get("id")) for m in matches)
-            items.append(
-                Item(
-                    d,
-                    "failed",
-                    error=Ambiguous(
-                        f"{len(matches)} live profiles are named {d.name!r}: {ids}",
-                        hint="msgprof never guesses: rename or delete all but one",
-                    ),
-                )
-            )
-            continue
+            resolved = resolve_twins(d, matches) if resolve_twins is not None else None
+            if resolved is None:
+                items.append(_twins_item(d, matches, resolve_twins is not None))
+                continue
+            keeper, extra = resolved
+            items += [
+                Item(d, "delete", live=p, profile_id=p.get("id"), note="accidental twin: nothing attached")
+                for p in extra
+            ]
+            matches = [keeper]
         if not matches:
             items.append(Item(d, "create", changes=[Change((k,), None, v) for k, v in d.payload.items()]))
             continue
-        current = matches[0]
-        changes = diff(d.payload, current)
-        fixed = [c for c in changes if not RULES_BY_NAME[str(c.path[0])].updatable]
-        if fixed:
-            fields = ", ".join(c.field for c in fixed)
-            items.append(
-                Item(
-                    d,
-                    "failed",
-                    live=current,
-                    changes=changes,
-                    profile_id=current.get("id"),
-                    error=ApiError(
-                        f"{d.name!r}: {fields} differ, and the API's update cannot change them",
-                        hint="change the file to the live value, or delete and recreate the profile",
-                    ),
-                )
-            )
-            continue
-        items.append(
-            Item(d, "update" if changes else "unchanged", live=current, changes=changes, profile_id=current.get("id"))
-        )
+        items.append(_update_item(d, matches[0]))
     return items
+
+
+def _twins_item(d: Desired, matches: list[dict[str, Any]], tried: bool) -> Item:
+    from msgprof_cli.errors import Ambiguous
+
+    ids = ", ".join(str(m.get("id")) for m in matches)
+    hint = (
+        "more than one of them differs from the file or has numbers or sender IDs attached: "
+        "msgprof never guesses; rename or delete all but one"
+        if tried
+        else "msgprof never guesses: rename or delete all but one, or use --resolve-twins "
+        "if they are accidental copies (equal to the file, nothing attached)"
+    )
+    return Item(d, "failed", error=Ambiguous(f"{len(matches)} live profiles are named {d.name!r}: {ids}", hint=hint))
+
+
+def _update_item(d: Desired, current: dict[str, Any]) -> Item:
+    changes = diff(d.payload, current)
+    fixed = [c for c in changes if not RULES_BY_NAME[str(c.path[0])].updatable]
+    if fixed:
+        fields = ", ".join(c.field for c in fixed)
+        error = ApiError(
+            f"{d.name!r}: {fields} differ, and the API's update cannot change them",
+            hint="change the file to the live value, or delete and recreate the profile",
+        )
+        return Item(d, "failed", live=current, changes=changes, profile_id=current.get("id"), error=error)
+    return Item(d, "update" if changes else "unchanged", live=current, changes=changes, profile_id=current.get("id"))
+
+
+def twin_resolver(client: Any) -> TwinResolver:
+    from msgprof_cli import twins
+
+    return lambda d, matches: twins.split(client, d.payload, matches, diff)
 
 
 def apply(
     client: Any,
     items: list[Item],
-    live: dict[str, list[dict[str, Any]]],
     *,
     parallel: int = 4,
     on_done: Callable[[Item], None] | None = None,
 ) -> list[Item]:
-    """Carry out a plan.  One failed item does not stop the others."""
+    """Carry out a plan.  One failed item does not stop the others.  Then, if this run created
+    anything, settle the duplicates a concurrent run may have made (see twins.py)."""
 
     def run(item: Item) -> Item:
         try:
-            if item.action == "create":
-                known = {str(p.get("id")) for p in live.get(item.name, [])}
-                profile, item.note = client.create_messaging_profile(item.desired.payload, known_ids=known)
-                item.result, item.profile_id = "created", profile.get("id")
-            elif item.action == "update":
-                assert item.profile_id is not None
-                client.update_messaging_profile(item.profile_id, patch_payload(item.desired.payload, item.changes))
-                item.result = "updated"
-            else:
-                item.result = item.action
+            _carry_out(client, item)
+            item.status = "done"
         except MsgprofError as exc:
-            item.result, item.error = "failed", exc
+            item.status, item.error = "failed", exc
         if on_done is not None:
             on_done(item)
         return item
 
     with ThreadPoolExecutor(max_workers=max(1, parallel)) as pool:
-        return list(pool.map(run, items))
+        done = list(pool.map(run, items))
+    created = [i for i in done if i.action == "create" and i.status == "done"]
+    if created:
+        _settle_duplicates(client, created)
+    return done
+
+
+def _carry_out(client: Any, item: Item) -> None:
+    if item.error is not None:  # failed while planning
+        raise item.error
+    if item.action == "create":
+        profile, item.note = client.create_messaging_profile(item.desired.payload, known_ids=set())
+        item.profile_id = profile.get("id")
+    elif item.action == "update":
+        assert item.profile_id is not None
+        client.update_messaging_profile(item.profile_id, patch_payload(item.desired.payload, item.changes))
+    elif item.action == "delete":
+        from msgprof_cli import twins
+
+        assert item.live is not None and item.profile_id is not None
+        fresh = client.retrieve_messaging_profile(item.profile_id)
+        if not twins.is_accidental(client, item.desired.payload, fresh, diff):  # checked again, right before
+            raise ApiError(
+                f"{item.name!r}: twin {item.profile_id} changed since the plan; it was not deleted",
+                hint="run plan again",
+            )
+        client.delete_messaging_profile(item.profile_id)
+
+
+def _settle_duplicates(client: Any, created: list[Item]) -> None:
+    """Delete what this run created when an older accidental twin holds the name."""
+    from msgprof_cli import twins
+
+    try:
+        live = live_by_name(client)
+    except MsgprofError as exc:
+        for item in created:
+            item.note = f"could not check for a concurrent run's twin ({exc.message}); rerun apply"
+        return
+    for item in created:
+        keeper = twins.duplicate_of(str(item.profile_id), live.get(item.name, []))
+        if keeper is None:
+            continue
+        ours = item.profile_id
+        try:
+            if not twins.is_accidental(client, item.desired.payload, keeper, diff):
+                item.note = f"another profile is named {item.name!r} ({keeper.get('id')}) and differs; both kept"
+                continue
+            client.delete_messaging_profile(str(ours))
+        except MsgprofError as exc:
+            item.note = f"another run created {item.name!r} too; deleting this run's copy {ours} failed ({exc.message})"
+            continue
+        item.profile_id = keeper.get("id")
+        item.note = (
+            f"a concurrent run created {item.name!r} first ({item.profile_id}); this run's copy {ours} was deleted"
+        )

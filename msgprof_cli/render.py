@@ -248,32 +248,9 @@ class Renderer:
 
             yield advance
 
-    @staticmethod
-    def _item_dict(item: Any, outcome: str) -> dict[str, Any]:
-        return {
-            "name": item.name,
-            "source": item.desired.source,
-            outcome: getattr(item, outcome),
-            "id": item.profile_id,
-            "changes": [
-                {"field": c.field, "old": item.shown(c.path, c.old), "new": item.shown(c.path, c.new)}
-                for c in item.changes
-            ],
-            "error": item.error.message if item.error else None,
-        }
-
-    def _json_report(self, items: Sequence[Any], outcome: str, order: Sequence[str], as_json: bool) -> dict[str, int]:
-        """Count outcomes; with as_json, print the whole report as JSON (the caller then stops)."""
-        summary = {k: sum(1 for i in items if getattr(i, outcome) == k) for k in order}
-        if as_json:
-            self.json({"items": [self._item_dict(i, outcome) for i in items], "summary": summary})
-        return summary
-
-    def plan(self, items: Sequence[Any], *, as_json: bool) -> None:
-        summary = self._json_report(items, "action", ("create", "update", "unchanged", "failed"), as_json)
-        if as_json:
-            return
-        sign = {"create": "+", "update": "~", "unchanged": "=", "failed": "!"}
+    def plan(self, items: Sequence[Any]) -> None:
+        """The plan as text; plan --json is report.build(items, "plan") through json()."""
+        sign = {"create": "+", "update": "~", "delete": "-", "unchanged": "=", "failed": "!"}
         lines: list[str] = []
         for i in items:
             ident = f" ({i.profile_id})" if i.profile_id else ""
@@ -284,29 +261,38 @@ class Renderer:
                     lines.append(f"    + {c.field}: {new}")
                 else:
                     lines.append(f"    ~ {c.field}: {_short(i.shown(c.path, c.old))} -> {new}")
+            if i.note and i.action == "delete":
+                lines.append(f"    - {i.note}")
             if i.error:
                 lines.append(f"    ! {i.error.message}" + (f" (hint: {i.error.hint})" if i.error.hint else ""))
+        kinds = ("create", "update", "delete", "unchanged", "failed")
+        counts = {k: sum(1 for i in items if i.action == k) for k in kinds}
+        if not counts["delete"]:
+            del counts["delete"]
         lines.append(
             "Plan: "
-            + ", ".join(f"{n} {'to ' + k if k in ('create', 'update') else k}" for k, n in summary.items())
+            + ", ".join(f"{n} {'to ' + k if k in ('create', 'update', 'delete') else k}" for k, n in counts.items())
             + "."
         )
         self.write("\n".join(lines))
 
-    def apply_report(self, items: Sequence[Any], *, as_json: bool) -> None:
-        summary = self._json_report(items, "result", ("created", "updated", "unchanged", "failed"), as_json)
-        if as_json:
-            return
+    def apply_report(self, items: Sequence[Any]) -> None:
+        """The apply report as text; apply --json is report.build(items, "apply") through json()."""
+        past = {"create": "created", "update": "updated", "delete": "deleted", "unchanged": "unchanged"}
         lines = []
         for i in items:
+            word = "failed" if i.status == "failed" else past.get(i.action, i.action)
             ident = f" ({i.profile_id})" if i.profile_id else ""
-            line = f"{i.result:<9}  {i.name}{ident}"
-            if i.result == "updated":
+            line = f"{word:<9}  {i.name}{ident}"
+            if word == "updated":
                 line += ": " + ", ".join(c.field for c in i.changes)
             if i.error:
-                line += f": {i.error.message}"
+                line += f": {i.error.message}" + (f" (hint: {i.error.hint})" if i.error.hint else "")
             lines.append(line)
-        lines.append("Apply: " + ", ".join(f"{n} {k}" for k, n in summary.items()) + ".")
+        counts = {w: sum(1 for line in lines if line.startswith(w + " ")) for w in (*past.values(), "failed")}
+        if not counts["deleted"]:
+            del counts["deleted"]
+        lines.append("Apply: " + ", ".join(f"{n} {k}" for k, n in counts.items()) + ".")
         self.write("\n".join(lines))
 
 

@@ -46,10 +46,13 @@ def test_apply_twice_sends_no_writes_the_second_time(cli, sandbox: Sandbox, tmp_
     first = cli("apply", "-f", str(d), "--json")
     assert first.exit_code == 0, first.stderr
     report = json.loads(first.stdout)
-    assert report["summary"] == {"created": 6, "updated": 0, "unchanged": 0, "failed": 0}
+    assert report["phase"] == "apply"
+    assert report["summary"] == {"create": 6, "update": 0, "delete": 0, "unchanged": 0, "failed": 0}
+    assert {i["status"] for i in report["items"]} == {"done"}
     assert sorted(p["name"] for p in sandbox.profiles()) == ["Alerts", "Billing", "Json", "Pool", "Sales", "Support"]
-    # one shared session: 7 requests (1 list + 6 creates) over at most --parallel (4) connections
-    assert len(sandbox.received) == 7 and len({r.peer for r in sandbox.received}) <= 4
+    # one shared session: 8 requests (1 list + 6 creates + 1 list that looks for a concurrent run's
+    # twins) over at most --parallel (4) connections
+    assert len(sandbox.received) == 8 and len({r.peer for r in sandbox.received}) <= 4
     writes = len(sandbox.writes())
     second = cli("apply", "-f", str(d))
     assert second.exit_code == 0
@@ -141,9 +144,9 @@ def test_two_live_profiles_with_one_name_fail_that_item_only(cli, sandbox: Sandb
     res = cli("apply", "-f", str(d), "--json")
     assert res.exit_code == 5
     report = {i["name"]: i for i in json.loads(res.stdout)["items"]}
-    assert report["Other"]["result"] == "created"
-    assert report["Twin"]["result"] == "failed"
-    assert all(t["id"] in report["Twin"]["error"] for t in twins)
+    assert (report["Other"]["action"], report["Other"]["status"]) == ("create", "done")
+    assert (report["Twin"]["action"], report["Twin"]["status"]) == ("failed", "failed")
+    assert all(t["id"] in report["Twin"]["error"]["message"] for t in twins)
     assert [p["whitelisted_destinations"] for p in sandbox.profiles() if p["name"] == "Twin"] == [["US"], ["US"]]
     text = cli("apply", "-f", str(d))
     assert text.exit_code == 5 and "msgprof: 1 of 2 profiles failed; the others were applied" in text.stderr

@@ -14,9 +14,16 @@ FILES = Annotated[
 ]
 JSON = Annotated[bool, typer.Option("--json", help="Machine-readable report on stdout.", rich_help_panel="Output")]
 ALLOW_UNKNOWN = Annotated[bool, typer.Option("--allow-unknown", help="Unknown fields are warnings, sent as given.")]
+RESOLVE_TWINS = Annotated[
+    bool,
+    typer.Option(
+        "--resolve-twins",
+        help="Delete live twins of a name that are accidental copies (equal to the file, nothing attached).",
+    ),
+]
 
 
-def _plan(r: Run, files: list[str], allow_unknown: bool) -> tuple[Any, Any, Any]:
+def _plan(r: Run, files: list[str], allow_unknown: bool, resolve_twins: bool) -> tuple[Any, Any]:
     from msgprof_cli import reconcile
 
     stdin_used_once(r.opts, *files)
@@ -24,7 +31,19 @@ def _plan(r: Run, files: list[str], allow_unknown: bool) -> tuple[Any, Any, Any]
     r.render.issues(warnings, label="warning")
     client = r.client(pool_size=max(4, int(r.opts.get("parallel") or 4)))
     live = reconcile.live_by_name(client)
-    return client, live, reconcile.plan(desired, live)
+    resolver = reconcile.twin_resolver(client) if resolve_twins else None
+    return client, reconcile.plan(desired, live, resolve_twins=resolver)
+
+
+def _show(r: Run, items: list[Any], phase: Any, as_json: bool) -> None:
+    from msgprof_cli import report
+
+    if as_json:
+        r.render.json(report.build(items, phase))
+    elif phase == "plan":
+        r.render.plan(items)
+    else:
+        r.render.apply_report(items)
 
 
 def _worst(items: list[Any]) -> int:
@@ -40,18 +59,19 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
             bool, typer.Option("--detailed-exitcode", help="Exit 7 when changes are pending (0 when none).")
         ] = False,
         allow_unknown: ALLOW_UNKNOWN = False,
+        resolve_twins: RESOLVE_TWINS = False,
         json_: JSON = False,
         **opts: Any,
     ) -> None:
         """Show, field by field, what apply would change. Changes nothing."""
         opts["json"] = json_
         with run(opts) as r:
-            _, _, items = _plan(r, files, allow_unknown)
-            r.render.plan(items, as_json=json_)
+            _, items = _plan(r, files, allow_unknown, resolve_twins)
+            _show(r, items, "plan", json_)
             worst = _worst(items)
             if worst:
                 raise typer.Exit(worst)
-            if detailed_exitcode and any(i.action in ("create", "update") for i in items):
+            if detailed_exitcode and any(i.action in ("create", "update", "delete") for i in items):
                 raise typer.Exit(ChangesPending.exit_code)
 
     @command(app, only, "apply", rich_help_panel="Declarative")
@@ -61,6 +81,7 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
         parallel: Annotated[int, typer.Option("--parallel", min=1, max=64, help="Profiles applied at once.")] = 4,
         dry_run: Annotated[bool, typer.Option("--dry-run", help="Same as plan: change nothing.")] = False,
         allow_unknown: ALLOW_UNKNOWN = False,
+        resolve_twins: RESOLVE_TWINS = False,
         json_: JSON = False,
         **opts: Any,
     ) -> None:
@@ -69,17 +90,17 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
 
         opts["json"], opts["parallel"] = json_, parallel
         with run(opts) as r:
-            client, live, items = _plan(r, files, allow_unknown)
+            client, items = _plan(r, files, allow_unknown, resolve_twins)
             if dry_run:
-                r.render.plan(items, as_json=json_)
+                _show(r, items, "plan", json_)
                 raise typer.Exit(_worst(items))
             with r.render.progress(len(items), "applying") as advance:
-                done = reconcile.apply(client, items, live, parallel=parallel, on_done=lambda _: advance())
+                done = reconcile.apply(client, items, parallel=parallel, on_done=lambda _: advance())
             for item in done:
-                if item.note:
+                if item.note and item.action != "delete":
                     r.render.notice(f"{item.name}: {item.note}")
-            r.render.apply_report(done, as_json=json_)
-            failed = sum(1 for i in done if i.result == "failed")
+            _show(r, done, "apply", json_)
+            failed = sum(1 for i in done if i.status == "failed")
             if failed and not json_:
                 r.render.notice(f"{failed} of {len(done)} profiles failed; the others were applied")
             raise typer.Exit(_worst(done))

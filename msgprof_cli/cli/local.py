@@ -74,11 +74,20 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
                 raise typer.Exit(InvalidInput.exit_code)
 
     @command(app, only, "schema", rich_help_panel="Offline")
-    def schema() -> None:
+    def schema(
+        report: Annotated[
+            bool, typer.Option("--report", help="The schema of plan --json and apply --json reports instead.")
+        ] = False,
+    ) -> None:
         """Print the JSON Schema of a profile document (for editors' YAML language servers)."""
-        from msgprof_cli.document.schema import json_schema
-
         with run({}) as r:
+            if report:
+                from msgprof_cli import report as reports
+
+                r.render.json(reports.json_schema())
+                return
+            from msgprof_cli.document.schema import json_schema
+
             r.render.json(json_schema())
 
     @command(app, only, "sandbox", rich_help_panel="Local sandbox")

@@ -1,0 +1,92 @@
+"""The machine-readable report of plan and apply: one shape, one vocabulary, and its JSON Schema.
+
+``plan --json`` and ``apply --json`` print the same shape (README "Reports"); ``phase`` says
+which.  ``action`` is what the plan decided for an item, ``status`` where it stands: ``planned``
+in a plan, ``done`` or ``failed`` after apply.  The summary counts the items by action, except
+that every failed item counts under ``failed`` only.  Secret values are shown as
+``<secret from $VAR>``, never as themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Literal
+
+from msgprof_cli.reconcile import ACTIONS, Item
+
+Phase = Literal["plan", "apply"]
+
+
+def item_dict(item: Item) -> dict[str, Any]:
+    return {
+        "name": item.name,
+        "source": item.desired.source,
+        "id": item.profile_id,
+        "action": item.action,
+        "status": item.status,
+        "changes": [
+            {"field": c.field, "old": item.shown(c.path, c.old), "new": item.shown(c.path, c.new)}
+            for c in item.changes
+        ],
+        "error": item.error.to_dict() if item.error else None,
+        "note": item.note,
+    }
+
+
+def summary(items: Sequence[Item]) -> dict[str, int]:
+    counts: dict[str, int] = dict.fromkeys(ACTIONS, 0)
+    for item in items:
+        counts["failed" if item.status == "failed" else item.action] += 1
+    return counts
+
+
+def build(items: Sequence[Item], phase: Phase) -> dict[str, Any]:
+    return {"phase": phase, "items": [item_dict(i) for i in items], "summary": summary(items)}
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of build()'s output (``msgprof schema --report``)."""
+    nullable_str = {"type": ["string", "null"]}
+    change = {
+        "type": "object",
+        "required": ["field", "old", "new"],
+        "properties": {"field": {"type": "string"}, "old": {}, "new": {}},
+        "additionalProperties": False,
+    }
+    error = {
+        "type": ["object", "null"],
+        "required": ["error", "message", "exit_code"],
+        "properties": {"error": {"type": "string"}, "message": {"type": "string"}, "exit_code": {"type": "integer"}},
+    }
+    item = {
+        "type": "object",
+        "required": ["name", "source", "id", "action", "status", "changes", "error", "note"],
+        "properties": {
+            "name": {"type": "string"},
+            "source": {"type": "string"},
+            "id": nullable_str,
+            "action": {"enum": list(ACTIONS)},
+            "status": {"enum": ["planned", "done", "failed"]},
+            "changes": {"type": "array", "items": change},
+            "error": error,
+            "note": nullable_str,
+        },
+        "additionalProperties": False,
+    }
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "msgprof plan/apply report",
+        "type": "object",
+        "required": ["phase", "items", "summary"],
+        "properties": {
+            "phase": {"enum": ["plan", "apply"]},
+            "items": {"type": "array", "items": item},
+            "summary": {
+                "type": "object",
+                "required": list(ACTIONS),
+                "properties": {a: {"type": "integer", "minimum": 0} for a in ACTIONS},
+                "additionalProperties": False,
+            },
+        },
+        "additionalProperties": False,
+    }

@@ -1,0 +1,76 @@
+"""Twins: live profiles that share a name, and the only ones msgprof may delete.
+
+Profiles are matched by name, and Telnyx allows two profiles with one name.  Two ``apply`` runs
+at the same time (two pipelines on main) both see a name missing and both create it.  This module
+holds the rules that make such runs converge without ever deleting something a person made:
+
+- A twin is *accidental* when every field the document gives is equal on it (the same test as
+  ``plan`` "unchanged") and nothing is attached to it: no phone numbers, short codes or
+  alphanumeric sender IDs.  Only an accidental twin is ever deleted, and it is checked again
+  right before the DELETE.
+- The *keeper* of a name is the oldest profile (``created_at``, then ``id``): every run computes
+  the same keeper from the same list, so two runs never delete each other's copy.
+- After its creates, ``apply`` lists the profiles once more.  A profile this run created that
+  has an older accidental twin is this run's duplicate: it is deleted, and the item reports the
+  keeper.  This costs one list per run that created something, never a request per create.
+- Twins that were already there (an older run, a crash between create and check) are resolved
+  only when asked (``apply --resolve-twins``), and ``plan --resolve-twins`` shows each deletion.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
+
+ATTACHMENTS = ("phone_numbers", "short_codes", "alphanumeric_sender_ids")
+
+
+class TwinClient(Protocol):
+    def list_related(
+        self, profile_id: str, what: str, *, page_number: int = 1, page_size: int = 20
+    ) -> tuple[list[dict[str, Any]], dict[str, Any]]: ...
+
+
+Differ = Callable[[dict[str, Any], dict[str, Any]], Sequence[object]]
+
+
+def keeper_key(profile: dict[str, Any]) -> tuple[str, str]:
+    return (str(profile.get("created_at") or ""), str(profile.get("id") or ""))
+
+
+def has_attachments(client: TwinClient, profile_id: str) -> bool:
+    for what in ATTACHMENTS:
+        data, _ = client.list_related(profile_id, what, page_size=1)
+        if data:
+            return True
+    return False
+
+
+def is_accidental(client: TwinClient, desired: dict[str, Any], profile: dict[str, Any], differ: Differ) -> bool:
+    """Equal to the document in every field it gives, and nothing attached."""
+    return not differ(desired, profile) and not has_attachments(client, str(profile.get("id")))
+
+
+def split(
+    client: TwinClient, desired: dict[str, Any], matches: list[dict[str, Any]], differ: Differ
+) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
+    """The profile to keep and the accidental twins to delete, or None when that can't be proven.
+
+    The keeper is the one twin that is not accidental, if there is exactly one (it carries
+    something a person made: a difference or an attachment); else, when all are accidental, the
+    oldest.  Two or more that are not accidental: None (msgprof never guesses).
+    """
+    ordered = sorted(matches, key=keeper_key)
+    real = [p for p in ordered if not is_accidental(client, desired, p, differ)]
+    if len(real) > 1:
+        return None
+    keeper = real[0] if real else ordered[0]
+    return keeper, [p for p in ordered if p is not keeper]
+
+
+def duplicate_of(created_id: str, matches: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The keeper when the profile this run created is not it (it is then our duplicate)."""
+    if len(matches) < 2:
+        return None
+    keeper = min(matches, key=keeper_key)
+    return None if str(keeper.get("id")) == created_id else keeper

@@ -1,0 +1,80 @@
+"""Two apply runs at once converge: one profile per name, exit 0, no manual deletion.
+
+The race is made certain, not hoped for: the sandbox holds the first list request of each run
+until both runs have listed, so both plan all 50 creates and both send them.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from conftest import TEST_KEY, run_msgprof
+
+from msgprof_cli.sandbox import Sandbox
+from msgprof_cli.sandbox.server import Received
+
+
+class RacingSandbox(Sandbox):
+    """Holds the first `runs` list requests until all of them arrived (a barrier)."""
+
+    def __init__(self, runs: int) -> None:
+        super().__init__("127.0.0.1", 0)
+        self.barrier = threading.Barrier(runs, timeout=30)
+        self.lists = 0
+        self.lists_lock = threading.Lock()
+
+    def record(self, item: Received) -> None:
+        super().record(item)
+        if item.method == "GET" and item.path == "/v2/messaging_profiles":
+            with self.lists_lock:
+                self.lists += 1
+                first_round = self.lists <= self.barrier.parties
+            if first_round:
+                self.barrier.wait()
+
+
+def write_profiles(d: Path, n: int) -> None:
+    d.mkdir()
+    for k in range(n):
+        (d / f"p{k:02}.yaml").write_text(f"name: Team {k:02}\nwhitelisted_destinations: [US, CA]\n")
+
+
+@pytest.mark.slow
+def test_two_concurrent_applies_then_one_more_end_with_one_profile_per_name(tmp_path: Path) -> None:
+    d = tmp_path / "profiles"
+    write_profiles(d, 50)
+    with RacingSandbox(runs=2) as sb:
+        env = {"TELNYX_BASE_URL": sb.url, "TELNYX_API_KEY": TEST_KEY}
+        results: list = [None, None]
+
+        def go(k: int) -> None:
+            results[k] = run_msgprof("apply", "-f", str(d), "--json", env=env)
+
+        threads = [threading.Thread(target=go, args=(k,)) for k in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        posts = [r for r in sb.received if r.method == "POST"]
+        assert len(posts) == 100  # the race happened: both runs created all 50
+        for res in results:
+            assert res.returncode == 0, res.stderr
+            assert TEST_KEY not in res.stdout + res.stderr
+        names = Counter(p["name"] for p in sb.profiles())
+        assert sorted(names) == [f"Team {k:02}" for k in range(50)]
+        assert set(names.values()) == {1}
+        # each name's surviving profile is the one both runs report
+        reports = [{i["name"]: i for i in json.loads(res.stdout)["items"]} for res in results]
+        live_ids = {p["name"]: p["id"] for p in sb.profiles()}
+        for report in reports:
+            assert {n: i["id"] for n, i in report.items()} == live_ids
+        deleted = sum(1 for r in sb.received if r.method == "DELETE")
+        assert deleted == 50
+        third = run_msgprof("apply", "-f", str(d), "--json", env=env)
+        assert third.returncode == 0, third.stderr
+        assert json.loads(third.stdout)["summary"]["unchanged"] == 50
+        assert len(sb.profiles()) == 50
