@@ -7,14 +7,13 @@ terminal, or NO_COLOR is set, tables are plain aligned text with no colour and n
 from __future__ import annotations
 
 import json
-import os
-import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import IO, Any
 
 from msgprof_cli.errors import InvalidInput, MsgprofError, format_api_error
 from msgprof_cli.settings import mask
+from msgprof_cli.terminal import Terminal
 
 SECRET_FIELDS = ("v1_secret",)
 FIRST_FIELDS = ("id", "name", "enabled", "whitelisted_destinations")
@@ -35,13 +34,12 @@ def _cell(value: Any) -> str:
 
 
 class Renderer:
-    """Holds the two streams and the one console for each, created on first use."""
+    """Draws on the injected terminal; the rich console for each stream is made on first use."""
 
-    def __init__(
-        self, stdout: IO[str] | None = None, stderr: IO[str] | None = None, *, json_errors: bool = False
-    ) -> None:
-        self.out = stdout or sys.stdout
-        self.err = stderr or sys.stderr
+    def __init__(self, terminal: Terminal, *, json_errors: bool = False) -> None:
+        self.terminal = terminal
+        self.out = terminal.stdout
+        self.err = terminal.stderr
         self.json_errors = json_errors
         self._console: Any = None
         self._err_console: Any = None
@@ -49,33 +47,36 @@ class Renderer:
 
     # ------------------------------------------------------------------ terminal facts
 
-    def _isatty(self, stream: IO[str]) -> bool:
-        try:
-            return bool(stream.isatty())
-        except (AttributeError, ValueError):
-            return False
-
     @property
     def fancy(self) -> bool:
         """Rich tables only on a terminal, and never when NO_COLOR is set."""
-        return self._isatty(self.out) and not os.environ.get("NO_COLOR")
+        return self.terminal.stdout_fancy
 
     @property
     def interactive_err(self) -> bool:
-        return self._isatty(self.err)
+        return self.terminal.stderr_isatty
+
+    def _make_console(self, file: IO[str], tty: bool) -> Any:
+        from rich.console import Console
+
+        return Console(
+            file=file,
+            width=self.terminal.width,
+            force_terminal=tty,
+            no_color=self.terminal.no_color or not tty,
+            highlight=False,
+            emoji=False,
+            soft_wrap=False,
+        )
 
     def console(self) -> Any:
         if self._console is None:
-            from rich.console import Console
-
-            self._console = Console(file=self.out, highlight=False)
+            self._console = self._make_console(self.out, self.terminal.stdout_isatty)
         return self._console
 
     def err_console(self) -> Any:
         if self._err_console is None:
-            from rich.console import Console
-
-            self._err_console = Console(file=self.err, highlight=False, no_color=bool(os.environ.get("NO_COLOR")))
+            self._err_console = self._make_console(self.err, self.terminal.stderr_isatty)
         return self._err_console
 
     # ------------------------------------------------------------------ data on stdout

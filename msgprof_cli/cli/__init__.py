@@ -53,12 +53,16 @@ def _main(
 
 def build_app(only: Optional[str] = None) -> typer.Typer:
     """The typer app; with ``only``, just that command (and the group around it)."""
+    from msgprof_cli.cli.presentation import MsgprofGroup
+
     app = typer.Typer(
         name="msgprof",
         help=HELP,
         no_args_is_help=True,
         pretty_exceptions_enable=False,
         context_settings={"help_option_names": ["-h", "--help"]},
+        cls=MsgprofGroup,
+        rich_markup_mode=None,  # help and errors are presented by msgprof (cli/presentation.py)
     )
     app.callback()(_main)
     names = [COMMAND_MODULES[only]] if only in COMMAND_MODULES else ["profiles", "declarative", "local"]
@@ -74,5 +78,8 @@ def __getattr__(name: str) -> Any:
 
 
 def main() -> None:
-    first = next((a for a in sys.argv[1:] if not a.startswith("-")), None)
-    build_app(first if first in COMMAND_MODULES else None)(prog_name="msgprof")
+    from msgprof_cli.cli.presentation import hoist_global_options
+
+    args = hoist_global_options(sys.argv[1:])
+    first = args[0] if args and not args[0].startswith("-") else None
+    build_app(first if first in COMMAND_MODULES else None)(args, prog_name="msgprof")

@@ -8,7 +8,6 @@ signatures, which typer reads as they are.
 import functools
 import inspect
 import os
-import sys
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -25,6 +24,7 @@ from msgprof_cli.errors import (
     UsageError,
 )
 from msgprof_cli.render import Renderer
+from msgprof_cli.terminal import Terminal
 
 Opt = tuple[str, Any, Any]  # (parameter name, annotation, default)
 
@@ -161,7 +161,9 @@ def command(app: typer.Typer, only: Optional[str], name: str, **kw: Any) -> Call
     """app.command(name), unless the app is being built for another command only."""
     if only is not None and only != name:
         return lambda fn: fn
-    return app.command(name, **kw)
+    from msgprof_cli.cli.presentation import MsgprofCommand
+
+    return app.command(name, cls=MsgprofCommand, **kw)
 
 
 def output_of(opts: dict[str, Any]) -> str:
@@ -172,12 +174,15 @@ def output_of(opts: dict[str, Any]) -> str:
 
 
 class Run:
-    """What one command invocation needs: the renderer, settings and a client, made on demand."""
+    """What one command invocation needs: the terminal, the renderer, settings and a client."""
 
-    def __init__(self, opts: dict[str, Any]) -> None:
+    def __init__(self, opts: dict[str, Any], terminal: Optional[Terminal] = None) -> None:
+        from msgprof_cli.cli.presentation import current_terminal
+
         self.opts = opts
         self.output = output_of(opts)
-        self.render = Renderer(json_errors=self.output == "json")
+        self.terminal = terminal or current_terminal()
+        self.render = Renderer(self.terminal, json_errors=self.output == "json")
         self.debug = bool(opts.get("debug"))
         self._settings: Any = None
         self._client: Any = None
@@ -231,7 +236,7 @@ def run(opts: dict[str, Any]) -> Iterator[Run]:
         raise typer.Exit(EXIT_INTERRUPTED) from None
     except Exception as exc:  # a bug: say so plainly; the traceback only with --debug
         if r.debug:
-            traceback.print_exc(file=sys.stderr)
+            traceback.print_exc(file=r.terminal.stderr)
         err = MsgprofError(
             f"internal error: {type(exc).__name__}: {exc}",
             hint="this is a bug in msgprof; run again with --debug and report the traceback",
@@ -275,11 +280,11 @@ def resolve_profile(client: Any, ref: str) -> dict[str, Any]:
     return matches[0]
 
 
-def require_interactive_or_yes(yes: bool, what: str) -> bool:
+def require_interactive_or_yes(r: Run, yes: bool, what: str) -> bool:
     """True when the user must be asked; refuse when nobody can answer."""
     if yes:
         return False
-    if not sys.stdin.isatty():
+    if not r.terminal.stdin_isatty:
         raise UsageError(
             f"refusing to {what} without --yes when not run interactively",
             hint="add --yes to confirm in scripts and CI",

@@ -152,10 +152,17 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
                 server.httpd.server_close()
 
     if only is None or only == "config":
-        config_app = typer.Typer(help="Show the settings in effect and where each came from.", no_args_is_help=True)
+        from msgprof_cli.cli.presentation import MsgprofCommand, MsgprofGroup
+
+        config_app = typer.Typer(
+            help="Show the settings in effect and where each came from.",
+            no_args_is_help=True,
+            cls=MsgprofGroup,
+            rich_markup_mode=None,
+        )
         app.add_typer(config_app, name="config", rich_help_panel="Settings")
 
-        @config_app.command("show")
+        @config_app.command("show", cls=MsgprofCommand)
         @with_options(OUTPUT_OPTIONS, [o for o in API_OPTIONS if o[0] != "debug"])
         def config_show(**opts: Any) -> None:
             """Print every effective setting and its source (the key masked to its last 4 characters)."""

@@ -19,6 +19,7 @@ from msgprof_cli.cli.common import (
     stdin_used_once,
     with_options,
 )
+from msgprof_cli.cli.presentation import MsgprofCommand, confirm
 from msgprof_cli.cli.flags import apply_flags, flag_options, flag_specs
 from msgprof_cli.document.changes import diff
 from msgprof_cli.document.document import Document
@@ -212,12 +213,12 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
     ) -> None:
         """Delete profiles (asks first on a terminal; --yes in scripts)."""
         with run(opts) as r:
-            ask = require_interactive_or_yes(yes, "delete")
+            ask = require_interactive_or_yes(r, yes, "delete")
             client = r.client()
             targets = [resolve_profile(client, ref) for ref in refs]
             if ask:
                 names = ", ".join(f"{t.get('name')} ({t['id']})" for t in targets)
-                if not typer.confirm(f"Delete {names}?", default=False, err=True):
+                if not confirm(r.terminal, f"Delete {names}?"):
                     r.render.notice("nothing deleted")
                     raise typer.Exit(0)
             deleted = [client.delete_messaging_profile(t["id"]) for t in targets]
@@ -264,7 +265,7 @@ def _register_related(app: typer.Typer, only: Optional[str]) -> None:
             return related
 
         if only in (None, name):
-            app.command(name, rich_help_panel="Profile details")(make())
+            app.command(name, cls=MsgprofCommand, rich_help_panel="Profile details")(make())
 
     @command(app, only, "metrics", rich_help_panel="Profile details")
     @with_options(OUTPUT_OPTIONS, API_OPTIONS)

@@ -1,0 +1,153 @@
+"""How the command line itself presents: help, usage errors and global options, by msgprof's rules.
+
+typer's own presentation draws boxes whatever the terminal, cuts long flag names at 80 columns
+and ignores ``--json`` for usage errors.  These classes keep typer's parsing and replace only the
+presentation: help is a plain list with full flag names (grouped as the flags' panels say), and a
+usage error goes through the renderer like every other error (JSON under ``--json``; colour only
+at a terminal).  The terminal comes in as the context's ``obj`` (see ``Terminal``).
+"""
+
+from collections.abc import Sequence
+from typing import Any, Optional
+
+from typer import Abort
+
+# typer vendors click as typer._click (typer<0.28): its exceptions are how parsing reports errors.
+from typer._click.exceptions import ClickException, NoArgsIsHelpError
+from typer.core import TyperCommand, TyperGroup
+
+from msgprof_cli.terminal import Terminal
+
+# Options every API command takes; accepted before the command name too (`msgprof --account x list`).
+GLOBAL_VALUE_OPTIONS = ("--account", "--base-url", "--api-key-file", "--timeout", "--max-retries")
+GLOBAL_FLAGS = ("--debug",)
+GROUPS = ("config",)  # command names that take a sub-command (the options go after it)
+
+
+def hoist_global_options(args: Sequence[str]) -> list[str]:
+    """Move global options given before the command to just after it (where typer parses them)."""
+    args = list(args)
+    moved: list[str] = []
+    i = 0
+    while i < len(args) and args[i].startswith("-") and args[i] != "--":
+        name = args[i].split("=", 1)[0]
+        if name in GLOBAL_VALUE_OPTIONS:
+            take = 1 if "=" in args[i] else 2
+        elif name in GLOBAL_FLAGS:
+            take = 1
+        else:
+            return args  # --help, --version or a typo: leave it to typer
+        moved += args[i : i + take]
+        i += take
+    if not moved or i >= len(args):
+        return args
+    rest = args[i:]
+    cut = 2 if rest[0] in GROUPS and len(rest) > 1 and not rest[1].startswith("-") else 1
+    return rest[:cut] + moved + rest[cut:]
+
+
+def wants_json(args: Sequence[str]) -> bool:
+    """Did the command line ask for JSON?  Read from the raw words: parsing may have failed."""
+    words = list(args)[: list(args).index("--")] if "--" in args else list(args)
+    for i, w in enumerate(words):
+        if w in ("--json", "-ojson", "--output=json"):
+            return True
+        if w in ("-o", "--output") and i + 1 < len(words) and words[i + 1] == "json":
+            return True
+    return False
+
+
+def terminal_of(ctx: Any) -> Terminal:
+    obj = ctx.find_root().obj if ctx is not None else None
+    return obj if isinstance(obj, Terminal) else Terminal.system()
+
+
+def current_terminal() -> Terminal:
+    """The terminal of the command being run (from the CLI context), else the process's own."""
+    from typer._click.globals import get_current_context
+
+    return terminal_of(get_current_context(silent=True))
+
+
+def _show_help(ctx: Any, param: Any, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        out = terminal_of(ctx).stdout
+        out.write(ctx.get_help() + "\n")
+        out.flush()
+        ctx.exit()
+
+
+class _Presentation:
+    """Help through the terminal, as plain text grouped by panel, with full flag names."""
+
+    def get_help_option(self, ctx: Any) -> Any:
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None:
+            option.callback = _show_help
+        return option
+
+    def format_options(self, ctx: Any, formatter: Any) -> None:
+        panels: dict[str, list[tuple[str, str]]] = {}
+        for param in self.get_params(ctx):  # type: ignore[attr-defined]
+            record = param.get_help_record(ctx)
+            if record is None:
+                continue
+            default = "Arguments" if param.param_type_name == "argument" else "Options"
+            panels.setdefault(getattr(param, "rich_help_panel", None) or default, []).append(record)
+        for title in sorted(panels, key=lambda t: (t != "Arguments", t != "Options")):
+            with formatter.section(title):
+                formatter.write_dl(panels[title], col_max=34)
+        if hasattr(self, "format_commands"):
+            self.format_commands(ctx, formatter)
+
+
+class MsgprofCommand(_Presentation, TyperCommand):
+    pass
+
+
+class MsgprofGroup(_Presentation, TyperGroup):
+    def main(  # type: ignore[override]
+        self, args: Optional[Sequence[str]] = None, prog_name: Optional[str] = None, **extra: Any
+    ) -> Any:
+        import sys
+
+        terminal = extra.pop("obj", None)
+        terminal = terminal if isinstance(terminal, Terminal) else Terminal.system()
+        argv = hoist_global_options(sys.argv[1:] if args is None else args)
+        standalone = extra.pop("standalone_mode", True)
+        # Help is laid out for the terminal's width (click caps it at 80 otherwise).
+        extra.setdefault("terminal_width", terminal.width)
+        extra.setdefault("max_content_width", terminal.width)
+        try:
+            code = super().main(argv, prog_name or "msgprof", standalone_mode=False, obj=terminal, **extra)
+        except NoArgsIsHelpError as exc:
+            terminal.stderr.write(exc.format_message() + "\n")
+            code = exc.exit_code
+        except ClickException as exc:
+            code = usage_error(terminal, exc, json_errors=wants_json(argv))
+        except Abort:
+            terminal.stderr.write("msgprof: aborted\n")
+            code = 130
+        if not standalone:
+            return code
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+def usage_error(terminal: Terminal, exc: ClickException, *, json_errors: bool) -> int:
+    """A parsing error, rendered like every other error (exit 2)."""
+    from msgprof_cli.errors import UsageError
+    from msgprof_cli.render import Renderer
+
+    ctx = getattr(exc, "ctx", None)
+    path = ctx.command_path if ctx is not None else "msgprof"
+    err = UsageError(exc.format_message(), hint=f"`{path} --help` shows the options")
+    Renderer(terminal, json_errors=json_errors).error(err)
+    return UsageError.exit_code  # whatever click's own code: 1 means a bug in msgprof
+
+
+def confirm(terminal: Terminal, question: str) -> bool:
+    """Ask on stderr, read the answer from stdin (the caller checked stdin is a terminal)."""
+    terminal.stderr.write(f"{question} [y/N]: ")
+    terminal.stderr.flush()
+    answer = terminal.stdin.readline()  # "" at the end of input: no
+    return answer.strip().lower() in ("y", "yes")

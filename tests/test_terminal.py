@@ -1,0 +1,95 @@
+"""The injected terminal: TTY-ness, width and colour decide the presentation; usage errors follow it."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from screens import screen
+
+from msgprof_cli.cli.presentation import hoist_global_options
+from msgprof_cli.sandbox import Sandbox
+from msgprof_cli.terminal import Terminal
+
+BOX = set("─│╭╮╰╯┏┓┗┛━┃┡┩")
+
+
+def make(sandbox: Sandbox, name: str) -> dict:
+    return sandbox.create({"name": name, "whitelisted_destinations": ["US"]})
+
+
+def test_system_terminal_reads_no_color_and_columns(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "97")
+    term = Terminal.system({"NO_COLOR": "1"})
+    assert term.width == 97 and term.no_color and not term.stdout_fancy
+    assert not Terminal.system({}).no_color
+
+
+@pytest.mark.parametrize("tty,color,fancy", [(True, True, True), (True, False, False), (False, True, False)])
+def test_boxes_and_colour_only_at_a_colour_terminal(sandbox: Sandbox, tty: bool, color: bool, fancy: bool) -> None:
+    p = make(sandbox, "Boxed")
+    s = screen("get", p["id"], tty=tty, color=color)
+    assert s.code == 0, s.err
+    assert p["id"] in s.text
+    assert bool(BOX & set(s.out)) is fancy
+    assert ("\x1b[" in s.out) is fancy
+
+
+def test_delete_asks_on_the_terminal_and_refuses_without_one(sandbox: Sandbox) -> None:
+    make(sandbox, "Ask")
+    no = screen("delete", "Ask", stdin="n\n")
+    assert no.code == 0 and "Delete Ask (" in no.err and "nothing deleted" in no.err
+    assert len(sandbox.profiles()) == 1
+    refused = screen("delete", "Ask", tty=False)
+    assert refused.code == 2 and "refusing to delete without --yes" in refused.err
+    yes = screen("delete", "Ask", stdin="y\n")
+    assert yes.code == 0 and sandbox.profiles() == []
+
+
+def test_usage_error_under_json_is_a_json_object_on_stderr() -> None:
+    s = screen("create", "--whitelsit", "US", "--json")
+    assert s.code == 2 and s.out == ""
+    err = json.loads(s.err)
+    assert err["error"] == "usage" and err["exit_code"] == 2
+    assert "--whitelsit" in err["message"] and "--whitelist" in err["message"]
+
+
+@pytest.mark.parametrize("tty,color", [(False, True), (True, False)])
+def test_usage_error_without_colour_has_no_box_and_no_escape(tty: bool, color: bool) -> None:
+    s = screen("create", "--whitelsit", "US", tty=tty, color=color)
+    assert s.code == 2 and s.out == ""
+    assert s.err.startswith("msgprof: error: No such option: --whitelsit")
+    assert not BOX & set(s.err) and "\x1b" not in s.err
+
+
+def test_usage_error_at_a_colour_terminal_is_red() -> None:
+    s = screen("create", "--whitelsit", "US")
+    assert s.code == 2 and "\x1b[31m" in s.err or "\x1b[1;31m" in s.err
+    assert "No such option: --whitelsit" in s.err_text
+
+
+@pytest.mark.parametrize(
+    "args,expected",
+    [
+        (["--account", "a", "list"], ["list", "--account", "a"]),
+        (["--account=a", "--debug", "get", "x"], ["get", "--account=a", "--debug", "x"]),
+        (["--base-url", "u", "config", "show"], ["config", "show", "--base-url", "u"]),
+        (["list", "--account", "a"], ["list", "--account", "a"]),
+        (["--version"], ["--version"]),
+        (["--account", "a"], ["--account", "a"]),
+    ],
+)
+def test_global_options_before_the_command_move_after_it(args: list[str], expected: list[str]) -> None:
+    assert hoist_global_options(args) == expected
+
+
+def test_account_before_the_command_is_used(sandbox: Sandbox, tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text(f"accounts:\n  lab:\n    base_url: {sandbox.url}\n")
+    monkeypatch.setenv("MSGPROF_CONFIG", str(config))
+    monkeypatch.delenv("TELNYX_BASE_URL")
+    s = screen("--account", "lab", "config", "show", "--json", tty=False)
+    assert s.code == 0, s.err
+    shown = json.loads(s.out)
+    assert shown["account"] == {"value": "lab", "source": "--account"}
+    assert shown["base_url"]["value"] == sandbox.url
