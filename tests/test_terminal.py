@@ -62,12 +62,6 @@ def test_usage_error_without_colour_has_no_box_and_no_escape(tty: bool, color: b
     assert not BOX & set(s.err) and "\x1b" not in s.err
 
 
-def test_usage_error_at_a_colour_terminal_is_red() -> None:
-    s = screen("create", "--whitelsit", "US")
-    assert s.code == 2 and "\x1b[31m" in s.err or "\x1b[1;31m" in s.err
-    assert "No such option: --whitelsit" in s.err_text
-
-
 @pytest.mark.parametrize(
     "args,expected",
     [

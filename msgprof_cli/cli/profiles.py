@@ -19,8 +19,8 @@ from msgprof_cli.cli.common import (
     stdin_used_once,
     with_options,
 )
-from msgprof_cli.cli.presentation import MsgprofCommand, confirm
 from msgprof_cli.cli.flags import apply_flags, flag_options, flag_specs
+from msgprof_cli.cli.presentation import MsgprofCommand, confirm
 from msgprof_cli.document.changes import diff
 from msgprof_cli.document.document import Document
 from msgprof_cli.document.loading import load_document
