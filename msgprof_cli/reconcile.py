@@ -9,21 +9,16 @@ through the client's never-duplicate create, with the ids already listed under t
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Literal
 
+from msgprof_cli.checking import check_inputs
 from msgprof_cli.document.changes import Change, diff, patch_payload
-from msgprof_cli.document.document import Document, Issue
-from msgprof_cli.document.loading import load_documents
+from msgprof_cli.document.document import Issue
 from msgprof_cli.document.rules import RULES_BY_NAME
-from msgprof_cli.document.validation import validate
 from msgprof_cli.errors import ApiError, InvalidInput, MsgprofError
-
-DOCUMENT_SUFFIXES = (".yaml", ".yml", ".json")
 
 # One vocabulary for plan and apply (README "Reports"): what the plan decided for an item, and
 # where it stands.  "failed" as an action means it could not even be planned.
@@ -66,63 +61,21 @@ class Item:
         return value
 
 
-def expand_paths(paths: list[str]) -> list[str]:
-    out: list[str] = []
-    for p in paths:
-        if p != "-" and os.path.isdir(p):
-            found = sorted(
-                str(f)
-                for f in Path(p).rglob("*")
-                if f.suffix in DOCUMENT_SUFFIXES
-                and f.is_file()
-                and not any(part.startswith(".") for part in f.relative_to(p).parts)  # skip .hidden ones
-            )
-            if not found:
-                raise InvalidInput(f"{p}: no .yaml, .yml or .json files in this directory")
-            out += found
-        else:
-            out.append(p)
-    return out
-
-
 def load_desired(
     paths: list[str], env: Mapping[str, str], *, allow_unknown: bool = False
 ) -> tuple[list[Desired], list[Issue]]:
-    """Load, interpolate and validate every document.  Raises InvalidInput with every issue found."""
-    issues: list[Issue] = []
-    warnings: list[Issue] = []
-    desired: list[Desired] = []
-    docs: list[Document] = []
-    for path in expand_paths(paths):
-        try:
-            docs += load_documents(path, env=env)
-        except InvalidInput as exc:
-            issues += exc.issues or [Issue((), exc.message, hint=exc.hint, source=path)]
-    seen: dict[str, str] = {}
-    for doc in docs:
-        result = validate(doc, mode="create", allow_unknown=allow_unknown)
-        issues += result.errors
-        warnings += result.warnings
-        if result.errors:
-            continue
-        name = result.payload["name"]
-        if name in seen:
-            issues.append(
-                doc.locate(
-                    Issue(
-                        ("name",),
-                        f"the name {name!r} is also used by {seen[name]}",
-                        hint="profiles are matched by name: each name once",
-                    )
-                )
-            )
-            continue
-        seen[name] = doc.source
-        desired.append(Desired(name, doc.source, result.payload, dict(doc.secrets)))
+    """Load, interpolate and validate every document (checking.py, as validate does).
+
+    Raises InvalidInput with every issue found."""
+    checked = check_inputs(paths, env, mode="create", allow_unknown=allow_unknown)
+    issues = [i for c in checked for i in c.errors]
     if issues:
         n = len(issues)
         raise InvalidInput(f"{n} problem{'s' if n > 1 else ''} found; nothing was applied", issues)
-    return desired, warnings
+    desired = [
+        Desired(c.payload["name"], c.source, c.payload, dict(c.doc.secrets)) for c in checked if c.doc is not None
+    ]
+    return desired, [w for c in checked for w in c.warnings]
 
 
 def live_by_name(client: Any, on_page: Callable[[int, int], None] | None = None) -> dict[str, list[dict[str, Any]]]:

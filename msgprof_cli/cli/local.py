@@ -1,19 +1,23 @@
 """Commands that need no API: validate, schema, the sandbox; and config show."""
 
 import os
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any, Optional, cast
 
 import typer
 
 from msgprof_cli.cli.common import API_OPTIONS, OUTPUT_OPTIONS, command, output_of, run, with_options
-from msgprof_cli.errors import InvalidInput
+from msgprof_cli.errors import InvalidInput, UsageError
 
 
 def register(app: typer.Typer, only: Optional[str] = None) -> None:
     @command(app, only, "validate", rich_help_panel="Offline")
     def validate(
         files: Annotated[
-            list[str], typer.Argument(metavar="FILE...", help="Profile files (YAML or JSON; - reads stdin).")
+            list[str],
+            typer.Argument(
+                metavar="PATH...",
+                help="Profile files or directories, found as plan and apply find them (- reads stdin).",
+            ),
         ],
         mode: Annotated[
             str, typer.Option("--for", help="Rules of `create` (name and destinations required) or `update`.")
@@ -24,53 +28,20 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
         json_: Annotated[bool, typer.Option("--json", help="Machine-readable results on stdout.")] = False,
     ) -> None:
         """Check profile files offline against every field rule (no API key needed)."""
-        from msgprof_cli.document.loading import load_documents
-        from msgprof_cli.document.validation import validate as check
+        from msgprof_cli.checking import Mode, check_inputs
 
-        opts = {"json": json_}
-        with run(opts) as r:
+        with run({"json": json_}) as r:
             if mode not in ("create", "update"):
-                from msgprof_cli.errors import UsageError
-
                 raise UsageError(f"--for takes create or update, not {mode!r}")
-            results: list[dict[str, Any]] = []
-            failed = 0
-            for path in files:
-                try:
-                    docs = load_documents(path, env=os.environ)
-                except InvalidInput as exc:
-                    failed += 1
-                    results.append(
-                        {
-                            "source": path,
-                            "valid": False,
-                            "errors": [i.to_dict() for i in exc.issues]
-                            or [{"field": "", "message": exc.message, "hint": exc.hint, "source": path, "line": None}],
-                            "warnings": [],
-                        }
-                    )
-                    if not json_:
-                        r.render.error(exc)
-                        r.render.write(f"invalid  {path}")
-                    continue
-                for doc in docs:
-                    res = check(doc, mode=mode, allow_unknown=allow_unknown)
-                    failed += bool(res.errors)
-                    results.append(
-                        {
-                            "source": doc.source,
-                            "valid": not res.errors,
-                            "errors": [i.to_dict() for i in res.errors],
-                            "warnings": [i.to_dict() for i in res.warnings],
-                        }
-                    )
-                    if not json_:
-                        r.render.issues(res.warnings, label="warning")
-                        r.render.issues(res.errors)
-                        r.render.write(f"{'ok' if not res.errors else 'invalid'}  {doc.source}")
+            checked = check_inputs(files, os.environ, mode=cast(Mode, mode), allow_unknown=allow_unknown)
             if json_:
-                r.render.json({"valid": not failed, "results": results})
-            if failed:
+                r.render.json({"valid": all(c.valid for c in checked), "results": [_result(c) for c in checked]})
+            else:
+                for c in checked:
+                    r.render.issues(c.warnings, label="warning")
+                    r.render.issues(c.errors)
+                    r.render.write(f"{'ok' if c.valid else 'invalid'}  {c.source}")
+            if not all(c.valid for c in checked):
                 raise typer.Exit(InvalidInput.exit_code)
 
     @command(app, only, "schema", rich_help_panel="Offline")
@@ -185,3 +156,12 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
                     r.render.data({k: {"value": v, "source": src} for k, v, src in rows}, output_of(opts))
                     return
                 r.render.table(["setting", "value", "source"], rows)
+
+
+def _result(c: Any) -> dict[str, Any]:
+    return {
+        "source": c.source,
+        "valid": c.valid,
+        "errors": [i.to_dict() for i in c.errors],
+        "warnings": [i.to_dict() for i in c.warnings],
+    }

@@ -1,0 +1,98 @@
+"""What validate, plan and apply read, and what they find wrong with it, the same for all three.
+
+- **Discovery**: files are taken as given; a directory gives every ``.yaml``, ``.yml`` and
+  ``.json`` file below it, in name order, skipping hidden files and folders (``.name``).
+- **Checks**: every document is loaded, interpolated and validated; a profile name used by two
+  documents (in one file or across the inputs) is an error on the second, naming the first.
+
+It touches no network and prints nothing.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from msgprof_cli.document.document import Document, Issue
+from msgprof_cli.document.loading import load_documents
+from msgprof_cli.document.validation import validate
+from msgprof_cli.errors import InvalidInput
+
+DOCUMENT_SUFFIXES = (".yaml", ".yml", ".json")
+Mode = Literal["create", "update"]
+
+
+@dataclass
+class Checked:
+    """One document (or one file that could not be read as documents) and what was found."""
+
+    source: str
+    doc: Document | None
+    payload: dict[str, Any] = field(default_factory=dict)
+    errors: list[Issue] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors
+
+
+def expand_paths(paths: list[str]) -> list[str]:
+    out: list[str] = []
+    for p in paths:
+        if p != "-" and os.path.isdir(p):
+            found = sorted(
+                str(f)
+                for f in Path(p).rglob("*")
+                if f.suffix in DOCUMENT_SUFFIXES
+                and f.is_file()
+                and not any(part.startswith(".") for part in f.relative_to(p).parts)  # skip .hidden ones
+            )
+            if not found:
+                raise InvalidInput(f"{p}: no .yaml, .yml or .json files in this directory")
+            out += found
+        else:
+            out.append(p)
+    return out
+
+
+def check_inputs(
+    paths: list[str], env: Mapping[str, str], *, mode: Mode = "create", allow_unknown: bool = False
+) -> list[Checked]:
+    """Every document of every input, validated, in input order (see the module docstring)."""
+    checked: list[Checked] = []
+    for path in expand_paths(paths):
+        try:
+            docs = load_documents(path, env=env)
+        except InvalidInput as exc:
+            issues = exc.issues or [Issue((), exc.message, hint=exc.hint, source=path)]
+            checked.append(Checked(path, None, errors=issues))
+            continue
+        for doc in docs:
+            result = validate(doc, mode=mode, allow_unknown=allow_unknown)
+            checked.append(Checked(doc.source, doc, result.payload, list(result.errors), list(result.warnings)))
+    _names_used_twice(checked)
+    return checked
+
+
+def _names_used_twice(checked: list[Checked]) -> None:
+    seen: dict[str, str] = {}
+    for c in checked:
+        name = c.payload.get("name")
+        if c.doc is None or not c.valid or not isinstance(name, str):
+            continue
+        if name in seen:
+            c.errors.append(
+                c.doc.locate(
+                    Issue(
+                        ("name",),
+                        f"the name {name!r} is also used by {seen[name]}",
+                        hint="profiles are matched by name: each name once",
+                    )
+                )
+            )
+            continue
+        seen[name] = c.source
