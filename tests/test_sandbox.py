@@ -15,6 +15,8 @@ from typing import Any
 import pytest
 import requests
 from conftest import TEST_KEY
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from spec_check import PROFILES_SPEC, check_answer, load_spec
 
 from msgprof_cli.sandbox import Faults, Sandbox
@@ -337,3 +339,46 @@ def test_a_broken_state_file_is_a_clear_error(cli, tmp_path: Path) -> None:
     res = cli("sandbox", "--port", "0", "--state", str(state))
     assert res.exit_code == 3
     assert f"sandbox state file {state}: cannot be loaded" in res.stderr and "Traceback" not in res.stderr
+
+
+# --------------------------------------------------------------------------- export lines
+
+
+@settings(max_examples=25, deadline=None)
+@given(key=st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), min_size=1, max_size=40))
+def test_export_lines_survive_eval_for_any_key(key: str) -> None:
+    """Whatever the key (quotes, $, backticks, spaces, newlines), eval sets exactly it."""
+    with Sandbox("127.0.0.1", 0) as sb:
+        lines = sb.export_lines(key)
+        done = subprocess.run(
+            ["bash", "-c", 'eval "$LINES" && printf "%s\\n%s" "$TELNYX_BASE_URL" "$TELNYX_API_KEY"'],
+            env={"LINES": "\n".join(lines), "PATH": os.environ["PATH"]},
+            capture_output=True,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.decode("utf-8", "surrogateescape").split("\n", 1) == [sb.url, key]
+
+
+def test_the_sandbox_command_s_lines_eval_to_its_url_and_key() -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "msgprof_cli", "sandbox", "--port", "0", "--api-key", "s3cret$x"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        lines = [proc.stdout.readline() for _ in range(2)]  # type: ignore[union-attr]
+        done = subprocess.run(
+            ["bash", "-c", 'eval "$LINES" && "$PY" -m msgprof_cli list --json'],
+            env={**os.environ, "LINES": "".join(lines), "PY": sys.executable},
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=30,
+        )
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=10)
+    assert lines[1] == "export TELNYX_API_KEY='s3cret$x'\n"
+    assert (done.returncode, json.loads(done.stdout)) == (0, [])  # the key was accepted: not a 401

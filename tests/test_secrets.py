@@ -156,13 +156,17 @@ def test_plain_key_in_a_world_readable_config_is_refused(
     assert len(seeded.received) == before  # nothing was sent
 
 
-def test_sandbox_command_does_not_echo_its_key() -> None:
+def test_sandbox_command_prints_its_key_only_in_the_export_line() -> None:
+    """The sandbox's key is the user's own local token: it goes to stdout in the shell-quoted
+    export line (for eval), and nowhere else (not on stderr)."""
+    import shlex
     import signal
     import subprocess
     import sys
 
+    sandbox_key = "local-9f1c$`'\"x"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "msgprof_cli", "sandbox", "--port", "0", "--api-key", TEST_KEY],
+        [sys.executable, "-m", "msgprof_cli", "sandbox", "--port", "0", "--api-key", sandbox_key],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -171,6 +175,6 @@ def test_sandbox_command_does_not_echo_its_key() -> None:
         lines = [proc.stdout.readline() for _ in range(2)]  # type: ignore[union-attr]
     finally:
         proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=10)
-    assert lines[1].strip() == "export TELNYX_API_KEY=<the key given to --api-key>"
-    assert TEST_KEY not in "".join(lines) + err
+        out, err = proc.communicate(timeout=10)
+    assert lines[1] == f"export TELNYX_API_KEY={shlex.quote(sandbox_key)}\n"
+    assert out == "" and sandbox_key not in err

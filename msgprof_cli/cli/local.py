@@ -87,6 +87,18 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
             ),
         ] = 0,
         seed: Annotated[Optional[int], typer.Option("--seed", help="Make the faults reproducible.")] = None,
+        commit_delay: Annotated[
+            float,
+            typer.Option(
+                "--commit-delay", min=0, help="Commit (and answer) every POST S seconds late.", metavar="S"
+            ),
+        ] = 0,
+        order_polls: Annotated[
+            int, typer.Option("--order-polls", min=0, help="GETs a bulk number order takes to finish.", metavar="N")
+        ] = 2,
+        demo_data: Annotated[
+            bool, typer.Option("--demo-data", help="Seed demo profiles (if none), numbers and metrics.")
+        ] = False,
     ) -> None:
         """Run a local Telnyx-compatible messaging-profile API until interrupted."""
         from msgprof_cli.sandbox import Faults, Sandbox
@@ -99,7 +111,11 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
                     state_file=state,
                     api_key=api_key,
                     faults=Faults(latency, rate_limit, fail_rate, drop_rate, seed),
+                    order_polls=order_polls,
+                    commit_delay=commit_delay,
                 )
+                if demo_data:
+                    server.seed_demo_data(seed=seed)
             except OSError as exc:
                 from msgprof_cli.errors import UsageError
 
@@ -113,8 +129,8 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
 
             signal.signal(signal.SIGTERM, _stop)
             r.render.notice(f"sandbox listening on {server.url} (Ctrl-C stops it)")
-            r.render.write(f"export TELNYX_BASE_URL={server.url}")
-            r.render.write("export TELNYX_API_KEY=" + ("<the key given to --api-key>" if api_key else "sandbox-key"))
+            for line in server.export_lines(api_key or "sandbox-key"):
+                r.render.write(line)
             try:
                 server.serve_forever()
             except KeyboardInterrupt:

@@ -1,0 +1,94 @@
+"""Alphanumeric sender IDs: list, create, retrieve, delete (telnyx-messaging-setup spec).
+
+A sender ID is 1 to 11 letters, digits or spaces (the pattern the spec gives ``alpha_sender``).
+The same sender ID twice on one profile is refused (422), so a retried create cannot duplicate it.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Any
+
+from msgprof_cli.sandbox.errors import HttpError, api_error, invalid, not_found
+from msgprof_cli.sandbox.listing import page, paging
+from msgprof_cli.sandbox.profiles import json_object
+from msgprof_cli.sandbox.state import ORGANIZATION_ID, State
+
+SENDER_ID = re.compile(r"[A-Za-z0-9 ]{1,11}")
+US_LONG_CODE = re.compile(r"\+1[2-9][0-9]{2}[2-9][0-9]{6}")
+KIND = "alphanumeric_sender_ids"
+
+
+def list_sender_ids(state: State, query: dict[str, str]) -> dict[str, Any]:
+    number, size = paging(query, status=422)  # the spec documents 401 and 422 only for this list
+    with state.lock:
+        items = [dict(x) for x in state.related[KIND]]
+    if "filter[messaging_profile_id]" in query:
+        items = [x for x in items if x.get("messaging_profile_id") == query["filter[messaging_profile_id]"]]
+    return page(items, number, size)
+
+
+def _find(state: State, sender_id: str) -> dict[str, Any]:
+    found = next((x for x in state.related[KIND] if x.get("id") == sender_id), None)
+    if found is None:
+        raise not_found("alphanumeric sender ID", sender_id)
+    return found
+
+
+def get_sender_id(state: State, sender_id: str) -> dict[str, Any]:
+    with state.lock:
+        return dict(_find(state, sender_id))
+
+
+def delete_sender_id(state: State, sender_id: str) -> dict[str, Any]:
+    with state.lock:
+        found = _find(state, sender_id)
+        state.related[KIND].remove(found)
+        state.save()
+        return dict(found)
+
+
+def _problems(body: dict[str, Any]) -> list[tuple[str, str]]:
+    problems = []
+    for field in ("alphanumeric_sender_id", "messaging_profile_id"):
+        if field not in body:
+            raise HttpError(
+                422, [api_error("10004", "Missing required parameter", f"{field} is required", f"/{field}")]
+            )
+    value, fallback = body["alphanumeric_sender_id"], body.get("us_long_code_fallback")
+    if not isinstance(value, str) or not SENDER_ID.fullmatch(value) or not value.strip():
+        problems.append(("/alphanumeric_sender_id", "must be 1 to 11 letters, digits or spaces"))
+    if fallback is not None and (not isinstance(fallback, str) or not US_LONG_CODE.fullmatch(fallback)):
+        problems.append(("/us_long_code_fallback", "must be a US long code in +E.164 form, like +15551234567"))
+    if not isinstance(body["messaging_profile_id"], str):
+        problems.append(("/messaging_profile_id", "must be a messaging profile id"))
+    return problems
+
+
+def create_sender_id(state: State, body: Any) -> dict[str, Any]:
+    body = json_object(body)
+    problems = _problems(body)
+    if problems:
+        raise invalid(problems)
+    profile_id, value = body["messaging_profile_id"], body["alphanumeric_sender_id"]
+    with state.lock:
+        if profile_id not in state.profiles:
+            raise invalid([("/messaging_profile_id", f"No messaging profile with id {profile_id[:40]}.")])
+        if any(
+            x.get("messaging_profile_id") == profile_id and x.get("alphanumeric_sender_id") == value
+            for x in state.related[KIND]
+        ):
+            raise invalid([("/alphanumeric_sender_id", f"{value!r} already exists on this messaging profile")])
+        record = {
+            "record_type": "alphanumeric_sender_id",
+            "id": str(uuid.uuid4()),
+            "alphanumeric_sender_id": value,
+            "messaging_profile_id": profile_id,
+            "organization_id": ORGANIZATION_ID,
+        }
+        if body.get("us_long_code_fallback") is not None:
+            record["us_long_code_fallback"] = body["us_long_code_fallback"]
+        state.related[KIND].append(record)
+        state.save()
+        return dict(record)
