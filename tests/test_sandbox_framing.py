@@ -147,7 +147,11 @@ def test_bad_bodies_get_400_and_the_connection_stays_usable(sb: Sandbox, payload
 
 @pytest.mark.parametrize(
     "request_line",
-    [b"NONSENSE\r\n\r\n", b"GET /v2/messaging_profiles HTTP/9.9\r\n\r\n", b"GET /" + b"a" * 70000 + b" HTTP/1.1\r\n\r\n"],
+    [
+        b"NONSENSE\r\n\r\n",
+        b"GET /v2/messaging_profiles HTTP/9.9\r\n\r\n",
+        b"GET /" + b"a" * 70000 + b" HTTP/1.1\r\n\r\n",
+    ],
 )
 def test_a_broken_request_line_gets_an_api_error(sb: Sandbox, request_line: bytes) -> None:
     got, _, body, sock = talk(sb, request_line)

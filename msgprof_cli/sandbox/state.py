@@ -47,6 +47,8 @@ def now_iso() -> str:
 
 def number_record(entry: Any) -> dict[str, Any]:
     """A full phone-number record (as the spec's PhoneNumberWithMessagingSettings) from an entry."""
+    if not isinstance(entry, (str, dict)):
+        raise ValueError(f"{str(entry)[:40]!r} is neither a +E.164 string nor an object with phone_number")
     item = {"phone_number": entry} if isinstance(entry, str) else dict(entry)
     number = item.get("phone_number")
     if not isinstance(number, str) or not E164.fullmatch(number):
