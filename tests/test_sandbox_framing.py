@@ -7,6 +7,7 @@ import json
 import socket
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -183,10 +184,19 @@ def test_a_trickled_body_is_cut_off_by_the_deadline_not_each_read() -> None:
     with Sandbox("127.0.0.1", 0, read_timeout=5.0, clock=lambda: float(next(ticks))) as server:
         sock = socket.create_connection(server.httpd.server_address[:2], timeout=10)
         with sock:
-            sock.sendall(head(f"Content-Length: {len(GOOD)}\r\n"))
-            for byte in GOOD[:10]:  # one byte per segment: each is one read on the server
-                sock.sendall(bytes([byte]))
+            sock.sendall(head(f"Content-Length: {len(GOOD)}\r\n") + GOOD[:1])
+
+            def trickle() -> None:  # the whole body keeps coming: only a total deadline stops it
+                try:
+                    for byte in GOOD[1:]:
+                        sock.sendall(bytes([byte]))
+                except OSError:
+                    pass  # the server answered 408 and closed
+
+            sender = threading.Thread(target=trickle)
+            sender.start()
             status, _, body = read_answer(sock)
+            sender.join(10)
         assert status == 408
         assert_api_error(body, "did not arrive in time")
         assert server.profiles() == []
