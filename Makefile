@@ -15,9 +15,11 @@ install: $(STAMP)  ## create .venv (if missing) and install msgprof with its tes
 test: $(STAMP)  ## run the test suite
 	$(PY) -m pytest
 
-lint: $(STAMP)
-	$(PY) -m ruff check msgprof_cli tests $(wildcard bench)
-	$(PY) -m mypy msgprof_cli
+lint: $(STAMP)  ## layer contracts (and their probes), ruff, mypy on the package and the tests
+	$(VENV)/bin/lint-imports --no-cache
+	$(PY) scripts/probe_contracts.py
+	$(PY) -m ruff check msgprof_cli tests scripts $(wildcard bench)
+	$(PY) -m mypy msgprof_cli tests
 
 check: lint test  ## ruff, mypy and the tests
 

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from typing import IO, Any
 
 from msgprof_cli.errors import InvalidInput, MsgprofError, format_api_error
-from msgprof_cli.settings import mask
+from msgprof_cli.masking import mask
 from msgprof_cli.terminal import Terminal
 
 SECRET_FIELDS = ("v1_secret",)

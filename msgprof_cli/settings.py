@@ -77,15 +77,6 @@ class Settings:
         return key
 
 
-def mask(secret: str | None) -> str:
-    """Show only the last 4 characters of a secret."""
-    if not secret:
-        return "(none)"
-    if len(secret) <= 8:
-        return "****"
-    return "****" + secret[-4:]
-
-
 def config_file(env: Mapping[str, str]) -> tuple[Path, str]:
     if env.get(ENV_CONFIG):
         return Path(env[ENV_CONFIG]), f"env {ENV_CONFIG}"

@@ -11,8 +11,9 @@ from msgprof_cli.errors import EXIT_CODES, ApiError, InvalidInput, MsgprofError,
 
 def test_a_bug_exits_1_with_a_plain_message_and_no_traceback(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(typer.Exit) as exit_:
+        empty: dict[str, int] = {}
         with run({}):
-            {}["missing"]  # noqa: B018 - a stand-in for any bug in a command
+            empty["missing"]  # noqa: B018 - a stand-in for any bug in a command
     assert exit_.value.exit_code == 1
     err = capsys.readouterr().err
     assert err.startswith("msgprof: error: internal error: KeyError: 'missing'")

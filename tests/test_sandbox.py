@@ -22,7 +22,7 @@ from spec_check import PROFILES_SPEC, check_answer, load_spec
 from msgprof_cli.sandbox import Faults, Sandbox
 
 AUTH = {"Authorization": f"Bearer {TEST_KEY}"}
-PROFILE = {
+PROFILE: dict[str, Any] = {
     "name": "Conformance",
     "whitelisted_destinations": ["US", "CA"],
     "number_pool_settings": {"long_code_weight": 1, "toll_free_weight": 10, "skip_unhealthy": True},
@@ -94,7 +94,7 @@ def test_every_kind_of_answer_conforms_to_the_spec(spec: dict[str, Any], sandbox
         pid,
         {"record_type": "alphanumeric_sender_id", "alphanumeric_sender_id": "Acme", "organization_id": "org"},
     )
-    cases = [
+    cases: list[tuple[str, str, str, str, dict[str, Any]]] = [
         ("/messaging_profiles", "get", "GET", "/messaging_profiles", {}),
         ("/messaging_profiles/{id}", "get", "GET", f"/messaging_profiles/{pid}", {}),
         ("/messaging_profiles/{id}", "patch", "PATCH", f"/messaging_profiles/{pid}", {"json": {"enabled": False}}),

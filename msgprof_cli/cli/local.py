@@ -153,7 +153,7 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
         @with_options(OUTPUT_OPTIONS, [o for o in API_OPTIONS if o[0] != "debug"])
         def config_show(**opts: Any) -> None:
             """Print every effective setting and its source (the key masked to its last 4 characters)."""
-            from msgprof_cli.settings import mask
+            from msgprof_cli.masking import mask
 
             with run(opts) as r:
                 s = r.settings
