@@ -148,6 +148,16 @@ class Sandbox:
             self.state.save()
         return record
 
+    def create(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Create a profile directly (validated as a POST would be), for tests and demos."""
+        return profiles.create(self.state, body)
+
+    def update(self, profile_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        return profiles.update(self.state, profile_id, body)
+
+    def delete(self, profile_id: str) -> dict[str, Any]:
+        return profiles.delete(self.state, profile_id)
+
     def seed_metrics(self, profile_id: str, time_frame: str, intervals: list[dict[str, Any]]) -> None:
         """Metrics for one profile and time frame (the format in ``metrics.py``)."""
         with self.state.lock:
