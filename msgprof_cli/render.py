@@ -1,25 +1,39 @@
-"""Every byte the user sees.  stdout carries data only; notices, progress and errors go to stderr.
+"""Every byte the user sees, on the injected terminal.  stdout carries data; the rest goes to stderr.
 
-rich is imported only when a table or progress bar is drawn on a terminal.  When stdout is not a
-terminal, or NO_COLOR is set, tables are plain aligned text with no colour and no box drawing.
+The output rules, one set for every message:
+
+- At a terminal (and without ``NO_COLOR``): rich tables, colour, a metrics chart.  rich is
+  imported only then, so the plain paths start fast.
+- Otherwise: plain aligned text, no colour, no box drawing; widths counted in terminal cells.
+- ``--json`` / ``-o yaml``: the data exactly, nothing else on stdout; errors as one JSON object.
+- Every value from the API or a file is text, never markup (rich's markup is never parsed) and
+  never a control sequence: control characters are shown as escapes (``cells.visible``).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import IO, Any
 
+from msgprof_cli import cells, metrics_view, profile_view
 from msgprof_cli.errors import InvalidInput, MsgprofError, format_api_error
 from msgprof_cli.masking import mask
 from msgprof_cli.terminal import Terminal
 
-SECRET_FIELDS = ("v1_secret",)
-FIRST_FIELDS = ("id", "name", "enabled", "whitelisted_destinations")
+SIGN = {"create": "+", "update": "~", "delete": "-", "unchanged": "=", "failed": "!"}
+ACTION_STYLE = {"create": "green", "update": "yellow", "delete": "red", "unchanged": "dim", "failed": "bold red"}
+RESULT_STYLE = {"created": "green", "updated": "yellow", "deleted": "red", "unchanged": "dim", "failed": "bold red"}
+ID_COLUMNS = ("id", "deleted id", "messaging_profile_id")
+KEEP_WHOLE = ("created", "enabled", "sent", "delivered", "failed", "rate", "received")  # short; never wrapped
+# JSON escapes C0 itself; C1 and the bidi controls it leaves raw, and an escape is the same data.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
 
 
 def _cell(value: Any) -> str:
+    """A value as one table cell's text, control characters made visible."""
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -27,10 +41,24 @@ def _cell(value: Any) -> str:
     if isinstance(value, list):
         return ", ".join(_cell(v) for v in value) if value else "[]"
     if isinstance(value, dict):
-        return "\n".join(f"{k}: {_cell(v)}" for k, v in value.items()) if value else "{}"
+        return "\n".join(f"{cells.visible(str(k))}: {_cell(v)}" for k, v in value.items()) if value else "{}"
     if value == "":
         return '""'
-    return str(value)
+    return cells.visible(str(value))
+
+
+def _short(value: Any) -> str:
+    return cells.visible(json.dumps(value, ensure_ascii=False))
+
+
+def _created(value: Any, length: int) -> str:
+    """2026-11-29T04:03:37.123Z cut to the date (10), minutes (16) or seconds (19)."""
+    return cells.visible(str(value or ""))[:length].replace("T", " ")
+
+
+def _dumps(value: Any, indent: int | None = None) -> str:
+    text = json.dumps(value, indent=indent, ensure_ascii=False)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 class Renderer:
@@ -64,8 +92,9 @@ class Renderer:
             width=self.terminal.width,
             force_terminal=tty,
             no_color=self.terminal.no_color or not tty,
-            highlight=False,
+            markup=False,  # values are never markup: "[/sale]" is a name, not a closing tag
             emoji=False,
+            highlight=False,
             soft_wrap=False,
         )
 
@@ -79,6 +108,19 @@ class Renderer:
             self._err_console = self._make_console(self.err, self.terminal.stderr_isatty)
         return self._err_console
 
+    def _styled(self, stream: str, parts: Sequence[tuple[str, str]]) -> None:
+        """One line of (text, style) parts: styled at a colour terminal, plain text elsewhere."""
+        fancy = self.terminal.stdout_fancy if stream == "out" else self.terminal.stderr_fancy
+        if not fancy:
+            (self.out if stream == "out" else self.err).write("".join(t for t, _ in parts) + "\n")
+            return
+        from rich.text import Text
+
+        line = Text()
+        for text, style in parts:
+            line.append(text, style=style or None)
+        (self.console() if stream == "out" else self.err_console()).print(line, soft_wrap=True)
+
     # ------------------------------------------------------------------ data on stdout
 
     def write(self, text: str) -> None:
@@ -86,7 +128,7 @@ class Renderer:
         self.out.flush()
 
     def json(self, value: Any) -> None:
-        self.write(json.dumps(value, indent=2, ensure_ascii=False))
+        self.write(_dumps(value, indent=2))
 
     def yaml(self, value: Any) -> None:
         import yaml
@@ -103,86 +145,110 @@ class Renderer:
             return True
         return False
 
+    # ------------------------------------------------------------------ one profile
+
     def profile(self, profile: dict[str, Any], *, show_secrets: bool = False, title: str | None = None) -> None:
+        """The profile in sections; nested settings as their own rows; defaults dimmed."""
         rows = []
-        ordered = [k for k in FIRST_FIELDS if k in profile] + [k for k in profile if k not in FIRST_FIELDS]
-        for key in ordered:
-            value = profile[key]
-            if key in SECRET_FIELDS and not show_secrets and value:
+        for row in profile_view.rows(profile):
+            value = row.value
+            if row.field in profile_view.SECRET_FIELDS and not show_secrets and value:
                 value = mask(str(value))
-            rows.append((key, _cell(value)))
-        self.key_values(rows, title=title)
-
-    def key_values(self, rows: Sequence[tuple[str, str]], *, title: str | None = None) -> None:
-        if self.fancy:
-            from rich.table import Table
-
-            table = Table(title=title, show_header=True, header_style="bold")
-            table.add_column("field", style="cyan", no_wrap=True)
-            table.add_column("value")
-            for k, v in rows:
-                table.add_row(k, v)
-            self.console().print(table)
+            rows.append((row, _cell(value)))
+        if not self.fancy:
+            self.key_values([(r.field, v) for r, v in rows])
             return
-        width = max((len(k) for k, _ in rows), default=0)
+        self.console().print(_profile_table(rows, title))
+
+    def key_values(self, rows: Sequence[tuple[str, str]]) -> None:
+        width = max((cells.width(k) for k, _ in rows), default=0)
         lines = []
         for k, v in rows:
             parts = v.split("\n")
-            lines.append(f"{k.ljust(width)}  {parts[0]}")
+            lines.append(f"{cells.ljust(k, width)}  {parts[0]}".rstrip())
             lines.extend(f"{'':{width}}  {p}" for p in parts[1:])
         self.write("\n".join(lines))
 
+    # ------------------------------------------------------------------ lists
+
     def table(self, columns: Sequence[str], rows: Iterable[Sequence[Any]], *, empty: str = "nothing found") -> None:
-        rows = [[_cell(c) for c in row] for row in rows]
-        if not rows:
+        text_rows = [[_cell(c) for c in row] for row in rows]
+        if not text_rows:
             self.notice(empty)
             return
         if self.fancy:
-            from rich.table import Table
-
-            table = Table(show_header=True, header_style="bold")
-            for c in columns:
-                table.add_column(c)
-            for row in rows:
-                table.add_row(*row)
-            self.console().print(table)
+            self.console().print(_list_table(columns, text_rows))
             return
-        widths = [max(len(c), *(len(r[i].split("\n")[0]) for r in rows)) for i, c in enumerate(columns)]
-        out = ["  ".join(c.upper().ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip()]
-        for r in rows:
-            out.append("  ".join(v.split("\n")[0].ljust(w) for v, w in zip(r, widths, strict=True)).rstrip())
-        self.write("\n".join(out))
+        self.write(cells.plain_table(columns, [[v.split("\n")[0] for v in r] for r in text_rows]))
 
     def profiles(self, profiles: list[dict[str, Any]]) -> None:
-        self.table(
-            ["id", "name", "enabled", "destinations", "created"],
-            (
-                [
-                    p.get("id"),
-                    p.get("name"),
-                    p.get("enabled"),
-                    p.get("whitelisted_destinations") or [],
-                    str(p.get("created_at") or "")[:19].replace("T", " "),
-                ]
-                for p in profiles
-            ),
-            empty="no messaging profiles",
+        """id, name, enabled, destinations, created; below 100 columns a terminal drops created
+        (get shows it) so that the name has room and nothing is cut."""
+        dated = not self.fancy or self.terminal.width >= 100
+        columns = ["id", "name", "enabled", "destinations"] + (["created"] if dated else [])
+        length = 16 if self.fancy else 19  # plain text keeps the seconds
+        rows = []
+        for p in profiles:
+            row = [p.get("id"), p.get("name"), p.get("enabled"), p.get("whitelisted_destinations") or []]
+            rows.append(row + ([_created(p.get("created_at"), length)] if dated else []))
+        self.table(columns, rows, empty="no messaging profiles")
+
+    # ------------------------------------------------------------------ metrics
+
+    def metrics(self, data: dict[str, Any]) -> None:
+        """One profile's metrics: totals and the delivery rate first, then each interval."""
+        total = metrics_view.totals(data)
+        rows = metrics_view.intervals(data)
+        head = (
+            f"sent {total.sent}  delivered {total.delivered} ({metrics_view.percent(total.delivery_rate)})"
+            f"  failed {total.failed}  received {total.received}"
         )
+        ident = cells.visible(str(data.get("messaging_profile_id") or ""))
+        frame = cells.visible(str(data.get("time_frame") or ""))
+        if not self.fancy:
+            self.write(f"profile {ident}  time frame {frame}\n{head}")
+            if rows:
+                table = [[r.start, r.sent, r.delivered, r.failed, r.received] for r in rows]
+                self.write(cells.plain_table(["interval", "sent", "delivered", "failed", "received"], _str(table)))
+            return
+        self.console().print(_metrics_chart(ident, frame, total, rows, self.terminal.width))
+
+    def metrics_summary(self, items: list[dict[str, Any]]) -> None:
+        """Every profile's totals, one row each, the id never cut."""
+        known = {"outbound_sent", "outbound_delivered", "outbound_failed"}
+        if items and not all(known & set(i) for i in items):  # a shape we do not know: show it all
+            cols = sorted({k for i in items for k in i}, key=lambda k: (k != "messaging_profile_id", k != "name", k))
+            self.table(cols, ([i.get(c) for c in cols] for i in items), empty="no metrics")
+            return
+        columns = ["id", "name", "sent", "delivered", "failed", "rate"]
+        wide = not self.fancy or self.terminal.width >= 100
+        columns += ["received"] if wide else []
+        rows = []
+        for i in items:
+            sent, done = i.get("outbound_sent") or 0, i.get("outbound_delivered") or 0
+            counted = isinstance(sent, int) and sent > 0 and isinstance(done, int)
+            rate = metrics_view.percent(done / sent if counted else None)
+            row = [i.get("messaging_profile_id"), i.get("name"), sent, done, i.get("outbound_failed") or 0, rate]
+            rows.append(row + ([i.get("inbound_received") or 0] if wide else []))
+        self.table(columns, rows, empty="no metrics")
 
     # ------------------------------------------------------------------ stderr
 
-    def notice(self, message: str) -> None:
-        self.err.write(f"msgprof: {message}\n")
+    def _err_write(self, text: str) -> None:
+        self.err.write("\n".join(cells.visible(line) for line in text.split("\n")) + "\n")
         self.err.flush()
 
+    def notice(self, message: str) -> None:
+        self._err_write(f"msgprof: {message}")
+
     def warning(self, message: str) -> None:
-        self.err.write(f"msgprof: warning: {message}\n")
+        self._styled("err", [("msgprof: ", ""), ("warning", "yellow"), (f": {cells.visible(message)}", "")])
         self.err.flush()
 
     def status(self, text: str) -> None:
         """A one-line status on stderr, redrawn in place; only on a terminal."""
         if self.interactive_err:
-            self.err.write(f"\rmsgprof: {text}")
+            self.err.write(f"\rmsgprof: {cells.visible(text)}")
             self.err.flush()
             self._status_shown = True
 
@@ -193,29 +259,31 @@ class Renderer:
             self._status_shown = False
 
     def trace(self, line: str) -> None:
-        self.err.write(f"debug: {line}\n")
-        self.err.flush()
+        self._err_write(f"debug: {line}")
 
     def issues(self, issues: Sequence[Any], *, label: str = "error") -> None:
+        """One line per issue: the label coloured, the field highlighted (at a terminal)."""
+        style = "bold red" if label == "error" else "yellow"
         for issue in issues:
-            line = f"{label}: {issue.location()}: {issue.message}"
+            where = cells.visible(issue.location())
+            parts = [(label, style), (": ", ""), (where, "bold"), (f": {cells.visible(issue.message)}", "")]
+            self._styled("err", parts if where else [(label, style), (f": {cells.visible(issue.message)}", "")])
             if issue.hint:
-                line += f"\n  hint: {issue.hint}"
-            self.err.write(line + "\n")
+                self._styled("err", [("  hint: ", "cyan"), (cells.visible(issue.hint), "")])
         self.err.flush()
 
     def error(self, exc: MsgprofError) -> None:
         if self.json_errors:
-            self.err.write(json.dumps(exc.to_dict(), ensure_ascii=False) + "\n")
+            self.err.write(_dumps(exc.to_dict()) + "\n")
             self.err.flush()
             return
         if isinstance(exc, InvalidInput) and exc.issues:
             self.issues(exc.issues)
-        self.err.write(f"msgprof: error: {exc.message}\n")
+        self._styled("err", [("msgprof: ", ""), ("error", "bold red"), (f": {cells.visible(exc.message)}", "")])
         for e in getattr(exc, "errors", None) or []:
-            self.err.write(f"  {format_api_error(e)}\n")
+            self._err_write(f"  {format_api_error(e)}")
         if exc.hint:
-            self.err.write(f"  hint: {exc.hint}\n")
+            self._styled("err", [("  hint: ", "cyan"), (cells.visible(exc.hint), "")])
         self.err.flush()
 
     def changes(self, changes: Sequence[Any], *, header: str) -> None:
@@ -224,8 +292,14 @@ class Renderer:
             return
         self.notice(f"{header}:")
         for c in changes:
-            self.err.write(f"  ~ {c.field}: {_short(c.old)} -> {_short(c.new)}\n")
+            self._styled("err", [("  ~ ", "yellow"), (f"{c.field}: {_short(c.old)} -> {_short(c.new)}", "")])
         self.err.flush()
+
+    def validated(self, ok: bool, source: str) -> None:
+        """validate's one line per document: ok in green, invalid in red (at a terminal)."""
+        word = "ok" if ok else "invalid"
+        self._styled("out", [(word, "green" if ok else "bold red"), (f"  {cells.visible(source)}", "")])
+        self.out.flush()
 
     # ------------------------------------------------------------------ declarative
 
@@ -250,52 +324,133 @@ class Renderer:
             yield advance
 
     def plan(self, items: Sequence[Any]) -> None:
-        """The plan as text; plan --json is report.build(items, "plan") through json()."""
-        sign = {"create": "+", "update": "~", "delete": "-", "unchanged": "=", "failed": "!"}
-        lines: list[str] = []
+        """The plan as text, + ~ - coloured at a terminal; plan --json is report.build(items, "plan")."""
         for i in items:
-            ident = f" ({i.profile_id})" if i.profile_id else ""
-            lines.append(f"{sign[i.action]} {i.action} {i.name}{ident}  [{i.desired.source}]")
+            ident = f" ({cells.visible(i.profile_id)})" if i.profile_id else ""
+            head = f"{SIGN[i.action]} {i.action} {cells.visible(i.name)}{ident}"
+            self._styled("out", [(head, ACTION_STYLE[i.action]), (f"  [{cells.visible(i.desired.source)}]", "dim")])
             for c in i.changes if i.action != "unchanged" else []:
                 new = _short(i.shown(c.path, c.new))
                 if i.action == "create":
-                    lines.append(f"    + {c.field}: {new}")
+                    self._styled("out", [("    + ", "green"), (f"{cells.visible(c.field)}: {new}", "")])
                 else:
-                    lines.append(f"    ~ {c.field}: {_short(i.shown(c.path, c.old))} -> {new}")
+                    old = _short(i.shown(c.path, c.old))
+                    self._styled("out", [("    ~ ", "yellow"), (f"{cells.visible(c.field)}: {old} -> {new}", "")])
             if i.note and i.action == "delete":
-                lines.append(f"    - {i.note}")
+                self._styled("out", [("    - ", "red"), (cells.visible(i.note), "")])
             if i.error:
-                lines.append(f"    ! {i.error.message}" + (f" (hint: {i.error.hint})" if i.error.hint else ""))
-        kinds = ("create", "update", "delete", "unchanged", "failed")
-        counts = {k: sum(1 for i in items if i.action == k) for k in kinds}
-        if not counts["delete"]:
-            del counts["delete"]
-        lines.append(
-            "Plan: "
-            + ", ".join(f"{n} {'to ' + k if k in ('create', 'update', 'delete') else k}" for k, n in counts.items())
-            + "."
-        )
-        self.write("\n".join(lines))
+                hint = f" (hint: {i.error.hint})" if i.error.hint else ""
+                self._styled("out", [("    ! ", "bold red"), (cells.visible(i.error.message + hint), "")])
+        from msgprof_cli.plan_markdown import summary_line
+
+        self.write(f"Plan: {summary_line(items)}.")
+
+    def plan_markdown(self, items: Sequence[Any]) -> None:
+        from msgprof_cli.plan_markdown import plan_markdown
+
+        self.write(plan_markdown(items))
 
     def apply_report(self, items: Sequence[Any]) -> None:
         """The apply report as text; apply --json is report.build(items, "apply") through json()."""
         past = {"create": "created", "update": "updated", "delete": "deleted", "unchanged": "unchanged"}
-        lines = []
+        counts = dict.fromkeys((*past.values(), "failed"), 0)
         for i in items:
             word = "failed" if i.status == "failed" else past.get(i.action, i.action)
+            counts[word] = counts.get(word, 0) + 1
             ident = f" ({i.profile_id})" if i.profile_id else ""
-            line = f"{word:<9}  {i.name}{ident}"
+            line = f"  {cells.visible(i.name)}{cells.visible(ident)}"
             if word == "updated":
-                line += ": " + ", ".join(c.field for c in i.changes)
+                line += ": " + ", ".join(cells.visible(c.field) for c in i.changes)
             if i.error:
-                line += f": {i.error.message}" + (f" (hint: {i.error.hint})" if i.error.hint else "")
-            lines.append(line)
-        counts = {w: sum(1 for line in lines if line.startswith(w + " ")) for w in (*past.values(), "failed")}
+                line += f": {cells.visible(i.error.message)}" + (f" (hint: {i.error.hint})" if i.error.hint else "")
+            self._styled("out", [(f"{word:<9}", RESULT_STYLE.get(word, "")), (line, "")])
         if not counts["deleted"]:
             del counts["deleted"]
-        lines.append("Apply: " + ", ".join(f"{n} {k}" for k, n in counts.items()) + ".")
-        self.write("\n".join(lines))
+        self.write("Apply: " + ", ".join(f"{n} {k}" for k, n in counts.items()) + ".")
 
 
-def _short(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else json.dumps(value)
+def _str(rows: list[list[Any]]) -> list[list[str]]:
+    return [[cells.visible(str(v)) for v in r] for r in rows]
+
+
+# ---------------------------------------------------------------------- rich drawings
+
+
+def _profile_table(rows: list[tuple[profile_view.Row, str]], title: str | None) -> Any:
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=Text(title) if title else None, show_header=False, box=box.ROUNDED, padding=(0, 1))
+    table.add_column("field", style="cyan", no_wrap=True)
+    table.add_column("value", overflow="fold")
+    section = None
+    for n, (row, value) in enumerate(rows):
+        if row.section != section:
+            section = row.section
+            table.add_row(Text(section, style="bold magenta"), Text(""))
+        last = n + 1 == len(rows) or rows[n + 1][0].section != section
+        shown = Text(value, style="dim" if row.default else "")
+        table.add_row(Text(f"  {row.label}"), shown, end_section=last)
+    return table
+
+
+def _list_table(columns: Sequence[str], rows: list[list[str]]) -> Any:
+    """Ids and short columns never cut or wrapped (fixed at their widest value); the others wrap."""
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(box=None, pad_edge=False, padding=(0, 1), header_style="bold underline")
+    for n, name in enumerate(columns):
+        if name in ID_COLUMNS or name in KEEP_WHOLE:
+            widest = max(len(name), *(cells.width(r[n].split("\n")[0]) for r in rows))
+            table.add_column(name, no_wrap=True, width=widest, style="cyan" if name in ID_COLUMNS else "")
+        else:
+            table.add_column(name, overflow="fold", min_width=len(name))
+    for r in rows:
+        table.add_row(*(Text(v) for v in r))
+    return table
+
+
+def _metrics_chart(ident: str, frame: str, total: Any, rows: list[Any], width: int) -> Any:
+    """Totals and the delivery rate, sparklines, then a bar per interval: delivered, failed, rest."""
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    head = Text()
+    head.append(f"{ident}  last {frame}\n", style="bold")
+    head.append(f"sent {total.sent}", style="bold")
+    head.append(f"   delivered {total.delivered} ", style="green")
+    head.append(f"({metrics_view.percent(total.delivery_rate)})", style="bold green")
+    head.append(f"   failed {total.failed}", style="red")
+    head.append(f"   received {total.received}")
+    if not rows:
+        return Group(head, Text("no intervals in this time frame", style="dim"))
+    spark = Table.grid(padding=(0, 2))
+    for key, style in (("sent", "bold"), ("delivered", "green"), ("failed", "red")):
+        spark.add_row(Text(key), Text(metrics_view.sparkline([getattr(r, key) for r in rows]), style=style))
+    return Group(head, Text(""), spark, Text(""), _interval_bars(rows, width))
+
+
+def _interval_bars(rows: list[Any], width: int) -> Any:
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(box=None, pad_edge=False, header_style="bold", padding=(0, 1))
+    for name in ("interval", "sent", "delivered", "failed"):
+        table.add_column(name, no_wrap=True, justify="left" if name == "interval" else "right")
+    numbers = max(len(str(r.sent)) for r in rows)
+    bar_width = max(10, width - 11 - max(4, numbers) - 9 - 6 - 8)
+    table.add_column("", no_wrap=True, width=bar_width)
+    top = max(r.sent for r in rows)
+    for r in rows:
+        good = metrics_view.bar_cells(r.delivered, top, bar_width)
+        bad = metrics_view.bar_cells(r.failed, top, bar_width)
+        rest = max(0, metrics_view.bar_cells(r.sent, top, bar_width) - good - bad)
+        bar = Text("█" * good, style="green")
+        bar.append("█" * bad, style="red")
+        bar.append("░" * rest, style="dim")
+        row = (Text(metrics_view.short_time(cells.visible(r.start))), str(r.sent), str(r.delivered), str(r.failed))
+        table.add_row(*row, bar)
+    return table

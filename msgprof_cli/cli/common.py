@@ -35,6 +35,12 @@ class Output(str, Enum):
     yaml = "yaml"
 
 
+class PlanFormat(str, Enum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
 API_OPTIONS: list[Opt] = [
     (
         "base_url",
@@ -170,7 +176,15 @@ def output_of(opts: dict[str, Any]) -> str:
     if opts.get("json"):
         return "json"
     out = opts.get("output")
-    return out.value if isinstance(out, Output) else (out or "table")
+    return out.value if isinstance(out, Enum) else (out or "table")
+
+
+def check_output(opts: dict[str, Any]) -> None:
+    """--json and -o asking for something else contradict each other: say so, print nothing."""
+    out = opts.get("output")
+    chosen = out.value if isinstance(out, Enum) else out
+    if opts.get("json") and chosen not in (None, "json"):
+        raise UsageError(f"--json and -o {chosen} ask for different formats", hint="give one of them")
 
 
 class Run:
@@ -225,6 +239,7 @@ def run(opts: dict[str, Any]) -> Iterator[Run]:
     """The one place where errors become exit codes (see errors.py for the table)."""
     r = Run(opts)
     try:
+        check_output(opts)
         yield r
     except typer.Exit:
         raise

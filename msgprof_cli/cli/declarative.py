@@ -5,7 +5,16 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from msgprof_cli.cli.common import API_OPTIONS, Run, command, resolve_profile, run, stdin_used_once, with_options
+from msgprof_cli.cli.common import (
+    API_OPTIONS,
+    PlanFormat,
+    Run,
+    command,
+    resolve_profile,
+    run,
+    stdin_used_once,
+    with_options,
+)
 from msgprof_cli.errors import ChangesPending, UsageError
 
 FILES = Annotated[
@@ -13,6 +22,15 @@ FILES = Annotated[
     typer.Option("--file", "-f", metavar="PATH", help="Profile files or directories (repeatable; - reads stdin)."),
 ]
 JSON = Annotated[bool, typer.Option("--json", help="Machine-readable report on stdout.", rich_help_panel="Output")]
+PLAN_FORMAT = Annotated[
+    Optional[PlanFormat],
+    typer.Option(
+        "--format",
+        "-o",
+        help="text (default), json (same as --json), or markdown for a pull request or $GITHUB_STEP_SUMMARY.",
+        rich_help_panel="Output",
+    ),
+]
 ALLOW_UNKNOWN = Annotated[bool, typer.Option("--allow-unknown", help="Unknown fields are warnings, sent as given.")]
 RESOLVE_TWINS = Annotated[
     bool,
@@ -61,13 +79,17 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
         allow_unknown: ALLOW_UNKNOWN = False,
         resolve_twins: RESOLVE_TWINS = False,
         json_: JSON = False,
+        output: PLAN_FORMAT = None,
         **opts: Any,
     ) -> None:
         """Show, field by field, what apply would change. Changes nothing."""
-        opts["json"] = json_
+        opts["json"], opts["output"] = json_, output
         with run(opts) as r:
             _, items = _plan(r, files, allow_unknown, resolve_twins)
-            _show(r, items, "plan", json_)
+            if r.output == "markdown":
+                r.render.plan_markdown(items)
+            else:
+                _show(r, items, "plan", r.output == "json")
             worst = _worst(items)
             if worst:
                 raise typer.Exit(worst)

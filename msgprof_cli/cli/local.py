@@ -40,7 +40,7 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
                 for c in checked:
                     r.render.issues(c.warnings, label="warning")
                     r.render.issues(c.errors)
-                    r.render.write(f"{'ok' if c.valid else 'invalid'}  {c.source}")
+                    r.render.validated(c.valid, c.source)
             if not all(c.valid for c in checked):
                 raise typer.Exit(InvalidInput.exit_code)
 

@@ -147,7 +147,9 @@ def usage_error(terminal: Terminal, exc: ClickException, *, json_errors: bool) -
 
 def confirm(terminal: Terminal, question: str) -> bool:
     """Ask on stderr, read the answer from stdin (the caller checked stdin is a terminal)."""
-    terminal.stderr.write(f"{question} [y/N]: ")
+    from msgprof_cli.cells import visible
+
+    terminal.stderr.write(f"{visible(question)} [y/N]: ")
     terminal.stderr.flush()
     answer = terminal.stdin.readline()  # "" at the end of input: no
     return answer.strip().lower() in ("y", "yes")

@@ -284,14 +284,11 @@ def _register_related(app: typer.Typer, only: Optional[str]) -> None:
             if ref:
                 data = client.profile_metrics(resolve_profile(client, ref)["id"], time_frame)
                 if not r.render.data(data, r.output):
-                    r.render.profile(data)
+                    r.render.metrics(data)
                 return
             items = client.list_profile_metrics(time_frame)
             if not r.render.data(items, r.output):
-                cols = sorted(
-                    {k for i in items for k in i}, key=lambda k: (k != "messaging_profile_id", k != "name", k)
-                )
-                r.render.table(cols, ([i.get(c) for c in cols] for i in items), empty="no metrics")
+                r.render.metrics_summary(items)
 
     @command(app, only, "regenerate-secret", rich_help_panel="Profile details")
     @with_options(OUTPUT_OPTIONS, API_OPTIONS)

@@ -1,0 +1,56 @@
+"""Text made safe and measured for a terminal: no raw control characters, widths in cells.
+
+A value from the API or from a file may hold anything.  Shown raw, ESC or BEL would recolour or
+rewrite the user's terminal, and bidi overrides would reorder what the user reads; so every
+control character is shown as an escape (``\\x1b``, ``\\u202e``).  Width is counted in terminal
+cells, so CJK and emoji (two cells each) align.  No rich here: the plain paths stay light.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+
+# C0 (but tab and newline, handled by the caller), DEL, C1, and the bidi embeddings, overrides
+# and isolates (U+202A-U+202E, U+2066-U+2069), plus the marks that change direction invisibly.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def visible(text: str) -> str:
+    """``text`` with every control character written as an escape: safe on any terminal."""
+    return _CONTROL.sub(_escape, text)
+
+
+def has_control(text: str) -> bool:
+    return _CONTROL.search(text) is not None
+
+
+def char_width(ch: str) -> int:
+    if unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me", "Cf"):
+        return 0
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+
+
+def width(text: str) -> int:
+    """The number of terminal cells ``text`` takes (one line)."""
+    if text.isascii():
+        return len(text)
+    return sum(char_width(ch) for ch in text)
+
+
+def ljust(text: str, cells: int) -> str:
+    return text + " " * max(0, cells - width(text))
+
+
+def plain_table(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """Aligned columns, headings upper-case, two spaces apart: for pipes and NO_COLOR."""
+    widths = [max(width(c), *(width(r[i]) for r in rows)) for i, c in enumerate(columns)]
+    lines = ["  ".join(ljust(c.upper(), w) for c, w in zip(columns, widths, strict=True)).rstrip()]
+    lines += ["  ".join(ljust(v, w) for v, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+    return "\n".join(lines)

@@ -1,0 +1,102 @@
+"""Messaging metrics read for a person: totals, delivery rate, per-interval counts, sparklines.
+
+The API documents metrics as free-form objects; this reads the shape the sandbox serves (and
+Telnyx's documented examples): ``outbound {sent, delivered, failed}``, ``inbound {received}`` and
+``intervals [{start, end, sent, delivered, failed, received}]``.  Missing counts read as 0.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+SPARKS = "▁▂▃▄▅▆▇█"
+COUNTS = ("sent", "delivered", "failed", "received")
+
+
+def _count(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        return 0
+    return max(0, int(value))
+
+
+def _obj(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+@dataclass(frozen=True)
+class Interval:
+    start: str
+    sent: int
+    delivered: int
+    failed: int
+    received: int
+
+
+@dataclass(frozen=True)
+class Totals:
+    sent: int
+    delivered: int
+    failed: int
+    received: int
+
+    @property
+    def delivery_rate(self) -> float | None:
+        """Delivered of sent, or None when nothing was sent."""
+        return self.delivered / self.sent if self.sent else None
+
+
+def intervals(data: dict[str, Any]) -> list[Interval]:
+    out = []
+    for i in data.get("intervals") or []:
+        if not isinstance(i, dict):
+            continue
+        flat = {**_obj(i.get("outbound")), **i}
+        inbound = _obj(i.get("inbound"))
+        out.append(
+            Interval(
+                start=str(i.get("start") or i.get("timestamp") or ""),
+                sent=_count(flat.get("sent")),
+                delivered=_count(flat.get("delivered")),
+                failed=_count(flat.get("failed")),
+                received=_count(flat.get("received", inbound.get("received"))),
+            )
+        )
+    return out
+
+
+def totals(data: dict[str, Any]) -> Totals:
+    """The answer's own totals; summed from the intervals when it gives none."""
+    out, inb = _obj(data.get("outbound")), _obj(data.get("inbound"))
+    if not isinstance(data.get("outbound"), dict):
+        rows = intervals(data)
+        return Totals(*(sum(getattr(r, k) for r in rows) for k in COUNTS))
+    return Totals(
+        _count(out.get("sent")), _count(out.get("delivered")), _count(out.get("failed")), _count(inb.get("received"))
+    )
+
+
+def sparkline(values: list[int]) -> str:
+    top = max(values, default=0)
+    if top <= 0:
+        return SPARKS[0] * len(values)
+    return "".join(SPARKS[min(len(SPARKS) - 1, round(v / top * (len(SPARKS) - 1)))] for v in values)
+
+
+def bar_cells(value: int, top: int, width: int) -> int:
+    """How many cells of a ``width``-cell bar ``value`` fills when ``top`` fills all of it."""
+    if top <= 0 or value <= 0:
+        return 0
+    return max(1, round(value / top * width))
+
+
+def short_time(iso: str) -> str:
+    """2026-11-29T04:00:00Z -> 11-29 04:00 (the year and seconds add nothing per interval)."""
+    if len(iso) >= 16 and iso[4] == "-" and iso[10] in "T ":
+        return f"{iso[5:10]} {iso[11:16]}"
+    return iso
+
+
+def percent(rate: float | None) -> str:
+    return "n/a" if rate is None else f"{rate * 100:.1f}%"

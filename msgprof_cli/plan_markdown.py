@@ -1,0 +1,76 @@
+"""The plan as Markdown for a pull request: a summary line, then a collapsible section per profile.
+
+Made for ``$GITHUB_STEP_SUMMARY`` or a pull-request comment (the habit of Atlantis and tfcmt).
+Values are secret-masked by the plan (``Item.shown``), escaped for HTML (GitHub renders
+``<details>`` as HTML, so a name like ``</details><script>`` must stay text), with ``|`` escaped
+inside tables and control characters shown as escapes.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from msgprof_cli.cells import visible
+
+SIGN = {"create": "+", "update": "~", "delete": "-", "unchanged": "=", "failed": "!"}
+VERB = {
+    "create": "to create",
+    "update": "to update",
+    "delete": "to delete",
+    "unchanged": "unchanged",
+    "failed": "failed",
+}
+
+
+def _text(value: str) -> str:
+    return html.escape(visible(value), quote=False).replace("|", "&#124;")
+
+
+def _value(value: Any) -> str:
+    shown = json.dumps(value, ensure_ascii=False)
+    return f"<code>{_text(shown)}</code>"
+
+
+def summary_line(items: Sequence[Any]) -> str:
+    counts = {k: sum(1 for i in items if i.action == k) for k in VERB}
+    if not counts["delete"]:
+        del counts["delete"]
+    return ", ".join(f"{n} {VERB[k]}" for k, n in counts.items())
+
+
+def _section(item: Any) -> list[str]:
+    ident = f" <code>{_text(item.profile_id)}</code>" if item.profile_id else ""
+    head = (
+        f"<summary><code>{SIGN[item.action]}</code> <b>{item.action}</b> {_text(item.name)}{ident}"
+        f" <sub>{_text(item.desired.source)}</sub></summary>"
+    )
+    lines = ["<details open>" if item.action == "failed" else "<details>", head, ""]
+    if item.changes and item.action in ("create", "update"):
+        lines += ["| | field | before | after |", "|---|---|---|---|"]
+        for c in item.changes:
+            old = "" if item.action == "create" else _value(item.shown(c.path, c.old))
+            sign = "+" if item.action == "create" else "~"
+            lines.append(f"| `{sign}` | <code>{_text(c.field)}</code> | {old} | {_value(item.shown(c.path, c.new))} |")
+    if item.note:
+        lines.append(f"\n{_text(item.note)}")
+    if item.error is not None:
+        hint = f" (hint: {_text(item.error.hint)})" if item.error.hint else ""
+        lines.append(f"\n**Error:** {_text(item.error.message)}{hint}")
+    return [*lines, "", "</details>", ""]
+
+
+def plan_markdown(items: Sequence[Any], *, title: str = "msgprof plan") -> str:
+    """The whole plan; unchanged profiles are listed on one line, not given a section each."""
+    lines = [f"### {title}: {summary_line(items)}", ""]
+    for item in items:
+        if item.action != "unchanged":
+            lines += _section(item)
+    same = [i for i in items if i.action == "unchanged"]
+    if same:
+        lines.append("Unchanged: " + ", ".join(f"{_text(i.name)}" for i in same))
+    if not items:
+        lines.append("No profiles in the given files.")
+    return "\n".join(lines).rstrip() + "\n"
