@@ -87,3 +87,50 @@ def test_account_before_the_command_is_used(sandbox: Sandbox, tmp_path, monkeypa
     shown = json.loads(s.out)
     assert shown["account"] == {"value": "lab", "source": "--account"}
     assert shown["base_url"]["value"] == sandbox.url
+
+
+def test_usage_error_at_a_colour_terminal_is_red() -> None:
+    s = screen("create", "--whitelsit", "US")
+    assert s.code == 2
+    assert s.err.startswith("msgprof: \x1b[1;31merror\x1b[0m: No such option: --whitelsit")
+
+
+@pytest.mark.parametrize("args", [["get", "X", "--json", "-o", "yaml"], ["list", "-o", "yaml", "--json"]])
+def test_json_with_yaml_is_a_usage_error(sandbox: Sandbox, args: list[str]) -> None:
+    s = screen(*args, tty=False)
+    assert s.code == 2 and s.out == ""
+    err = json.loads(s.err)
+    assert err["error"] == "usage" and "--json and -o yaml" in err["message"]
+    assert sandbox.received == []  # nothing was sent
+
+
+@pytest.mark.parametrize("args", [["get", ""], ["get", "  "], ["delete", "x", "", "--yes"], ["metrics", ""]])
+def test_an_empty_id_or_name_is_a_usage_error(sandbox: Sandbox, args: list[str]) -> None:
+    s = screen(*args, tty=False)
+    assert s.code == 2 and "may not be empty" in s.err
+    assert sandbox.received == []
+
+
+def test_regenerate_secret_says_how_to_see_the_secret(sandbox: Sandbox) -> None:
+    p = make(sandbox, "Sec")
+    s = screen("regenerate-secret", p["id"], tty=False)
+    assert s.code == 0
+    secret = sandbox.profiles()[0]["v1_secret"]
+    assert secret not in s.out + s.err and f"****{secret[-4:]}" in s.out
+    assert f"`msgprof get {p['id']} --show-secrets` (or -o json) shows it" in s.err
+    shown = screen("regenerate-secret", p["id"], "--json", tty=False)
+    assert json.loads(shown.out)["v1_secret"] == sandbox.profiles()[0]["v1_secret"] and shown.err == ""
+
+
+@pytest.mark.parametrize("code,suggested", [("usa", "US"), ("USA", "US"), ("GBR", "GB"), ("deu", "DE")])
+def test_alpha3_codes_get_did_you_mean(code: str, suggested: str) -> None:
+    s = screen("create", "--name", "X", "--whitelist", code, "--dry-run", tty=False)
+    assert s.code == 3
+    assert f"'{code}' is not an ISO 3166-1 alpha-2 code" in s.err and f"hint: did you mean {suggested}?" in s.err
+
+
+def test_alpha3_table_covers_every_alpha2_code_once() -> None:
+    from msgprof_cli.countries import ALPHA3_TO_ALPHA2, ISO_3166_ALPHA2
+
+    assert sorted(ALPHA3_TO_ALPHA2.values()) == sorted(ISO_3166_ALPHA2)
+    assert all(len(k) == 3 and k.isupper() for k in ALPHA3_TO_ALPHA2)

@@ -116,7 +116,15 @@ API_OPTIONS: list[Opt] = [
     ),
 ]
 
-REF = Annotated[str, typer.Argument(metavar="ID|NAME", help="Profile id or exact name.")]
+def not_empty(value: Any) -> Any:
+    """An empty ID|NAME is a usage error (exit 2), not a look-up that finds nothing."""
+    values = value if isinstance(value, list) else [value]
+    if any(v is not None and not v.strip() for v in values):
+        raise typer.BadParameter("may not be empty: give a profile id or its exact name")
+    return value
+
+
+REF = Annotated[str, typer.Argument(metavar="ID|NAME", help="Profile id or exact name.", callback=not_empty)]
 
 OUTPUT_OPTIONS: list[Opt] = [
     (

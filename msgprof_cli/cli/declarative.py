@@ -10,6 +10,7 @@ from msgprof_cli.cli.common import (
     PlanFormat,
     Run,
     command,
+    not_empty,
     resolve_profile,
     run,
     stdin_used_once,
@@ -130,7 +131,9 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
     @command(app, only, "export", rich_help_panel="Declarative")
     @with_options(API_OPTIONS)
     def export(
-        refs: Annotated[Optional[list[str]], typer.Argument(metavar="[ID|NAME...]", help="Profiles to export.")] = None,
+        refs: Annotated[
+            Optional[list[str]], typer.Argument(metavar="[ID|NAME...]", help="Profiles to export.", callback=not_empty)
+        ] = None,
         all_: Annotated[bool, typer.Option("--all", help="Export every profile.")] = False,
         out_dir: Annotated[
             Optional[str],

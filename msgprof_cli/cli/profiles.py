@@ -13,6 +13,7 @@ from msgprof_cli.cli.common import (
     Opt,
     Run,
     command,
+    not_empty,
     require_interactive_or_yes,
     resolve_profile,
     run,
@@ -207,7 +208,9 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
     @command(app, only, "delete", rich_help_panel="Profiles")
     @with_options(OUTPUT_OPTIONS, API_OPTIONS)
     def delete(
-        refs: Annotated[list[str], typer.Argument(metavar="ID|NAME...", help="Profiles to delete.")],
+        refs: Annotated[
+            list[str], typer.Argument(metavar="ID|NAME...", help="Profiles to delete.", callback=not_empty)
+        ],
         yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask; required when not interactive.")] = False,
         **opts: Any,
     ) -> None:
@@ -271,7 +274,8 @@ def _register_related(app: typer.Typer, only: Optional[str]) -> None:
     @with_options(OUTPUT_OPTIONS, API_OPTIONS)
     def metrics(
         ref: Annotated[
-            Optional[str], typer.Argument(metavar="[ID|NAME]", help="One profile; all profiles when left out.")
+            Optional[str],
+            typer.Argument(metavar="[ID|NAME]", help="One profile; all profiles when left out.", callback=not_empty),
         ] = None,
         time_frame: Annotated[str, typer.Option("--time-frame", help="1h, 3h, 24h, 3d, 7d or 30d.")] = "24h",
         **opts: Any,
@@ -296,7 +300,11 @@ def _register_related(app: typer.Typer, only: Optional[str]) -> None:
         """Regenerate a profile's v1 secret (shown masked unless --show-secrets or --json)."""
         with run(opts) as r:
             client = r.client()
-            r.emit_profile(client.regenerate_secret(resolve_profile(client, ref)["id"]))
+            profile = client.regenerate_secret(resolve_profile(client, ref)["id"])
+            r.emit_profile(profile)
+            if r.output == "table" and not opts.get("show_secrets"):
+                shown = f"`msgprof get {profile.get('id')} --show-secrets` (or -o json)"
+                r.render.notice(f"the new v1_secret is masked; {shown} shows it")
 
 
 def _fill_nested(doc: Document, current: dict[str, Any]) -> None:

@@ -1,0 +1,203 @@
+"""The main screens at 80 and 120 columns through the terminal double: nothing that must be copied is cut.
+
+Each screen is drawn as at a colour terminal (rich tables) and checked as a person reads it (colour
+codes stripped): every id whole on one line, no line wider than the terminal, every flag name whole.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from canned import Canned
+from screens import screen
+
+from msgprof_cli.cells import width
+from msgprof_cli.sandbox import Sandbox
+
+WIDTHS = [80, 120]
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+CREATE = [
+    "create",
+    "--name",
+    "Support 🚀 Zürich 日本 with a rather long name",
+    "--whitelist",
+    "US,CA,GB,DE,FR,ES,IT,NL",
+    "--webhook-url",
+    "https://hooks.example.com/telnyx/messaging/a/long/path/that/must/wrap",
+    "--pool-long-code-weight",
+    "1",
+    "--pool-toll-free-weight",
+    "10",
+    "--pool-skip-unhealthy",
+]
+
+
+def fits(text: str, columns: int) -> None:
+    for line in text.splitlines():
+        assert width(line) <= columns, f"{width(line)} > {columns}: {line!r}"
+
+
+def ids_whole(text: str, ids: list[str]) -> None:
+    lines = text.splitlines()
+    for ident in ids:
+        assert any(ident in line for line in lines), f"{ident} is not whole on one line"
+
+
+@pytest.mark.parametrize("columns", WIDTHS)
+def test_create_and_get_show_sections_with_the_id_whole(sandbox: Sandbox, columns: int) -> None:
+    created = screen(*CREATE, width=columns)
+    assert created.code == 0, created.err
+    [p] = sandbox.profiles()
+    for s in (created, screen("get", p["id"], width=columns)):
+        fits(s.text, columns)
+        ids_whole(s.text, [p["id"], p["organization_id"]])
+        for section in ("profile", "webhooks", "sending", "number pool", "URL shortener", "metadata"):
+            assert re.search(rf"│ {section}\s", s.text), section
+        # nested settings are rows of their own, not one cell
+        assert re.search(r"│\s+long_code_weight\s+│ 1\s", s.text)
+        assert re.search(r"│\s+toll_free_weight\s+│ 10\s", s.text)
+        assert p["v1_secret"] not in s.out and f"****{p['v1_secret'][-4:]}" in s.text
+
+
+def test_defaults_are_dimmed_and_set_values_are_not(sandbox: Sandbox) -> None:
+    s = screen("create", "--name", "Dim", "--whitelist", "US", "--mms-transcoding")
+    assert s.code == 0, s.err
+    row = {line.split("│")[1].strip(): line.split("│")[2] for line in s.text.splitlines() if line.count("│") == 3}
+    raw = {line.split("│")[1]: line.split("│")[2] for line in s.out.splitlines() if line.count("│") == 3}
+    value = {re.sub(r"\x1b\[[0-9;]*m", "", k).strip(): v for k, v in raw.items()}
+    assert row["mobile_only"].strip() == "false" and value["mobile_only"].startswith(" \x1b[2mfalse")  # a default
+    assert row["mms_transcoding"].strip() == "true" and value["mms_transcoding"] == row["mms_transcoding"]  # set
+    assert value["name"] == row["name"] and row["name"].strip() == "Dim"
+
+
+@pytest.mark.parametrize("columns", WIDTHS)
+def test_list_keeps_every_id_whole(sandbox: Sandbox, columns: int) -> None:
+    names = ["Support 🚀 Zürich 日本", "Marketing EU with a long name", "Promo [/sale] EU", "x"]
+    ids = [sandbox.create({"name": n, "whitelisted_destinations": ["US", "CA", "GB", "DE"]})["id"] for n in names]
+    s = screen("list", width=columns)
+    assert s.code == 0, s.err
+    fits(s.text, columns)
+    ids_whole(s.text, ids)
+    head = s.text.splitlines()[0].split()
+    assert head[:4] == ["id", "name", "enabled", "destinations"]
+    assert ("created" in head) is (columns >= 100)
+    if columns >= 100:  # the date is whole, never wrapped over two lines
+        assert len(re.findall(r"\d{4}-\d\d-\d\d \d\d:\d\d", s.text)) == len(ids)
+
+
+def test_plain_list_aligns_wide_characters_in_cells(sandbox: Sandbox) -> None:
+    for n in ("Support 🚀 Zürich 日本", "Plain"):
+        sandbox.create({"name": n, "whitelisted_destinations": ["US"]})
+    s = screen("list", tty=False)
+    lines = s.out.splitlines()
+    starts = {width(line[: line.index("true")]) for line in lines[1:]}
+    assert len(lines) == 3 and len(starts) == 1  # ENABLED starts in the same cell on every row
+    assert "\x1b" not in s.out
+
+
+def _metrics_body(ident: str) -> bytes:
+    intervals = [
+        {"start": f"2026-11-28T{h:02}:00:00Z", "sent": 100 + h * 10, "delivered": 95 + h * 9, "failed": 5 + h}
+        for h in range(24)
+    ]
+    sent = sum(i["sent"] for i in intervals)
+    done = sum(i["delivered"] for i in intervals)
+    data = {
+        "id": ident,  # the same answer serves the look-up by id
+        "messaging_profile_id": ident,
+        "time_frame": "24h",
+        "outbound": {"sent": sent, "delivered": done, "failed": sent - done},
+        "inbound": {"received": 7},
+        "intervals": intervals,
+    }
+    return json.dumps({"data": data}).encode()
+
+
+@pytest.mark.parametrize("columns", WIDTHS)
+def test_metrics_totals_first_then_a_bar_per_interval(monkeypatch: pytest.MonkeyPatch, columns: int) -> None:
+    ident = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
+    with Canned(200, _metrics_body(ident)) as server:
+        monkeypatch.setenv("TELNYX_BASE_URL", server.url)
+        monkeypatch.setenv("TELNYX_API_KEY", "k")
+        s = screen("metrics", ident, width=columns)
+        data = json.loads(_metrics_body(ident))["data"]
+        as_json = screen("metrics", ident, "--json", width=columns)
+    assert s.code == 0, s.err
+    fits(s.text, columns)
+    lines = s.text.splitlines()
+    assert lines[0].startswith(ident)
+    total = data["outbound"]
+    rate = f"{total['delivered'] / total['sent'] * 100:.1f}%"
+    assert lines[1].split()[:2] == ["sent", str(total["sent"])] and f"({rate})" in lines[1]
+    assert [ln.split()[0] for ln in lines[3:6]] == ["sent", "delivered", "failed"]  # sparklines
+    assert all(len(ln.split()[1]) == 24 for ln in lines[3:6])
+    bars = [ln for ln in lines if re.match(r"\d\d-\d\d \d\d:00 ", ln)]
+    assert len(bars) == 24 and all("█" in b for b in bars)
+    assert json.loads(as_json.out) == data  # --json stays the API's data
+
+
+def test_metrics_summary_heads_are_not_cut(monkeypatch: pytest.MonkeyPatch) -> None:
+    ident = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
+    item = {"messaging_profile_id": ident, "name": "EU", "outbound_sent": 10, "outbound_delivered": 9}
+    body = json.dumps({"data": [{**item, "outbound_failed": 1, "inbound_received": 2}], "meta": {}}).encode()
+    with Canned(200, body) as server:
+        monkeypatch.setenv("TELNYX_BASE_URL", server.url)
+        monkeypatch.setenv("TELNYX_API_KEY", "k")
+        for columns in WIDTHS:
+            s = screen("metrics", width=columns)
+            assert s.code == 0, s.err
+            fits(s.text, columns)
+            ids_whole(s.text, [ident])
+            head = s.text.splitlines()[0].split()
+            assert head[:6] == ["id", "name", "sent", "delivered", "failed", "rate"]
+            assert "90.0%" in s.text
+
+
+@pytest.mark.parametrize("columns", WIDTHS)
+def test_plan_fits_and_keeps_ids(sandbox: Sandbox, tmp_path: Path, columns: int) -> None:
+    live = sandbox.create({"name": "Live one", "whitelisted_destinations": ["US"]})
+    f = tmp_path / "p.yaml"
+    f.write_text("- name: Live one\n  whitelisted_destinations: [US, CA]\n- name: New one\n  whitelisted_destinations: [GB]\n")
+    s = screen("plan", "-f", str(f), width=columns)
+    assert s.code == 0, s.err
+    ids_whole(s.text, [live["id"]])
+    assert "\x1b[33m~ update Live one" in s.out  # yellow
+    assert "\x1b[32m+ create New one" in s.out  # green
+    assert s.text.splitlines()[-1] == "Plan: 1 to create, 1 to update, 0 unchanged, 0 failed."
+
+
+@pytest.mark.parametrize("columns", WIDTHS)
+def test_validate_errors_are_red_with_the_field_highlighted(tmp_path: Path, columns: int) -> None:
+    good, bad = tmp_path / "good.yaml", tmp_path / "bad.yaml"
+    good.write_text("name: Good\nwhitelisted_destinations: [US]\n")
+    bad.write_text("name: Bad\nwhitelisted_destinations: [usa]\n")
+    s = screen("validate", str(good), str(bad), width=columns)
+    assert s.code == 3
+    assert "\x1b[32mok\x1b[0m" in s.out and "\x1b[1;31minvalid\x1b[0m" in s.out
+    assert "\x1b[1;31merror\x1b[0m" in s.err
+    assert f"\x1b[1m{bad}:2: whitelisted_destinations[0]\x1b[0m: 'usa' is not" in s.err
+    assert "did you mean US?" in s.err_text
+    plain = screen("validate", str(bad), tty=False)
+    assert "\x1b" not in plain.out + plain.err and plain.out == f"invalid  {bad}\n"
+
+
+@pytest.mark.parametrize("columns", WIDTHS)
+def test_create_help_shows_every_flag_whole(columns: int) -> None:
+    from typer.main import get_command
+
+    from msgprof_cli.cli import app
+
+    s = screen("create", "--help", width=columns)
+    assert s.code == 0 and s.err == ""
+    fits(s.out, columns)
+    assert "\x1b" not in s.out and not set("╭╮╰╯│─") & set(s.out)
+    create = get_command(app).commands["create"]  # type: ignore[attr-defined]
+    for param in create.params:
+        for decl in [*param.opts, *param.secondary_opts]:
+            if decl.startswith("-"):
+                assert re.search(rf"(^|[\s,/]){re.escape(decl)}([\s,]|$)", s.out, flags=re.M), decl
+    for panel in ("Input:", "Profile fields:", "Number pool (number_pool_settings):", "Connection:", "Output:"):
+        assert panel in s.out.splitlines()
