@@ -1,28 +1,36 @@
-"""The Telnyx API client: one class around one ``requests.Session``.
+"""The Telnyx API client: transport only, one class around one ``requests.Session``.
 
-Retries use urllib3's ``Retry`` through requests' ``HTTPAdapter``:
-
-* GET, PATCH and DELETE are retried on connection errors, read errors, 408, 429 and 5xx, with
-  exponential back-off and jitter, honouring ``Retry-After`` and ``x-ratelimit-reset`` (capped).
-* POST (create) is retried by urllib3 only when the request certainly did not reach the server:
-  the connection could not be made, or the API answered 429.  Any other failure of a create is
-  ambiguous (the profile may exist), and ``create_profile`` resolves it by looking the name up
-  before it sends again; see its docstring.
+* Retries use urllib3's ``Retry`` through requests' ``HTTPAdapter``.  GET, PATCH and DELETE are
+  retried on connection errors, read errors, 408, 429 and 5xx, with exponential back-off and
+  jitter, honouring ``Retry-After`` and ``x-ratelimit-reset`` (capped).  A POST is re-sent by
+  urllib3 only when it certainly did not reach the server: the connection could not be made, or
+  the API answered 429.  Waits go through the injected ``Clock``.
+* Any other failure of a create raises ``AmbiguousCreate``; deciding what happened is a business
+  rule, and lives above the client in ``create_once``.
+* Every request is bounded: a connect and read timeout, an overall deadline per attempt
+  (``DEADLINE_FACTOR`` × the read timeout: a server that trickles bytes cannot hold it longer),
+  and a cap on the body read (``MAX_BODY``, streamed, so memory stays bounded).
+* One pager (``_pages``) serves every list: it stops at the first empty page, at the
+  ``total_pages`` the first page reported, and refuses to go past ``MAX_PAGES``.
 
 The client takes plain values, never reads the environment, never prints (it reports through the
-``notify`` and ``trace`` callbacks) and knows nothing of exit codes: it raises ``errors``.
+``notify`` and ``trace`` callbacks), knows nothing of the CLI or exit codes: it raises ``errors``.
 """
 
 from __future__ import annotations
 
-import random
-import time
+import json
+import socket
+import threading
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import quote, urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import (
     ConnectTimeoutError,
     NameResolutionError,
@@ -33,44 +41,63 @@ from urllib3.exceptions import (
 from urllib3.util.retry import Retry
 
 from msgprof_cli import USER_AGENT
-from msgprof_cli.document.changes import diff
+from msgprof_cli.clock import SYSTEM, Clock
 from msgprof_cli.errors import (
+    AmbiguousCreate,
     ApiError,
     CredentialsError,
-    MsgprofError,
+    NetworkError,
     NotFound,
     Unavailable,
-    UsageError,
+    UnexpectedAnswer,
 )
-from msgprof_cli.settings import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
+from msgprof_cli.settings import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, UrlParts, check_base_url
 
 CONNECT_TIMEOUT = 10.0
+DEADLINE_FACTOR = 2.0  # an attempt (send and read the whole answer) ends within 2 × the read timeout
 MAX_RETRY_WAIT = 30.0  # cap on any single wait, whatever Retry-After says
 MAX_PAGE_SIZE = 250
+MAX_PAGES = 2000  # 500,000 profiles at 250 a page: past that the answers are not believable
+MAX_BODY = 16 * 1024 * 1024
+SUMMARY_SCAN = 64 * 1024  # an error summary looks at no more than this much of a body
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 
 Notify = Callable[[str], None]
+JSON = dict[str, Any]
 
 
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    import ipaddress  # only for plain-http base URLs
+@dataclass(frozen=True)
+class Page:
+    """One page of a list: its items, the checked paging numbers, and the server's Date."""
+
+    data: list[JSON]
+    total_pages: int | None
+    total_results: int | None
+    date: float | None  # the Date header as epoch seconds (whole seconds), None when absent
+
+
+def parse_url(url: str) -> UrlParts:
+    """The URL as urllib3 (and so requests) reads it: the reading the URL policy judges."""
+    from urllib3.exceptions import LocationParseError
+    from urllib3.util import parse_url as parse
 
     try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
+        p = parse(url)
+    except LocationParseError as exc:
+        raise ValueError(str(exc)) from None
+    return UrlParts(p.scheme, p.auth, p.host, p.port, p.query, p.fragment)
 
 
 class _Retry(Retry):
-    """urllib3 Retry that tells the user about each retry and understands Telnyx's rate headers."""
+    """urllib3 Retry that tells the user about each retry, understands Telnyx's rate headers and
+    sleeps through the injected clock."""
 
     notify: Notify | None = None
+    clock: Clock = SYSTEM
 
     def new(self, **kw: Any) -> _Retry:
         out = super().new(**kw)
-        out.notify = self.notify
+        out.notify, out.clock = self.notify, self.clock
         return out
 
     def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
@@ -85,17 +112,14 @@ class _Retry(Retry):
         except Exception:  # an unparsable Retry-After header falls back to the back-off
             wait = None
         if wait is None:
-            reset = response.headers.get("x-ratelimit-reset")
-            try:
-                value = float(reset) if reset is not None else None
-            except ValueError:
-                value = None
-            if value is not None:
-                # Telnyx sends seconds until the window resets; accept an epoch time too.
-                wait = value - time.time() if value > 1_000_000_000 else value
+            wait = _reset_wait(response.headers.get("x-ratelimit-reset"), self.clock.time())
         if wait is None:
             return None
         return max(0.0, min(wait, MAX_RETRY_WAIT))
+
+    def sleep(self, response: Any = None) -> None:
+        wait = self.get_retry_after(response) if response is not None else None
+        self.clock.sleep(self.get_backoff_time() if wait is None else wait)
 
     def increment(
         self,
@@ -120,20 +144,20 @@ class _Retry(Retry):
         return new
 
 
+def _reset_wait(reset: str | None, now: float) -> float | None:
+    """Telnyx sends seconds until the window resets; accept an epoch time too."""
+    try:
+        value = float(reset) if reset is not None else None
+    except ValueError:
+        return None
+    if value is None or value != value:  # NaN
+        return None
+    return value - now if value > 1_000_000_000 else value
+
+
 def classify_network_error(error: BaseException | None) -> tuple[str, bool]:
     """Name a network failure and say whether the request may have reached the server."""
-    seen: set[int] = set()
-    e: BaseException | None = error
-    chain: list[BaseException] = []
-    while e is not None and id(e) not in seen:
-        seen.add(id(e))
-        chain.append(e)
-        nxt = getattr(e, "reason", None)
-        if not isinstance(nxt, BaseException):
-            nxt = e.__cause__ or e.__context__
-            if e.args and isinstance(e.args[0], BaseException):
-                nxt = e.args[0]
-        e = nxt
+    chain = _chain(error)
     for item in chain:
         if isinstance(item, NameResolutionError):
             return "DNS lookup failed", False
@@ -160,8 +184,87 @@ def classify_network_error(error: BaseException | None) -> tuple[str, bool]:
     return "network error", True
 
 
+def _chain(error: BaseException | None) -> list[BaseException]:
+    seen: set[int] = set()
+    e, chain = error, []
+    while e is not None and id(e) not in seen:
+        seen.add(id(e))
+        chain.append(e)
+        nxt = getattr(e, "reason", None)
+        if not isinstance(nxt, BaseException):
+            nxt = e.__cause__ or e.__context__
+            if e.args and isinstance(e.args[0], BaseException):
+                nxt = e.args[0]
+        e = nxt
+    return chain
+
+
+class _Attempt:
+    def __init__(self) -> None:
+        self.fired = False
+
+
+class _Deadline(threading.local):
+    """Per thread: the budget of the current attempt, and a timer that cuts its connection.
+
+    Per-read timeouts cannot stop a server that sends one byte a second, so a timer shuts the
+    socket down when the attempt's time is up; the blocked read then returns at once."""
+
+    budget: float | None = None
+    timer: threading.Timer | None = None
+    attempt: _Attempt | None = None
+
+    @property
+    def fired(self) -> bool:
+        return self.attempt is not None and self.attempt.fired
+
+    def arm(self, conn: Any) -> None:
+        self.disarm()
+        self.attempt = attempt = _Attempt()
+        if self.budget is not None:
+            self.timer = threading.Timer(self.budget, _cut, (conn, attempt))
+            self.timer.daemon = True
+            self.timer.start()
+
+    def disarm(self) -> None:
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+
+
+def _cut(conn: Any, attempt: _Attempt) -> None:
+    sock = getattr(conn, "sock", None)
+    if sock is not None:
+        attempt.fired = True
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+
+def _pool_classes(deadline: _Deadline) -> dict[str, type]:
+    def make(base: type[HTTPConnectionPool]) -> type:
+        def _make_request(self: Any, conn: Any, *args: Any, **kwargs: Any) -> Any:
+            deadline.arm(conn)  # each attempt (urllib3 retries included) gets the whole budget
+            return base._make_request(self, conn, *args, **kwargs)
+
+        return type(f"_Deadline{base.__name__}", (base,), {"_make_request": _make_request})
+
+    return {"http": make(HTTPConnectionPool), "https": make(HTTPSConnectionPool)}
+
+
+class _Adapter(HTTPAdapter):
+    def __init__(self, deadline: _Deadline, **kw: Any) -> None:
+        self._deadline = deadline
+        super().__init__(**kw)
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = _pool_classes(self._deadline)
+
+
 class TelnyxClient:
-    """Methods are named after the API's operations.  Every call has a timeout."""
+    """Methods are named after the API's operations.  Every call has a timeout and a deadline."""
 
     def __init__(
         self,
@@ -174,49 +277,53 @@ class TelnyxClient:
         trace: Notify | None = None,
         pool_size: int = 10,
         backoff_factor: float = 0.5,
+        clock: Clock = SYSTEM,
+        max_pages: int = MAX_PAGES,
+        max_body: int = MAX_BODY,
+        base_url_source: str = "base URL",
     ) -> None:
-        parts = urlsplit(base_url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise UsageError(
-                f"base URL {base_url!r} is not an absolute http(s) URL", hint="e.g. https://api.telnyx.com/v2"
-            )
-        if parts.scheme == "http" and api_key and not is_loopback(parts.hostname):
-            raise CredentialsError(
-                f"refusing to send the API key over plain http to {parts.hostname}",
-                hint="use https, or plain http only to a loopback address such as 127.0.0.1",
-            )
-        self.base_url = base_url.rstrip("/")
+        self.base_url = check_base_url(base_url, base_url_source, parse_url).rstrip("/")
         self.timeout = (min(CONNECT_TIMEOUT, timeout), timeout)
+        self.deadline = DEADLINE_FACTOR * timeout
         self.max_retries = max_retries
-        self.notify = notify
         self.backoff_factor = backoff_factor
+        self.clock = clock
+        self.max_pages = max_pages
+        self.max_body = max_body
+        self.notify = notify
+        self.trace = trace
+        self._deadline = _Deadline()
         self.session = requests.Session()
         self.session.trust_env = False  # no .netrc or proxy surprises: the key goes only where we say
         self.session.headers["User-Agent"] = USER_AGENT
         self.session.headers["Accept"] = "application/json"
         if api_key:
             self.session.headers["Authorization"] = f"Bearer {api_key}"
+        adapter = _Adapter(
+            self._deadline, max_retries=self._retry(), pool_connections=pool_size, pool_maxsize=pool_size
+        )
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+
+    def _retry(self) -> _Retry:
+        n, b = self.max_retries, self.backoff_factor
         retry = _Retry(
-            total=max_retries,
-            connect=max_retries,
-            read=max_retries,
-            status=max_retries,
+            total=n,
+            connect=n,
+            read=n,
+            status=n,
             other=0,
             redirect=0,
-            backoff_factor=backoff_factor,
-            backoff_jitter=backoff_factor / 2,
+            backoff_factor=b,
+            backoff_jitter=b / 2,
             backoff_max=MAX_RETRY_WAIT,
             status_forcelist=RETRY_STATUSES,
             allowed_methods=frozenset({"GET", "PATCH", "DELETE"}),
             raise_on_status=False,
             respect_retry_after_header=True,
         )
-        retry.notify = notify
-        adapter = HTTPAdapter(max_retries=retry, pool_connections=pool_size, pool_maxsize=pool_size)
-        self.session.mount("http://", adapter)
-        self.session.mount("https://", adapter)
-        if trace is not None:
-            self.session.hooks["response"].append(_tracer(trace))
+        retry.notify, retry.clock = self.notify, self.clock
+        return retry
 
     def close(self) -> None:
         self.session.close()
@@ -224,72 +331,135 @@ class TelnyxClient:
     # ------------------------------------------------------------------ plumbing
 
     def _request(
-        self, method: str, path: str, *, params: dict[str, Any] | None = None, body: dict[str, Any] | None = None
-    ) -> Any:
+        self, method: str, path: str, *, params: dict[str, Any] | None = None, body: JSON | None = None
+    ) -> tuple[JSON, requests.structures.CaseInsensitiveDict[str]]:
+        """Send, read the answer within the deadline and size cap, and decode it (or raise)."""
         url = self.base_url + path
+        self._deadline.budget = self.deadline
+        self._deadline.attempt = None
         try:
             resp = self.session.request(
-                method, url, params=params, json=body, timeout=self.timeout, allow_redirects=False
+                method, url, params=params, json=body, timeout=self.timeout, allow_redirects=False, stream=True
             )
+            try:
+                raw = self._read(method, url, resp)
+            finally:
+                resp.close()
         except requests.exceptions.RequestException as exc:
-            kind, _sent = classify_network_error(exc)
-            raise Unavailable(
-                f"{method} {url}: {kind}", hint="check --base-url and your network, then try again"
-            ) from None
-        return self._decode(method, url, resp)
+            raise self._network_error(method, url, exc) from None
+        finally:
+            self._deadline.disarm()
+        if self.trace is not None:
+            _trace(self.trace, resp, raw)
+        return self._decode(method, url, resp.status_code, raw), resp.headers
 
-    def _decode(self, method: str, url: str, resp: requests.Response) -> Any:
-        status = resp.status_code
+    def _read(self, method: str, url: str, resp: requests.Response) -> bytes:
+        declared = resp.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > self.max_body:
+            raise self._too_large(method, url, resp.status_code)
+        chunks, size = [], 0
+        for chunk in resp.iter_content(64 * 1024):
+            size += len(chunk)
+            if size > self.max_body:
+                raise self._too_large(method, url, resp.status_code)
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def _too_large(self, method: str, url: str, status: int) -> UnexpectedAnswer:
+        return UnexpectedAnswer(
+            f"{method} {url}: the answer (HTTP {status}) is larger than {self.max_body // (1024 * 1024)} MiB, "
+            "the most msgprof reads; it stopped reading",
+            status=status,
+        )
+
+    def _network_error(self, method: str, url: str, exc: BaseException) -> NetworkError:
+        if self._deadline.fired:
+            reason = f"no complete answer within {self.deadline:g}s (the deadline: {DEADLINE_FACTOR:g} × --timeout)"
+            return NetworkError(f"{method} {url}: {reason}", maybe_sent=True, reason=reason)
+        reason, maybe_sent = classify_network_error(exc)
+        return NetworkError(f"{method} {url}: {reason}", maybe_sent=maybe_sent, reason=reason)
+
+    def _decode(self, method: str, url: str, status: int, raw: bytes) -> JSON:
         body: Any = None
-        text = resp.text
         try:
-            body = resp.json() if text.strip() else None
+            body = json.loads(raw) if raw.strip() else None
         except ValueError:
             body = None
         if 200 <= status < 300:
             if not isinstance(body, dict) or "data" not in body:
-                excerpt = _excerpt(text)
-                raise Unavailable(
+                excerpt = _excerpt(raw)
+                raise UnexpectedAnswer(
                     f"{method} {url}: the API answered {status} without a JSON `data` member"
                     + (f": {excerpt}" if excerpt else " (empty body)"),
                     status=status,
-                    hint="this is not a Telnyx API answer; check --base-url",
                 )
             return body
         errors = _errors_of(body)
-        summary = _summarise(errors, text)
+        summary = _summarise(errors, raw)
         if status in (401, 403):
             raise CredentialsError(
-                f"the API refused the credentials (HTTP {status}): {summary}",
-                status=status,
-                errors=errors,
-                hint="check TELNYX_API_KEY, --api-key-file or the selected account",
+                f"the API refused the credentials (HTTP {status}): {summary}", status=status, errors=errors
             )
         if status == 404:
             raise NotFound(f"not found (HTTP 404): {summary}", status=status, errors=errors)
         if status == 429 or status >= 500 or status == 408:
-            raise Unavailable(
-                f"the API is unavailable (HTTP {status}): {summary}",
-                status=status,
-                errors=errors,
-                hint="try again later",
-            )
+            message = f"the API is unavailable (HTTP {status}): {summary}"
+            raise Unavailable(message, status=status, errors=errors, hint="try again later")
         if 400 <= status < 500:
             raise ApiError(f"the API refused the request (HTTP {status}): {summary}", status=status, errors=errors)
-        raise Unavailable(f"unexpected HTTP {status} from the API: {summary}", status=status)
+        raise UnexpectedAnswer(f"unexpected HTTP {status} from the API: {summary}", status=status)
+
+    def _list(self, path: str, params: dict[str, Any]) -> Page:
+        body, headers = self._request("GET", path, params=params)
+        meta = body.get("meta")
+        if meta is None:
+            meta = {}
+        if not isinstance(meta, dict):
+            raise UnexpectedAnswer(f"GET {path}: the API answered with `meta` as {type(meta).__name__}, not an object")
+        return Page(
+            _list_data(body, path),
+            _count(meta, "total_pages", path),
+            _count(meta, "total_results", path),
+            _http_date(headers.get("Date")),
+        )
+
+    def _pages(
+        self, path: str, params: dict[str, Any], page_size: int, on_page: Callable[[int, int], None] | None
+    ) -> Iterator[Page]:
+        """The one pager: every page of a list, within the bounds in the module docstring."""
+        total: int | None = None
+        for number in range(1, self.max_pages + 1):
+            page = self._list(path, {"page[number]": number, "page[size]": page_size, **params})
+            if number == 1:
+                total = 1 if page.total_pages is None else page.total_pages
+                if total > self.max_pages:
+                    raise UnexpectedAnswer(
+                        f"GET {path}: the API reports {total} pages; msgprof reads at most {self.max_pages}"
+                    )
+            if on_page is not None:
+                on_page(number, max(total or 1, 1))
+            yield page
+            if not page.data or number >= (total or 1):
+                return
+        raise UnexpectedAnswer(f"GET {path}: more than {self.max_pages} pages; msgprof reads at most that many")
 
     # ------------------------------------------------------------------ operations
 
     def list_messaging_profiles(
         self, *, page_number: int = 1, page_size: int = 20, name: str | None = None, name_contains: str | None = None
-    ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-        params: dict[str, Any] = {"page[number]": page_number, "page[size]": page_size}
-        if name is not None:
-            params["filter[name][eq]"] = name
-        if name_contains is not None:
-            params["filter[name][contains]"] = name_contains
-        body = self._request("GET", "/messaging_profiles", params=params)
-        return _list_data(body), body.get("meta") or {}
+    ) -> Page:
+        params = {"page[number]": page_number, "page[size]": page_size, **_name_filter(name, name_contains)}
+        return self._list("/messaging_profiles", params)
+
+    def iter_messaging_profile_pages(
+        self,
+        *,
+        page_size: int = MAX_PAGE_SIZE,
+        name: str | None = None,
+        name_contains: str | None = None,
+        on_page: Callable[[int, int], None] | None = None,
+    ) -> Iterator[Page]:
+        return self._pages("/messaging_profiles", _name_filter(name, name_contains), page_size, on_page)
 
     def iter_messaging_profiles(
         self,
@@ -298,199 +468,165 @@ class TelnyxClient:
         name: str | None = None,
         name_contains: str | None = None,
         on_page: Callable[[int, int], None] | None = None,
-    ) -> Iterator[dict[str, Any]]:
-        """Every profile, following pages until the last one."""
-        page = 1
-        while True:
-            data, meta = self.list_messaging_profiles(
-                page_number=page, page_size=page_size, name=name, name_contains=name_contains
-            )
-            total_pages = int(meta.get("total_pages") or 1)
-            if on_page is not None:
-                on_page(page, total_pages)
-            yield from data
-            if page >= total_pages or not data:
-                return
-            page += 1
+    ) -> Iterator[JSON]:
+        """Every profile (that matches), following pages until the last one."""
+        for page in self.iter_messaging_profile_pages(
+            page_size=page_size, name=name, name_contains=name_contains, on_page=on_page
+        ):
+            yield from page.data
 
-    def retrieve_messaging_profile(self, profile_id: str) -> dict[str, Any]:
-        return _object_data(self._request("GET", f"/messaging_profiles/{_seg(profile_id)}"))
+    def retrieve_messaging_profile(self, profile_id: str) -> JSON:
+        return _object_data(self._request("GET", f"/messaging_profiles/{_seg(profile_id)}")[0])
 
-    def update_messaging_profile(self, profile_id: str, payload: dict[str, Any]) -> dict[str, Any]:
-        return _object_data(self._request("PATCH", f"/messaging_profiles/{_seg(profile_id)}", body=payload))
-
-    def delete_messaging_profile(self, profile_id: str) -> dict[str, Any]:
-        return _object_data(self._request("DELETE", f"/messaging_profiles/{_seg(profile_id)}"))
-
-    def regenerate_secret(self, profile_id: str) -> dict[str, Any]:
-        # A regenerate is safe to repeat (the newest secret wins), but urllib3 does not retry POSTs.
-        return _object_data(self._request("POST", f"/messaging_profiles/{_seg(profile_id)}/actions/regenerate_secret"))
-
-    def list_related(
-        self, profile_id: str, what: str, *, page_number: int = 1, page_size: int = 20
-    ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-        """phone_numbers, short_codes or alphanumeric_sender_ids of a profile."""
-        params = {"page[number]": page_number, "page[size]": page_size}
-        body = self._request("GET", f"/messaging_profiles/{_seg(profile_id)}/{what}", params=params)
-        return _list_data(body), body.get("meta") or {}
-
-    def profile_metrics(self, profile_id: str, time_frame: str | None = None) -> dict[str, Any]:
-        params = {"time_frame": time_frame} if time_frame else None
-        return _object_data(self._request("GET", f"/messaging_profiles/{_seg(profile_id)}/metrics", params=params))
-
-    def list_profile_metrics(self, time_frame: str | None = None) -> list[dict[str, Any]]:
-        params = {"time_frame": time_frame} if time_frame else None
-        return _list_data(self._request("GET", "/messaging_profile_metrics", params=params))
-
-    def create_messaging_profile(
-        self, payload: dict[str, Any], *, known_ids: set[str] | None = None
-    ) -> tuple[dict[str, Any], str | None]:
-        """Create a profile, never twice.  Returns the profile and a note (or None).
-
-        Telnyx has no idempotency key for this endpoint, so:
-
-        1. Before the first POST we note the ids of the profiles that already have this name
-           (``known_ids``; ``apply`` passes the ones it already listed).
-        2. urllib3 re-sends the POST only if the connection was never made or the API said 429.
-        3. After an ambiguous failure (timeout after sending, dropped connection, 5xx), we list the
-           profiles with this name.  A profile that is not in ``known_ids`` and has every field we
-           sent is the one this attempt created: we report it as created, with a note.  If there is
-           none, we send the create again.  If a new profile with this name differs from what we
-           sent, or there are several, someone else is creating profiles with this name: we stop
-           and say so rather than guess.
-        """
-        name = str(payload.get("name", ""))
-        if known_ids is None:
-            known_ids = {p["id"] for p in self.iter_messaging_profiles(name=name) if "id" in p}
-            if known_ids and self.notify:
-                self.notify(
-                    f"{len(known_ids)} profile{'s' if len(known_ids) > 1 else ''} named {name!r} already "
-                    f"exist{'' if len(known_ids) > 1 else 's'} ({', '.join(sorted(known_ids))}); creating "
-                    "another (`msgprof apply` creates only what is missing)"
-                )
-        last: MsgprofError | None = None
-        for attempt in range(self.max_retries + 1):
-            if attempt:
-                time.sleep(
-                    min(MAX_RETRY_WAIT, self.backoff_factor * (2 ** (attempt - 1)))
-                    + random.uniform(0, self.backoff_factor / 2)
-                )
-            try:
-                return _object_data(self._post_create(payload)), None
-            except _AmbiguousCreate as exc:
-                last, reason = exc.error, exc.reason
-                if self.notify:
-                    self.notify(
-                        f"create of {name!r} failed after it was sent ({exc.reason}); "
-                        "checking whether the profile was created"
-                    )
-            try:
-                fresh = [p for p in self.iter_messaging_profiles(name=name) if p.get("id") not in known_ids]
-            except MsgprofError as check:
-                raise Unavailable(
-                    f"create of {name!r} failed after it was sent ({reason}), and looking for it failed too: "
-                    f"{check.message}; it may or may not exist",
-                    hint=f"look with `msgprof list --name {name!r}` before creating it again",
-                ) from None
-            ours = [p for p in fresh if not diff(payload, p)]
-            if len(fresh) == 1 and len(ours) == 1:
-                return ours[0], (
-                    f"the connection failed after the create was sent; profile {ours[0]['id']} "
-                    "was found by name and is the one this attempt created"
-                )
-            if fresh:
-                ids = ", ".join(str(p.get("id")) for p in fresh)
-                raise Unavailable(
-                    f"create of {name!r} failed after it was sent, and new profiles with this name "
-                    f"appeared that msgprof cannot attribute to this attempt: {ids}",
-                    hint="check them with `msgprof list --name`; msgprof did not send it again",
-                )
-            if self.notify and attempt < self.max_retries:
-                self.notify(f"no profile named {name!r} was created; sending the create again")
-        assert last is not None
-        raise last
-
-    def _post_create(self, payload: dict[str, Any]) -> Any:
-        url = self.base_url + "/messaging_profiles"
+    def create_messaging_profile(self, payload: JSON) -> JSON:
+        """One POST.  A failure after the request may have reached the server raises AmbiguousCreate."""
         try:
-            resp = self.session.post(url, json=payload, timeout=self.timeout, allow_redirects=False)
-        except requests.exceptions.RequestException as exc:
-            kind, sent = classify_network_error(exc)
-            error = Unavailable(f"POST {url}: {kind}", hint="check --base-url and your network, then try again")
-            if sent:
-                raise _AmbiguousCreate(kind, error) from None
-            raise error from None
-        if resp.status_code >= 500 or resp.status_code == 408:
-            try:
-                self._decode("POST", url, resp)
-            except Unavailable as error:
-                raise _AmbiguousCreate(f"HTTP {resp.status_code}", error) from None
-        return self._decode("POST", url, resp)
+            return _object_data(self._request("POST", "/messaging_profiles", body=payload)[0])
+        except NetworkError as exc:
+            if exc.maybe_sent:
+                raise AmbiguousCreate(exc.message, answered=False, reason=exc.reason) from None
+            raise
+        except Unavailable as exc:
+            if exc.status is not None and (exc.status >= 500 or exc.status == 408):
+                reason = f"HTTP {exc.status}"
+                raise AmbiguousCreate(exc.message, answered=True, reason=reason, status=exc.status) from None
+            raise
+
+    def update_messaging_profile(self, profile_id: str, payload: JSON) -> JSON:
+        return _object_data(self._request("PATCH", f"/messaging_profiles/{_seg(profile_id)}", body=payload)[0])
+
+    def delete_messaging_profile(self, profile_id: str) -> JSON:
+        return _object_data(self._request("DELETE", f"/messaging_profiles/{_seg(profile_id)}")[0])
+
+    def regenerate_secret(self, profile_id: str) -> JSON:
+        # A regenerate is safe to repeat (the newest secret wins), but urllib3 does not retry POSTs.
+        path = f"/messaging_profiles/{_seg(profile_id)}/actions/regenerate_secret"
+        return _object_data(self._request("POST", path)[0])
+
+    def list_related(self, profile_id: str, what: str, *, page_number: int = 1, page_size: int = 20) -> Page:
+        """One page of a profile's phone_numbers, short_codes or alphanumeric_sender_ids."""
+        path = f"/messaging_profiles/{_seg(profile_id)}/{what}"
+        return self._list(path, {"page[number]": page_number, "page[size]": page_size})
+
+    def iter_related(self, profile_id: str, what: str, *, page_size: int = MAX_PAGE_SIZE) -> Iterator[JSON]:
+        """Every phone_numbers, short_codes or alphanumeric_sender_ids item of a profile."""
+        for page in self._pages(f"/messaging_profiles/{_seg(profile_id)}/{what}", {}, page_size, None):
+            yield from page.data
+
+    def profile_metrics(self, profile_id: str, time_frame: str | None = None) -> JSON:
+        params = {"time_frame": time_frame} if time_frame else None
+        path = f"/messaging_profiles/{_seg(profile_id)}/metrics"
+        return _object_data(self._request("GET", path, params=params)[0])
+
+    def list_profile_metrics(self, time_frame: str | None = None) -> list[JSON]:
+        params = {"time_frame": time_frame} if time_frame else None
+        return _list_data(self._request("GET", "/messaging_profile_metrics", params=params)[0], "metrics")
 
 
-class _AmbiguousCreate(Exception):
-    def __init__(self, reason: str, error: MsgprofError) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.error = error
+def _name_filter(name: str | None, name_contains: str | None) -> dict[str, Any]:
+    params: dict[str, Any] = {}
+    if name is not None:
+        params["filter[name][eq]"] = name
+    if name_contains is not None:
+        params["filter[name][contains]"] = name_contains
+    return params
 
 
 def _seg(value: str) -> str:
     return quote(value, safe="")
 
 
-def _list_data(body: Any) -> list[dict[str, Any]]:
+def _list_data(body: JSON, path: str) -> list[JSON]:
     data = body.get("data")
     if not isinstance(data, list) or not all(isinstance(x, dict) for x in data):
-        raise Unavailable("the API answered with a list whose `data` is not a list of objects")
+        raise UnexpectedAnswer(f"GET {path}: the API answered with a list whose `data` is not a list of objects")
     return data
 
 
-def _object_data(body: Any) -> dict[str, Any]:
+def _object_data(body: JSON) -> JSON:
     data = body.get("data")
     if not isinstance(data, dict):
-        raise Unavailable("the API answered without an object in `data`")
+        raise UnexpectedAnswer("the API answered without an object in `data`")
     return data
 
 
-def _errors_of(body: Any) -> list[dict[str, Any]]:
-    if isinstance(body, dict) and isinstance(body.get("errors"), list):
-        return [e for e in body["errors"] if isinstance(e, dict)]
-    return []
+def _count(meta: JSON, key: str, path: str) -> int | None:
+    value = meta.get(key)
+    if value is None:
+        return None
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 12:
+        return int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    shown = json.dumps(value)[:40]
+    raise UnexpectedAnswer(f"GET {path}: the API answered with meta.{key} {shown}, not a whole number")
 
 
-def _excerpt(text: str, limit: int = 120) -> str:
-    import re
+def _http_date(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        return parsedate_to_datetime(value).timestamp()
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
 
-    flat = re.sub(r"<[^>]+>", " ", text)
-    flat = " ".join(flat.split())
+
+def _errors_of(body: Any) -> list[JSON]:
+    """The API's errors[], each field made a short string: this is data from the network."""
+    if not (isinstance(body, dict) and isinstance(body.get("errors"), list)):
+        return []
+    out = []
+    for e in body["errors"][:20]:
+        if not isinstance(e, dict):
+            continue
+        item: JSON = {k: str(e[k])[:500] for k in ("code", "title", "detail") if e.get(k) is not None}
+        source = e.get("source")
+        if isinstance(source, dict):
+            item["source"] = {k: str(source[k])[:200] for k in ("pointer", "parameter") if source.get(k) is not None}
+        out.append(item)
+    return out
+
+
+def _excerpt(raw: bytes, limit: int = 120) -> str:
+    """The start of a body as one line, tags dropped; linear time, and only the first 64 KiB."""
+    text = raw[:SUMMARY_SCAN].decode("utf-8", "replace")
+    out: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        lt = text.find("<", i)
+        if lt < 0:
+            out.append(text[i:])
+            break
+        out.append(text[i:lt])
+        gt = text.find(">", lt + 1)
+        if gt < 0:  # no closing '>' anywhere after: the rest is text, not a tag
+            out.append(text[lt:])
+            break
+        out.append(" ")
+        i = gt + 1
+    flat = " ".join("".join(out).split())
     return flat[:limit] + ("…" if len(flat) > limit else "")
 
 
-def _summarise(errors: list[dict[str, Any]], text: str) -> str:
+def _summarise(errors: list[JSON], raw: bytes) -> str:
     if errors:  # the errors themselves are printed one per line by the renderer
         return f"{len(errors)} error{'s' if len(errors) > 1 else ''}"
-    excerpt = _excerpt(text)
-    return excerpt or "(empty body)"
+    return _excerpt(raw) or "(empty body)"
 
 
-def _tracer(trace: Notify) -> Callable[..., Any]:
-    def hook(resp: requests.Response, *args: Any, **kwargs: Any) -> None:
-        req = resp.request
-        headers = {k: ("<redacted>" if k.lower() == "authorization" else v) for k, v in req.headers.items()}
-        trace(f"> {req.method} {req.url}")
-        for k, v in headers.items():
-            trace(f"> {k}: {v}")
-        if req.body:
-            body = req.body.decode() if isinstance(req.body, bytes) else str(req.body)
-            trace(f"> {redact_secrets(body)}")
-        trace(f"< HTTP {resp.status_code} in {resp.elapsed.total_seconds() * 1000:.0f} ms")
-        for k, v in resp.headers.items():
-            trace(f"< {k}: {v}")
-        text = redact_secrets(resp.text)
-        trace(f"< {text[:2000]}" + ("…" if len(text) > 2000 else ""))
-
-    return hook
+def _trace(trace: Notify, resp: requests.Response, raw: bytes) -> None:
+    req = resp.request
+    trace(f"> {req.method} {req.url}")
+    for k, v in req.headers.items():
+        trace(f"> {k}: {'<redacted>' if k.lower() == 'authorization' else v}")
+    if req.body:
+        body = req.body.decode("utf-8", "replace") if isinstance(req.body, bytes) else str(req.body)
+        trace(f"> {redact_secrets(body)}")
+    trace(f"< HTTP {resp.status_code} in {resp.elapsed.total_seconds() * 1000:.0f} ms")
+    for k, v in resp.headers.items():
+        trace(f"< {k}: {v}")
+    text = redact_secrets(raw[:4000].decode("utf-8", "replace"))
+    trace(f"< {text[:2000]}" + ("…" if len(raw) > 2000 else ""))
 
 
 def redact_secrets(text: str) -> str:

@@ -7,7 +7,12 @@
     ├── ApiError                 5  the API refused the request (any other 4xx)
     │   ├── NotFound             5  no profile has that id or name
     │   └── Ambiguous            5  several profiles share that name
+    │   └── NameTaken            5  create --unique: a profile with that name exists
     ├── Unavailable              6  429, 5xx, network error or timeout: try again later
+    │   ├── NetworkError         6  no answer (refused, DNS, TLS, timeout, dropped, deadline)
+    │   ├── UnexpectedAnswer     6  an answer that is not the API's (no `data`, too large, bad meta)
+    │   ├── AmbiguousCreate      6  a create failed after it may have reached the server
+    │   └── CreateUnknown        6  ... and msgprof cannot tell whether it was done
     └── ChangesPending           7  ``plan --detailed-exitcode`` found changes to apply
 
 130 is used when the user interrupts with Ctrl-C.  Only ``cli.py`` turns these into exit
@@ -100,9 +105,49 @@ class Ambiguous(ApiError):
     kind = "ambiguous"
 
 
+class NameTaken(ApiError):
+    kind = "name_taken"
+
+
 class Unavailable(_Answered):
     exit_code = 6
     kind = "unavailable"
+
+
+class NetworkError(Unavailable):
+    """No answer.  ``maybe_sent`` is False only when the request certainly never reached the server."""
+
+    def __init__(self, message: str, *, maybe_sent: bool, reason: str, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.maybe_sent = maybe_sent
+        self.reason = reason
+
+
+class UnexpectedAnswer(Unavailable):
+    kind = "unexpected_answer"
+
+
+class AmbiguousCreate(Unavailable):
+    """A create that may have been done: the API answered 5xx (``answered``) or did not answer."""
+
+    kind = "ambiguous_create"
+
+    def __init__(self, message: str, *, answered: bool, reason: str, status: int | None = None) -> None:
+        super().__init__(message, status=status)
+        self.answered = answered
+        self.reason = reason
+
+
+class CreateUnknown(Unavailable):
+    """A create whose outcome cannot be told: the profile may or may not exist."""
+
+    kind = "create_unknown"
+
+    def __init__(self, message: str, *, name: str, interrupted: bool = False) -> None:
+        super().__init__(message)
+        self.name = name
+        if interrupted:
+            self.exit_code = EXIT_INTERRUPTED
 
 
 class ChangesPending(MsgprofError):
@@ -115,8 +160,9 @@ def format_api_error(e: dict[str, Any]) -> str:
     code = e.get("code")
     title = e.get("title") or ""
     detail = e.get("detail") or ""
-    pointer = (e.get("source") or {}).get("pointer") if isinstance(e.get("source"), dict) else None
-    param = (e.get("source") or {}).get("parameter") if isinstance(e.get("source"), dict) else None
+    source: dict[str, Any] = e["source"] if isinstance(e.get("source"), dict) else {}
+    pointer = str(source.get("pointer") or "")  # the API's data: a number here must not crash
+    param = str(source.get("parameter") or "")
     text = f"[{code}] {title}" if code else str(title)
     if detail and detail != title:
         text += f": {detail}"

@@ -3,8 +3,9 @@
 Profiles are keyed by name.  Every document is loaded, interpolated and validated before any
 request is made; one invalid document stops the whole run.  The live profiles are read once, in
 as few list calls as the page size allows (250 a page), and shared by every item.  Creates go
-through the client's never-duplicate create, with the ids already listed under that name as the
-"known" set.  This module prints nothing and knows no exit codes; it returns results.
+through ``create_once`` (one request on the happy path, never a duplicate), with the ids already
+listed under that name as the "known" set.  This module prints nothing and knows no exit codes;
+it returns results.
 """
 
 from __future__ import annotations
@@ -179,8 +180,10 @@ def _carry_out(client: Any, item: Item) -> None:
     if item.error is not None:  # failed while planning
         raise item.error
     if item.action == "create":
-        profile, item.note = client.create_messaging_profile(item.desired.payload, known_ids=set())
-        item.profile_id = profile.get("id")
+        from msgprof_cli.create_once import create_once
+
+        done = create_once(client, item.desired.payload)  # the plan saw no profile with this name
+        item.note, item.profile_id = done.note, done.profile.get("id")
     elif item.action == "update":
         assert item.profile_id is not None
         client.update_messaging_profile(item.profile_id, patch_payload(item.desired.payload, item.changes))

@@ -13,12 +13,14 @@ Nothing here reads the environment at import time, and nothing imports typer, ri
 
 from __future__ import annotations
 
+import math
+import os
 import stat
 import subprocess
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from msgprof_cli.errors import CredentialsError, InvalidInput, UsageError
 
@@ -26,6 +28,18 @@ DEFAULT_BASE_URL = "https://api.telnyx.com/v2"
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_RETRIES = 3
 KEY_COMMAND_TIMEOUT = 30.0
+KEY_COMMAND_MAX_OUTPUT = 64 * 1024
+MAX_TIMEOUT = 3600.0
+MAX_RETRIES_LIMIT = 100
+ACCOUNT_TYPES: dict[str, tuple[type, ...]] = {
+    "base_url": (str,),
+    "timeout": (int, float),
+    "max_retries": (int,),
+    "api_key_env": (str,),
+    "api_key_file": (str,),
+    "api_key_command": (str,),
+    "api_key": (str,),
+}
 ACCOUNT_KEYS = ("base_url", "timeout", "max_retries", "api_key_env", "api_key_file", "api_key_command", "api_key")
 
 ENV_API_KEY = "TELNYX_API_KEY"
@@ -60,6 +74,7 @@ class Settings:
             key = self._load_key().strip()
             if not key:
                 raise CredentialsError(f"the API key from {self.key_source} is empty")
+            check_key(key, str(self.key_source))
             self._key = key
         return self._key
 
@@ -75,6 +90,112 @@ class Settings:
                 ),
             )
         return key
+
+
+def _bad_char(text: str) -> tuple[int, str] | None:
+    """The first character that two URL parsers (or an HTTP header) could treat differently."""
+    for i, ch in enumerate(text):
+        code = ord(ch)
+        if ch == "\\":
+            return i, "a backslash"
+        if ch.isspace() or code < 0x20 or 0x7F <= code <= 0x9F:
+            return i, f"a space or control character (U+{code:04X})"
+        if code > 0x7E:
+            return i, f"a non-ASCII character (U+{code:04X})"
+    return None
+
+
+def is_loopback(host: str) -> bool:
+    """True for ``localhost`` and loopback IP literals, as urllib3 hands the host to the socket."""
+    if host.lower() == "localhost":
+        return True
+    import ipaddress  # only for plain-http base URLs
+
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+class UrlParts(NamedTuple):
+    """A URL as the HTTP stack will read it (the client fills this in with urllib3's parser)."""
+
+    scheme: str | None
+    auth: str | None
+    host: str | None
+    port: int | None
+    query: str | None
+    fragment: str | None
+
+
+def check_base_url(url: Any, source: str, parse: Callable[[str], UrlParts]) -> str:
+    """The one URL policy, judged on the parts ``parse`` returns (urllib3's reading, which is
+    the one requests will act on; this module does not import the HTTP stack itself).
+
+    Refused (exit 2): anything but text; backslashes, spaces, control and non-ASCII characters;
+    userinfo (``user@``), ``%`` in the host part, a query or fragment, an empty host, and any URL
+    on whose host or port ``urllib.parse`` and urllib3 disagree.  Plain http is allowed only to a
+    host urllib3 reads as loopback (exit 4 otherwise: the key would travel in clear text).
+    """
+    _cheap_url_check(Setting(url, source))
+    from urllib.parse import urlsplit
+
+    try:
+        parts, split = parse(url), urlsplit(url)
+        split_port = split.port
+    except ValueError:
+        raise UsageError(f"{source}: {url!r} is not a valid URL", hint="e.g. https://api.telnyx.com/v2") from None
+    scheme = (parts.scheme or "").lower()
+    if scheme not in ("http", "https"):
+        raise UsageError(f"{source}: {url!r} is not an absolute http(s) URL", hint="e.g. https://api.telnyx.com/v2")
+    problem = _url_problem(parts, split, split_port)
+    if problem:
+        raise UsageError(f"{source}: the base URL {problem}", hint="e.g. https://api.telnyx.com/v2")
+    host = str(parts.host)
+    if scheme == "http" and not is_loopback(host):
+        raise CredentialsError(
+            f"{source}: refusing to send the API key over plain http to {host}",
+            hint="use https, or plain http only to a loopback address such as 127.0.0.1",
+        )
+    return url
+
+
+def _url_problem(parts: UrlParts, split: Any, split_port: int | None) -> str | None:
+    if parts.auth is not None or "@" in split.netloc:
+        return "has userinfo (user@ or user:password@); give the key another way"
+    if "%" in split.netloc:
+        return "has a percent-escape in its host"
+    if not parts.host:
+        return "has no host"
+    if parts.query is not None or parts.fragment is not None:
+        return "has a query (?) or fragment (#)"
+    if (split.hostname or "") != str(parts.host).strip("[]").lower() or split_port != parts.port:
+        return "is read differently by two URL parsers"
+    return None
+
+
+def _cheap_url_check(setting: Setting) -> None:
+    """What can be refused without parsing (offline paths stay fast); the full policy
+    (``check_base_url``) runs when the client is made, before any request."""
+    if not isinstance(setting.value, str):
+        raise UsageError(f"{setting.source}: the base URL must be text, found {type(setting.value).__name__}")
+    bad = _bad_char(setting.value)
+    if bad:
+        raise UsageError(
+            f"{setting.source}: the base URL contains {bad[1]} at position {bad[0] + 1}",
+            hint="HTTP libraries read such URLs differently; write it plainly, e.g. https://api.telnyx.com/v2",
+        )
+
+
+def check_key(key: str, source: str) -> None:
+    """A key is printable ASCII without spaces: anything else cannot go in a header intact."""
+    for i, ch in enumerate(key):
+        if not 0x21 <= ord(ch) <= 0x7E:
+            raise CredentialsError(
+                f"the API key from {source} contains a character that cannot be sent "
+                f"(U+{ord(ch):04X}, position {i + 1})",
+                hint="API keys are printable ASCII; copy the key again without extra characters",
+            )
 
 
 def config_file(env: Mapping[str, str]) -> tuple[Path, str]:
@@ -115,6 +236,17 @@ def load_config(path: Path) -> dict[str, Any]:
                 f"config file {path}: account {name!r} has unknown keys: {', '.join(sorted(unknown))}",
                 hint=f"known keys: {', '.join(ACCOUNT_KEYS)}",
             )
+        for key, value in acct.items():
+            if value is not None and (isinstance(value, bool) or not isinstance(value, ACCOUNT_TYPES[key])):
+                kind = "a number" if key in ("timeout", "max_retries") else "text"
+                raise InvalidInput(
+                    f"config file {path}: accounts.{name}.{key} must be {kind}, found {type(value).__name__}"
+                )
+    default = data.get("default_account")
+    if default is not None and not isinstance(default, str):
+        raise InvalidInput(
+            f"config file {path}: default_account must be the name of one account, found {type(default).__name__}"
+        )
     return data
 
 
@@ -135,13 +267,16 @@ def read_key_file(path: str, stdin: Any = None) -> tuple[str, list[str]]:
     return key, warnings
 
 
-def _number(value: Any, source: str, kind: type, minimum: float) -> Any:
+def _number(value: Any, source: str, kind: type, minimum: float, maximum: float) -> Any:
+    shown = repr(value)[:40]
     try:
         out = kind(value)
-    except (TypeError, ValueError):
-        raise UsageError(f"{source}: expected a number, found {value!r}") from None
-    if out < minimum:
-        raise UsageError(f"{source}: must be at least {minimum}, found {value!r}")
+    except (TypeError, ValueError, OverflowError):
+        raise UsageError(f"{source}: expected a number, found {shown}") from None
+    if isinstance(out, float) and not math.isfinite(out):
+        raise UsageError(f"{source}: expected a finite number of seconds, found {shown}")
+    if not minimum <= out <= maximum:
+        raise UsageError(f"{source}: must be between {minimum:g} and {maximum:g}, found {shown}")
     return out
 
 
@@ -183,10 +318,11 @@ def resolve(*, flags: Mapping[str, Any], env: Mapping[str, str], stdin: Any = No
         return Setting(default, "default")
 
     base_url = pick("base_url", "--base-url", ENV_BASE_URL, DEFAULT_BASE_URL)
+    _cheap_url_check(base_url)
     timeout = pick("timeout", "--timeout", ENV_TIMEOUT, DEFAULT_TIMEOUT)
-    timeout.value = _number(timeout.value, timeout.source, float, 0.1)
+    timeout.value = _number(timeout.value, timeout.source, float, 0.1, MAX_TIMEOUT)
     retries = pick("max_retries", "--max-retries", ENV_MAX_RETRIES, DEFAULT_MAX_RETRIES)
-    retries.value = _number(retries.value, retries.source, int, 0)
+    retries.value = _number(retries.value, retries.source, int, 0, MAX_RETRIES_LIMIT)
 
     warnings: list[str] = []
     load_key: Callable[[], str] | None = None
@@ -238,18 +374,7 @@ def _account_key(
         command = str(acct["api_key_command"])
 
         def from_command() -> str:
-            import shlex
-
-            try:
-                done = subprocess.run(
-                    shlex.split(command), capture_output=True, text=True, timeout=KEY_COMMAND_TIMEOUT, check=False
-                )
-            except (OSError, ValueError, subprocess.TimeoutExpired) as exc:
-                raise CredentialsError(f"account {name}: api_key_command failed to run: {exc}") from None
-            if done.returncode != 0:
-                # The command's stderr may hold a prompt or an error, never echo its stdout (the key).
-                raise CredentialsError(f"account {name}: api_key_command exited {done.returncode}")
-            return done.stdout.strip().splitlines()[0] if done.stdout.strip() else ""
+            return run_key_command(command, f"account {name}: api_key_command")
 
         return from_command, f"account {name}: command"
     if acct.get("api_key"):
@@ -261,3 +386,62 @@ def _account_key(
         key = str(acct["api_key"])
         return (lambda: key), f"account {name}: api_key in {path}"
     return None, None
+
+
+def run_key_command(command: str, source: str, timeout: float = KEY_COMMAND_TIMEOUT) -> str:
+    """Run a key command, bounded: its first line (or all its output, up to EOF) within ``timeout``.
+
+    It runs in its own process group, which is killed once the line is read, so nothing it
+    started (``sleep 100 &``) outlives msgprof.  Its stderr is the user's (a password prompt);
+    its stdout (the key) is never echoed.
+    """
+    import shlex
+    import signal
+
+    try:
+        proc = subprocess.Popen(
+            shlex.split(command), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, start_new_session=True
+        )
+    except (OSError, ValueError) as exc:
+        raise CredentialsError(f"{source} failed to run: {exc}") from None
+    try:
+        line, complete = _first_line(proc, timeout)
+        try:
+            code: int | None = proc.wait(timeout=0.2 if complete else 0)
+        except subprocess.TimeoutExpired:
+            code = None  # still running after it gave its line: stopped below, its line stands
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except OSError:
+            pass  # the group is already gone
+        proc.wait()
+        if proc.stdout is not None:
+            proc.stdout.close()
+    if not complete:
+        raise CredentialsError(f"{source} gave no line within {timeout:g}s; it was stopped")
+    if code:
+        raise CredentialsError(f"{source} exited {code}")
+    return line
+
+
+def _first_line(proc: subprocess.Popen[bytes], timeout: float) -> tuple[str, bool]:
+    """Read up to the first newline or EOF; (text, True), or ("", False) on timeout."""
+    import selectors
+    import time
+
+    assert proc.stdout is not None
+    fd = proc.stdout.fileno()
+    deadline = time.monotonic() + timeout
+    buf = b""
+    with selectors.DefaultSelector() as sel:
+        sel.register(fd, selectors.EVENT_READ)
+        while b"\n" not in buf and len(buf) < KEY_COMMAND_MAX_OUTPUT:
+            left = deadline - time.monotonic()
+            if left <= 0 or not sel.select(left):
+                return "", False
+            chunk = os.read(fd, 4096)
+            if not chunk:
+                break
+            buf += chunk
+    return buf.split(b"\n", 1)[0].decode("utf-8", "replace").strip(), True

@@ -25,10 +25,12 @@ from typing import Any, Protocol
 ATTACHMENTS = ("phone_numbers", "short_codes", "alphanumeric_sender_ids")
 
 
+class _Page(Protocol):
+    data: list[dict[str, Any]]
+
+
 class TwinClient(Protocol):
-    def list_related(
-        self, profile_id: str, what: str, *, page_number: int = 1, page_size: int = 20
-    ) -> tuple[list[dict[str, Any]], dict[str, Any]]: ...
+    def list_related(self, profile_id: str, what: str, *, page_number: int = 1, page_size: int = 20) -> _Page: ...
 
 
 Differ = Callable[[dict[str, Any], dict[str, Any]], Sequence[object]]
@@ -40,8 +42,7 @@ def keeper_key(profile: dict[str, Any]) -> tuple[str, str]:
 
 def has_attachments(client: TwinClient, profile_id: str) -> bool:
     for what in ATTACHMENTS:
-        data, _ = client.list_related(profile_id, what, page_size=1)
-        if data:
+        if client.list_related(profile_id, what, page_size=1).data:
             return True
     return False
 

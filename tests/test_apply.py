@@ -137,7 +137,7 @@ def test_duplicate_names_in_files_are_invalid(cli, sandbox: Sandbox, tmp_path: P
 
 def test_two_live_profiles_with_one_name_fail_that_item_only(cli, sandbox: Sandbox, tmp_path: Path) -> None:
     client = TelnyxClient(sandbox.url, TEST_KEY)
-    twins = [client.create_messaging_profile({"name": "Twin", "whitelisted_destinations": ["US"]})[0] for _ in range(2)]
+    twins = [client.create_messaging_profile({"name": "Twin", "whitelisted_destinations": ["US"]}) for _ in range(2)]
     d = tmp_path / "p"
     write(d, "twin.yaml", "name: Twin\nwhitelisted_destinations: [CA]\n")
     write(d, "other.yaml", "name: Other\nwhitelisted_destinations: [CA]\n")

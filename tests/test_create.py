@@ -395,12 +395,14 @@ def test_real_process_invalid_input_has_no_traceback(tmp_path: Path) -> None:
     assert "Traceback" not in res.stderr and "not UTF-8" in res.stderr
 
 
-def test_creating_a_second_profile_with_a_taken_name_says_so(cli, sandbox: Sandbox) -> None:
+def test_creating_a_second_profile_with_a_taken_name_costs_no_look_up(cli, sandbox: Sandbox) -> None:
     first = json.loads(cli("create", "--name", "Same", "--whitelist", "US", "--json").stdout)
     res = cli("create", "--name", "Same", "--whitelist", "US", "--json")
-    assert res.exit_code == 0
-    assert f"msgprof: 1 profile named 'Same' already exists ({first['id']}); creating another" in res.stderr
-    assert json.loads(res.stdout)["id"] != first["id"] and len(sandbox.profiles()) == 2
+    assert res.exit_code == 0 and json.loads(res.stdout)["id"] != first["id"]
+    assert [r.method for r in sandbox.received] == ["POST", "POST"]  # one request per create
+    refused = cli("create", "--name", "Same", "--whitelist", "US", "--unique")
+    assert refused.exit_code == 5
+    assert "2 profiles named 'Same' already exist" in refused.stderr and len(sandbox.profiles()) == 2
 
 
 def test_create_file_interpolates_environment_variables(

@@ -17,7 +17,7 @@ from msgprof_cli.settings import resolve
 
 def make(sb: Sandbox, *names: str, **fields: Any) -> list[dict[str, Any]]:
     client = TelnyxClient(sb.url, TEST_KEY)
-    out = [client.create_messaging_profile({"name": n, "whitelisted_destinations": ["US"], **fields})[0] for n in names]
+    out = [client.create_messaging_profile({"name": n, "whitelisted_destinations": ["US"], **fields}) for n in names]
     client.close()
     return out
 

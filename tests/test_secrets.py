@@ -16,7 +16,7 @@ def seeded(sandbox: Sandbox) -> Sandbox:
     from msgprof_cli.client import TelnyxClient
 
     client = TelnyxClient(sandbox.url, TEST_KEY)
-    p, _ = client.create_messaging_profile({"name": "Seed", "whitelisted_destinations": ["US"]})
+    p = client.create_messaging_profile({"name": "Seed", "whitelisted_destinations": ["US"]})
     sandbox.seed("phone_numbers", p["id"], {"phone_number": "+15550001111", "type": "longcode", "country_code": "US"})
     return sandbox
 

@@ -19,8 +19,12 @@ import typer
 from msgprof_cli.errors import (
     EXIT_INTERRUPTED,
     Ambiguous,
+    CreateUnknown,
+    CredentialsError,
     MsgprofError,
+    NetworkError,
     NotFound,
+    UnexpectedAnswer,
     UsageError,
 )
 from msgprof_cli.render import Renderer
@@ -229,6 +233,7 @@ class Run:
             self._client = TelnyxClient(
                 s.base_url.value,
                 key,
+                base_url_source=s.base_url.source,
                 timeout=s.timeout.value,
                 max_retries=s.max_retries.value,
                 notify=self.render.notice,
@@ -252,6 +257,8 @@ def run(opts: dict[str, Any]) -> Iterator[Run]:
     except typer.Exit:
         raise
     except MsgprofError as exc:
+        if exc.hint is None:
+            exc.hint = hint_for(exc)
         r.render.error(exc)
         raise typer.Exit(exc.exit_code) from None
     except KeyboardInterrupt:
@@ -269,6 +276,19 @@ def run(opts: dict[str, Any]) -> Iterator[Run]:
     finally:
         if r._client is not None:
             r._client.close()
+
+
+def hint_for(exc: MsgprofError) -> Optional[str]:
+    """What to do next, in the command line's terms (the layers below know no commands or flags)."""
+    if isinstance(exc, CreateUnknown):
+        return f"check with `msgprof get {exc.name!r}`, or rerun `msgprof apply`, which converges"
+    if isinstance(exc, CredentialsError) and exc.status is not None:
+        return "check TELNYX_API_KEY, --api-key-file or the selected account"
+    if isinstance(exc, NetworkError):
+        return "check --base-url and your network, then try again"
+    if isinstance(exc, UnexpectedAnswer) and exc.status is not None and 200 <= exc.status < 300:
+        return "this is not a Telnyx API answer; check --base-url"
+    return None
 
 
 def stdin_used_once(opts: dict[str, Any], *inputs: Optional[str]) -> None:

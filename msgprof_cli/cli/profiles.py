@@ -122,7 +122,17 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
 
     @command(app, only, "create", rich_help_panel="Profiles")
     @with_options(profile_options, OUTPUT_OPTIONS, API_OPTIONS)
-    def create(**opts: Any) -> None:
+    def create(
+        unique: Annotated[
+            bool,
+            typer.Option(
+                "--unique",
+                help="Refuse if a profile with this name exists (costs one look-up first).",
+                rich_help_panel="Input",
+            ),
+        ] = False,
+        **opts: Any,
+    ) -> None:
         """Create a messaging profile from flags and/or a YAML/JSON file (-f)."""
         with run(opts) as r:
             if not _given(opts):
@@ -133,10 +143,12 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
             if opts["dry_run"]:
                 _preview(r, "POST", "/messaging_profiles", payload)
                 return
-            profile, note = r.client().create_messaging_profile(payload)
-            if note:
-                r.render.notice(note)
-            r.emit_profile(profile, title="created")
+            from msgprof_cli.create_once import create_once
+
+            done = create_once(r.client(), payload, unique=unique)
+            if done.note:
+                r.render.notice(done.note)
+            r.emit_profile(done.profile, title="created")
 
     @command(app, only, "update", rich_help_panel="Profiles")
     @with_options(profile_options, OUTPUT_OPTIONS, API_OPTIONS)
@@ -198,8 +210,8 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
                         break
                 r.render.clear_status()
             else:
-                out, meta = client.list_messaging_profiles(page_size=page_size, name=name, name_contains=name_contains)
-                total = int(meta.get("total_results") or len(out))
+                page = client.list_messaging_profiles(page_size=page_size, name=name, name_contains=name_contains)
+                out, total = page.data, page.total_results or len(page.data)
             if not r.render.data(out, r.output):
                 r.render.profiles(out)
             if total > len(out):
@@ -251,14 +263,7 @@ def _register_related(app: typer.Typer, only: Optional[str]) -> None:
                 with run(opts) as r:
                     client = r.client()
                     pid = resolve_profile(client, ref)["id"]
-                    items: list[dict[str, Any]] = []
-                    page = 1
-                    while True:
-                        data, meta = client.list_related(pid, endpoint, page_number=page, page_size=250)
-                        items += data
-                        if page >= int(meta.get("total_pages") or 1) or not data:
-                            break
-                        page += 1
+                    items = list(client.iter_related(pid, endpoint))
                     if not r.render.data(items, r.output):
                         r.render.table(
                             columns, ([i.get(c) for c in columns] for i in items), empty=f"no {label} on this profile"

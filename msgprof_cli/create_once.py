@@ -1,0 +1,227 @@
+"""Create a messaging profile once: one request on the happy path, never a duplicate.
+
+Telnyx has no idempotency key for creates, so after a create fails, what happened has to be
+found out.  A failure is one of three kinds:
+
+* **Certainly not received** (connection refused or never made, 429): urllib3 re-sends it in the
+  client; nothing here.
+* **Answered with an error** (5xx, 408): the server has finished with the request, so one
+  look-up tells.  Found: reported as created, with a note.  Not found: sent again (up to the
+  client's ``max_retries``, with back-off).
+* **No answer** (timeout after the send, dropped connection, deadline): the request may still be
+  in flight, so a look-up that finds nothing proves nothing.  Look up with patience (back-off,
+  for ``PATIENCE_FACTOR`` × the read timeout, within ``MIN_PATIENCE``..``MAX_PATIENCE``), and
+  never send again.  Found: created.  Not found: ``CreateUnknown`` (exit 6).  Ctrl-C during a
+  create says the same (exit 130).
+
+**Which profile is "ours".**  A look-up (``filter[name][eq]``) answers with the server's
+``Date``.  The profile this attempt created was created after the send, so no earlier than
+``Date − (local monotonic time from the send to the look-up's answer) − SKEW``.  A profile is
+ours when its id was not already known (``apply`` passes the ids it listed), every field that was
+sent is equal, and its ``created_at`` is at or after that bound.  When one profile is ours it is
+the result.  When several are, or a candidate's time cannot be read (no ``Date``, no
+``created_at``), msgprof cannot tell and stops with ``CreateUnknown`` rather than guess or
+re-send.  The Date header has one-second resolution: an identical profile created by someone
+else within about a second before the send cannot be told from ours.
+
+This module prints nothing and exits nothing: it returns ``Created`` or raises ``errors``.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from msgprof_cli.clock import SYSTEM, Clock
+from msgprof_cli.document.changes import diff
+from msgprof_cli.errors import (
+    AmbiguousCreate,
+    CreateUnknown,
+    NameTaken,
+    Unavailable,
+)
+
+if TYPE_CHECKING:
+    from msgprof_cli.client import TelnyxClient
+
+PATIENCE_FACTOR = 4.0
+MIN_PATIENCE = 0.5
+MAX_PATIENCE = 60.0
+FIRST_WAIT = 0.1  # between patient look-ups: 0.1 s, doubling, at most MAX_WAIT
+MAX_WAIT = 2.0
+MAX_RESEND_WAIT = 30.0
+SKEW = 1.0  # allowed difference between the server's Date and its created_at clocks
+
+JSON = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Created:
+    profile: JSON
+    note: str | None = None
+
+
+@dataclass
+class _Look:
+    """What one look-up found under the name."""
+
+    ours: list[JSON] = field(default_factory=list)
+    unclear: list[JSON] = field(default_factory=list)  # equal fields, but the time can't be told
+    others: list[JSON] = field(default_factory=list)
+
+
+def patience(read_timeout: float) -> float:
+    return min(MAX_PATIENCE, max(MIN_PATIENCE, PATIENCE_FACTOR * read_timeout))
+
+
+def create_once(
+    client: TelnyxClient,
+    payload: JSON,
+    *,
+    clock: Clock = SYSTEM,
+    known_ids: frozenset[str] | set[str] = frozenset(),
+    unique: bool = False,
+    notify: Callable[[str], None] | None = None,
+) -> Created:
+    """Create the profile; see the module docstring for what happens when a create fails."""
+    name = str(payload.get("name", ""))
+    say = notify or client.notify or (lambda _msg: None)
+    if unique:
+        _refuse_taken(client, name)
+    try:
+        return _attempts(client, payload, name, clock, set(known_ids), say)
+    except KeyboardInterrupt:
+        raise CreateUnknown(
+            f"interrupted during the create of {name!r}: the profile may or may not exist", name=name, interrupted=True
+        ) from None
+
+
+def _refuse_taken(client: TelnyxClient, name: str) -> None:
+    taken = [str(p.get("id")) for p in client.iter_messaging_profiles(name=name)]
+    if taken:
+        n = len(taken)
+        raise NameTaken(
+            f"{n} profile{'s' if n > 1 else ''} named {name!r} already exist{'' if n > 1 else 's'} "
+            f"({', '.join(taken)}); refusing to create another"
+        )
+
+
+def _attempts(
+    client: TelnyxClient, payload: JSON, name: str, clock: Clock, known: set[str], say: Callable[[str], None]
+) -> Created:
+    last: AmbiguousCreate | None = None
+    for attempt in range(client.max_retries + 1):
+        if attempt:
+            b = client.backoff_factor
+            clock.sleep(min(MAX_RESEND_WAIT, b * 2 ** (attempt - 1)) + random.uniform(0, b / 2))
+        sent = clock.monotonic()
+        try:
+            return Created(client.create_messaging_profile(payload))
+        except AmbiguousCreate as exc:
+            last = exc
+        say(f"create of {name!r} failed after it may have reached the API ({last.reason}); looking for it")
+        if not last.answered:
+            return _patiently(client, payload, name, sent, clock, known, last, say)
+        try:
+            look = _look(client, payload, name, sent, clock, known)
+        except Unavailable as exc:
+            raise CreateUnknown(
+                f"the create of {name!r} got {last.reason}, and looking for it failed too ({exc.message}): "
+                "it may or may not exist; msgprof did not send it again",
+                name=name,
+            ) from None
+        if look.ours or look.unclear:
+            return _verdict(look, name, last.reason)
+        if attempt < client.max_retries:
+            say(f"no profile named {name!r} was created; sending the create again")
+    assert last is not None
+    raise Unavailable(f"{last.message} (no profile was created)", status=last.status, hint="try again later")
+
+
+def _patiently(
+    client: TelnyxClient,
+    payload: JSON,
+    name: str,
+    sent: float,
+    clock: Clock,
+    known: set[str],
+    failure: AmbiguousCreate,
+    say: Callable[[str], None],
+) -> Created:
+    """No answer: look again and again for a bounded time; never send again."""
+    allowed = patience(client.timeout[1])
+    end, wait = clock.monotonic() + allowed, FIRST_WAIT
+    trouble = ""
+    while True:
+        try:
+            look = _look(client, payload, name, sent, clock, known)
+            if look.ours or look.unclear:
+                return _verdict(look, name, failure.reason)
+        except CreateUnknown:
+            raise
+        except Unavailable as exc:  # the API or network is still in trouble: keep trying till the end
+            trouble = f"; the last look-up failed: {exc.message}"
+        left = end - clock.monotonic()
+        if left <= 0:
+            break
+        clock.sleep(min(wait, left))
+        wait = min(wait * 2, MAX_WAIT)
+    raise CreateUnknown(
+        f"the create of {name!r} got no answer ({failure.reason}), and no profile with the fields sent "
+        f"appeared within {allowed:g}s{trouble}: it may or may not exist; msgprof did not send it again",
+        name=name,
+    )
+
+
+def _look(client: TelnyxClient, payload: JSON, name: str, sent: float, clock: Clock, known: set[str]) -> _Look:
+    profiles: list[JSON] = []
+    floor: float | None = None
+    for number, page in enumerate(client.iter_messaging_profile_pages(name=name)):
+        if number == 0 and page.date is not None:
+            floor = page.date - (clock.monotonic() - sent) - SKEW
+        profiles += page.data
+    out = _Look()
+    for p in profiles:
+        if str(p.get("id")) in known or p.get("name") != name or diff(payload, p):
+            out.others.append(p)
+            continue
+        created = _timestamp(p.get("created_at"))
+        if floor is None or created is None:
+            out.unclear.append(p)
+        elif created >= floor:
+            out.ours.append(p)
+        else:
+            out.others.append(p)
+    return out
+
+
+def _verdict(look: _Look, name: str, reason: str) -> Created:
+    if len(look.ours) == 1 and not look.unclear:
+        ours = look.ours[0]
+        note = (
+            f"the create got {reason}; profile {ours.get('id')} was found by name and is the one this "
+            "attempt created (every field sent is equal, and it was created after the send)"
+        )
+        if look.others:
+            ids = ", ".join(str(p.get("id")) for p in look.others)
+            note += f"; other profiles named {name!r} already exist: {ids}"
+        return Created(ours, note)
+    ids = ", ".join(str(p.get("id")) for p in look.ours + look.unclear)
+    raise CreateUnknown(
+        f"the create of {name!r} got {reason}; profiles {ids} have every field sent, and msgprof cannot tell "
+        "which (if any) this attempt created: it did not send it again",
+        name=name,
+    )
+
+
+def _timestamp(value: Any) -> float | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed.timestamp() if parsed.tzinfo is not None else None
