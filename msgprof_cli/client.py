@@ -1,6 +1,6 @@
 """The Telnyx API client: transport only, one class around one ``requests.Session``.
 
-* Retries use urllib3's ``Retry`` through requests' ``HTTPAdapter``.  GET, PATCH and DELETE are
+* Retries use urllib3's ``Retry`` through requests' ``HTTPAdapter``.  GET, PATCH, PUT and DELETE are
   retried on connection errors, read errors, 408, 429 and 5xx, with exponential back-off and
   jitter, honouring ``Retry-After`` and ``x-ratelimit-reset`` (capped).  A POST is re-sent by
   urllib3 only when it certainly did not reach the server: the connection could not be made, or
@@ -318,7 +318,7 @@ class TelnyxClient:
             backoff_jitter=b / 2,
             backoff_max=MAX_RETRY_WAIT,
             status_forcelist=RETRY_STATUSES,
-            allowed_methods=frozenset({"GET", "PATCH", "DELETE"}),
+            allowed_methods=frozenset({"GET", "PATCH", "PUT", "DELETE"}),  # PUT replaces whole: safe to repeat
             raise_on_status=False,
             respect_retry_after_header=True,
         )
@@ -634,3 +634,72 @@ def redact_secrets(text: str) -> str:
     import re
 
     return re.sub(r'("v1_secret"\s*:\s*")[^"]*(")', r"\1<redacted>\2", text)
+
+
+# ====================================================================== messaging setup
+# Phone numbers' messaging settings, bulk number updates, alphanumeric sender IDs and
+# auto-response configs (telnyx-messaging-setup.openapi.yaml and the autoresp_configs paths of
+# telnyx-messaging-profiles.openapi.yaml).  A separate class over the same client, so that it
+# shares the one Session, its retries and its error decoding.
+
+
+class SetupOperations:
+    """The messaging-setup operations of the API, named after them; transport only."""
+
+    def __init__(self, client: TelnyxClient) -> None:
+        self.client = client
+
+    def _all(self, path: str, params: dict[str, Any]) -> list[JSON]:
+        return [item for page in self.client._pages(path, params, MAX_PAGE_SIZE, None) for item in page.data]
+
+    def _one(self, method: str, path: str, body: JSON | None = None) -> JSON:
+        return _object_data(self.client._request(method, path, body=body)[0])
+
+    def list_phone_numbers_with_messaging_settings(
+        self, *, profile_id: str | None = None, phone_numbers: list[str] | None = None
+    ) -> list[JSON]:
+        params: dict[str, Any] = {}
+        if profile_id is not None:
+            params["filter[messaging_profile_id]"] = profile_id
+        if phone_numbers is not None:
+            params["filter[phone_number]"] = ",".join(phone_numbers)  # the spec: a comma-separated list
+        return self._all("/phone_numbers/messaging", params)
+
+    def update_phone_number_messaging_settings(self, number_id: str, payload: JSON) -> JSON:
+        return self._one("PATCH", f"/phone_numbers/{_seg(number_id)}/messaging", payload)
+
+    def bulk_update_messaging_settings(self, profile_id: str, numbers: list[str]) -> JSON:
+        """POST an order (``""`` as the profile unassigns).  Not re-sent after it may have been sent."""
+        body = {"messaging_profile_id": profile_id, "numbers": numbers}
+        return self._one("POST", "/messaging_numbers_bulk_updates", body)
+
+    def get_bulk_update_status(self, order_id: str) -> JSON:
+        return self._one("GET", f"/messaging_numbers_bulk_updates/{_seg(order_id)}")
+
+    def list_alphanumeric_sender_ids(self, profile_id: str) -> list[JSON]:
+        return self._all("/alphanumeric_sender_ids", {"filter[messaging_profile_id]": profile_id})
+
+    def create_alphanumeric_sender_id(self, payload: JSON) -> JSON:
+        return self._one("POST", "/alphanumeric_sender_ids", payload)
+
+    def delete_alphanumeric_sender_id(self, sender_id: str) -> JSON:
+        return self._one("DELETE", f"/alphanumeric_sender_ids/{_seg(sender_id)}")
+
+    def get_autoresp_configs(self, profile_id: str) -> list[JSON]:
+        return self._all(f"/messaging_profiles/{_seg(profile_id)}/autoresp_configs", {})
+
+    def create_autoresp_config(self, profile_id: str, payload: JSON) -> JSON:
+        return self._one("POST", f"/messaging_profiles/{_seg(profile_id)}/autoresp_configs", payload)
+
+    def update_autoresp_config(self, profile_id: str, config_id: str, payload: JSON) -> JSON:
+        path = f"/messaging_profiles/{_seg(profile_id)}/autoresp_configs/{_seg(config_id)}"
+        return self._one("PUT", path, payload)
+
+    def delete_autoresp_config(self, profile_id: str, config_id: str) -> None:
+        """The spec answers a bare JSON string ("OK"), not a `data` object: any 2xx is done."""
+        path = f"/messaging_profiles/{_seg(profile_id)}/autoresp_configs/{_seg(config_id)}"
+        try:
+            self.client._request("DELETE", path)
+        except UnexpectedAnswer as exc:
+            if exc.status is None or not 200 <= exc.status < 300:
+                raise

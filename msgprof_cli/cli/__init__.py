@@ -23,13 +23,13 @@ COMMAND_MODULES = {
             "delete",
             "phone-numbers",
             "short-codes",
-            "sender-ids",
             "metrics",
             "regenerate-secret",
         ),
         "profiles",
     ),
     **dict.fromkeys(("plan", "apply", "export"), "declarative"),
+    **dict.fromkeys(("numbers", "sender-ids", "autoresp"), "setup"),
     **dict.fromkeys(("validate", "schema", "sandbox", "config"), "local"),
 }
 
@@ -65,7 +65,7 @@ def build_app(only: Optional[str] = None) -> typer.Typer:
         rich_markup_mode=None,  # help and errors are presented by msgprof (cli/presentation.py)
     )
     app.callback()(_main)
-    names = [COMMAND_MODULES[only]] if only in COMMAND_MODULES else ["profiles", "declarative", "local"]
+    names = [COMMAND_MODULES[only]] if only in COMMAND_MODULES else ["profiles", "setup", "declarative", "local"]
     for name in names:
         importlib.import_module(f"msgprof_cli.cli.{name}").register(app, only)
     return app

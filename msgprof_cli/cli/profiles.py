@@ -246,11 +246,6 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
 RELATED = {
     "phone-numbers": ("phone_numbers", ["id", "phone_number", "type", "country_code"], "phone numbers"),
     "short-codes": ("short_codes", ["id", "short_code", "country_code"], "short codes"),
-    "sender-ids": (
-        "alphanumeric_sender_ids",
-        ["id", "alphanumeric_sender_id", "us_long_code_fallback"],
-        "alphanumeric sender IDs",
-    ),
 }
 
 

@@ -1,0 +1,445 @@
+"""Messaging setup: `numbers`, `sender-ids` and `autoresp` command groups.
+
+Each command: parse, validate every value at once (exit 3, nothing sent), resolve the profile,
+call setup_actions, render.  `--dry-run` validates and prints the requests without a key.
+"""
+
+from typing import Annotated, Any, Optional
+
+import typer
+from typer.core import TyperGroup
+
+from msgprof_cli.cli.common import (
+    API_OPTIONS,
+    OUTPUT_OPTIONS,
+    REF,
+    Run,
+    require_interactive_or_yes,
+    resolve_profile,
+    run,
+    stdin_used_once,
+    with_options,
+)
+from msgprof_cli.errors import ApiError, Unavailable, UsageError
+
+GROUPS = ("numbers", "sender-ids", "autoresp")
+PANEL = "Messaging setup"
+
+DRY_RUN = Annotated[
+    bool, typer.Option("--dry-run", help="Validate and print the requests instead of sending them (no key needed).")
+]
+YES = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask; required when not interactive.")]
+NUMBERS = Annotated[
+    Optional[list[str]], typer.Argument(metavar="NUMBER...", help="Phone numbers in E.164, e.g. +15550100001.")
+]
+NUMBER_FILE = Annotated[
+    Optional[str],
+    typer.Option("--file", "-f", metavar="PATH", help="A list of numbers, one a line; # comments (- reads stdin)."),
+]
+WAIT = Annotated[
+    float, typer.Option("--wait", min=0, help="Seconds to wait for a bulk order to finish (0: do not wait).")
+]
+
+
+class _ListWhenNoCommand(TyperGroup):
+    """`msgprof sender-ids PROFILE` (the older form) means `msgprof sender-ids list PROFILE`."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            args = ["list", *args]
+        return list(super().parse_args(ctx, args))
+
+
+def _ops(r: Run) -> Any:
+    from msgprof_cli.client import SetupOperations
+
+    return SetupOperations(r.client())
+
+
+def _numbers(r: Run, numbers: Optional[list[str]], file: Optional[str]) -> list[str]:
+    from msgprof_cli import messaging_setup as ms
+
+    stdin_used_once(r.opts, file)
+    given = ms.arguments(numbers or [])
+    if file:
+        from msgprof_cli.messaging_profile import read_bytes
+
+        data, name = read_bytes(file)
+        given += ms.parse_number_list(data.decode("utf-8", "replace"), name)
+    if not given:
+        raise UsageError("no numbers given", hint="give NUMBER... or -f FILE with one number a line")
+    return ms.check_numbers(given)
+
+
+def _preview(r: Run, requests: list[tuple[str, str, Optional[dict[str, Any]]]]) -> None:
+    base = str(r.settings.base_url.value).rstrip("/")
+    items = [{"method": m, "url": base + p, "body": b} for m, p, b in requests]
+    if not r.render.data(items, r.output):
+        import json
+
+        lines = [
+            f"{i['method']} {i['url']}" + (f"  {json.dumps(i['body'])}" if i["body"] is not None else "") for i in items
+        ]
+        r.render.write("\n".join(lines))
+    r.render.notice("dry run: nothing was sent")
+
+
+def _report(r: Run, results: list[Any]) -> None:
+    """Per-number results on stdout; the exit code is the worst outcome."""
+    order = ("assigned", "unassigned", "unchanged", "pending", "failed")
+    summary = {k: n for k in order if (n := sum(1 for x in results if x.result == k))}
+    if not r.render.data({"items": [x.to_dict() for x in results], "summary": summary}, r.output):
+        r.render.table(["number", "result", "detail"], ([x.number, x.result, x.detail] for x in results))
+    failed = [x for x in results if x.result == "failed"]
+    if failed:
+        worst = max(failed, key=lambda x: x.error.exit_code if x.error else ApiError.exit_code)
+        kind = type(worst.error) if isinstance(worst.error, Unavailable) else ApiError
+        raise kind(f"{len(failed)} of {len(results)} numbers failed", hint="see the table above; run again to retry")
+    if summary.get("pending"):
+        raise Unavailable(f"{summary['pending']} numbers are still pending", hint="run the command again later")
+
+
+def _progress_run(r: Run, fn: Any, total: int) -> Any:
+    from msgprof_cli.setup_actions import Pacing
+
+    with r.render.progress(total, "numbers") as advance:
+        shown = 0
+
+        def progress(done: int, _total: int) -> None:
+            nonlocal shown
+            for _ in range(max(0, done - shown)):
+                advance()
+            shown = max(shown, done)
+
+        return fn(Pacing(wait=float(r.opts.get("wait", 120.0))), r.render.notice, progress)
+
+
+def register(app: typer.Typer, only: Optional[str] = None) -> None:
+    if only in (None, "numbers"):
+        app.add_typer(_numbers_app(), name="numbers", rich_help_panel=PANEL)
+    if only in (None, "sender-ids"):
+        app.add_typer(_sender_ids_app(), name="sender-ids", rich_help_panel=PANEL)
+    if only in (None, "autoresp"):
+        app.add_typer(_autoresp_app(), name="autoresp", rich_help_panel=PANEL)
+
+
+# --------------------------------------------------------------------------- numbers
+
+
+def _numbers_app() -> typer.Typer:
+    sub = typer.Typer(help="Phone numbers of a profile: assign, unassign, list.", no_args_is_help=True)
+
+    @sub.command("assign")
+    @with_options(OUTPUT_OPTIONS, API_OPTIONS)
+    def assign(
+        ref: REF,
+        numbers: NUMBERS = None,
+        file: NUMBER_FILE = None,
+        move: Annotated[bool, typer.Option("--move", help="Also take numbers that are on another profile.")] = False,
+        wait: WAIT = 120.0,
+        dry_run: DRY_RUN = False,
+        **opts: Any,
+    ) -> None:
+        """Assign phone numbers to a profile (a bulk order above 5 numbers, with progress)."""
+        from msgprof_cli import setup_actions as sa
+
+        opts["wait"] = wait
+        with run(opts) as r:
+            wanted = _numbers(r, numbers, file)
+            if dry_run:
+                _preview(r, _number_requests(f"<id of {ref!r}>", wanted))
+                return
+            ops = _ops(r)
+            pid = resolve_profile(ops.client, ref)["id"]
+            results = _progress_run(
+                r,
+                lambda pacing, notify, progress: sa.assign_numbers(
+                    ops, pid, wanted, move=move, pacing=pacing, notify=notify, progress=progress
+                ),
+                len(wanted),
+            )
+            _report(r, results)
+
+    @sub.command("unassign")
+    @with_options(OUTPUT_OPTIONS, API_OPTIONS)
+    def unassign(
+        numbers: NUMBERS = None,
+        file: NUMBER_FILE = None,
+        wait: WAIT = 120.0,
+        yes: YES = False,
+        dry_run: DRY_RUN = False,
+        **opts: Any,
+    ) -> None:
+        """Take phone numbers off their profile (they stop sending messages)."""
+        from msgprof_cli import setup_actions as sa
+
+        opts["wait"] = wait
+        with run(opts) as r:
+            wanted = _numbers(r, numbers, file)
+            if dry_run:
+                _preview(r, _number_requests("", wanted))
+                return
+            ask = require_interactive_or_yes(yes, "unassign numbers")
+            if ask and not typer.confirm(
+                f"Unassign {len(wanted)} numbers? They stop sending.", default=False, err=True
+            ):
+                r.render.notice("nothing unassigned")
+                raise typer.Exit(0)
+            ops = _ops(r)
+            results = _progress_run(
+                r,
+                lambda pacing, notify, progress: sa.unassign_numbers(
+                    ops, wanted, pacing=pacing, notify=notify, progress=progress
+                ),
+                len(wanted),
+            )
+            _report(r, results)
+
+    @sub.command("list")
+    @with_options(OUTPUT_OPTIONS, API_OPTIONS)
+    def list_(ref: REF, **opts: Any) -> None:
+        """The phone numbers of a profile, with their messaging settings."""
+        with run(opts) as r:
+            ops = _ops(r)
+            pid = resolve_profile(ops.client, ref)["id"]
+            items = ops.list_phone_numbers_with_messaging_settings(profile_id=pid)
+            if not r.render.data(items, r.output):
+                cols = ["phone_number", "id", "type", "country_code", "messaging_product"]
+                r.render.table(
+                    cols, ([i.get(c) for c in cols] for i in items), empty="no phone numbers on this profile"
+                )
+
+    return sub
+
+
+def _number_requests(profile: str, numbers: list[str]) -> list[tuple[str, str, Optional[dict[str, Any]]]]:
+    from msgprof_cli.setup_actions import BULK_THRESHOLD
+
+    if len(numbers) > BULK_THRESHOLD:
+        return [("POST", "/messaging_numbers_bulk_updates", {"messaging_profile_id": profile, "numbers": numbers})]
+    return [("PATCH", f"/phone_numbers/<id of {n}>/messaging", {"messaging_profile_id": profile}) for n in numbers]
+
+
+# --------------------------------------------------------------------------- sender IDs
+
+
+def _sender_ids_app() -> typer.Typer:
+    sub = typer.Typer(
+        cls=_ListWhenNoCommand, help="Alphanumeric sender IDs of a profile: list, add, remove.", no_args_is_help=True
+    )
+
+    @sub.command("list")
+    @with_options(OUTPUT_OPTIONS, API_OPTIONS)
+    def list_(ref: REF, **opts: Any) -> None:
+        """The alphanumeric sender IDs of a profile."""
+        with run(opts) as r:
+            ops = _ops(r)
+            items = ops.list_alphanumeric_sender_ids(resolve_profile(ops.client, ref)["id"])
+            if not r.render.data(items, r.output):
+                cols = ["id", "alphanumeric_sender_id", "us_long_code_fallback"]
+                r.render.table(
+                    cols, ([i.get(c) for c in cols] for i in items), empty="no alphanumeric sender IDs on this profile"
+                )
+
+    @sub.command("add")
+    @with_options(OUTPUT_OPTIONS, API_OPTIONS)
+    def add(
+        ref: REF,
+        sender_id: Annotated[str, typer.Argument(metavar="SENDER_ID", help="1-11 letters, digits or spaces.")],
+        fallback: Annotated[
+            Optional[str],
+            typer.Option("--us-long-code-fallback", metavar="+1NUMBER", help="US long code used for US destinations."),
+        ] = None,
+        dry_run: DRY_RUN = False,
+        **opts: Any,
+    ) -> None:
+        """Add an alphanumeric sender ID to a profile (never twice, even after a lost answer)."""
+        from msgprof_cli import messaging_setup as ms
+        from msgprof_cli import setup_actions as sa
+
+        with run(opts) as r:
+            issues: list[Any] = []
+            ms.check_one(ms.Given(sender_id, "SENDER_ID"), ms.sender_id_problem(sender_id), issues)
+            if fallback is not None:
+                ms.check_one(ms.Given(fallback, "--us-long-code-fallback"), ms.us_long_code_problem(fallback), issues)
+            ms.raise_issues(issues)
+            if dry_run:
+                body = {"alphanumeric_sender_id": sender_id, "messaging_profile_id": f"<id of {ref!r}>"}
+                _preview(
+                    r,
+                    [
+                        (
+                            "POST",
+                            "/alphanumeric_sender_ids",
+                            body | ({"us_long_code_fallback": fallback} if fallback else {}),
+                        )
+                    ],
+                )
+                return
+            ops = _ops(r)
+            pid = resolve_profile(ops.client, ref)["id"]
+            created = sa.add_sender_id(ops, pid, sender_id, fallback, r.render.notice)
+            if created.note:
+                r.render.notice(created.note)
+            if created.result == "exists":
+                r.render.notice(f"sender ID {sender_id!r} is already on the profile; nothing was sent")
+            r.emit_profile(created.record, title=created.result)
+
+    @sub.command("remove")
+    @with_options(OUTPUT_OPTIONS, API_OPTIONS)
+    def remove(
+        ref: REF,
+        sender_id: Annotated[str, typer.Argument(metavar="SENDER_ID|ID", help="The sender ID, or its id.")],
+        yes: YES = False,
+        **opts: Any,
+    ) -> None:
+        """Remove an alphanumeric sender ID from a profile."""
+        from msgprof_cli import setup_actions as sa
+
+        with run(opts) as r:
+            ask = require_interactive_or_yes(yes, "remove a sender ID")
+            ops = _ops(r)
+            pid = resolve_profile(ops.client, ref)["id"]
+            if ask and not typer.confirm(f"Remove sender ID {sender_id!r}?", default=False, err=True):
+                r.render.notice("nothing removed")
+                raise typer.Exit(0)
+            r.emit_profile(sa.remove_sender_id(ops, pid, sender_id), title="removed")
+
+    return sub
+
+
+# --------------------------------------------------------------------------- auto-responses
+
+KEYWORDS = Annotated[
+    Optional[list[str]], typer.Option("--keyword", "-k", help="A keyword that triggers the response (repeatable).")
+]
+OP = Annotated[Optional[str], typer.Option("--op", metavar="start|stop|info", help="What the keyword does.")]
+TEXT = Annotated[Optional[str], typer.Option("--text", help="The response text (resp_text).")]
+COUNTRY = Annotated[
+    Optional[str], typer.Option("--country", metavar="CC", help='ISO 3166-1 alpha-2 code, or "*" for every country.')
+]
+CONFIG_ID = Annotated[str, typer.Argument(metavar="CONFIG_ID", help="The auto-response config's id.")]
+AUTORESP_COLUMNS = ["id", "op", "country_code", "keywords", "resp_text"]
+
+
+def _autoresp_fields(op: Optional[str], keywords: Optional[list[str]], country: Optional[str]) -> dict[str, Any]:
+    """The given fields, checked all at once (exit 3 with every problem)."""
+    from msgprof_cli import messaging_setup as ms
+
+    issues: list[Any] = []
+    out: dict[str, Any] = {}
+    if op is not None:
+        out["op"] = ms.check_one(ms.Given(op, "--op"), ms.op_problem(op), issues)
+    if keywords is not None:
+        out["keywords"] = ms.check_keywords(
+            keywords, lambda i, message, hint: issues.append(ms.Given(keywords[i], "--keyword").issue(message, hint))
+        )
+    if country is not None:
+        out["country_code"] = ms.check_country(ms.Given(country, "--country"), issues)
+    ms.raise_issues(issues)
+    return out
+
+
+def _autoresp_app() -> typer.Typer:
+    sub = typer.Typer(help="Keyword auto-responses of a profile: list, create, update, delete.", no_args_is_help=True)
+
+    @sub.command("list")
+    @with_options(OUTPUT_OPTIONS, API_OPTIONS)
+    def list_(ref: REF, **opts: Any) -> None:
+        """The auto-response configs of a profile."""
+        with run(opts) as r:
+            ops = _ops(r)
+            items = ops.get_autoresp_configs(resolve_profile(ops.client, ref)["id"])
+            if not r.render.data(items, r.output):
+                r.render.table(
+                    AUTORESP_COLUMNS, ([i.get(c) for c in AUTORESP_COLUMNS] for i in items), empty="no auto-responses"
+                )
+
+    @sub.command("create")
+    @with_options(OUTPUT_OPTIONS, API_OPTIONS)
+    def create(
+        ref: REF,
+        keyword: KEYWORDS = None,
+        op: OP = None,
+        text: TEXT = None,
+        country: COUNTRY = None,
+        dry_run: DRY_RUN = False,
+        **opts: Any,
+    ) -> None:
+        """Create an auto-response: --op, --keyword (repeatable) and --country are required."""
+        from msgprof_cli import setup_actions as sa
+        from msgprof_cli.messaging_setup import Autoresp
+
+        with run(opts) as r:
+            missing = [f for f, v in (("--op", op), ("--keyword", keyword), ("--country", country)) if not v]
+            if missing:
+                raise UsageError(f"missing {', '.join(missing)}", hint="e.g. --op stop --keyword STOP --country US")
+            fields = _autoresp_fields(op, keyword, country)
+            config = Autoresp(fields["op"], fields["keywords"], fields["country_code"], text)
+            if dry_run:
+                _preview(r, [("POST", f"/messaging_profiles/<id of {ref!r}>/autoresp_configs", config.payload())])
+                return
+            ops = _ops(r)
+            created = sa.create_autoresp(ops, resolve_profile(ops.client, ref)["id"], config, r.render.notice)
+            if created.note:
+                r.render.notice(created.note)
+            if created.result == "exists":
+                r.render.notice("an identical auto-response is already on the profile; nothing was sent")
+            r.emit_profile(created.record, title=created.result)
+
+    @sub.command("update")
+    @with_options(OUTPUT_OPTIONS, API_OPTIONS)
+    def update(
+        ref: REF,
+        config_id: CONFIG_ID,
+        keyword: KEYWORDS = None,
+        op: OP = None,
+        text: TEXT = None,
+        country: COUNTRY = None,
+        dry_run: DRY_RUN = False,
+        **opts: Any,
+    ) -> None:
+        """Change an auto-response; the fields not given keep their live values."""
+        from msgprof_cli import setup_actions as sa
+
+        with run(opts) as r:
+            fields = _autoresp_fields(op, keyword, country)
+            if text is not None:
+                fields["resp_text"] = text
+            if not fields:
+                raise UsageError("nothing to update", hint="give --op, --keyword, --country or --text")
+            path = f"/messaging_profiles/<id of {ref!r}>/autoresp_configs/{config_id}"
+            if dry_run:
+                _preview(r, [("PUT", path, fields)])
+                return
+            ops = _ops(r)
+            pid = resolve_profile(ops.client, ref)["id"]
+            live = sa.find_autoresp(ops, pid, config_id)
+            # The API's update is a PUT of the whole config: the live values fill what is not given.
+            body = {k: live[k] for k in ("op", "keywords", "country_code", "resp_text") if live.get(k) is not None}
+            r.emit_profile(ops.update_autoresp_config(pid, config_id, body | fields), title="updated")
+
+    @sub.command("delete")
+    @with_options(OUTPUT_OPTIONS, API_OPTIONS)
+    def delete(
+        ref: REF,
+        config_ids: Annotated[list[str], typer.Argument(metavar="CONFIG_ID...")],
+        yes: YES = False,
+        **opts: Any,
+    ) -> None:
+        """Delete auto-response configs of a profile."""
+        from msgprof_cli import setup_actions as sa
+
+        with run(opts) as r:
+            ask = require_interactive_or_yes(yes, "delete auto-responses")
+            ops = _ops(r)
+            pid = resolve_profile(ops.client, ref)["id"]
+            if ask and not typer.confirm(f"Delete {len(config_ids)} auto-responses?", default=False, err=True):
+                r.render.notice("nothing deleted")
+                raise typer.Exit(0)
+            for cid in config_ids:
+                sa.delete_autoresp(ops, pid, cid)
+            if not r.render.data([{"id": c, "result": "deleted"} for c in config_ids], r.output):
+                r.render.table(["deleted id"], ([c] for c in config_ids))
+
+    return sub
