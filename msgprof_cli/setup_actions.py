@@ -21,8 +21,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
+from msgprof_cli.document.setup_rules import Autoresp
 from msgprof_cli.errors import ApiError, MsgprofError, NotFound, Unavailable
-from msgprof_cli.messaging_setup import Autoresp
 
 BULK_THRESHOLD = 5  # up to this many numbers: one PATCH each; more: one bulk order
 LOOKUP_CHUNK = 100  # numbers per filter[phone_number] look-up (keeps the URL short)

@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from msgprof_cli import messaging_setup as ms
 from msgprof_cli.countries import ISO_3166_ALPHA2
+from msgprof_cli.document import setup_rules as ms
+from msgprof_cli.document.loading import parse_documents
 from msgprof_cli.errors import InvalidInput
-from msgprof_cli.messaging_profile import parse_documents
 
 # Independent statements of each rule (not the module's regexes), for the properties below.
 
@@ -131,12 +131,27 @@ def test_every_section_problem_is_reported_at_once_with_its_path_and_line() -> N
     found = [(i.field, i.line, i.message.split(":")[0], i.hint) for i in issues]
     assert found == [
         ("phone_numbers[1].number", 5, "'+1 555 0100' is not an E.164 phone number", "did you mean +15550100?"),
-        ("alphanumeric_sender_ids[1].sender_id", 10, "'Acme Corporation' is 16 characters long; a sender ID has at most 11", "shorten it"),
+        (
+            "alphanumeric_sender_ids[1].sender_id",
+            10,
+            "'Acme Corporation' is 16 characters long; a sender ID has at most 11",
+            "shorten it",
+        ),
         ("alphanumeric_sender_ids[2].fallback", 11, "unknown field", "the keys are sender_id, us_long_code_fallback"),
-        ("alphanumeric_sender_ids[2].us_long_code_fallback", 11, "'+10550100003' is not a US long code (+1 and ten digits)", "e.g. +15550100001"),
+        (
+            "alphanumeric_sender_ids[2].us_long_code_fallback",
+            11,
+            "'+10550100003' is not a US long code (+1 and ten digits)",
+            "e.g. +15550100001",
+        ),
         ("autoresp_configs[0].op", 13, "op must be one of start, stop, info; found 'stp'", "did you mean 'stop'?"),
         ("autoresp_configs[0].country_code", 13, "'UK' is not an ISO 3166-1 alpha-2 code", "did you mean GB?"),
-        ("autoresp_configs[0].keywords[1]", 13, "keyword 'stop' is given twice (keywords match in any case)", "give it once"),
+        (
+            "autoresp_configs[0].keywords[1]",
+            13,
+            "keyword 'stop' is given twice (keywords match in any case)",
+            "give it once",
+        ),
         ("autoresp_configs[1].keywords", 14, "expected a list of keywords, found the string 'HELP'", "write [HELP]"),
         ("phone_numbers[3]", 7, "'+15550100001' is listed twice", "keep one entry"),
     ]

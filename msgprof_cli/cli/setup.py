@@ -57,12 +57,12 @@ def _ops(r: Run) -> Any:
 
 
 def _numbers(r: Run, numbers: Optional[list[str]], file: Optional[str]) -> list[str]:
-    from msgprof_cli import messaging_setup as ms
+    from msgprof_cli.document import setup_rules as ms
 
     stdin_used_once(r.opts, file)
     given = ms.arguments(numbers or [])
     if file:
-        from msgprof_cli.messaging_profile import read_bytes
+        from msgprof_cli.document.loading import read_bytes
 
         data, name = read_bytes(file)
         given += ms.parse_number_list(data.decode("utf-8", "replace"), name)
@@ -254,8 +254,8 @@ def _sender_ids_app() -> typer.Typer:
         **opts: Any,
     ) -> None:
         """Add an alphanumeric sender ID to a profile (never twice, even after a lost answer)."""
-        from msgprof_cli import messaging_setup as ms
         from msgprof_cli import setup_actions as sa
+        from msgprof_cli.document import setup_rules as ms
 
         with run(opts) as r:
             issues: list[Any] = []
@@ -324,7 +324,7 @@ AUTORESP_COLUMNS = ["id", "op", "country_code", "keywords", "resp_text"]
 
 def _autoresp_fields(op: Optional[str], keywords: Optional[list[str]], country: Optional[str]) -> dict[str, Any]:
     """The given fields, checked all at once (exit 3 with every problem)."""
-    from msgprof_cli import messaging_setup as ms
+    from msgprof_cli.document import setup_rules as ms
 
     issues: list[Any] = []
     out: dict[str, Any] = {}
@@ -368,7 +368,7 @@ def _autoresp_app() -> typer.Typer:
     ) -> None:
         """Create an auto-response: --op, --keyword (repeatable) and --country are required."""
         from msgprof_cli import setup_actions as sa
-        from msgprof_cli.messaging_setup import Autoresp
+        from msgprof_cli.document.setup_rules import Autoresp
 
         with run(opts) as r:
             missing = [f for f, v in (("--op", op), ("--keyword", keyword), ("--country", country)) if not v]

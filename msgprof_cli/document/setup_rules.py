@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from msgprof_cli.countries import COMMON_MISTAKES, ISO_3166_ALPHA2
+from msgprof_cli.document.document import Document, Issue, Path
 from msgprof_cli.errors import InvalidInput
-from msgprof_cli.messaging_profile import Document, Issue, Path
 
 # --------------------------------------------------------------------------- the rules
 
@@ -139,7 +139,7 @@ class Given:
     def issue(self, message: str, hint: str | None) -> Issue:
         if self.line is not None:
             return Issue((), message, hint, source=self.where, line=self.line)
-        return Issue((), message, hint, flag=self.where)
+        return Issue((), message, hint, origin=self.where)
 
 
 def arguments(values: Sequence[str], label: str = "argument") -> list[Given]:
