@@ -26,8 +26,7 @@ from msgprof_cli.errors import ApiError, MsgprofError, NotFound, Unavailable
 
 BULK_THRESHOLD = 5  # up to this many numbers: one PATCH each; more: one bulk order
 LOOKUP_CHUNK = 100  # numbers per filter[phone_number] look-up (keeps the URL short)
-MAX_ROUNDS = 3  # bulk orders sent for the same numbers before giving up on them
-MAX_CREATE_ATTEMPTS = 3
+MIN_ATTEMPTS = 3  # orders (or creates) sent for the same thing, at least; more with --max-retries
 
 NumberOutcome = Literal["assigned", "unassigned", "unchanged", "pending", "failed"]
 Notify = Callable[[str], None]
@@ -64,9 +63,14 @@ class Pacing:
     """How long to wait for a bulk order, and the clock to wait with (injected in tests)."""
 
     wait: float = 120.0
-    first_interval: float = 0.25
+    first_interval: float = 0.5
     max_interval: float = 2.0
     clock: Clock = field(default_factory=SystemClock)
+
+
+def attempts(ops: Any) -> int:
+    """How many times to send one thing: the client's retry budget, and at least MIN_ATTEMPTS."""
+    return max(MIN_ATTEMPTS, int(getattr(ops.client, "max_retries", 0)) + 1)
 
 
 def _no_notify(message: str) -> None:
@@ -180,9 +184,10 @@ def _bulk(
     pending: set[str] = set()
     remaining = list(numbers)
     last_error: MsgprofError | None = None
-    for round_ in range(MAX_ROUNDS):
+    for round_ in range(attempts(ops)):
         if round_:
             notify(f"{len(remaining)} numbers are not on the profile yet; sending them again in a new order")
+            pacing.clock.sleep(min(pacing.max_interval, pacing.first_interval * 2 ** (round_ - 1)))
         order, error = _send_order(ops, profile_id, remaining, notify)
         last_error = error or last_error
         if order is not None:
@@ -216,10 +221,13 @@ def _poll(
     deadline = clock.monotonic() + pacing.wait
     interval = pacing.first_interval
     state = order
-    while state.get("pending") and clock.monotonic() < deadline:
+    first = True
+    while state.get("pending") and (first or clock.monotonic() < deadline):
         progress(base + len(state.get("success", [])) + len(state.get("failed", [])), total)
-        clock.sleep(min(interval, max(0.0, deadline - clock.monotonic())))
-        interval = min(interval * 2, pacing.max_interval)
+        if not first:  # the first look is at once: a small order is often done by then
+            clock.sleep(min(interval, max(0.0, deadline - clock.monotonic())))
+            interval = min(interval * 2, pacing.max_interval)
+        first = False
         order_id = str(state.get("order_id") or order.get("order_id"))
         try:
             state = ops.get_bulk_update_status(order_id)
@@ -278,6 +286,7 @@ class Created:
 
 
 def _create_once(
+    ops: Any,
     what: str,
     listing: Callable[[], list[dict[str, Any]]],
     same: Callable[[dict[str, Any]], bool],
@@ -291,7 +300,7 @@ def _create_once(
             return Created(record, "exists")
     known = {r.get("id") for r in before}
     last: MsgprofError | None = None
-    for _ in range(MAX_CREATE_ATTEMPTS):
+    for _ in range(attempts(ops)):
         try:
             return Created(post(), "created")
         except ApiError:
@@ -321,6 +330,7 @@ def add_sender_id(
     if fallback is not None:
         payload["us_long_code_fallback"] = fallback
     created = _create_once(
+        ops,
         f"sender ID {sender_id!r}",
         lambda: ops.list_alphanumeric_sender_ids(profile_id),
         lambda r: r.get("alphanumeric_sender_id") == sender_id,
@@ -363,6 +373,7 @@ def same_autoresp(want: Autoresp, have: dict[str, Any]) -> bool:
 
 def create_autoresp(ops: Any, profile_id: str, config: Autoresp, notify: Notify = _no_notify) -> Created:
     return _create_once(
+        ops,
         f"the {config.op} auto-response for {config.country_code}",
         lambda: ops.get_autoresp_configs(profile_id),
         lambda r: same_autoresp(config, r),

@@ -94,7 +94,8 @@ def _report(r: Run, results: list[Any]) -> None:
     if failed:
         worst = max(failed, key=lambda x: x.error.exit_code if x.error else ApiError.exit_code)
         kind = type(worst.error) if isinstance(worst.error, Unavailable) else ApiError
-        raise kind(f"{len(failed)} of {len(results)} numbers failed", hint="see the table above; run again to retry")
+        hint = "the table says why; the other numbers were done"
+        raise kind(f"{len(failed)} of {len(results)} numbers failed", hint=hint)
     if summary.get("pending"):
         raise Unavailable(f"{summary['pending']} numbers are still pending", hint="run the command again later")
 

@@ -1,0 +1,316 @@
+"""Declarative messaging setup: plan, apply and export the optional document sections
+``phone_numbers:``, ``alphanumeric_sender_ids:`` and ``autoresp_configs:``.
+
+Used by ``reconcile`` (plan/apply/export) a few lines at a time; prints nothing, knows no exit
+codes.  The rules:
+
+* A section left out of a document is not managed: nothing in it is read or changed.
+* What a section lists is made to exist: a number is assigned, a sender ID added, an
+  auto-response (keyed by its country and op) created or changed.
+* **Removal is never implicit.**  A live number, sender ID or auto-response that a managed section
+  does not list is removed only with ``prune`` (``--prune-setup``); the plan lists removals first.
+* **A number on another profile moves only when its entry says ``move: true``**; the plan shows
+  the profile it comes from.  Without it the item fails and nothing moves.
+* A sender ID cannot be changed by the API: a different ``us_long_code_fallback`` is planned as a
+  change, carried out as remove then add.
+* A second apply finds nothing to do and sends no writes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from msgprof_cli import setup_actions as sa
+from msgprof_cli.document.document import Issue
+from msgprof_cli.document.setup_rules import Autoresp, NumberEntry, SenderEntry, Setup
+from msgprof_cli.errors import Ambiguous, ApiError, MsgprofError
+
+Kind = Literal["phone_number", "sender_id", "autoresp"]
+Action = Literal["assign", "move", "unassign", "add", "change", "remove"]
+ORDER: dict[str, int] = {"unassign": 0, "remove": 0, "change": 1, "move": 2, "assign": 2, "add": 2}
+
+
+@dataclass
+class SetupChange:
+    kind: Kind
+    action: Action
+    key: str  # the number, the sender ID, or "US stop"
+    detail: str = ""  # e.g. "from profile Sales (id)"; the fields that change
+    old: Any = None
+    new: Any = None
+    record_id: str | None = None  # the live record a change or removal works on
+    result: str | None = None  # done | failed (after apply)
+    error: MsgprofError | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "action": self.action,
+            "key": self.key,
+            "detail": self.detail,
+            "result": self.result,
+            "error": self.error.message if self.error else None,
+        }
+
+
+@dataclass
+class SetupPlan:
+    changes: list[SetupChange] = field(default_factory=list)
+    errors: list[MsgprofError] = field(default_factory=list)
+
+    @property
+    def writes(self) -> bool:
+        return bool(self.changes)
+
+
+def check_across(setups: list[tuple[str, Setup]]) -> list[Issue]:
+    """A number listed by two documents would bounce between profiles: refuse it up front."""
+    owner: dict[str, str] = {}
+    issues = []
+    for name, setup in setups:
+        for entry in setup.numbers or []:
+            if entry.number in owner and owner[entry.number] != name:
+                issues.append(
+                    Issue(
+                        ("phone_numbers",),
+                        f"{entry.number} is listed by the profiles {owner[entry.number]!r} and {name!r}",
+                        "a number belongs to one profile: list it once",
+                        source=entry.source,
+                    )
+                )
+            owner.setdefault(entry.number, name)
+    return issues
+
+
+# --------------------------------------------------------------------------- plan
+
+
+def plan_setup(
+    ops: Any, profile_id: str | None, setup: Setup, *, prune: bool, names: dict[str, str] | None = None
+) -> SetupPlan:
+    """What apply would do for one profile (``profile_id`` None: the profile is to be created)."""
+    out = SetupPlan()
+    if setup.numbers is not None:
+        _plan_numbers(ops, profile_id, setup.numbers, prune, names or {}, out)
+    if setup.sender_ids is not None:
+        live = ops.list_alphanumeric_sender_ids(profile_id) if profile_id else []
+        _plan_sender_ids(live, setup.sender_ids, prune, out)
+    if setup.autoresp is not None:
+        live = ops.get_autoresp_configs(profile_id) if profile_id else []
+        _plan_autoresp(live, setup.autoresp, prune, out)
+    out.changes.sort(key=lambda c: ORDER[c.action])  # removals first, as the plan shows them
+    return out
+
+
+def _plan_numbers(
+    ops: Any, pid: str | None, entries: list[NumberEntry], prune: bool, names: dict[str, str], out: SetupPlan
+) -> None:
+    wanted = [e.number for e in entries]
+    records = sa.look_up_numbers(ops, wanted)
+    for e in entries:
+        rec = records.get(e.number)
+        owner = (rec or {}).get("messaging_profile_id") or None
+        if rec is None:
+            out.errors.append(ApiError(f"{e.number} is not a phone number of this account ({e.source})"))
+        elif pid is not None and owner == pid:
+            continue
+        elif owner is None:
+            out.changes.append(SetupChange("phone_number", "assign", e.number, record_id=rec.get("id")))
+        elif e.move:
+            where = f"from profile {names.get(owner, '?')!r} ({owner})"
+            out.changes.append(SetupChange("phone_number", "move", e.number, where, owner, pid, rec.get("id")))
+        else:
+            out.errors.append(
+                ApiError(
+                    f"{e.number} is on profile {names.get(owner, '?')!r} ({owner}); it moves only when the "
+                    f"document says so ({e.source})",
+                    hint="write it as {number: '" + e.number + "', move: true}",
+                )
+            )
+    if prune and pid is not None:
+        for rec in ops.list_phone_numbers_with_messaging_settings(profile_id=pid):
+            if rec.get("phone_number") not in wanted:
+                detail = "not in the document; it stops sending"
+                out.changes.append(
+                    SetupChange(
+                        "phone_number", "unassign", str(rec.get("phone_number")), detail, record_id=rec.get("id")
+                    )
+                )
+
+
+def _plan_sender_ids(live: list[dict[str, Any]], entries: list[SenderEntry], prune: bool, out: SetupPlan) -> None:
+    by_text = {r.get("alphanumeric_sender_id"): r for r in live}
+    for e in entries:
+        rec = by_text.get(e.sender_id)
+        if rec is None:
+            detail = f"us_long_code_fallback {e.us_long_code_fallback}" if e.us_long_code_fallback else ""
+            out.changes.append(SetupChange("sender_id", "add", e.sender_id, detail, new=e.us_long_code_fallback))
+        elif (rec.get("us_long_code_fallback") or None) != e.us_long_code_fallback:
+            old = rec.get("us_long_code_fallback") or None
+            out.changes.append(
+                SetupChange(
+                    "sender_id",
+                    "change",
+                    e.sender_id,
+                    f"us_long_code_fallback {old or 'unset'} -> {e.us_long_code_fallback or 'unset'}; remove, then add",
+                    old,
+                    e.us_long_code_fallback,
+                    rec.get("id"),
+                )
+            )
+    if prune:
+        wanted = {e.sender_id for e in entries}
+        for r in live:
+            if r.get("alphanumeric_sender_id") not in wanted:
+                out.changes.append(
+                    SetupChange("sender_id", "remove", str(r.get("alphanumeric_sender_id")), record_id=r.get("id"))
+                )
+
+
+def _autoresp_key(record: dict[str, Any]) -> tuple[str, str]:
+    return (str(record.get("country_code")), str(record.get("op")))
+
+
+def _plan_autoresp(live: list[dict[str, Any]], entries: list[Autoresp], prune: bool, out: SetupPlan) -> None:
+    by_key: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for r in live:
+        by_key.setdefault(_autoresp_key(r), []).append(r)
+    for e in entries:
+        label = f"{e.country_code} {e.op}"
+        matches = by_key.get(e.key, [])
+        if len(matches) > 1:
+            ids = ", ".join(str(m.get("id")) for m in matches)
+            out.errors.append(Ambiguous(f"auto-responses for {label}: {len(matches)} live configs ({ids})"))
+        elif not matches:
+            out.changes.append(SetupChange("autoresp", "add", label, _describe(e), new=e))
+        elif not _same(e, matches[0]):
+            detail = _autoresp_diff(e, matches[0])
+            out.changes.append(SetupChange("autoresp", "change", label, detail, matches[0], e, matches[0].get("id")))
+    if prune:
+        wanted = {e.key for e in entries}
+        for key, records in by_key.items():
+            if key not in wanted:
+                for r in records:
+                    out.changes.append(SetupChange("autoresp", "remove", f"{key[0]} {key[1]}", record_id=r.get("id")))
+
+
+def _same(want: Autoresp, have: dict[str, Any]) -> bool:
+    return sorted(have.get("keywords") or []) == sorted(want.keywords) and (
+        want.resp_text is None or (have.get("resp_text") or "") == want.resp_text
+    )
+
+
+def _describe(e: Autoresp) -> str:
+    return f"keywords {', '.join(e.keywords)}" + (f"; text {e.resp_text!r}" if e.resp_text is not None else "")
+
+
+def _autoresp_diff(want: Autoresp, have: dict[str, Any]) -> str:
+    parts = []
+    if sorted(have.get("keywords") or []) != sorted(want.keywords):
+        parts.append(f"keywords {', '.join(have.get('keywords') or [])} -> {', '.join(want.keywords)}")
+    if want.resp_text is not None and (have.get("resp_text") or "") != want.resp_text:
+        parts.append(f"text {have.get('resp_text')!r} -> {want.resp_text!r}")
+    return "; ".join(parts)
+
+
+# --------------------------------------------------------------------------- apply
+
+
+def apply_setup(
+    ops: Any, profile_id: str, plan: SetupPlan, *, pacing: sa.Pacing | None = None, notify: sa.Notify = sa._no_notify
+) -> list[SetupChange]:
+    """Carry out a plan in its order (removals first).  One failed change does not stop the others."""
+    numbers = [c for c in plan.changes if c.kind == "phone_number"]
+    _apply_numbers(ops, profile_id, numbers, pacing, notify)
+    for change in plan.changes:
+        if change.kind == "phone_number":
+            continue
+        try:
+            _apply_one(ops, profile_id, change, notify)
+            change.result = "done"
+        except MsgprofError as exc:
+            change.result, change.error = "failed", exc
+    return plan.changes
+
+
+def _apply_numbers(
+    ops: Any, profile_id: str, changes: list[SetupChange], pacing: sa.Pacing | None, notify: sa.Notify
+) -> None:
+    by_number = {c.key: c for c in changes}
+
+    def batch(action: str) -> list[str]:
+        return [c.key for c in changes if c.action == action]
+
+    batches = (
+        (batch("unassign"), lambda ns: sa.unassign_numbers(ops, ns, pacing=pacing, notify=notify)),
+        (batch("assign"), lambda ns: sa.assign_numbers(ops, profile_id, ns, pacing=pacing, notify=notify)),
+        # only the numbers the document marked `move: true` may be taken from another profile
+        (batch("move"), lambda ns: sa.assign_numbers(ops, profile_id, ns, move=True, pacing=pacing, notify=notify)),
+    )
+    for numbers, run in batches:
+        if not numbers:
+            continue
+        try:
+            results = run(numbers)
+        except MsgprofError as exc:
+            for n in numbers:
+                by_number[n].result, by_number[n].error = "failed", exc
+            continue
+        for res in results:
+            c = by_number[res.number]
+            ok = res.result in ("assigned", "unassigned", "unchanged")
+            c.result = "done" if ok else "failed"
+            if not ok:
+                c.error = res.error or ApiError(f"{res.number}: {res.result}: {res.detail}")
+
+
+def _apply_one(ops: Any, profile_id: str, change: SetupChange, notify: sa.Notify) -> None:
+    if change.kind == "sender_id":
+        if change.action in ("remove", "change"):
+            sa.remove_sender_id(ops, profile_id, str(change.record_id))
+        if change.action in ("add", "change"):
+            sa.add_sender_id(ops, profile_id, change.key, change.new, notify)
+        return
+    if change.action == "remove":
+        sa.delete_autoresp(ops, profile_id, str(change.record_id))
+    elif change.action == "add":
+        sa.create_autoresp(ops, profile_id, change.new, notify)
+    else:
+        want: Autoresp = change.new
+        ops.update_autoresp_config(profile_id, str(change.record_id), _put_body(want, change.old))
+
+
+def _put_body(want: Autoresp, live: dict[str, Any]) -> dict[str, Any]:
+    """The API's update is a PUT of the whole config: a text the document leaves out stays live."""
+    body = want.payload()
+    if want.resp_text is None and live.get("resp_text") is not None:
+        body["resp_text"] = live["resp_text"]
+    return body
+
+
+# --------------------------------------------------------------------------- export
+
+
+def export_setup(ops: Any, profile_id: str) -> dict[str, Any]:
+    """The sections of a live profile, as a document lists them (only the non-empty ones)."""
+    out: dict[str, Any] = {}
+    numbers = sorted(
+        str(r.get("phone_number")) for r in ops.list_phone_numbers_with_messaging_settings(profile_id=profile_id)
+    )
+    if numbers:
+        out["phone_numbers"] = numbers
+    senders = []
+    for r in ops.list_alphanumeric_sender_ids(profile_id):
+        fallback = r.get("us_long_code_fallback")
+        sid = str(r.get("alphanumeric_sender_id"))
+        senders.append({"sender_id": sid, "us_long_code_fallback": fallback} if fallback else sid)
+    if senders:
+        out["alphanumeric_sender_ids"] = senders
+    configs = []
+    for r in ops.get_autoresp_configs(profile_id):
+        item = {k: r[k] for k in ("op", "keywords", "country_code", "resp_text") if r.get(k) is not None}
+        configs.append(item)
+    if configs:
+        out["autoresp_configs"] = configs
+    return out

@@ -1,0 +1,334 @@
+"""numbers, sender-ids and autoresp against the sandbox: exact results, nothing lost, nothing twice."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from msgprof_cli import setup_actions as sa
+from msgprof_cli.client import SetupOperations, TelnyxClient
+from msgprof_cli.document.setup_rules import Autoresp
+from tests.conftest import TEST_KEY, Faults, Sandbox, make_sandbox
+
+INVENTORY = [f"+1202555{i:04d}" for i in range(320)]
+
+
+@pytest.fixture
+def sb(monkeypatch: pytest.MonkeyPatch):
+    box = make_sandbox(monkeypatch, numbers=INVENTORY, order_polls=1)
+    yield box
+    box.stop()
+
+
+def profile(cli: Any, name: str = "P") -> str:
+    res = cli("create", "--name", name, "--whitelist", "US", "--json")
+    assert res.exit_code == 0, res.output
+    return json.loads(res.stdout)["id"]
+
+
+def on_profile(box: Sandbox, pid: str) -> set[str]:
+    return {n["phone_number"] for n in box.numbers() if n.get("messaging_profile_id") == pid}
+
+
+def writes(box: Sandbox) -> list[tuple[str, str]]:
+    return [(r.method, r.path) for r in box.writes()]
+
+
+class FakeClock:
+    """Time that moves only when slept: polling never waits on the wall clock."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.slept: list[float] = []
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+def ops_for(box: Sandbox, retries: int = 3) -> SetupOperations:
+    return SetupOperations(TelnyxClient(box.url, TEST_KEY, max_retries=retries, backoff_factor=0))
+
+
+# --------------------------------------------------------------------------- numbers
+
+
+def test_assign_300_numbers_through_one_bulk_order(cli: Any, sb: Sandbox) -> None:
+    pid = profile(cli)
+    wanted = INVENTORY[10:310]
+    sb.received.clear()
+    res = cli("numbers", "assign", "P", *wanted, "--json")
+    assert res.exit_code == 0, res.output
+    report = json.loads(res.stdout)
+    assert report["summary"] == {"assigned": 300}
+    assert [i["number"] for i in report["items"]] == wanted
+    assert on_profile(sb, pid) == set(wanted)
+    assert writes(sb) == [("POST", "/v2/messaging_numbers_bulk_updates")]  # one order, no PATCH
+
+
+def test_bulk_progress_rises_to_the_total_while_the_order_is_polled(cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    box = make_sandbox(monkeypatch, numbers=INVENTORY, order_polls=4)
+    try:
+        pid = profile(cli)
+        seen: list[tuple[int, int]] = []
+        clock = FakeClock()
+        results = sa.assign_numbers(
+            ops_for(box), pid, INVENTORY[:300], pacing=sa.Pacing(clock=clock), progress=lambda d, t: seen.append((d, t))
+        )
+        assert {r.result for r in results} == {"assigned"}
+        assert on_profile(box, pid) == set(INVENTORY[:300])
+        done = [d for d, _ in seen]
+        assert done == sorted(done) and done[-1] == 300 and len(set(done)) >= 4  # it moved step by step
+        assert {t for _, t in seen} == {300}
+        assert clock.slept and clock.slept == sorted(clock.slept)  # back-off between polls
+    finally:
+        box.stop()
+
+
+def test_few_numbers_are_patched_one_by_one_and_reported_per_number(cli: Any, sb: Sandbox) -> None:
+    pid = profile(cli)
+    other = profile(cli, "Other")
+    cli("numbers", "assign", "Other", INVENTORY[2])
+    sb.received.clear()
+    res = cli("numbers", "assign", "P", INVENTORY[0], INVENTORY[1], INVENTORY[2], "+19995550100")
+    assert res.exit_code == 5
+    rows = [line.split(None, 2) for line in res.stdout.splitlines()[1:]]
+    assert [r[:2] for r in rows] == [
+        [INVENTORY[0], "assigned"],
+        [INVENTORY[1], "assigned"],
+        [INVENTORY[2], "failed"],
+        ["+19995550100", "failed"],
+    ]
+    assert f"on profile {other}" in rows[2][2] and "not a phone number of this account" in rows[3][2]
+    assert "2 of 4 numbers failed" in res.stderr
+    assert [m for m, _ in writes(sb)] == ["PATCH", "PATCH"]
+    assert on_profile(sb, pid) == {INVENTORY[0], INVENTORY[1]}
+    moved = cli("numbers", "assign", "P", INVENTORY[2], "--move")
+    assert moved.exit_code == 0 and on_profile(sb, pid) == set(INVENTORY[:3]) and on_profile(sb, other) == set()
+
+
+def test_assign_again_sends_no_write_and_unassign_takes_numbers_off(cli: Any, sb: Sandbox, tmp_path: Any) -> None:
+    pid = profile(cli)
+    listing = tmp_path / "numbers.txt"
+    listing.write_text("# support line\n" + "\n".join(INVENTORY[:8]) + "\n")
+    assert cli("numbers", "assign", "P", "-f", str(listing)).exit_code == 0
+    sb.received.clear()
+    again = cli("numbers", "assign", "P", "-f", str(listing), "--json")
+    assert json.loads(again.stdout)["summary"] == {"unchanged": 8} and writes(sb) == []
+    listed = cli("numbers", "list", "P", "--json")
+    assert sorted(n["phone_number"] for n in json.loads(listed.stdout)) == INVENTORY[:8]
+    refused = cli("numbers", "unassign", *INVENTORY[:2])
+    assert refused.exit_code == 2 and "--yes" in refused.stderr and writes(sb) == []
+    off = cli("numbers", "unassign", *INVENTORY[:7], "--yes", "--json")
+    assert off.exit_code == 0 and json.loads(off.stdout)["summary"] == {"unassigned": 7}
+    assert on_profile(sb, pid) == {INVENTORY[7]}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["numbers", "assign", "P", "+12025550000", "12025550001", "+1 202 555 0002"],
+        ["numbers", "unassign", "--yes", "+12025550000", "0012025550001"],
+        ["sender-ids", "add", "P", "Acme-Corp"],
+        ["sender-ids", "add", "P", "Acme", "--us-long-code-fallback", "+442079460000"],
+        ["autoresp", "create", "P", "--op", "halt", "--keyword", "STOP", "--country", "US"],
+        ["autoresp", "create", "P", "--op", "stop", "--keyword", "STOP NOW", "--country", "UK"],
+    ],
+)
+def test_invalid_input_exits_3_and_sends_nothing(cli: Any, sb: Sandbox, args: list[str]) -> None:
+    profile(cli)
+    sb.received.clear()
+    res = cli(*args)
+    assert res.exit_code == 3, res.output
+    assert "nothing was sent" in res.stderr and res.stdout == ""
+    assert sb.received == []  # not even a look-up
+
+
+def test_invalid_numbers_are_all_reported_with_their_lines(cli: Any, sb: Sandbox, tmp_path: Any) -> None:
+    listing = tmp_path / "n.txt"
+    listing.write_text("+12025550000\n202-555-0001\n\n+12025550002 # desk\nabc\n")
+    res = cli("numbers", "assign", "P", "-f", str(listing), "--json")
+    assert res.exit_code == 3 and res.stdout == ""
+    err = json.loads(res.stderr)
+    assert [(i["source"], i["line"], i["hint"]) for i in err["issues"]] == [
+        (str(listing), 2, "did you mean +2025550001?"),
+        (str(listing), 5, "write it in E.164: +, country code, number, e.g. +15550100001"),
+    ]
+    assert sb.received == []
+
+
+def test_dry_run_needs_no_key_and_sends_nothing(cli: Any, sb: Sandbox, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TELNYX_API_KEY")
+    res = cli("numbers", "assign", "P", *INVENTORY[:6], "--dry-run", "--json")
+    assert res.exit_code == 0
+    (request,) = json.loads(res.stdout)
+    assert request["method"] == "POST" and request["url"] == sb.url + "/messaging_numbers_bulk_updates"
+    assert request["body"] == {"messaging_profile_id": "<id of 'P'>", "numbers": INVENTORY[:6]}
+    assert sb.received == []
+
+
+# --------------------------------------------------------------------------- faults
+
+
+def test_faults_during_a_bulk_order_lose_no_number(cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    box = make_sandbox(
+        monkeypatch, numbers=INVENTORY, order_polls=3, faults=Faults(fail_rate=0.2, drop_rate=0.2, rate_limit=0, seed=7)
+    )
+    try:
+        box.faults.fail_rate = box.faults.drop_rate = 0.0
+        pid = profile(cli)
+        box.faults.fail_rate = box.faults.drop_rate = 0.2
+        res = cli("numbers", "assign", "P", *INVENTORY[:300], "--max-retries", "10", "--json")
+        assert res.exit_code == 0, res.stderr
+        assert json.loads(res.stdout)["summary"] == {"assigned": 300}
+        assert on_profile(box, pid) == set(INVENTORY[:300])
+        statuses = {r.path for r in box.received}
+        assert "/v2/messaging_numbers_bulk_updates" in statuses
+    finally:
+        box.stop()
+
+
+def test_a_dropped_bulk_order_is_followed_by_a_new_order_for_what_is_missing(
+    cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    box = make_sandbox(monkeypatch, numbers=INVENTORY, order_polls=2)
+    try:
+        pid = profile(cli)
+        ops = ops_for(box, retries=0)
+        notes: list[str] = []
+
+        def post_then_heal(profile_id: str, numbers: list[str]) -> dict[str, Any]:
+            # the first order is made and its answer lost (nobody ever polls it); later ones go through
+            box.faults.drop_rate = 1.0 if not notes else 0.0
+            try:
+                return SetupOperations.bulk_update_messaging_settings(ops, profile_id, numbers)
+            finally:
+                box.faults.drop_rate = 0.0
+
+        ops.bulk_update_messaging_settings = post_then_heal  # type: ignore[method-assign]
+        results = sa.assign_numbers(ops, pid, INVENTORY[:50], pacing=sa.Pacing(clock=FakeClock()), notify=notes.append)
+        assert {r.result for r in results} == {"assigned"}
+        assert on_profile(box, pid) == set(INVENTORY[:50])
+        posts = [r for r in box.received if r.method == "POST" and r.path.endswith("bulk_updates")]
+        assert len(posts) == 2 and posts[1].body["numbers"] == INVENTORY[:50]
+        assert any("checking which numbers were updated" in n for n in notes)
+    finally:
+        box.stop()
+
+
+# Seeds whose faults hit the create itself: a 5xx (nothing made: sent again), a lost answer (made:
+# found by the look-up), and both in turn.
+@pytest.mark.parametrize("seed", [2, 3, 4])
+def test_sender_id_add_under_faults_creates_exactly_one(cli: Any, monkeypatch: pytest.MonkeyPatch, seed: int) -> None:
+    box = make_sandbox(monkeypatch, numbers=INVENTORY, faults=Faults(fail_rate=0.3, drop_rate=0.3, seed=seed))
+    try:
+        box.faults.fail_rate = box.faults.drop_rate = 0.0
+        pid = profile(cli)
+        box.faults.fail_rate = box.faults.drop_rate = 0.3
+        res = cli("sender-ids", "add", "P", "Acme", "--max-retries", "10", "--json")
+        box.faults.fail_rate = box.faults.drop_rate = 0.0
+        records = [s for s in ops_for(box).list_alphanumeric_sender_ids(pid) if s["alphanumeric_sender_id"] == "Acme"]
+        assert len(records) == 1, res.stderr
+        assert res.exit_code == 0, res.stderr
+        assert json.loads(res.stdout)["id"] == records[0]["id"]
+        assert "creating sender ID 'Acme' failed" in res.stderr  # the faults did hit the create
+    finally:
+        box.stop()
+
+
+def test_a_lost_create_answer_is_looked_up_not_resent(cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    box = make_sandbox(monkeypatch, numbers=INVENTORY)
+    try:
+        pid = profile(cli)
+        ops = ops_for(box, retries=0)
+        real = SetupOperations.create_autoresp_config
+
+        def drop_once(profile_id: str, payload: dict[str, Any]) -> dict[str, Any]:
+            box.faults.drop_rate = 1.0
+            try:
+                return real(ops, profile_id, payload)
+            finally:
+                box.faults.drop_rate = 0.0
+
+        ops.create_autoresp_config = drop_once  # type: ignore[method-assign]
+        config = Autoresp("stop", ["STOP"], "US", "Bye")
+        created = sa.create_autoresp(ops, pid, config)
+        assert created.result == "created" and created.note
+        posts = [r for r in box.received if r.method == "POST" and r.path.endswith("autoresp_configs")]
+        assert len(posts) == 1
+        assert len(ops.get_autoresp_configs(pid)) == 1
+    finally:
+        box.stop()
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    wanted=st.sets(st.sampled_from(INVENTORY[:40]), min_size=1, max_size=40),
+    before=st.sets(st.sampled_from(INVENTORY[:40]), max_size=10),
+    seed=st.integers(0, 1000),
+)
+def test_property_assign_ends_with_exactly_the_numbers_asked_for(
+    monkeypatch: pytest.MonkeyPatch, wanted: set[str], before: set[str], seed: int
+) -> None:
+    """Whatever was on the profile and whatever faults hit, the asked numbers end on it, no others move."""
+    box = make_sandbox(monkeypatch, numbers=INVENTORY[:40], order_polls=2, faults=Faults(seed=seed))
+    try:
+        ops = ops_for(box, retries=10)
+        pid = ops.client.create_messaging_profile({"name": "P", "whitelisted_destinations": ["US"]})[0]["id"]
+        if before:
+            sa.assign_numbers(ops, pid, sorted(before), pacing=sa.Pacing(clock=FakeClock()))
+        box.faults.fail_rate = box.faults.drop_rate = 0.15
+        results = sa.assign_numbers(ops, pid, sorted(wanted), pacing=sa.Pacing(clock=FakeClock()))
+        box.faults.fail_rate = box.faults.drop_rate = 0.0
+        assert {r.number for r in results if r.result in ("assigned", "unchanged")} == wanted
+        assert on_profile(box, pid) == wanted | before
+    finally:
+        box.stop()
+
+
+# --------------------------------------------------------------------------- sender IDs and auto-responses
+
+
+def test_sender_ids_add_list_remove(cli: Any, sb: Sandbox) -> None:
+    profile(cli)
+    added = cli("sender-ids", "add", "P", "Acme", "--us-long-code-fallback", INVENTORY[0], "--json")
+    assert added.exit_code == 0 and json.loads(added.stdout)["us_long_code_fallback"] == INVENTORY[0]
+    sb.received.clear()
+    again = cli("sender-ids", "add", "P", "Acme")
+    assert again.exit_code == 0 and "already on the profile; nothing was sent" in again.stderr
+    assert writes(sb) == []
+    clash = cli("sender-ids", "add", "P", "Acme", "--us-long-code-fallback", INVENTORY[1])
+    assert clash.exit_code == 5 and "remove it, then add it again" in clash.stderr
+    old_form = cli("sender-ids", "P", "--json")  # `sender-ids PROFILE` still lists
+    assert [s["alphanumeric_sender_id"] for s in json.loads(old_form.stdout)] == ["Acme"]
+    assert cli("sender-ids", "remove", "P", "Acme", "--yes").exit_code == 0
+    assert json.loads(cli("sender-ids", "list", "P", "--json").stdout) == []
+    gone = cli("sender-ids", "remove", "P", "Acme", "--yes")
+    assert gone.exit_code == 5 and "no sender ID 'Acme' on this profile" in gone.stderr
+
+
+def test_autoresp_create_update_delete(cli: Any, sb: Sandbox) -> None:
+    profile(cli)
+    made = cli("autoresp", "create", "P", "--op", "stop", "-k", "STOP", "-k", "END", "--country", "us", "--text", "Bye", "--json")
+    assert made.exit_code == 0, made.output
+    cfg = json.loads(made.stdout)
+    assert (cfg["op"], cfg["keywords"], cfg["country_code"], cfg["resp_text"]) == ("stop", ["STOP", "END"], "US", "Bye")
+    same = cli("autoresp", "create", "P", "--op", "stop", "-k", "END", "-k", "STOP", "--country", "US", "--text", "Bye")
+    assert same.exit_code == 0 and "nothing was sent" in same.stderr
+    changed = cli("autoresp", "update", "P", cfg["id"], "--text", "Goodbye", "--json")
+    assert changed.exit_code == 0
+    after = json.loads(changed.stdout)
+    assert (after["resp_text"], after["keywords"], after["op"]) == ("Goodbye", ["STOP", "END"], "stop")  # the rest kept
+    listed = json.loads(cli("autoresp", "list", "P", "--json").stdout)
+    assert [c["id"] for c in listed] == [cfg["id"]]
+    assert cli("autoresp", "delete", "P", cfg["id"], "--yes").exit_code == 0
+    assert json.loads(cli("autoresp", "list", "P", "--json").stdout) == []
+    missing = cli("autoresp", "create", "P", "--keyword", "STOP")
+    assert missing.exit_code == 2 and "missing --op, --country" in missing.stderr
