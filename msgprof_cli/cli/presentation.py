@@ -21,7 +21,7 @@ from msgprof_cli.terminal import Terminal
 # Options every API command takes; accepted before the command name too (`msgprof --account x list`).
 GLOBAL_VALUE_OPTIONS = ("--account", "--base-url", "--api-key-file", "--timeout", "--max-retries")
 GLOBAL_FLAGS = ("--debug",)
-GROUPS = ("config",)  # command names that take a sub-command (the options go after it)
+GROUPS = ("config", "numbers", "sender-ids", "autoresp")  # commands with sub-commands (options go after them)
 
 
 def hoist_global_options(args: Sequence[str]) -> list[str]:

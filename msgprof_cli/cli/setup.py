@@ -7,7 +7,6 @@ call setup_actions, render.  `--dry-run` validates and prints the requests witho
 from typing import Annotated, Any, Optional
 
 import typer
-from typer.core import TyperGroup
 
 from msgprof_cli.cli.common import (
     API_OPTIONS,
@@ -20,6 +19,7 @@ from msgprof_cli.cli.common import (
     stdin_used_once,
     with_options,
 )
+from msgprof_cli.cli.presentation import MsgprofCommand, MsgprofGroup, confirm
 from msgprof_cli.errors import ApiError, Unavailable, UsageError
 
 GROUPS = ("numbers", "sender-ids", "autoresp")
@@ -37,11 +37,11 @@ NUMBER_FILE = Annotated[
     typer.Option("--file", "-f", metavar="PATH", help="A list of numbers, one a line; # comments (- reads stdin)."),
 ]
 WAIT = Annotated[
-    float, typer.Option("--wait", min=0, help="Seconds to wait for a bulk order to finish (0: do not wait).")
+    float, typer.Option("--wait", min=0, metavar="SECONDS", help="Seconds to wait for a bulk order to finish (0: do not wait).")
 ]
 
 
-class _ListWhenNoCommand(TyperGroup):
+class _ListWhenNoCommand(MsgprofGroup):
     """`msgprof sender-ids PROFILE` (the older form) means `msgprof sender-ids list PROFILE`."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
@@ -128,9 +128,11 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
 
 
 def _numbers_app() -> typer.Typer:
-    sub = typer.Typer(help="Phone numbers of a profile: assign, unassign, list.", no_args_is_help=True)
+    sub = typer.Typer(
+        cls=MsgprofGroup, help="Phone numbers of a profile: assign, unassign, list.", no_args_is_help=True
+    )
 
-    @sub.command("assign")
+    @sub.command("assign", cls=MsgprofCommand)
     @with_options(OUTPUT_OPTIONS, API_OPTIONS)
     def assign(
         ref: REF,
@@ -161,7 +163,7 @@ def _numbers_app() -> typer.Typer:
             )
             _report(r, results)
 
-    @sub.command("unassign")
+    @sub.command("unassign", cls=MsgprofCommand)
     @with_options(OUTPUT_OPTIONS, API_OPTIONS)
     def unassign(
         numbers: NUMBERS = None,
@@ -180,10 +182,8 @@ def _numbers_app() -> typer.Typer:
             if dry_run:
                 _preview(r, _number_requests("", wanted))
                 return
-            ask = require_interactive_or_yes(yes, "unassign numbers")
-            if ask and not typer.confirm(
-                f"Unassign {len(wanted)} numbers? They stop sending.", default=False, err=True
-            ):
+            ask = require_interactive_or_yes(r, yes, "unassign numbers")
+            if ask and not confirm(r.terminal, f"Unassign {len(wanted)} numbers? They stop sending."):
                 r.render.notice("nothing unassigned")
                 raise typer.Exit(0)
             ops = _ops(r)
@@ -196,7 +196,7 @@ def _numbers_app() -> typer.Typer:
             )
             _report(r, results)
 
-    @sub.command("list")
+    @sub.command("list", cls=MsgprofCommand)
     @with_options(OUTPUT_OPTIONS, API_OPTIONS)
     def list_(ref: REF, **opts: Any) -> None:
         """The phone numbers of a profile, with their messaging settings."""
@@ -229,7 +229,7 @@ def _sender_ids_app() -> typer.Typer:
         cls=_ListWhenNoCommand, help="Alphanumeric sender IDs of a profile: list, add, remove.", no_args_is_help=True
     )
 
-    @sub.command("list")
+    @sub.command("list", cls=MsgprofCommand)
     @with_options(OUTPUT_OPTIONS, API_OPTIONS)
     def list_(ref: REF, **opts: Any) -> None:
         """The alphanumeric sender IDs of a profile."""
@@ -242,7 +242,7 @@ def _sender_ids_app() -> typer.Typer:
                     cols, ([i.get(c) for c in cols] for i in items), empty="no alphanumeric sender IDs on this profile"
                 )
 
-    @sub.command("add")
+    @sub.command("add", cls=MsgprofCommand)
     @with_options(OUTPUT_OPTIONS, API_OPTIONS)
     def add(
         ref: REF,
@@ -286,7 +286,7 @@ def _sender_ids_app() -> typer.Typer:
                 r.render.notice(f"sender ID {sender_id!r} is already on the profile; nothing was sent")
             r.emit_profile(created.record, title=created.result)
 
-    @sub.command("remove")
+    @sub.command("remove", cls=MsgprofCommand)
     @with_options(OUTPUT_OPTIONS, API_OPTIONS)
     def remove(
         ref: REF,
@@ -298,10 +298,10 @@ def _sender_ids_app() -> typer.Typer:
         from msgprof_cli import setup_actions as sa
 
         with run(opts) as r:
-            ask = require_interactive_or_yes(yes, "remove a sender ID")
+            ask = require_interactive_or_yes(r, yes, "remove a sender ID")
             ops = _ops(r)
             pid = resolve_profile(ops.client, ref)["id"]
-            if ask and not typer.confirm(f"Remove sender ID {sender_id!r}?", default=False, err=True):
+            if ask and not confirm(r.terminal, f"Remove sender ID {sender_id!r}?"):
                 r.render.notice("nothing removed")
                 raise typer.Exit(0)
             r.emit_profile(sa.remove_sender_id(ops, pid, sender_id), title="removed")
@@ -342,9 +342,13 @@ def _autoresp_fields(op: Optional[str], keywords: Optional[list[str]], country: 
 
 
 def _autoresp_app() -> typer.Typer:
-    sub = typer.Typer(help="Keyword auto-responses of a profile: list, create, update, delete.", no_args_is_help=True)
+    sub = typer.Typer(
+        cls=MsgprofGroup,
+        help="Keyword auto-responses of a profile: list, create, update, delete.",
+        no_args_is_help=True,
+    )
 
-    @sub.command("list")
+    @sub.command("list", cls=MsgprofCommand)
     @with_options(OUTPUT_OPTIONS, API_OPTIONS)
     def list_(ref: REF, **opts: Any) -> None:
         """The auto-response configs of a profile."""
@@ -356,7 +360,7 @@ def _autoresp_app() -> typer.Typer:
                     AUTORESP_COLUMNS, ([i.get(c) for c in AUTORESP_COLUMNS] for i in items), empty="no auto-responses"
                 )
 
-    @sub.command("create")
+    @sub.command("create", cls=MsgprofCommand)
     @with_options(OUTPUT_OPTIONS, API_OPTIONS)
     def create(
         ref: REF,
@@ -388,7 +392,7 @@ def _autoresp_app() -> typer.Typer:
                 r.render.notice("an identical auto-response is already on the profile; nothing was sent")
             r.emit_profile(created.record, title=created.result)
 
-    @sub.command("update")
+    @sub.command("update", cls=MsgprofCommand)
     @with_options(OUTPUT_OPTIONS, API_OPTIONS)
     def update(
         ref: REF,
@@ -420,7 +424,7 @@ def _autoresp_app() -> typer.Typer:
             body = {k: live[k] for k in ("op", "keywords", "country_code", "resp_text") if live.get(k) is not None}
             r.emit_profile(ops.update_autoresp_config(pid, config_id, body | fields), title="updated")
 
-    @sub.command("delete")
+    @sub.command("delete", cls=MsgprofCommand)
     @with_options(OUTPUT_OPTIONS, API_OPTIONS)
     def delete(
         ref: REF,
@@ -432,10 +436,10 @@ def _autoresp_app() -> typer.Typer:
         from msgprof_cli import setup_actions as sa
 
         with run(opts) as r:
-            ask = require_interactive_or_yes(yes, "delete auto-responses")
+            ask = require_interactive_or_yes(r, yes, "delete auto-responses")
             ops = _ops(r)
             pid = resolve_profile(ops.client, ref)["id"]
-            if ask and not typer.confirm(f"Delete {len(config_ids)} auto-responses?", default=False, err=True):
+            if ask and not confirm(r.terminal, f"Delete {len(config_ids)} auto-responses?"):
                 r.render.notice("nothing deleted")
                 raise typer.Exit(0)
             for cid in config_ids:
