@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 from msgprof_cli.document.document import Document, Issue
 from msgprof_cli.document.loading import load_documents
+from msgprof_cli.document.setup_rules import Setup, split_setup, validate_setup
 from msgprof_cli.document.validation import validate
 from msgprof_cli.errors import InvalidInput
 
@@ -34,6 +35,7 @@ class Checked:
     payload: dict[str, Any] = field(default_factory=dict)
     errors: list[Issue] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
+    setup: Setup = field(default_factory=Setup)  # phone_numbers:, alphanumeric_sender_ids:, autoresp_configs:
 
     @property
     def valid(self) -> bool:
@@ -72,8 +74,11 @@ def check_inputs(
             checked.append(Checked(path, None, errors=issues))
             continue
         for doc in docs:
-            result = validate(doc, mode=mode, allow_unknown=allow_unknown)
-            checked.append(Checked(doc.source, doc, result.payload, list(result.errors), list(result.warnings)))
+            profile_doc, setup_doc = split_setup(doc)  # the setup sections have their own rules
+            result = validate(profile_doc, mode=mode, allow_unknown=allow_unknown)
+            setup, setup_errors = validate_setup(setup_doc)
+            errors = list(result.errors) + setup_errors
+            checked.append(Checked(doc.source, doc, result.payload, errors, list(result.warnings), setup))
     _names_used_twice(checked)
     return checked
 

@@ -83,14 +83,15 @@ def _id_part(profile: dict[str, Any]) -> str:
     return slug(str(profile.get("id") or "no-id"))
 
 
-def export_text(profile: dict[str, Any]) -> str:
+def export_text(profile: dict[str, Any], setup: dict[str, Any] | None = None) -> str:
     import yaml
 
     from msgprof_cli.document.changes import writable_view
 
     header = f"# exported by msgprof from messaging profile {profile.get('id')}\n"
     # writable fields only: a document `apply` accepts unchanged
-    return header + yaml.safe_dump(writable_view(profile), sort_keys=False, allow_unicode=True)
+    view = {**writable_view(profile), **(setup or {})}  # setup: reconcile_setup.export_setup's sections
+    return header + yaml.safe_dump(view, sort_keys=False, allow_unicode=True)
 
 
 def find_twins(profiles: Iterable[dict[str, Any]]) -> list[Twins]:
@@ -111,7 +112,13 @@ def check_directory(directory: str) -> None:
         )
 
 
-def write_exports(profiles: list[dict[str, Any]], directory: str, *, force: bool) -> ExportResult:
+def write_exports(
+    profiles: list[dict[str, Any]],
+    directory: str,
+    *,
+    force: bool,
+    setups: dict[str, dict[str, Any]] | None = None,
+) -> ExportResult:
     """Write each profile's document into directory; see the module docstring."""
     check_directory(directory)
     try:
@@ -124,7 +131,7 @@ def write_exports(profiles: list[dict[str, Any]], directory: str, *, force: bool
         if not force and os.path.lexists(path):
             result.skipped.append(path)
             continue
-        if _write_atomically(path, export_text(profile), force=force):
+        if _write_atomically(path, export_text(profile, (setups or {}).get(str(profile.get("id")))), force=force):
             result.written.append(path)
         else:
             result.skipped.append(path)

@@ -19,6 +19,7 @@ from msgprof_cli.checking import check_inputs
 from msgprof_cli.document.changes import Change, diff, patch_payload
 from msgprof_cli.document.document import Issue
 from msgprof_cli.document.rules import RULES_BY_NAME
+from msgprof_cli.document.setup_rules import Setup
 from msgprof_cli.errors import ApiError, InvalidInput, MsgprofError
 
 # One vocabulary for plan and apply (README "Reports"): what the plan decided for an item, and
@@ -34,6 +35,7 @@ class Desired:
     source: str
     payload: dict[str, Any]
     secrets: dict[tuple[str | int, ...], str]
+    setup: Setup = field(default_factory=Setup)  # numbers, sender IDs, auto-responses (reconcile_setup)
 
 
 @dataclass
@@ -48,6 +50,7 @@ class Item:
     status: Status = "planned"
     profile_id: str | None = None
     note: str | None = None
+    setup: Any = None  # reconcile_setup.SetupPlan, when the document has setup sections
 
     @property
     def name(self) -> str:
@@ -68,13 +71,18 @@ def load_desired(
     """Load, interpolate and validate every document (checking.py, as validate does).
 
     Raises InvalidInput with every issue found."""
+    from msgprof_cli.reconcile_setup import check_across
+
     checked = check_inputs(paths, env, mode="create", allow_unknown=allow_unknown)
     issues = [i for c in checked for i in c.errors]
+    issues += check_across([(str(c.payload.get("name")), c.setup) for c in checked if c.valid])
     if issues:
         n = len(issues)
         raise InvalidInput(f"{n} problem{'s' if n > 1 else ''} found; nothing was applied", issues)
     desired = [
-        Desired(c.payload["name"], c.source, c.payload, dict(c.doc.secrets)) for c in checked if c.doc is not None
+        Desired(c.payload["name"], c.source, c.payload, dict(c.doc.secrets), c.setup)
+        for c in checked
+        if c.doc is not None
     ]
     return desired, [w for c in checked for w in c.warnings]
 

@@ -18,6 +18,7 @@ codes.  The rules:
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -87,12 +88,12 @@ def check_across(setups: list[tuple[str, Setup]]) -> list[Issue]:
 
 
 def plan_setup(
-    ops: Any, profile_id: str | None, setup: Setup, *, prune: bool, names: dict[str, str] | None = None
+    ops: Any, profile_id: str | None, setup: Setup, *, prune: bool, names: Callable[[str], str] | None = None
 ) -> SetupPlan:
     """What apply would do for one profile (``profile_id`` None: the profile is to be created)."""
     out = SetupPlan()
     if setup.numbers is not None:
-        _plan_numbers(ops, profile_id, setup.numbers, prune, names or {}, out)
+        _plan_numbers(ops, profile_id, setup.numbers, prune, names or (lambda pid: "?"), out)
     if setup.sender_ids is not None:
         live = ops.list_alphanumeric_sender_ids(profile_id) if profile_id else []
         _plan_sender_ids(live, setup.sender_ids, prune, out)
@@ -104,7 +105,7 @@ def plan_setup(
 
 
 def _plan_numbers(
-    ops: Any, pid: str | None, entries: list[NumberEntry], prune: bool, names: dict[str, str], out: SetupPlan
+    ops: Any, pid: str | None, entries: list[NumberEntry], prune: bool, names: Callable[[str], str], out: SetupPlan
 ) -> None:
     wanted = [e.number for e in entries]
     records = sa.look_up_numbers(ops, wanted)
@@ -118,12 +119,12 @@ def _plan_numbers(
         elif owner is None:
             out.changes.append(SetupChange("phone_number", "assign", e.number, record_id=rec.get("id")))
         elif e.move:
-            where = f"from profile {names.get(owner, '?')!r} ({owner})"
+            where = f"from profile {names(owner)!r} ({owner})"
             out.changes.append(SetupChange("phone_number", "move", e.number, where, owner, pid, rec.get("id")))
         else:
             out.errors.append(
                 ApiError(
-                    f"{e.number} is on profile {names.get(owner, '?')!r} ({owner}); it moves only when the "
+                    f"{e.number} is on profile {names(owner)!r} ({owner}); it moves only when the "
                     f"document says so ({e.source})",
                     hint="write it as {number: '" + e.number + "', move: true}",
                 )
@@ -314,3 +315,59 @@ def export_setup(ops: Any, profile_id: str) -> dict[str, Any]:
     if configs:
         out["autoresp_configs"] = configs
     return out
+
+
+# --------------------------------------------------------------------------- glue for plan/apply
+
+
+def plan_items(client: Any, items: Sequence[Any], *, prune: bool) -> None:
+    """Attach its setup plan to every reconcile item whose document has setup sections.
+
+    A setup that cannot be planned (a number not in the account, or on another profile without
+    ``move: true``) fails its item, so nothing is applied for that profile."""
+    from msgprof_cli.client import SetupOperations
+
+    ops = SetupOperations(client)
+    cache: dict[str, str] = {}
+
+    def name_of(pid: str) -> str:
+        if pid not in cache:
+            try:
+                cache[pid] = str(client.retrieve_messaging_profile(pid).get("name"))
+            except MsgprofError:
+                cache[pid] = "?"
+        return cache[pid]
+
+    for item in items:
+        setup = item.desired.setup
+        if setup.empty or item.action in ("failed", "delete"):
+            continue
+        pid = item.profile_id if item.action != "create" else None
+        plan = plan_setup(ops, pid, setup, prune=prune, names=name_of)
+        item.setup = plan
+        if plan.errors:
+            first = plan.errors[0]
+            more = f" (and {len(plan.errors) - 1} more setup problems)" if len(plan.errors) > 1 else ""
+            item.action, item.error = "failed", type(first)(first.message + more, hint=first.hint)
+
+
+def apply_items(client: Any, items: Sequence[Any], notify: sa.Notify = sa._no_notify) -> None:
+    """After reconcile.apply: carry out the setup plans of the items that were applied."""
+    from msgprof_cli.client import SetupOperations
+
+    ops = SetupOperations(client)
+    for item in items:
+        plan = getattr(item, "setup", None)
+        if plan is None or not plan.changes or item.status != "done" or not item.profile_id:
+            continue
+        apply_setup(ops, item.profile_id, plan, notify=notify)
+        failed = [c for c in plan.changes if c.result == "failed"]
+        if failed:
+            n = len(failed)
+            first = failed[0].error or ApiError("setup change failed")
+            item.status = "failed"
+            item.error = type(first)(f"{n} setup change{'s' if n > 1 else ''} failed: {first.message}", hint=first.hint)
+
+
+def pending(items: Sequence[Any]) -> bool:
+    return any(getattr(i, "setup", None) is not None and i.setup.changes for i in items)

@@ -341,9 +341,13 @@ class Renderer:
             if i.error:
                 hint = f" (hint: {i.error.hint})" if i.error.hint else ""
                 self._styled("out", [("    ! ", "bold red"), (cells.visible(i.error.message + hint), "")])
+            for line in setup_lines(getattr(i, "setup", None), planned=True):
+                self._styled("out", [(cells.visible(line), "")])
         from msgprof_cli.plan_markdown import summary_line
 
         self.write(f"Plan: {summary_line(items)}.")
+        for line in setup_summary(items):
+            self.write(line)
 
     def plan_markdown(self, items: Sequence[Any]) -> None:
         from msgprof_cli.plan_markdown import plan_markdown
@@ -364,6 +368,8 @@ class Renderer:
             if i.error:
                 line += f": {cells.visible(i.error.message)}" + (f" (hint: {i.error.hint})" if i.error.hint else "")
             self._styled("out", [(f"{word:<9}", RESULT_STYLE.get(word, "")), (line, "")])
+            for line in setup_lines(getattr(i, "setup", None), planned=False):
+                self._styled("out", [(cells.visible(line), "")])
         if not counts["deleted"]:
             del counts["deleted"]
         self.write("Apply: " + ", ".join(f"{n} {k}" for k, n in counts.items()) + ".")
@@ -454,3 +460,36 @@ def _interval_bars(rows: list[Any], width: int) -> Any:
         row = (Text(metrics_view.short_time(cells.visible(r.start))), str(r.sent), str(r.delivered), str(r.failed))
         table.add_row(*row, bar)
     return table
+
+
+# ---------------------------------------------------------------------- messaging setup in plan/apply
+
+SETUP_SIGNS = {"unassign": "-", "remove": "-", "change": "~", "move": ">", "assign": "+", "add": "+"}
+SETUP_NOUNS = {"phone_number": "number", "sender_id": "sender ID", "autoresp": "auto-response"}
+
+
+def setup_lines(plan: Any, *, planned: bool) -> list[str]:
+    """One line per setup change of an item, removals first (the plan's order)."""
+    if plan is None:
+        return []
+    lines = []
+    for c in plan.changes:
+        line = f"    {SETUP_SIGNS[c.action]} {c.action} {SETUP_NOUNS[c.kind]} {c.key}"
+        if c.detail:
+            line += f" ({c.detail})"
+        if not planned:
+            line += f": {c.result or 'not done'}" + (f": {c.error.message}" if c.error else "")
+        lines.append(line)
+    return lines
+
+
+def setup_summary(items: Sequence[Any]) -> list[str]:
+    counts: dict[str, int] = {}
+    for i in items:
+        plan = getattr(i, "setup", None)
+        for c in plan.changes if plan is not None else []:
+            counts[c.action] = counts.get(c.action, 0) + 1
+    if not counts:
+        return []
+    order = [a for a in SETUP_SIGNS if a in counts]
+    return ["Setup: " + ", ".join(f"{counts[a]} to {a}" for a in order) + "."]

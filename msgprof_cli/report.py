@@ -25,11 +25,11 @@ def item_dict(item: Item) -> dict[str, Any]:
         "action": item.action,
         "status": item.status,
         "changes": [
-            {"field": c.field, "old": item.shown(c.path, c.old), "new": item.shown(c.path, c.new)}
-            for c in item.changes
+            {"field": c.field, "old": item.shown(c.path, c.old), "new": item.shown(c.path, c.new)} for c in item.changes
         ],
         "error": item.error.to_dict() if item.error else None,
         "note": item.note,
+        "setup": [c.to_dict() for c in item.setup.changes] if item.setup is not None else [],
     }
 
 
@@ -58,9 +58,22 @@ def json_schema() -> dict[str, Any]:
         "required": ["error", "message", "exit_code"],
         "properties": {"error": {"type": "string"}, "message": {"type": "string"}, "exit_code": {"type": "integer"}},
     }
+    setup_change = {
+        "type": "object",
+        "required": ["kind", "action", "key", "detail", "result", "error"],
+        "properties": {
+            "kind": {"enum": ["phone_number", "sender_id", "autoresp"]},
+            "action": {"enum": ["assign", "move", "unassign", "add", "change", "remove"]},
+            "key": {"type": "string"},
+            "detail": {"type": "string"},
+            "result": {"enum": ["done", "failed", None]},
+            "error": nullable_str,
+        },
+        "additionalProperties": False,
+    }
     item = {
         "type": "object",
-        "required": ["name", "source", "id", "action", "status", "changes", "error", "note"],
+        "required": ["name", "source", "id", "action", "status", "changes", "error", "note", "setup"],
         "properties": {
             "name": {"type": "string"},
             "source": {"type": "string"},
@@ -70,6 +83,7 @@ def json_schema() -> dict[str, Any]:
             "changes": {"type": "array", "items": change},
             "error": error,
             "note": nullable_str,
+            "setup": {"type": "array", "items": setup_change},  # numbers, sender IDs, auto-responses
         },
         "additionalProperties": False,
     }

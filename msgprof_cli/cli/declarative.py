@@ -40,10 +40,17 @@ RESOLVE_TWINS = Annotated[
         help="Delete live twins of a name that are accidental copies (equal to the file, nothing attached).",
     ),
 ]
+PRUNE_SETUP = Annotated[
+    bool,
+    typer.Option(
+        "--prune-setup",
+        help="Also remove live numbers, sender IDs and auto-responses that a document's setup sections leave out.",
+    ),
+]
 
 
 def _plan(r: Run, files: list[str], allow_unknown: bool, resolve_twins: bool) -> tuple[Any, Any]:
-    from msgprof_cli import reconcile
+    from msgprof_cli import reconcile, reconcile_setup
 
     stdin_used_once(r.opts, *files)
     desired, warnings = reconcile.load_desired(files, os.environ, allow_unknown=allow_unknown)
@@ -51,7 +58,9 @@ def _plan(r: Run, files: list[str], allow_unknown: bool, resolve_twins: bool) ->
     client = r.client(pool_size=max(4, int(r.opts.get("parallel") or 4)))
     live = reconcile.live_by_name(client)
     resolver = reconcile.twin_resolver(client) if resolve_twins else None
-    return client, reconcile.plan(desired, live, resolve_twins=resolver)
+    items = reconcile.plan(desired, live, resolve_twins=resolver)
+    reconcile_setup.plan_items(client, items, prune=bool(r.opts.get("prune_setup")))
+    return client, items
 
 
 def _show(r: Run, items: list[Any], phase: Any, as_json: bool) -> None:
@@ -63,6 +72,14 @@ def _show(r: Run, items: list[Any], phase: Any, as_json: bool) -> None:
         r.render.plan(items)
     else:
         r.render.apply_report(items)
+
+
+def _setups(client: Any, profiles: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    from msgprof_cli.client import SetupOperations
+    from msgprof_cli.reconcile_setup import export_setup
+
+    ops = SetupOperations(client)
+    return {str(p.get("id")): export_setup(ops, str(p.get("id"))) for p in profiles}
 
 
 def _worst(items: list[Any]) -> int:
@@ -79,12 +96,15 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
         ] = False,
         allow_unknown: ALLOW_UNKNOWN = False,
         resolve_twins: RESOLVE_TWINS = False,
+        prune_setup: PRUNE_SETUP = False,
         json_: JSON = False,
         output: PLAN_FORMAT = None,
         **opts: Any,
     ) -> None:
         """Show, field by field, what apply would change. Changes nothing."""
-        opts["json"], opts["output"] = json_, output
+        from msgprof_cli.reconcile_setup import pending
+
+        opts["json"], opts["output"], opts["prune_setup"] = json_, output, prune_setup
         with run(opts) as r:
             _, items = _plan(r, files, allow_unknown, resolve_twins)
             if r.output == "markdown":
@@ -94,7 +114,7 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
             worst = _worst(items)
             if worst:
                 raise typer.Exit(worst)
-            if detailed_exitcode and any(i.action in ("create", "update", "delete") for i in items):
+            if detailed_exitcode and (any(i.action in ("create", "update", "delete") for i in items) or pending(items)):
                 raise typer.Exit(ChangesPending.exit_code)
 
     @command(app, only, "apply", rich_help_panel="Declarative")
@@ -105,13 +125,14 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
         dry_run: Annotated[bool, typer.Option("--dry-run", help="Same as plan: change nothing.")] = False,
         allow_unknown: ALLOW_UNKNOWN = False,
         resolve_twins: RESOLVE_TWINS = False,
+        prune_setup: PRUNE_SETUP = False,
         json_: JSON = False,
         **opts: Any,
     ) -> None:
         """Make the account match the files: create what is missing, PATCH what differs."""
-        from msgprof_cli import reconcile
+        from msgprof_cli import reconcile, reconcile_setup
 
-        opts["json"], opts["parallel"] = json_, parallel
+        opts["json"], opts["parallel"], opts["prune_setup"] = json_, parallel, prune_setup
         with run(opts) as r:
             client, items = _plan(r, files, allow_unknown, resolve_twins)
             if dry_run:
@@ -119,6 +140,7 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
                 raise typer.Exit(_worst(items))
             with r.render.progress(len(items), "applying") as advance:
                 done = reconcile.apply(client, items, parallel=parallel, on_done=lambda _: advance())
+            reconcile_setup.apply_items(client, done, r.render.notice)
             for item in done:
                 if item.note and item.action != "delete":
                     r.render.notice(f"{item.name}: {item.note}")
@@ -141,6 +163,10 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
         ] = None,
         force: Annotated[
             bool, typer.Option("--force", help="Replace files that already exist in DIR (else they are skipped).")
+        ] = False,
+        with_setup: Annotated[
+            bool,
+            typer.Option("--with-setup", help="Also write the phone numbers, sender IDs and auto-responses sections."),
         ] = False,
         **opts: Any,
     ) -> None:
@@ -165,12 +191,14 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
                     "apply matches by name and refuses them; delete or rename all but one "
                     "(msgprof delete ID), or run apply --resolve-twins if they are accidental copies"
                 )
+            setups = _setups(client, profiles) if with_setup else {}
             if out_dir is None:
-                r.render.write("---\n".join(exporting.export_text(p) for p in profiles) if profiles else "")
+                texts = [exporting.export_text(p, setups.get(str(p.get("id")))) for p in profiles]
+                r.render.write("---\n".join(texts) if profiles else "")
                 if not profiles:
                     r.render.notice("no messaging profiles to export")
                 return
-            result = exporting.write_exports(profiles, out_dir, force=force)
+            result = exporting.write_exports(profiles, out_dir, force=force, setups=setups)
             for path in result.written:
                 r.render.write(path)
             for path in result.skipped:

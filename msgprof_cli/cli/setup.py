@@ -37,7 +37,10 @@ NUMBER_FILE = Annotated[
     typer.Option("--file", "-f", metavar="PATH", help="A list of numbers, one a line; # comments (- reads stdin)."),
 ]
 WAIT = Annotated[
-    float, typer.Option("--wait", min=0, metavar="SECONDS", help="Seconds to wait for a bulk order to finish (0: do not wait).")
+    float,
+    typer.Option(
+        "--wait", min=0, metavar="SECONDS", help="Seconds to wait for a bulk order to finish (0: do not wait)."
+    ),
 ]
 
 
