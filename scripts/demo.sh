@@ -18,5 +18,7 @@ show() { echo; echo "\$ $*"; "$@"; }
 show "$msgprof" create -f sample-configs/valid/full.yaml
 show "$msgprof" create --name "Support" --whitelist US --whitelist CA
 show "$msgprof" list
+show "$msgprof" numbers assign Support +12025550100 +12025550101
+show "$msgprof" numbers list Support
 echo
 echo "# stopping the sandbox"

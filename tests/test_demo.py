@@ -29,6 +29,11 @@ def test_demo_creates_lists_and_stops_the_sandbox() -> None:
     listing = out.split("msgprof list\n", 1)[1].splitlines()
     assert listing[0].split() == ["ID", "NAME", "ENABLED", "DESTINATIONS", "CREATED"]
     assert [line.split()[1] for line in listing[1:3]] == ["Marketing", "Support"]
+    assigned = out.split("msgprof numbers assign Support +12025550100 +12025550101\n", 1)[1].splitlines()
+    assert [line.split()[:2] for line in assigned[1:3]] == [["+12025550100", "assigned"], ["+12025550101", "assigned"]]
+    numbers = out.split("msgprof numbers list Support\n", 1)[1].splitlines()
+    assert numbers[0].split()[0] == "PHONE_NUMBER"
+    assert [line.split()[0] for line in numbers[1:3]] == ["+12025550100", "+12025550101"]
     assert out.rstrip().endswith("# stopping the sandbox")
     port = out.split("127.0.0.1:", 1)[1].split("/", 1)[0]
     import socket

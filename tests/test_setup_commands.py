@@ -316,7 +316,22 @@ def test_sender_ids_add_list_remove(cli: Any, sb: Sandbox) -> None:
 
 def test_autoresp_create_update_delete(cli: Any, sb: Sandbox) -> None:
     profile(cli)
-    made = cli("autoresp", "create", "P", "--op", "stop", "-k", "STOP", "-k", "END", "--country", "us", "--text", "Bye", "--json")
+    made = cli(
+        "autoresp",
+        "create",
+        "P",
+        "--op",
+        "stop",
+        "-k",
+        "STOP",
+        "-k",
+        "END",
+        "--country",
+        "us",
+        "--text",
+        "Bye",
+        "--json",
+    )
     assert made.exit_code == 0, made.output
     cfg = json.loads(made.stdout)
     assert (cfg["op"], cfg["keywords"], cfg["country_code"], cfg["resp_text"]) == ("stop", ["STOP", "END"], "US", "Bye")

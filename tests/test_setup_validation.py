@@ -56,9 +56,11 @@ def test_op_is_accepted_iff_in_the_enum(s: str) -> None:
     assert (ms.op_problem(s) is None) == (s in ("start", "stop", "info"))
 
 
-@given(st.text(max_size=12))
-def test_a_keyword_is_accepted_iff_one_word(s: str) -> None:
-    assert (ms.keyword_problem(s) is None) == (len(s) > 0 and s.split() == [s])
+@given(st.one_of(st.text(alphabet=string.ascii_letters + string.digits + " -_!é١", max_size=12), st.text(max_size=12)))
+def test_a_keyword_is_accepted_iff_one_word_of_letters_or_digits(s: str) -> None:
+    assert (ms.keyword_problem(s) is None) == (
+        len(s) > 0 and all(c.isalpha() or c.isdigit() or c.isnumeric() for c in s)
+    )
 
 
 @given(st.one_of(st.text(alphabet=string.ascii_letters + "*", min_size=1, max_size=3), st.text(max_size=3)))
@@ -170,3 +172,33 @@ def test_split_setup_leaves_a_plain_profile_document_alone() -> None:
     profile, setup = ms.split_setup(doc)
     assert profile is doc and setup is None
     assert ms.validate_setup(setup)[0].empty
+
+
+def test_unquoted_yaml_numbers_and_codes_are_read_as_written() -> None:
+    """YAML 1.1 reads +12025550100 as an integer and NO as false; the sections take the text."""
+    text = b"name: A\nphone_numbers: [+12025550100, {number: +13125550100}, 5550100]\n" + (
+        b"autoresp_configs: [{op: info, keywords: [HELP, 411], country_code: NO}]\n"
+    )
+    (doc,) = parse_documents(text, "a.yaml")
+    setup, issues = ms.validate_setup(ms.split_setup(doc)[1])
+    assert [(i.field, i.line, i.hint) for i in issues] == [("phone_numbers[2]", 2, "did you mean +5550100?")]
+    assert setup.numbers is not None and [n.number for n in setup.numbers] == ["+12025550100", "+13125550100"]
+    assert setup.autoresp is not None and setup.autoresp[0].payload() == {
+        "op": "info",
+        "keywords": ["HELP", "411"],
+        "country_code": "NO",
+    }
+
+
+def test_a_keyword_answers_once_per_country_across_configs() -> None:
+    text = b"""name: A
+autoresp_configs:
+  - {op: stop, keywords: [STOP, END], country_code: US}
+  - {op: info, keywords: [HELP, end], country_code: US}
+  - {op: info, keywords: [STOP], country_code: CA}
+"""
+    (doc,) = parse_documents(text, "a.yaml")
+    _, issues = ms.validate_setup(ms.split_setup(doc)[1])
+    assert [(i.field, i.line, i.message) for i in issues] == [
+        ("autoresp_configs[1].keywords[1]", 4, "keyword 'end' is also a keyword of the stop config for US")
+    ]

@@ -43,12 +43,16 @@ ALL_COUNTRIES = "*"  # the spec's examples use country_code "*" for every countr
 Op = Literal["start", "stop", "info"]
 
 
-def is_keyword(text: str) -> bool:
-    """A keyword is the first word of an inbound message, so it is one word: no whitespace.
+MAX_KEYWORDS = 50  # keywords in one auto-response config (the sandbox's limit; the spec sets none)
 
-    The spec types keywords as plain strings; a keyword holding a space could never match.
+
+def is_keyword(text: str) -> bool:
+    """A keyword is the first word of an inbound message: one word of letters or digits.
+
+    The spec types keywords as plain strings; a keyword holding a space could never match, and the
+    sandbox (our model of the API) takes letters and digits only (str.isalnum).
     """
-    return bool(text) and not any(c.isspace() for c in text)
+    return text.isalnum()
 
 
 def number_problem(text: str) -> tuple[str, str | None] | None:
@@ -108,8 +112,12 @@ def keyword_problem(text: str) -> tuple[str, str | None] | None:
     if not text:
         return "a keyword may not be empty", None
     words = text.split()
-    hint = f"give each word as its own keyword: {', '.join(words)}" if len(words) > 1 else "remove the spaces"
-    return f"{text!r} is not one word: an auto-response keyword is the first word of a message", hint
+    if len(words) > 1:
+        hint = f"give each word as its own keyword: {', '.join(words)}"
+    else:
+        cleaned = "".join(c for c in text if c.isalnum())
+        hint = f"did you mean {cleaned!r}?" if cleaned else "use letters and digits"
+    return f"{text!r} is not one word of letters or digits: a keyword is the first word of a message", hint
 
 
 def country(text: str) -> tuple[str | None, tuple[str, str | None] | None]:
@@ -210,6 +218,8 @@ def check_keywords(values: Sequence[str], report: Callable[[int, str, str | None
     """The keywords that pass; ``report(index, message, hint)`` is called for each that does not."""
     out: list[str] = []
     seen: set[str] = set()
+    if len(values) > MAX_KEYWORDS:
+        report(MAX_KEYWORDS, f"{len(values)} keywords; a config takes at most {MAX_KEYWORDS}", "split it in two")
     for i, value in enumerate(values):
         problem = keyword_problem(value)
         if problem:
@@ -320,9 +330,9 @@ class _SetupValidator:
                 out.append(entry)
         return out
 
-    def mapping(self, item: Any, path: Path, keys: tuple[str, ...]) -> dict[str, Any] | None:
+    def mapping(self, item: Any, path: Path, keys: tuple[str, ...], what: str = "a mapping") -> dict[str, Any] | None:
         if not isinstance(item, dict):
-            self.error(path, (f"expected a mapping, found {_describe(item)}", None))
+            self.error(path, (f"expected {what}, found {_describe(item)}", None))
             return None
         import difflib
 
@@ -338,14 +348,16 @@ class _SetupValidator:
             if required:
                 self.error(path + (key,), ("required field is missing", f"add `{key}:`"))
             return None
-        value = item[key]
-        raw = self.doc.raw.get(path + (key,))
-        if not isinstance(value, str) and raw is not None and isinstance(value, (bool, int)):
-            value = raw  # YAML 1.1 reads bare NO (Norway) as false, and 15550100001 as a number
+        value = self.scalar(item[key], path + (key,))
         if not isinstance(value, str):
             self.error(path + (key,), (f"expected a string, found {_describe(value)}", "quote it"))
             return None
         return value
+
+    def scalar(self, value: Any, path: Path) -> Any:
+        """A plain YAML scalar as it was written: YAML 1.1 reads +15550100001 as a number, NO as false."""
+        raw = self.doc.raw.get(path)
+        return raw if raw is not None and isinstance(value, (bool, int, float)) else value
 
     def checked(self, value: str | None, path: Path, rule: Any) -> str | None:
         if value is None:
@@ -357,10 +369,11 @@ class _SetupValidator:
         return value
 
     def number_entry(self, item: Any, path: Path) -> NumberEntry | None:
+        item = self.scalar(item, path)
         if isinstance(item, str):
             number = self.checked(item, path, number_problem)
             return NumberEntry(number, source=self._where(path)) if number else None
-        data = self.mapping(item, path, NUMBER_KEYS)
+        data = self.mapping(item, path, NUMBER_KEYS, "a number or a mapping with number:")
         if data is None:
             return None
         number = self.checked(self.text(data, "number", path), path + ("number",), number_problem)
@@ -371,10 +384,11 @@ class _SetupValidator:
         return NumberEntry(number, move, self._where(path)) if number else None
 
     def sender_entry(self, item: Any, path: Path) -> SenderEntry | None:
+        item = self.scalar(item, path)
         if isinstance(item, str):
             sid = self.checked(item, path, sender_id_problem)
             return SenderEntry(sid, source=self._where(path)) if sid else None
-        data = self.mapping(item, path, SENDER_KEYS)
+        data = self.mapping(item, path, SENDER_KEYS, "a sender ID or a mapping with sender_id:")
         if data is None:
             return None
         sid = self.checked(self.text(data, "sender_id", path), path + ("sender_id",), sender_id_problem)
@@ -417,6 +431,7 @@ class _SetupValidator:
         index: list[int] = []
         words: list[str] = []
         for i, item in enumerate(value):
+            item = self.scalar(item, path + (i,))
             if isinstance(item, str):
                 index.append(i)
                 words.append(item)
@@ -424,7 +439,20 @@ class _SetupValidator:
                 self.error(path + (i,), (f"expected a keyword, found {_describe(item)}", "quote it"))
         return check_keywords(words, lambda k, message, hint: self.error(path + (index[k],), (message, hint)))
 
+    def keyword_clashes(self, configs: list[Autoresp]) -> None:
+        """A keyword belongs to one config per country: two would answer the same message."""
+        owner: dict[tuple[str, str], str] = {}
+        for config in configs:
+            for k, word in enumerate(config.keywords):
+                key = (config.country_code, word.casefold())
+                if key in owner and owner[key] != config.op:
+                    where = self.paths.get(id(config), ("autoresp_configs",)) + ("keywords", k)
+                    problem = f"keyword {word!r} is also a keyword of the {owner[key]} config for {config.country_code}"
+                    self.error(where, (problem, "a keyword answers once per country: keep it in one config"))
+                owner.setdefault(key, config.op)
+
     def duplicates(self, setup: Setup) -> None:
+        self.keyword_clashes(setup.autoresp or [])
         for name, items, key in (
             ("phone_numbers", setup.numbers, lambda e: e.number),
             ("alphanumeric_sender_ids", setup.sender_ids, lambda e: e.sender_id),
