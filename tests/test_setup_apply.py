@@ -9,6 +9,7 @@ from typing import Any
 
 import jsonschema
 import pytest
+from conftest import TEST_KEY, Sandbox, make_sandbox
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -16,7 +17,6 @@ from msgprof_cli import reconcile_setup as rs
 from msgprof_cli import report
 from msgprof_cli.client import SetupOperations, TelnyxClient
 from msgprof_cli.document.setup_rules import Autoresp, NumberEntry, SenderEntry, Setup
-from tests.conftest import TEST_KEY, Sandbox, make_sandbox
 
 NUMBERS = [f"+1312555{i:04d}" for i in range(40)]
 

@@ -6,13 +6,13 @@ import json
 from typing import Any
 
 import pytest
+from conftest import TEST_KEY, Faults, Sandbox, make_sandbox
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from msgprof_cli import setup_actions as sa
 from msgprof_cli.client import SetupOperations, TelnyxClient
 from msgprof_cli.document.setup_rules import Autoresp
-from tests.conftest import TEST_KEY, Faults, Sandbox, make_sandbox
 
 INVENTORY = [f"+1202555{i:04d}" for i in range(320)]
 
