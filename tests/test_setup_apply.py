@@ -33,7 +33,7 @@ def ops_for(box: Sandbox) -> SetupOperations:
 
 
 def new_profile(ops: SetupOperations, name: str) -> str:
-    return ops.client.create_messaging_profile({"name": name, "whitelisted_destinations": ["US"]})[0]["id"]
+    return ops.client.create_messaging_profile({"name": name, "whitelisted_destinations": ["US"]})["id"]
 
 
 def on(box: Sandbox, pid: str) -> set[str]:
