@@ -75,7 +75,7 @@ def check_inputs(
             continue
         for doc in docs:
             profile_doc, setup_doc = split_setup(doc)  # the setup sections have their own rules
-            result = validate(profile_doc, mode=mode, allow_unknown=allow_unknown)
+            result = validate(profile_doc, mode=mode, allow_unknown=allow_unknown, partial=True)
             setup, setup_errors = validate_setup(setup_doc)
             errors = list(result.errors) + setup_errors
             checked.append(Checked(doc.source, doc, result.payload, errors, list(result.warnings), setup))

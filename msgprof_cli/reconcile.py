@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from msgprof_cli.checking import check_inputs
-from msgprof_cli.document.changes import Change, diff, patch_payload
-from msgprof_cli.document.document import Issue
+from msgprof_cli.document.changes import Change, diff, effect
+from msgprof_cli.document.document import Issue, redact
 from msgprof_cli.document.rules import RULES_BY_NAME
 from msgprof_cli.document.setup_rules import Setup
 from msgprof_cli.errors import ApiError, InvalidInput, MsgprofError
@@ -58,11 +58,7 @@ class Item:
 
     def shown(self, path: tuple[str | int, ...], value: Any) -> Any:
         """A value as plans and reports may show it: secret values are replaced."""
-        for n in range(len(path), 0, -1):
-            var = self.desired.secrets.get(path[:n])
-            if var:
-                return f"<secret from ${var}>"
-        return value
+        return redact(value, path, self.desired.secrets)
 
 
 def load_desired(
@@ -138,8 +134,8 @@ def _twins_item(d: Desired, matches: list[dict[str, Any]], tried: bool) -> Item:
 
 
 def _update_item(d: Desired, current: dict[str, Any]) -> Item:
-    changes = diff(d.payload, current)
-    fixed = [c for c in changes if not RULES_BY_NAME[str(c.path[0])].updatable]
+    changes = effect(d.payload, current).changes
+    fixed = [c for c in changes if str(c.path[0]) in RULES_BY_NAME and not RULES_BY_NAME[str(c.path[0])].updatable]
     if fixed:
         fields = ", ".join(c.field for c in fixed)
         error = ApiError(
@@ -194,7 +190,7 @@ def _carry_out(client: Any, item: Item) -> None:
         item.note, item.profile_id = done.note, done.profile.get("id")
     elif item.action == "update":
         assert item.profile_id is not None
-        client.update_messaging_profile(item.profile_id, patch_payload(item.desired.payload, item.changes))
+        client.update_messaging_profile(item.profile_id, effect(item.desired.payload, item.live or {}).patch)
     elif item.action == "delete":
         from msgprof_cli import twins
 

@@ -189,7 +189,7 @@ def test_unset_variable_names_file_and_line(cli, sandbox: Sandbox, tmp_path: Pat
     f = write(tmp_path / "p", "p.yaml", "name: x\nwhitelisted_destinations: [US]\nwebhook_url: ${MISSING_URL}\n")
     res = cli("apply", "-f", str(f))
     assert res.exit_code == 3
-    assert f"error: {f}:3: environment variable MISSING_URL is not set and has no default" in res.stderr
+    assert f"error: {f}:3: webhook_url: environment variable MISSING_URL is not set and has no default" in res.stderr
     assert sandbox.received == []
     assert cli("validate", str(f)).exit_code == 3
 

@@ -70,7 +70,9 @@ def apply_flags(doc: Document | None, values: dict[str, Any]) -> Document:
     """Merge flag values (keyed by FlagSpec.param) over a document: flags win, nested flags merge."""
     base = doc if doc is not None else Document({})
     data = dict(base.data) if isinstance(base.data, dict) else base.data
-    out = Document(data, base.source, dict(base.lines), dict(base.raw), dict(base.origins), base.text)
+    out = Document(
+        data, base.source, dict(base.lines), dict(base.raw), dict(base.origins), base.text, dict(base.secrets)
+    )
     if not isinstance(data, dict):
         return out  # validation reports the wrong type
     specs = flag_specs()

@@ -22,8 +22,8 @@ from msgprof_cli.cli.common import (
 )
 from msgprof_cli.cli.flags import apply_flags, flag_options, flag_specs
 from msgprof_cli.cli.presentation import MsgprofCommand, confirm
-from msgprof_cli.document.changes import diff
-from msgprof_cli.document.document import Document
+from msgprof_cli.document.changes import update_effect
+from msgprof_cli.document.document import Document, redact
 from msgprof_cli.document.loading import load_document
 from msgprof_cli.document.validation import validate
 from msgprof_cli.errors import UsageError
@@ -63,7 +63,8 @@ def _profile_options() -> list[Opt]:
                 bool,
                 typer.Option(
                     "--dry-run",
-                    help="Validate and print the request instead of sending it (no API key needed).",
+                    help="Validate and print the request instead of sending it "
+                    "(create needs no API key; update reads the live profile to merge nested objects).",
                     rich_help_panel="Input",
                 ),
             ],
@@ -89,7 +90,7 @@ def _given(opts: dict[str, Any]) -> bool:
 
 
 def _validated(r: Run, doc: Document, mode: str) -> dict[str, Any]:
-    result = validate(doc, mode=mode, allow_unknown=bool(r.opts.get("allow_unknown")))
+    result = validate(doc, mode=mode, allow_unknown=bool(r.opts.get("allow_unknown")), partial=True)
     r.render.issues(result.warnings, label="warning")
     result.raise_for_errors()
     return result.payload
@@ -139,9 +140,10 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
                 raise UsageError(
                     "nothing to create", hint='give -f FILE, or flags such as --name "Support" --whitelist US'
                 )
-            payload = _validated(r, _document(opts), "create")
+            doc = _document(opts)
+            payload = _validated(r, doc, "create")
             if opts["dry_run"]:
-                _preview(r, "POST", "/messaging_profiles", payload)
+                _preview(r, "POST", "/messaging_profiles", redact(payload, (), doc.secrets))
                 return
             from msgprof_cli.create_once import create_once
 
@@ -158,20 +160,16 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
             if not _given(opts):
                 raise UsageError("nothing to update", hint="give -f FILE or flags such as --disabled")
             doc = _document(opts)
-            if opts["dry_run"]:
-                payload = _validated(r, doc, "update")
-                from msgprof_cli.cli.common import looks_like_id
-
-                target = ref if looks_like_id(ref) else f"<id of {ref!r}>"
-                _preview(r, "PATCH", f"/messaging_profiles/{target}", payload)
-                return
+            payload = _validated(r, doc, "update")
             client = r.client()
             current = resolve_profile(client, ref)
-            _fill_nested(doc, current)
-            payload = _validated(r, doc, "update")
-            updated = client.update_messaging_profile(current["id"], payload)
+            done = update_effect(doc, payload, current)
+            if opts["dry_run"]:
+                _preview(r, "PATCH", f"/messaging_profiles/{current['id']}", done.shown_body())
+                return
+            updated = client.update_messaging_profile(current["id"], done.body)
             if r.render.interactive_err:
-                r.render.changes(diff(payload, current), header=f"changed on {current['id']}")
+                r.render.changes(done.shown_changes(), header=f"changed on {current['id']}")
             r.emit_profile(updated, title="updated")
 
     @command(app, only, "get", rich_help_panel="Profiles")
@@ -305,17 +303,3 @@ def _register_related(app: typer.Typer, only: Optional[str]) -> None:
             if r.output == "table" and not opts.get("show_secrets"):
                 shown = f"`msgprof get {profile.get('id')} --show-secrets` (or -o json)"
                 r.render.notice(f"the new v1_secret is masked; {shown} shows it")
-
-
-def _fill_nested(doc: Document, current: dict[str, Any]) -> None:
-    """An update that sets some fields of a nested object keeps the object's other fields.
-
-    The API replaces number_pool_settings / url_shortener_settings as a whole, so we fill the
-    fields the user did not give from the live profile.
-    """
-    if not isinstance(doc.data, dict):
-        return
-    for key in ("number_pool_settings", "url_shortener_settings"):
-        given, live = doc.data.get(key), current.get(key)
-        if isinstance(given, dict) and isinstance(live, dict):
-            doc.data[key] = {**{k: v for k, v in live.items() if v is not None}, **given}

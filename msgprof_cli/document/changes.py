@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
-from msgprof_cli.document.document import Path, format_path
+from msgprof_cli.document.document import Document, Issue, Path, format_path, redact
 from msgprof_cli.document.rules import RULES, RULES_BY_NAME, Rule
+from msgprof_cli.errors import InvalidInput
 
 
 @dataclass
@@ -39,7 +41,10 @@ def _same(rule: Rule | None, want: Any, have: Any) -> bool:
 
 
 def diff(desired: dict[str, Any], live: dict[str, Any]) -> list[Change]:
-    """Field-level changes that would make ``live`` match ``desired`` (only fields ``desired`` gives)."""
+    """Fields of ``desired`` whose value differs from ``live`` (only the fields ``desired`` names).
+
+    This compares; it does not predict.  What a request will change is ``effect``.
+    """
     changes: list[Change] = []
     for key, want in desired.items():
         rule = RULES_BY_NAME.get(key)
@@ -55,9 +60,122 @@ def diff(desired: dict[str, Any], live: dict[str, Any]) -> list[Change]:
     return changes
 
 
-def patch_payload(desired: dict[str, Any], changes: list[Change]) -> dict[str, Any]:
-    """The PATCH body for a set of changes: changed fields, nested objects sent whole."""
-    return {str(c.path[0]): desired[str(c.path[0])] for c in changes}
+# The model of a document's effect on a live profile.  The rule: a document governs only the
+# fields it names, nested objects included.  The API replaces a nested object whole (the fields
+# a request leaves out take their defaults), so a request that sets some fields of a nested
+# object carries the live values of the others.  Every command that changes a profile from a
+# document (update, apply) sends what this model builds, and every preview of it (update
+# --dry-run, plan) shows what this model predicts.
+
+
+def merge_live(payload: dict[str, Any], live: dict[str, Any]) -> dict[str, Any]:
+    """The request body for ``payload``: nested objects completed with the live object's fields."""
+    body = dict(payload)
+    for key, given in payload.items():
+        rule = RULES_BY_NAME.get(key)
+        have = live.get(key)
+        if rule is not None and rule.kind == "object" and isinstance(given, dict) and isinstance(have, dict):
+            # null children are left out: the API's default is what a null live value means
+            body[key] = {**{k: v for k, v in have.items() if v is not None}, **given}
+    return body
+
+
+def after(live: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:
+    """The profile as the API holds it after taking ``body``: nested objects replaced whole."""
+    out = dict(live)
+    for key, value in body.items():
+        rule = RULES_BY_NAME.get(key)
+        if rule is not None and rule.kind == "object" and isinstance(value, dict):
+            value = {**{c.name: c.default for c in rule.children if c.default is not None}, **value}
+        out[key] = value
+    return out
+
+
+def changed_fields(before: dict[str, Any], later: dict[str, Any], keys: Iterable[str]) -> list[Change]:
+    """The fields under ``keys`` whose value differs between two states of a profile.
+
+    A nested object present on both sides is compared field by field; otherwise (one side is
+    null or absent) the object is one field.
+    """
+    changes: list[Change] = []
+    for key in keys:
+        rule = RULES_BY_NAME.get(key)
+        old, new = before.get(key), later.get(key)
+        if rule is not None and rule.kind == "object" and isinstance(old, dict) and isinstance(new, dict):
+            known = {c.name: c for c in rule.children}
+            names = list(known) + sorted(str(k) for k in {*old, *new} if k not in known)
+            for ck in names:
+                if not _same(known.get(ck), new.get(ck), old.get(ck)):
+                    changes.append(Change((key, ck), old.get(ck), new.get(ck)))
+        elif not _same(rule, new, old):
+            changes.append(Change((key,), old, new))
+    return changes
+
+
+@dataclass
+class Effect:
+    """What a validated document does to a live profile."""
+
+    body: dict[str, Any]  # every field the document names, nested objects completed from live
+    changes: list[Change]  # every field whose live value the body changes, nested or not
+
+    secrets: dict[Path, str] = field(default_factory=dict)  # the document's, by field path
+
+    def shown_body(self) -> dict[str, Any]:
+        """The body as previews may show it: values from secret variables replaced."""
+        shown: dict[str, Any] = redact(self.body, (), self.secrets)
+        return shown
+
+    def shown_changes(self) -> list[Change]:
+        """The changes as reports may show them: old and new values at secret fields replaced."""
+        s = self.secrets
+        return [Change(c.path, redact(c.old, c.path, s), redact(c.new, c.path, s)) for c in self.changes]
+
+    @property
+    def patch(self) -> dict[str, Any]:
+        """The smallest request with the same effect: the changed fields, nested objects whole."""
+        changed = {c.path[0] for c in self.changes}
+        return {k: v for k, v in self.body.items() if k in changed}
+
+
+def effect(payload: dict[str, Any], live: dict[str, Any]) -> Effect:
+    body = merge_live(payload, live)
+    return Effect(body, changed_fields(live, after(live, body), body))
+
+
+def update_effect(doc: Document, payload: dict[str, Any], live: dict[str, Any]) -> Effect:
+    """The effect of an update document (validated with ``partial``), refused when incomplete."""
+    done = effect(payload, live)
+    done.secrets = doc.secrets
+    missing = incomplete_objects(done.body)
+    if missing:
+        issues = [
+            doc.locate(
+                Issue(
+                    path,
+                    "required field is missing",
+                    hint=f"the live profile has no {path[0]}, so this update creates it: give all its required fields",
+                )
+            )
+            for path in missing
+        ]
+        n = len(issues)
+        raise InvalidInput(f"{n} problem{'s' if n > 1 else ''} found; nothing was sent", issues)
+    return done
+
+
+def incomplete_objects(body: dict[str, Any]) -> list[Path]:
+    """Required fields of nested objects that neither the document nor the live profile gives.
+
+    A partial nested object is completed from the live one; when the live profile has none, the
+    request would create the object, and the API requires these fields.
+    """
+    missing: list[Path] = []
+    for key, value in body.items():
+        rule = RULES_BY_NAME.get(key)
+        if rule is not None and rule.kind == "object" and isinstance(value, dict):
+            missing += [(key, c.name) for c in rule.children if c.required and c.name not in value]
+    return missing
 
 
 def writable_view(profile: dict[str, Any]) -> dict[str, Any]:

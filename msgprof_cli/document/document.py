@@ -7,6 +7,37 @@ from typing import Any
 
 Path = tuple[str | int, ...]
 
+QUOTE_CHARS = 40  # the most of one value (or field name) an error message quotes
+
+
+def quote(value: str) -> str:
+    """A string as messages show it: its repr, cut to QUOTE_CHARS characters."""
+    if len(value) <= QUOTE_CHARS:
+        return repr(value)
+    return f"{value[:QUOTE_CHARS]!r}… ({len(value):,} characters)"
+
+
+def secret_at(secrets: dict[Path, str], path: Path) -> str | None:
+    """The secret variable whose value the field at ``path`` (or an object around it) holds."""
+    for n in range(len(path), 0, -1):
+        if path[:n] in secrets:
+            return secrets[path[:n]]
+    return None
+
+
+def redact(value: Any, path: Path, secrets: dict[Path, str]) -> Any:
+    """``value`` (found at ``path``) with every value that came from a secret variable replaced."""
+    if not secrets:
+        return value
+    var = secret_at(secrets, path)
+    if var is not None:
+        return f"<secret from ${var}>"
+    if isinstance(value, dict):
+        return {k: redact(v, path + (k,), secrets) for k, v in value.items()}
+    if isinstance(value, list):
+        return [redact(v, path + (i,), secrets) for i, v in enumerate(value)]
+    return value
+
 
 @dataclass
 class Issue:
@@ -21,7 +52,7 @@ class Issue:
 
     @property
     def field(self) -> str:
-        return format_path(self.path)
+        return format_path(self.path, QUOTE_CHARS)
 
     def location(self) -> str:
         parts = []
@@ -43,13 +74,17 @@ class Issue:
         }
 
 
-def format_path(path: Path) -> str:
+def format_path(path: Path, limit: int | None = None) -> str:
+    """``a.b[0]``; with ``limit``, each field name is cut to that many characters."""
     out = ""
     for part in path:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            out += ("." if out else "") + part
+            name = str(part)
+            if limit is not None and len(name) > limit:
+                name = name[:limit] + "…"
+            out += ("." if out else "") + name
     return out
 
 

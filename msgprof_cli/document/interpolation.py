@@ -1,68 +1,253 @@
-"""Environment-variable interpolation in profile documents.
+"""Environment variables in profile documents: ``${VAR}`` inside string values, after parsing.
 
-``${VAR}`` and ``${VAR:-default}`` are replaced in the file's text before it is parsed, so a value
-takes the type YAML gives it (``enabled: ${ENABLED:-true}`` is a boolean; quote it to keep a
-string).  ``$${`` is a literal ``${``.  An unset variable with no default is an error naming the
-file and line.  A value may not contain a newline (it would move every line number after it).
+A variable's value never enters the file's text, so it can never add, remove or retype a key, and
+``#`` or ``,`` in a value are just characters.  Before parsing, each reference is swapped for an
+opaque placeholder word (letters and digits, so any YAML or JSON context reads it as plain text
+and no line moves); after parsing, the placeholders in string values are resolved:
 
-Secret rule: a variable whose name contains KEY, SECRET, TOKEN, PASSWORD, PASSWD, CREDENTIAL,
-AUTH or PRIVATE (any case) is secret.  Lines that took a secret value are recorded, and plans and
-reports show the fields on those lines as ``<secret from $VAR>`` instead of the value.
+- ``${VAR}``; ``${VAR:-default}`` (the default also applies when VAR is empty); defaults nest:
+  ``${A:-${B:-x}}``; ``$${`` is a literal ``${``.  An unset variable without a default is an error.
+- A value that is wholly one reference takes the type its field's rule wants: ``true``/``false``
+  for a boolean, a finite number for a number, a comma list (``US,CA``) for the destinations, and
+  for a field that may be null an empty value is null.  Anything else stays a string.
+- References in field names are not resolved (a name is not a value).
+
+Secret rule: a variable whose name contains KEY, SECRET, TOKEN, PASSWORD, PASSWD, CREDENTIAL, AUTH
+or PRIVATE (any case) is secret.  The document records, by field path, which values took a
+secret, and every report and error shows ``<secret from $VAR>`` instead of them.
 """
 
 from __future__ import annotations
 
+import math
 import re
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any, Union
 
-_TOKEN = re.compile(r"\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}|\$\{[^}]*\}?")
+from msgprof_cli.document.document import Document, Issue, Path, quote
+from msgprof_cli.document.rules import RULES_BY_NAME, Rule
+
 SECRET_NAME = re.compile(r"KEY|SECRET|TOKEN|PASSWORD|PASSWD|CREDENTIAL|AUTH|PRIVATE", re.IGNORECASE)
-
-
-@dataclass
-class Interpolated:
-    text: str
-    problems: list[tuple[int, str]] = field(default_factory=list)  # (line, message)
-    secret_lines: dict[int, str] = field(default_factory=dict)  # line -> variable name
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+LITERAL = "${"  # what `$${` stands for
 
 
 def is_secret(name: str) -> bool:
     return bool(SECRET_NAME.search(name))
 
 
-def interpolate(text: str, env: Mapping[str, str]) -> Interpolated:
-    out = Interpolated("")
-    lines = []
-    for number, line in enumerate(text.split("\n"), start=1):
+@dataclass
+class Ref:
+    """One ``${NAME}`` or ``${NAME:-default}``; a default is a sequence of text and references."""
 
-        def sub(m: re.Match[str], number: int = number) -> str:
-            token = m.group(0)
-            if token == "$${":
-                return "${"
-            name, default = m.group(1), m.group(2)
-            if name is None:
+    name: str
+    default: list[Part] | None
+    text: str  # as written, for messages and field names
+
+
+Part = Union[str, Ref]
+
+
+@dataclass
+class Protected:
+    """The file's text with every reference replaced by a placeholder word."""
+
+    text: str
+    marker: str
+    refs: list[Ref | str] = field(default_factory=list)  # placeholder i -> a reference, or LITERAL
+    problems: list[tuple[int, str]] = field(default_factory=list)  # (line, message)
+
+    def placeholder(self, i: int) -> str:
+        return f"{self.marker}{i}z"
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        return re.compile(re.escape(self.marker) + r"(\d+)z")
+
+
+class _Malformed(ValueError):
+    pass
+
+
+def _parse_ref(text: str, start: int) -> tuple[Ref, int]:
+    """The reference that starts at ``text[start:]`` (which is ``${``), and where it ends."""
+    m = _NAME.match(text, start + 2)
+    if m is None:
+        raise _Malformed
+    name, i = m.group(0), m.end()
+    if text.startswith("}", i):
+        return Ref(name, None, text[start : i + 1]), i + 1
+    if not text.startswith(":-", i):
+        raise _Malformed
+    parts: list[Part] = []
+    i += 2
+    chunk = i
+    while i < len(text) and text[i] not in "}\n\r":
+        if text.startswith("${", i):
+            parts.append(text[chunk:i])
+            ref, i = _parse_ref(text, i)
+            parts.append(ref)
+            chunk = i
+        else:
+            i += 1
+    if i >= len(text) or text[i] != "}":
+        raise _Malformed
+    parts.append(text[chunk:i])
+    return Ref(name, [p for p in parts if p != ""], text[start : i + 1]), i + 1
+
+
+def protect(text: str) -> Protected:
+    """Swap every reference for a placeholder word that occurs nowhere else in the text."""
+    marker = "msgprofvar" + secrets.token_hex(4)
+    while marker in text:  # pragma: no cover - 32 random bits
+        marker = "msgprofvar" + secrets.token_hex(4)
+    out = Protected("", marker)
+    pieces: list[str] = []
+    i = 0
+    for m in re.finditer(r"\$\$\{|\$\{", text):
+        if m.start() < i:
+            continue  # inside a reference already taken
+        pieces.append(text[i : m.start()])
+        if m.group(0) == "$${":
+            out.refs.append(LITERAL)
+            i = m.end()
+        else:
+            try:
+                ref, i = _parse_ref(text, m.start())
+            except _Malformed:
+                line = text.count("\n", 0, m.start()) + 1
                 out.problems.append(
-                    (
-                        number,
-                        f"malformed variable reference {token!r}; write ${{NAME}} or "
-                        "${NAME:-default} ($${ for a literal ${)",
-                    )
+                    (line, "malformed variable reference; write ${NAME} or ${NAME:-default} ($${ for a literal ${)")
                 )
-                return token
-            value = env.get(name)
-            if value is None or (value == "" and default is not None):
-                if default is None:
-                    out.problems.append((number, f"environment variable {name} is not set and has no default"))
-                    return ""
-                value = default
-            if "\n" in value or "\r" in value:
-                out.problems.append((number, f"environment variable {name} holds a line break"))
-                return ""
-            if is_secret(name):
-                out.secret_lines[number] = name
-            return value
-
-        lines.append(_TOKEN.sub(sub, line))
-    out.text = "\n".join(lines)
+                pieces.append(m.group(0))
+                i = m.end()
+                continue
+            out.refs.append(ref)
+        pieces.append(out.placeholder(len(out.refs) - 1))
+    pieces.append(text[i:])
+    out.text = "".join(pieces)
     return out
+
+
+class _Unset(Exception):
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+def _evaluate(ref: Ref, env: Mapping[str, str], used: list[str]) -> str:
+    """The value of a reference; ``used`` collects the secret variables whose values it holds."""
+    value = env.get(ref.name)
+    if value is None or (value == "" and ref.default is not None):
+        if ref.default is None:
+            raise _Unset(ref.name)
+        return "".join(p if isinstance(p, str) else _evaluate(p, env, used) for p in ref.default)
+    if is_secret(ref.name):
+        used.append(ref.name)
+    return value
+
+
+def rule_at(path: Path) -> Rule | None:
+    """The rule of the field at ``path`` in a profile document (None for list items and unknowns)."""
+    rule = RULES_BY_NAME.get(str(path[0])) if path and isinstance(path[0], str) else None
+    for part in path[1:]:
+        if rule is None or rule.kind != "object":
+            return None
+        rule = next((c for c in rule.children if c.name == part), None)
+    return rule
+
+
+def _typed(rule: Rule | None, text: str, who: str) -> Any:
+    """A value that is wholly one reference, as the type its rule wants; ValueError says why not."""
+    if rule is None:
+        return text
+    if rule.nullable and text == "" and rule.kind != "url":
+        return None
+    if rule.kind == "boolean":
+        if text.lower() in ("true", "false"):
+            return text.lower() == "true"
+        raise ValueError(f"{who}: expected true or false")
+    if rule.kind == "number":
+        try:
+            number: float = int(text) if re.fullmatch(r"\s*-?\d{1,300}\s*", text) else float(text)
+        except ValueError:
+            raise ValueError(f"{who}: expected a number") from None
+        if not math.isfinite(number):
+            raise ValueError(f"{who}: expected a finite number")
+        return number
+    if rule.kind == "countries":
+        return [c.strip() for c in text.strip().strip("[]").split(",") if c.strip()]
+    if rule.kind == "object":
+        if rule.nullable and text.strip() == "null":
+            return None
+        raise ValueError(f"{who}: an object cannot come from one variable; give its fields (each may use one)")
+    return text
+
+
+class _Resolver:
+    def __init__(self, doc: Document, protected: Protected, env: Mapping[str, str]) -> None:
+        self.doc, self.protected, self.env = doc, protected, env
+        self.pattern = protected.pattern
+        self.issues: list[Issue] = []
+
+    def problem(self, path: Path, message: str, hint: str | None = None) -> None:
+        self.issues.append(self.doc.locate(Issue(path, message, hint)))
+
+    def walk(self, value: Any, path: Path) -> Any:
+        if isinstance(value, dict):
+            out = {}
+            for k, v in value.items():
+                key = self.restore(k)
+                if key != k and path + (k,) in self.doc.lines:  # a name keeps its line
+                    self.doc.lines[path + (key,)] = self.doc.lines[path + (k,)]
+                out[key] = self.walk(v, path + (key,))
+            return out
+        if isinstance(value, list):
+            return [self.walk(v, path + (i,)) for i, v in enumerate(value)]
+        if isinstance(value, str) and self.protected.marker in value:
+            return self.string(value, path)
+        return value
+
+    def restore(self, key: Any) -> Any:
+        """A field name keeps its references as written."""
+        if not isinstance(key, str) or self.protected.marker not in key:
+            return key
+        refs = self.protected.refs
+        return self.pattern.sub(lambda m: _written(refs[int(m.group(1))]), key)
+
+    def string(self, value: str, path: Path) -> Any:
+        used: list[str] = []
+        refs = self.protected.refs
+        try:
+            text = self.pattern.sub(lambda m: self.part(refs[int(m.group(1))], used), value)
+        except _Unset as exc:
+            self.problem(path, f"environment variable {exc.name} is not set and has no default")
+            return value
+        if used:
+            self.doc.secrets[path] = used[0]
+        whole = self.pattern.fullmatch(value)
+        if whole is None or refs[int(whole.group(1))] == LITERAL:
+            return text
+        ref = refs[int(whole.group(1))]
+        assert isinstance(ref, Ref)
+        who = f"{ref.text} gave " + (f"the value of secret ${used[0]}" if used else quote(text))
+        try:
+            return _typed(rule_at(path), text, who)
+        except ValueError as exc:
+            self.problem(path, str(exc))
+            return text
+
+    def part(self, ref: Ref | str, used: list[str]) -> str:
+        return LITERAL if isinstance(ref, str) else _evaluate(ref, self.env, used)
+
+
+def _written(ref: Ref | str) -> str:
+    return "$${" if isinstance(ref, str) else ref.text
+
+
+def resolve(doc: Document, protected: Protected, env: Mapping[str, str]) -> list[Issue]:
+    """Resolve the placeholders in a parsed document's string values, in place; the problems found."""
+    resolver = _Resolver(doc, protected, env)
+    doc.data = resolver.walk(doc.data, ())
+    return resolver.issues

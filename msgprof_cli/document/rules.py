@@ -10,6 +10,7 @@ prose and say so next to the rule.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class Rule:
     numeric_string: bool = False  # a YAML/JSON number is accepted as its string
     children: tuple[Rule, ...] = ()
     null_flag: str = ""  # objects: the flag that sends the object as null
+    default: Any = None  # nested fields: the API's value when a request leaves the field out
 
 
 POOL_RULES: tuple[Rule, ...] = (
@@ -63,6 +65,7 @@ POOL_RULES: tuple[Rule, ...] = (
         "Keep sending to a recipient from the same number.",
         flag="--pool-sticky-sender",
         off_flag="--no-pool-sticky-sender",
+        default=False,  # the spec's default
     ),
     Rule(
         "geomatch",
@@ -70,6 +73,7 @@ POOL_RULES: tuple[Rule, ...] = (
         "Prefer a sender with the recipient's area code (NANP).",
         flag="--pool-geomatch",
         off_flag="--no-pool-geomatch",
+        default=False,  # the spec's default
     ),
 )
 

@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from msgprof_cli.countries import COMMON_MISTAKES, ISO_3166_ALPHA2
-from msgprof_cli.document.document import Document, Issue, Path
+from msgprof_cli.document.document import QUOTE_CHARS, Document, Issue, Path, quote, secret_at
 from msgprof_cli.document.rules import READ_ONLY, RULES, Rule
 from msgprof_cli.errors import InvalidInput
 
@@ -33,14 +33,19 @@ class Result:
             raise InvalidInput(f"{n} problem{'s' if n > 1 else ''} found; nothing was sent", self.errors)
 
 
-def validate(doc: Document, *, mode: str = "create", allow_unknown: bool = False, strict: bool = False) -> Result:
+def validate(
+    doc: Document, *, mode: str = "create", allow_unknown: bool = False, strict: bool = False, partial: bool = False
+) -> Result:
     """Check a document against every rule and return the API payload and all issues at once.
 
     ``mode`` is "create" (name and whitelisted_destinations required) or "update" (nothing
-    required; fields the update request lacks are refused).  ``strict`` turns off msgprof's
-    normalisations (the sandbox uses it to answer as the API's spec says).
+    required; fields the update request lacks are refused).  ``partial`` (update only) accepts
+    nested objects that leave out required fields: the live object supplies them
+    (changes.merge_live; changes.incomplete_objects checks what is still missing).  ``strict``
+    turns off msgprof's normalisations (the sandbox uses it to answer as the API's spec says).
     """
     v = _Validator(doc, mode, allow_unknown, strict)
+    v.partial = partial and mode == "update"
     payload = v.mapping(doc.data, RULES, (), top=True)
     return Result(payload if isinstance(payload, dict) else {}, v.errors, v.warnings)
 
@@ -51,6 +56,7 @@ class _Validator:
         self.doc = doc
         self.mode = mode
         self.allow_unknown = allow_unknown
+        self.partial = False
         self.errors: list[Issue] = []
         self.warnings: list[Issue] = []
 
@@ -61,7 +67,9 @@ class _Validator:
     def mapping(self, data: Any, rules: tuple[Rule, ...], path: Path, top: bool = False) -> Any:
         if not isinstance(data, dict):
             what = "a profile" if top else "an object"
-            return self.error(path, f"expected {what} (a mapping of field names), found {_describe(data)}")
+            # a whole file that is not a profile (a key file in the profiles folder?) is never quoted
+            found = f"a string of {len(data):,} characters" if top and isinstance(data, str) else _describe(data)
+            return self.error(path, f"expected {what} (a mapping of field names), found {found}")
         known = {r.name: r for r in rules}
         out: dict[str, Any] = {}
         for key, value in data.items():
@@ -80,7 +88,7 @@ class _Validator:
             checked = self.value(rule, value, p)
             if checked is not _BAD:
                 out[key] = checked
-        if self.mode == "create" or not top:
+        if self.mode == "create" or not (top or self.partial):
             for rule in rules:
                 if rule.required and rule.name not in data:
                     where = f"give {rule.flag} or a `{rule.name}:` key" if rule.flag else f"add `{rule.name}:`"
@@ -105,45 +113,57 @@ class _Validator:
         extra = "--allow-unknown sends fields newer than msgprof as given"
         self.error(p, "unknown field", hint=f"{hint} ({extra})" if hint else extra)
 
+    def quoted(self, p: Path, text: str) -> str:
+        """A value as an error may quote it: shortened, and never one from a secret variable."""
+        var = secret_at(self.doc.secrets, p)
+        return f"the value of secret ${var}" if var else quote(text)
+
+    def describe(self, p: Path, value: Any) -> str:
+        var = secret_at(self.doc.secrets, p)
+        if var and isinstance(value, str):
+            return f"the value of secret ${var}"
+        return _describe(value)
+
     def value(self, rule: Rule, value: Any, p: Path) -> Any:
         if value is None:
             if rule.nullable:
                 return None
             return self.error(p, "may not be null", hint=self._expect(rule))
-        kind = rule.kind
-        if kind == "boolean":
+        if rule.kind == "boolean":
             if isinstance(value, bool):
                 return value
-            hint = (
-                "write true or false without quotes" if str(value).lower() in ("true", "false", "yes", "no") else None
-            )
-            return self.error(p, f"expected true or false, found {_describe(value)}", hint=hint)
-        if kind == "number":
+            words = ("true", "false", "yes", "no")
+            hint = "write true or false without quotes" if str(value).lower() in words else None
+            return self.error(p, f"expected true or false, found {self.describe(p, value)}", hint=hint)
+        if rule.kind == "number":
             if isinstance(value, bool) or not isinstance(value, (int, float)):
-                return self.error(p, f"expected a non-negative number, found {_describe(value)}")
+                return self.error(p, f"expected a non-negative number, found {self.describe(p, value)}")
             if not math.isfinite(value) or value < 0:
                 return self.error(p, f"must be a non-negative number, found {value!r}")
             return value
-        if kind == "object":
+        if rule.kind == "object":
             return self.mapping(value, rule.children, p)
-        if kind == "countries":
+        if rule.kind == "countries":
             return self.countries(value, p)
         text = self.as_text(rule, value, p)
         if text is None:
-            return self.error(p, f"expected a string, found {_describe(value)}", hint=self._expect(rule))
-        if kind == "enum":
+            return self.error(p, f"expected a string, found {self.describe(p, value)}", hint=self._expect(rule))
+        return self.text(rule, text, p)
+
+    def text(self, rule: Rule, text: str, p: Path) -> Any:
+        if rule.kind == "enum":
             if text not in rule.enum:
                 allowed = ", ".join(f'"{e}"' for e in rule.enum)
-                return self.error(p, f"must be one of {allowed}, found {text!r}")
+                return self.error(p, f"must be one of {allowed}, found {self.quoted(p, text)}")
             return text
-        if kind == "url":
+        if rule.kind == "url":
             return self.url(text, p)
         if rule.nonblank and not text.strip():
             return self.error(p, "may not be empty")
         if rule.max_length is not None and len(text) > rule.max_length:
             return self.error(p, f"is {len(text)} characters long; at most {rule.max_length} are allowed")
         if rule.pattern and not re.match(rule.pattern, text):
-            return self.error(p, f"{text!r} does not match {rule.pattern}", hint=self._expect(rule))
+            return self.error(p, f"{self.quoted(p, text)} does not match {rule.pattern}", hint=self._expect(rule))
         return text
 
     def as_text(self, rule: Rule, value: Any, p: Path) -> str | None:
@@ -164,17 +184,18 @@ class _Validator:
         if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in text):
             return self.error(
                 p,
-                f"{text!r} is not an absolute http(s) URL",
+                f"{self.quoted(p, text)} is not an absolute http(s) URL",
                 hint='use e.g. "https://example.com/hooks", or "" / null for none',
             )
         return text
 
     def countries(self, value: Any, p: Path) -> Any:
         if isinstance(value, str):
+            secret = secret_at(self.doc.secrets, p)
             return self.error(
                 p,
-                f"expected a list of country codes, found the string {value!r}",
-                hint=f"write [{value}]" if "," not in value else "write a YAML list: [US, CA]",
+                f"expected a list of country codes, found {self.describe(p, value)}",
+                hint="write a YAML list: [US, CA]" if secret or "," in value else f"write [{value}]",
             )
         if not isinstance(value, list):
             return self.error(p, f"expected a list of country codes, found {_describe(value)}")
@@ -184,41 +205,35 @@ class _Validator:
                 "is empty: no destination would be allowed",
                 hint='list ISO 3166-1 alpha-2 codes, or ["*"] for all destinations',
             )
-        out: list[str] = []
-        bad = False
-        for i, item in enumerate(value):
-            ip = p + (i,)
-            raw = self.doc.raw.get(ip)
-            if isinstance(item, bool) and raw is not None:
-                item = raw  # YAML 1.1 reads a bare NO (Norway) as false; use what was written
-            if not isinstance(item, str):
-                self.error(ip, f"expected a country code, found {_describe(item)}")
-                bad = True
-                continue
-            code = item if self.strict else item.strip().upper()  # lower-case codes are upper-cased
-            if code == "*":
-                if len(value) > 1:
-                    self.error(ip, '"*" (all destinations) must stand alone', hint='use ["*"] or a list of codes')
-                    bad = True
-                out.append(code)
-                continue
-            if code in COMMON_MISTAKES and not self.strict:
-                self.error(
-                    ip, f"{item!r} is not an ISO 3166-1 alpha-2 code", hint=f"did you mean {COMMON_MISTAKES[code]}?"
-                )
-                bad = True
-                continue
-            if code not in ISO_3166_ALPHA2:
-                self.error(
-                    ip,
-                    f"{item!r} is not an ISO 3166-1 alpha-2 country code",
-                    hint='use two-letter codes such as US, GB, DE, or "*" for all',
-                )
-                bad = True
-                continue
-            if code not in out:  # duplicates are dropped
-                out.append(code)
-        return _BAD if bad else out
+        codes = [self.country(item, p + (i,), alone=len(value) == 1) for i, item in enumerate(value)]
+        if any(c is _BAD for c in codes):
+            return _BAD
+        return list(dict.fromkeys(codes))  # duplicates are dropped
+
+    def country(self, item: Any, ip: Path, alone: bool) -> Any:
+        raw = self.doc.raw.get(ip)
+        if isinstance(item, bool) and raw is not None:
+            item = raw  # YAML 1.1 reads a bare NO (Norway) as false; use what was written
+        if not isinstance(item, str):
+            return self.error(ip, f"expected a country code, found {_describe(item)}")
+        code = item if self.strict else item.strip().upper()  # lower-case codes are upper-cased
+        if code == "*":
+            if not alone:
+                return self.error(ip, '"*" (all destinations) must stand alone', hint='use ["*"] or a list of codes')
+            return code
+        if code in COMMON_MISTAKES and not self.strict:
+            return self.error(
+                ip,
+                f"{self.quoted(ip, item)} is not an ISO 3166-1 alpha-2 code",
+                hint=f"did you mean {COMMON_MISTAKES[code]}?",
+            )
+        if code not in ISO_3166_ALPHA2:
+            return self.error(
+                ip,
+                f"{self.quoted(ip, item)} is not an ISO 3166-1 alpha-2 country code",
+                hint='use two-letter codes such as US, GB, DE, or "*" for all',
+            )
+        return code
 
     @staticmethod
     def _expect(rule: Rule) -> str | None:
@@ -233,11 +248,12 @@ def _describe(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        return f"the string {value!r}"
+        return f"the string {quote(value)}"
     if isinstance(value, (int, float)):
-        return f"the number {value!r}"
+        text = repr(value)
+        return f"the number {text}" if len(text) <= QUOTE_CHARS else f"a number of {len(text):,} digits"
     if isinstance(value, list):
         return "a list"
     if isinstance(value, dict):
         return "a mapping"
-    return f"a {type(value).__name__} ({value!s})"
+    return f"a {type(value).__name__}"
