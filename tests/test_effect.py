@@ -99,8 +99,8 @@ def test_plan_lists_exactly_the_fields_apply_changes(
     pid = seed(sandbox, live)["id"]
     with sandbox.state.lock:
         pool = sandbox.state.profiles[pid].get("number_pool_settings")
-        for k in nulls if isinstance(pool, dict) else ():
-            pool[k] = None
+        if isinstance(pool, dict):
+            pool.update(dict.fromkeys(nulls))
     path = tmp_path / "p.json"
     path.write_text(json.dumps(document))
     before = stored(sandbox, pid)
