@@ -455,7 +455,7 @@ def _interval_bars(rows: list[Any], width: int) -> Any:
         bad = metrics_view.bar_cells(r.failed, top, bar_width)
         rest = max(0, metrics_view.bar_cells(r.sent, top, bar_width) - good - bad)
         bar = Text("█" * good, style="green")
-        bar.append("█" * bad, style="red")
+        bar.append("▓" * bad, style="red")  # a different glyph: failures show without colour too
         bar.append("░" * rest, style="dim")
         row = (Text(metrics_view.short_time(cells.visible(r.start))), str(r.sent), str(r.delivered), str(r.failed))
         table.add_row(*row, bar)
