@@ -1,0 +1,182 @@
+"""Hostile inputs, one table (issue 12, Deliver 1, 3 and 9): each row is an input a hostile or
+careless user, config file or API could give, with the exit code and the message it must get.
+Add rows here.  Every row also checks: no traceback, no "internal error", nothing on stdout, and
+(for URLs that must be refused) no connection made at all.
+
+Loopback only: 127.0.0.2 plays the "other" host hidden inside URLs; nothing here ever talks to an
+address outside this machine.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from canned import Canned
+from conftest import TEST_KEY
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from msgprof_cli.client import parse_url
+from msgprof_cli.errors import CredentialsError, UsageError
+from msgprof_cli.settings import check_base_url, is_loopback, run_key_command
+
+
+@dataclass
+class Row:
+    id: str
+    args: list[str]
+    exit: int
+    says: str
+    env: dict[str, str] = field(default_factory=dict)
+    config: str | None = None
+    answer: tuple[int, object] | None = None  # what the API answers, for API rows
+    refused_before_sending: bool = True
+
+
+# {url} is the scripted server's base URL; {hostport} its 127.0.0.1:PORT.
+ROWS = [
+    Row("url-backslash-userinfo", ["list", "--base-url", "http://127.0.0.2:{port}\\@{hostport}/v2"], 2,
+        "--base-url: the base URL contains a backslash at position"),
+    Row("url-backslash-localhost", ["list", "--base-url", "http://127.0.0.2:{port}\\@localhost:{port}/v2"], 2,
+        "contains a backslash"),
+    Row("url-userinfo", ["list", "--base-url", "http://user@{hostport}/v2"], 2,
+        "--base-url: the base URL has userinfo"),
+    Row("url-userinfo-password", ["list", "--base-url", "http://127.0.0.2:1@{hostport}/v2"], 2, "has userinfo"),
+    Row("url-space", ["list", "--base-url", "http://{hostport} /v2"], 2, "a space or control character (U+0020)"),
+    Row("url-tab", ["list", "--base-url", "http://{hostport}/v2\t"], 2, "(U+0009)"),
+    Row("url-newline", ["list", "--base-url", "http://{hostport}/v2\n"], 2, "(U+000A)"),
+    Row("url-nul", ["list", "--base-url", "http://{hostport}\x00.127.0.0.2/v2"], 2, "(U+0000)"),
+    Row("url-non-ascii", ["list", "--base-url", "http://{hostport}\u3002/v2"], 2, "a non-ASCII character (U+3002)"),
+    Row("url-empty-host", ["list", "--base-url", "http:///v2"], 2, "the base URL has no host"),
+    Row("url-empty-host-port", ["list", "--base-url", "http://:{port}/v2"], 2, "the base URL has no host"),
+    Row("url-percent-host", ["list", "--base-url", "http://127.0.0.1%2e:{port}/v2"], 2, "percent-escape in its host"),
+    Row("url-query", ["list", "--base-url", "{url}?x=1"], 2, "has a query (?) or fragment (#)"),
+    Row("url-no-scheme", ["list", "--base-url", "{hostport}/v2"], 2, "is not an absolute http(s) URL"),
+    Row("url-plain-http-remote", ["list", "--base-url", "http://api.example.invalid/v2"], 4,
+        "--base-url: refusing to send the API key over plain http to api.example.invalid"),
+    Row("url-short-ipv4-is-not-loopback", ["list", "--base-url", "http://127.1:{port}/v2"], 4,
+        "refusing to send the API key over plain http to 127.1"),
+    Row("env-url-backslash", ["list"], 2, "env TELNYX_BASE_URL: the base URL contains a backslash",
+        env={"TELNYX_BASE_URL": "http://127.0.0.2:{port}\\@{hostport}/v2"}),
+    Row("account-url-userinfo", ["list", "--account", "a"], 2, "account a: the base URL has userinfo",
+        config="accounts:\n  a:\n    base_url: http://u@{hostport}/v2\n    api_key_env: K\n", env={"K": "k-123456789"}),
+    Row("account-url-number", ["list", "--account", "a"], 3, "accounts.a.base_url must be text, found int",
+        config="accounts:\n  a:\n    base_url: 123\n"),
+    Row("default-account-list", ["list"], 3, "default_account must be the name of one account, found list",
+        config="default_account: [a, b]\naccounts:\n  a:\n    timeout: 5\n"),
+    Row("timeout-nan", ["list", "--timeout", "nan"], 2, "--timeout: expected a finite number of seconds, found nan"),
+    Row("timeout-inf", ["list", "--timeout", "inf"], 2, "--timeout: expected a finite number of seconds, found inf"),
+    Row("env-timeout-inf", ["list"], 2, "env MSGPROF_TIMEOUT: expected a finite number of seconds, found 'inf'",
+        env={"MSGPROF_TIMEOUT": "inf"}),
+    Row("env-timeout-huge", ["list"], 2, "env MSGPROF_TIMEOUT: must be between 0.1 and 3600", env={"MSGPROF_TIMEOUT": "1e9"}),
+    Row("key-zero-width-space", ["list"], 4,
+        "the API key from env TELNYX_API_KEY contains a character that cannot be sent (U+200B, position 5)",
+        env={"TELNYX_API_KEY": "KEY-\u200bsecret-123"}),
+    Row("key-newline", ["list"], 4, "the API key from env TELNYX_API_KEY contains a character that cannot be sent (U+000A",
+        env={"TELNYX_API_KEY": "KEY-abc\nInjected: 1"}),
+    Row("meta-total-pages-text", ["list", "--all"], 6, 'the API answered with meta.total_pages "abc", not a whole number',
+        answer=(200, {"data": [], "meta": {"total_pages": "abc"}}), refused_before_sending=False),
+    Row("meta-as-list", ["list"], 6, "the API answered with `meta` as list, not an object",
+        answer=(200, {"data": [], "meta": [1, 2]}), refused_before_sending=False),
+    Row("meta-total-results-float", ["list"], 6, "meta.total_results 1e+300",
+        answer=(200, {"data": [], "meta": {"total_results": 1e300}}), refused_before_sending=False),
+    Row("error-pointer-number", ["create", "--name", "x", "--whitelist", "US"], 5, "(field 5)",
+        answer=(422, {"errors": [{"code": "10015", "title": "Invalid", "source": {"pointer": 5}}]}),
+        refused_before_sending=False),
+    Row("error-source-list", ["create", "--name", "x", "--whitelist", "US"], 5, "[10015] Invalid",
+        answer=(422, {"errors": [{"code": 10015, "title": "Invalid", "source": ["x"]}]}), refused_before_sending=False),
+]
+
+
+def fill(text: str, url: str) -> str:
+    hostport = url.split("/")[2]
+    return text.format(url=url, hostport=hostport, port=hostport.split(":")[1])
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[r.id for r in ROWS])
+def test_hostile_input_gets_a_clean_documented_exit(cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, row: Row) -> None:
+    status, body = row.answer or (200, {"data": []})
+    with Canned(status, json.dumps(body).encode()) as server:
+        monkeypatch.setenv("TELNYX_BASE_URL", server.url)
+        monkeypatch.setenv("TELNYX_API_KEY", TEST_KEY)
+        for k, v in row.env.items():
+            monkeypatch.setenv(k, fill(v, server.url))
+        if row.config is not None:  # the account's settings, not the environment's, are under test
+            monkeypatch.delenv("TELNYX_BASE_URL")
+            cfg = tmp_path / "config.yaml"
+            cfg.write_text(fill(row.config, server.url))
+            os.chmod(cfg, 0o600)
+            monkeypatch.setenv("MSGPROF_CONFIG", str(cfg))
+        res = cli(*[fill(a, server.url) for a in row.args], "--max-retries", "0")
+    assert res.exit_code == row.exit, res.stderr
+    assert row.says in res.stderr
+    assert "Traceback" not in res.stderr and "internal error" not in res.stderr and res.stdout == ""
+    assert TEST_KEY not in res.stderr
+    if row.refused_before_sending:
+        assert server.hits == []
+
+
+URL_PIECES = st.lists(
+    st.sampled_from(
+        ["http://", "https://", "HTTP://", "127.0.0.1", "127.0.0.2", "localhost", "[::1]", "example.invalid", "\\", "@",
+         ":", ":80", "/", "/v2", "%2e", "%40", "?", "#", "user", " ", "\t", ".", "[", "]", "0x7f.1", "127.1", "::1"]
+    ),
+    min_size=1,
+    max_size=8,
+).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(url=st.one_of(URL_PIECES, st.text(max_size=40).map(lambda t: "http://" + t)))
+def test_any_accepted_plain_http_url_goes_to_loopback(url: str) -> None:
+    """The policy's promise, on generated URLs: if it accepts plain http, urllib3's host is loopback."""
+    try:
+        checked = check_base_url(url, "--base-url", parse_url)
+    except (UsageError, CredentialsError):
+        return
+    parts = parse_url(checked)
+    assert parts.scheme in ("http", "https") and parts.host and parts.auth is None
+    if parts.scheme == "http":
+        assert is_loopback(parts.host)
+
+
+def test_key_command_gives_its_first_line_and_leaves_nothing_running(tmp_path: Path) -> None:
+    pidfile = tmp_path / "pid"
+    key = run_key_command(f"sh -c 'sleep 100 & echo $! > {pidfile}; printf \"KEY-1\\nmore\\n\"'", "cmd", timeout=10)
+    assert key == "KEY-1"
+    pid = int(pidfile.read_text())
+    assert stops(pid)  # killed with its process group
+
+
+def stops(pid: int) -> bool:
+    """True once the process is dead (gone or a zombie); a SIGKILL lands at its next schedule."""
+    import time
+
+    stat = Path(f"/proc/{pid}/stat")
+    for _ in range(200):
+        try:
+            if stat.read_text().rsplit(")", 1)[1].split()[0] in ("Z", "X"):
+                return True
+        except FileNotFoundError:
+            return True
+        time.sleep(0.01)
+    return False
+
+
+def test_key_command_that_gives_no_line_in_time_is_stopped() -> None:
+    with pytest.raises(CredentialsError, match="cmd gave no line within 0.2s; it was stopped"):
+        run_key_command("sleep 30", "cmd", timeout=0.2)
+
+
+def test_key_command_that_fails_says_its_exit_code_not_its_output() -> None:
+    with pytest.raises(CredentialsError) as err:
+        run_key_command("sh -c 'echo SECRET-KEY; exit 3'", "cmd", timeout=10)
+    assert err.value.message == "cmd exited 3"
+
+
+def test_key_command_without_newline_reads_to_eof() -> None:
+    assert run_key_command("printf KEY-2", "cmd", timeout=10) == "KEY-2"
