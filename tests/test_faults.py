@@ -10,6 +10,9 @@ from canned import Canned
 from conftest import TEST_KEY, make_sandbox
 
 from msgprof_cli.client import MAX_RETRY_WAIT, TelnyxClient, _Retry
+from msgprof_cli.clock import FakeClock
+from msgprof_cli.create_once import create_once
+from msgprof_cli.errors import Unavailable
 from msgprof_cli.sandbox import Faults
 
 
@@ -45,16 +48,17 @@ def test_same_name_creates_in_quick_succession_never_duplicate(cli, monkeypatch:
         sb.stop()
 
 
-def test_5xx_on_create_is_checked_before_resending(cli, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_5xx_on_create_is_checked_before_resending(monkeypatch: pytest.MonkeyPatch) -> None:
     sb = make_sandbox(monkeypatch, faults=Faults(fail_rate=0.3, seed=7))
+    notes: list[str] = []
+    clock = FakeClock()  # back-off between re-sends and look-ups: no wall-clock waits
     try:
-        checked = 0
+        client = TelnyxClient(sb.url, TEST_KEY, max_retries=8, notify=notes.append, clock=clock)
         for i in range(10):
-            res = cli("create", "--name", f"F{i}", "--whitelist", "US", "--json", "--max-retries", "8")
-            assert res.exit_code == 0, res.stderr
-            checked += "looking for it" in res.stderr
+            done = create_once(client, {"name": f"F{i}", "whitelisted_destinations": ["US"]}, clock=clock)
+            assert done.profile["name"] == f"F{i}"
         assert sorted(p["name"] for p in sb.profiles()) == sorted(f"F{i}" for i in range(10))
-        assert checked > 0
+        assert any("looking for it" in n for n in notes) and clock.slept
     finally:
         sb.stop()
 
@@ -76,17 +80,26 @@ def test_rate_limited_requests_are_retried_after_the_reset(cli, monkeypatch: pyt
         sb.stop()
 
 
-def test_retry_after_is_honoured(cli, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_retry_after_is_honoured_on_the_injected_clock() -> None:
     body = json.dumps({"errors": [{"code": "10011", "title": "Too many requests"}]}).encode()
-    with Canned(429, body, headers={"Retry-After": "1"}) as server:
-        monkeypatch.setenv("TELNYX_BASE_URL", server.url)
-        monkeypatch.setenv("TELNYX_API_KEY", TEST_KEY)
-        start = time.monotonic()
-        res = cli("list", "--max-retries", "1")
-        elapsed = time.monotonic() - start
-    assert res.exit_code == 6
-    assert len(server.hits) == 2 and elapsed >= 1.0
-    assert "GET /v2/messaging_profiles: HTTP 429; retry 1 in 1.0s" in res.stderr
+    notes: list[str] = []
+    clock = FakeClock()
+    with Canned(429, body, headers={"Retry-After": "7"}) as server:
+        client = TelnyxClient(server.url, TEST_KEY, max_retries=2, notify=notes.append, clock=clock)
+        with pytest.raises(Unavailable, match="HTTP 429"):
+            client.list_messaging_profiles()
+    assert len(server.hits) == 3 and clock.slept == [7.0, 7.0]  # waited as told, on the fake clock
+    assert notes[0] == "GET /v2/messaging_profiles: HTTP 429; retry 1 in 7.0s"
+
+
+def test_rate_limit_reset_as_epoch_is_read_on_the_injected_clock() -> None:
+    clock = FakeClock(start=2_000_000_000.0)
+    body = json.dumps({"errors": [{"code": "10011"}]}).encode()
+    with Canned(429, body, headers={"x-ratelimit-reset": "2000000004"}) as server:
+        client = TelnyxClient(server.url, TEST_KEY, max_retries=1, clock=clock)
+        with pytest.raises(Unavailable):
+            client.list_messaging_profiles()
+    assert len(clock.slept) == 1 and 3.0 <= clock.slept[0] <= 4.0
 
 
 def test_post_is_not_retried_on_5xx_without_looking_first(cli, monkeypatch: pytest.MonkeyPatch) -> None:

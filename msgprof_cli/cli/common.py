@@ -88,7 +88,7 @@ API_OPTIONS: list[Opt] = [
             Optional[float],
             typer.Option(
                 "--timeout",
-                help="Read timeout per request, seconds [env MSGPROF_TIMEOUT; default 30].",
+                help="Read timeout, seconds; an attempt ends within 2 × this [env MSGPROF_TIMEOUT; default 30].",
                 rich_help_panel="Connection",
             ),
         ],
