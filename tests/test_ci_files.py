@@ -28,7 +28,8 @@ def load(path: Path) -> dict[str, Any]:
 
 
 def triggers(workflow: dict[str, Any]) -> Any:
-    return workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` key as true
+    loose: dict[Any, Any] = workflow
+    return loose.get("on", loose.get(True))  # YAML 1.1 reads a bare `on` key as true
 
 
 def steps(workflow: dict[str, Any]) -> list[dict[str, Any]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from canned import Canned
@@ -99,12 +100,12 @@ def test_plain_list_aligns_wide_characters_in_cells(sandbox: Sandbox) -> None:
 
 
 def _metrics_body(ident: str) -> bytes:
-    intervals = [
+    intervals: list[dict[str, Any]] = [
         {"start": f"2026-11-28T{h:02}:00:00Z", "sent": 100 + h * 10, "delivered": 95 + h * 9, "failed": 5 + h}
         for h in range(24)
     ]
-    sent = sum(i["sent"] for i in intervals)
-    done = sum(i["delivered"] for i in intervals)
+    sent = sum(int(i["sent"]) for i in intervals)
+    done = sum(int(i["delivered"]) for i in intervals)
     data = {
         "id": ident,  # the same answer serves the look-up by id
         "messaging_profile_id": ident,
@@ -201,3 +202,23 @@ def test_create_help_shows_every_flag_whole(columns: int) -> None:
                 assert re.search(rf"(^|[\s,/]){re.escape(decl)}([\s,]|$)", s.out, flags=re.M), decl
     for panel in ("Input:", "Profile fields:", "Number pool (number_pool_settings):", "Connection:", "Output:"):
         assert panel in s.out.splitlines()
+
+
+@pytest.mark.parametrize("columns", WIDTHS)
+def test_metrics_of_the_sandbox_demo_data(sandbox: Sandbox, columns: int) -> None:
+    sandbox.seed_demo_data(now=1_764_000_000.0, seed=3)
+    p = sandbox.profiles()[0]
+    data = json.loads(screen("metrics", p["id"], "--json", tty=False).out)
+    s = screen("metrics", p["id"], width=columns)
+    assert s.code == 0, s.err
+    fits(s.text, columns)
+    lines = s.text.splitlines()
+    assert lines[0].startswith(p["id"])
+    assert lines[1].startswith(f"sent {data['outbound']['sent']}   delivered {data['outbound']['delivered']} (")
+    bars = [ln for ln in lines if re.match(r"\d\d-\d\d \d\d:\d\d ", ln)]
+    assert len(bars) == len(data["intervals"]) > 0
+    plain = screen("metrics", p["id"], tty=False)
+    assert plain.out.splitlines()[2].split() == ["INTERVAL", "SENT", "DELIVERED", "FAILED", "RECEIVED"]
+    everyone = screen("metrics", width=columns)
+    fits(everyone.text, columns)
+    ids_whole(everyone.text, [q["id"] for q in sandbox.profiles()])

@@ -134,3 +134,14 @@ def test_alpha3_table_covers_every_alpha2_code_once() -> None:
 
     assert sorted(ALPHA3_TO_ALPHA2.values()) == sorted(ISO_3166_ALPHA2)
     assert all(len(k) == 3 and k.isupper() for k in ALPHA3_TO_ALPHA2)
+
+
+def test_standard_input_comes_from_the_terminal_object(sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> None:
+    doc = '{"name": "From stdin", "whitelisted_destinations": ["US"]}'
+    s = screen("create", "-f", "-", "--dry-run", "--json", stdin=doc, tty=False)
+    assert s.code == 0, s.err
+    assert json.loads(s.out)["body"] == {"name": "From stdin", "whitelisted_destinations": ["US"]}
+    monkeypatch.delenv("TELNYX_API_KEY")
+    listed = screen("list", "--api-key-file", "-", "--json", stdin="key-from-stdin\n", tty=False)
+    assert listed.code == 0, listed.err
+    assert sandbox.received[-1].headers["Authorization"] == "Bearer key-from-stdin"

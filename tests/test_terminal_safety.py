@@ -81,7 +81,7 @@ def test_errors_show_control_characters_visibly(sandbox: Sandbox) -> None:
 
 
 PIECES = st.one_of(
-    st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=6),
+    st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=6),
     st.sampled_from(["\x1b[31m", "\x07", "\x9b", "\x85", "\u202e", "\u2066", "[link=https://x.example]", "[/link]", "[/]"]),
 )
 NAMES = st.lists(PIECES, min_size=1, max_size=8).map("".join).filter(bool)

@@ -219,7 +219,7 @@ class Run:
             from msgprof_cli import settings
 
             flags = {k: self.opts.get(k) for k in ("base_url", "timeout", "max_retries", "account", "api_key_file")}
-            self._settings = settings.resolve(flags=flags, env=os.environ)
+            self._settings = settings.resolve(flags=flags, env=os.environ, stdin=self.terminal.stdin)
         return self._settings
 
     def client(self, *, pool_size: int = 10) -> Any:

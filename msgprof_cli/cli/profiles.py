@@ -75,9 +75,10 @@ def _profile_options() -> list[Opt]:
     return opts
 
 
-def _document(opts: dict[str, Any]) -> Document:
+def _document(opts: dict[str, Any], r: Run) -> Document:
     stdin_used_once(opts, opts.get("file"))
-    base = load_document(opts["file"], env=os.environ) if opts.get("file") else None
+    stdin = getattr(r.terminal.stdin, "buffer", None)  # the document is read as bytes
+    base = load_document(opts["file"], stdin=stdin, env=os.environ) if opts.get("file") else None
     return apply_flags(base, opts)
 
 
@@ -140,7 +141,7 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
                 raise UsageError(
                     "nothing to create", hint='give -f FILE, or flags such as --name "Support" --whitelist US'
                 )
-            doc = _document(opts)
+            doc = _document(opts, r)
             payload = _validated(r, doc, "create")
             if opts["dry_run"]:
                 _preview(r, "POST", "/messaging_profiles", redact(payload, (), doc.secrets))
@@ -159,7 +160,7 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
         with run(opts) as r:
             if not _given(opts):
                 raise UsageError("nothing to update", hint="give -f FILE or flags such as --disabled")
-            doc = _document(opts)
+            doc = _document(opts, r)
             payload = _validated(r, doc, "update")
             client = r.client()
             current = resolve_profile(client, ref)
