@@ -54,6 +54,7 @@ def _section(item: Any) -> list[str]:
             old = "" if item.action == "create" else _value(item.shown(c.path, c.old))
             sign = "+" if item.action == "create" else "~"
             lines.append(f"| `{sign}` | <code>{_text(c.field)}</code> | {old} | {_value(item.shown(c.path, c.new))} |")
+    lines += _setup_rows(item)
     if item.note:
         lines.append(f"\n{_text(item.note)}")
     if item.error is not None:
@@ -62,13 +63,30 @@ def _section(item: Any) -> list[str]:
     return [*lines, "", "</details>", ""]
 
 
+def _setup_rows(item: Any) -> list[str]:
+    """Numbers, sender IDs and auto-responses the plan changes (reconcile_setup), removals first."""
+    plan = getattr(item, "setup", None)
+    if plan is None or not plan.changes:
+        return []
+    rows = ["", "| | setup | what | detail |", "|---|---|---|---|"]
+    signs = {"unassign": "-", "remove": "-", "change": "~", "move": ">", "assign": "+", "add": "+"}
+    for c in plan.changes:
+        rows.append(f"| `{signs[c.action]}` | {c.action} {c.kind} | <code>{_text(c.key)}</code> | {_text(c.detail)} |")
+    return rows
+
+
+def _has_setup(item: Any) -> bool:
+    plan = getattr(item, "setup", None)
+    return plan is not None and bool(plan.changes)
+
+
 def plan_markdown(items: Sequence[Any], *, title: str = "msgprof plan") -> str:
     """The whole plan; unchanged profiles are listed on one line, not given a section each."""
     lines = [f"### {title}: {summary_line(items)}", ""]
     for item in items:
-        if item.action != "unchanged":
+        if item.action != "unchanged" or _has_setup(item):
             lines += _section(item)
-    same = [i for i in items if i.action == "unchanged"]
+    same = [i for i in items if i.action == "unchanged" and not _has_setup(i)]
     if same:
         lines.append("Unchanged: " + ", ".join(f"{_text(i.name)}" for i in same))
     if not items:

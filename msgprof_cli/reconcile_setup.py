@@ -20,12 +20,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from msgprof_cli import setup_actions as sa
 from msgprof_cli.document.document import Issue
 from msgprof_cli.document.setup_rules import Autoresp, NumberEntry, SenderEntry, Setup
 from msgprof_cli.errors import Ambiguous, ApiError, MsgprofError
+
+if TYPE_CHECKING:  # the type only: the client (and requests) load when a command needs them
+    from msgprof_cli.client import SetupOperations
 
 Kind = Literal["phone_number", "sender_id", "autoresp"]
 Action = Literal["assign", "move", "unassign", "add", "change", "remove"]
@@ -88,7 +91,12 @@ def check_across(setups: list[tuple[str, Setup]]) -> list[Issue]:
 
 
 def plan_setup(
-    ops: Any, profile_id: str | None, setup: Setup, *, prune: bool, names: Callable[[str], str] | None = None
+    ops: SetupOperations,
+    profile_id: str | None,
+    setup: Setup,
+    *,
+    prune: bool,
+    names: Callable[[str], str] | None = None,
 ) -> SetupPlan:
     """What apply would do for one profile (``profile_id`` None: the profile is to be created)."""
     out = SetupPlan()
@@ -105,7 +113,12 @@ def plan_setup(
 
 
 def _plan_numbers(
-    ops: Any, pid: str | None, entries: list[NumberEntry], prune: bool, names: Callable[[str], str], out: SetupPlan
+    ops: SetupOperations,
+    pid: str | None,
+    entries: list[NumberEntry],
+    prune: bool,
+    names: Callable[[str], str],
+    out: SetupPlan,
 ) -> None:
     wanted = [e.number for e in entries]
     records = sa.look_up_numbers(ops, wanted)
@@ -219,7 +232,12 @@ def _autoresp_diff(want: Autoresp, have: dict[str, Any]) -> str:
 
 
 def apply_setup(
-    ops: Any, profile_id: str, plan: SetupPlan, *, pacing: sa.Pacing | None = None, notify: sa.Notify = sa._no_notify
+    ops: SetupOperations,
+    profile_id: str,
+    plan: SetupPlan,
+    *,
+    pacing: sa.Pacing | None = None,
+    notify: sa.Notify = sa._no_notify,
 ) -> list[SetupChange]:
     """Carry out a plan in its order (removals first).  One failed change does not stop the others."""
     numbers = [c for c in plan.changes if c.kind == "phone_number"]
@@ -236,7 +254,7 @@ def apply_setup(
 
 
 def _apply_numbers(
-    ops: Any, profile_id: str, changes: list[SetupChange], pacing: sa.Pacing | None, notify: sa.Notify
+    ops: SetupOperations, profile_id: str, changes: list[SetupChange], pacing: sa.Pacing | None, notify: sa.Notify
 ) -> None:
     by_number = {c.key: c for c in changes}
 
@@ -266,7 +284,7 @@ def _apply_numbers(
                 c.error = res.error or ApiError(f"{res.number}: {res.result}: {res.detail}")
 
 
-def _apply_one(ops: Any, profile_id: str, change: SetupChange, notify: sa.Notify) -> None:
+def _apply_one(ops: SetupOperations, profile_id: str, change: SetupChange, notify: sa.Notify) -> None:
     if change.kind == "sender_id":
         if change.action in ("remove", "change"):
             sa.remove_sender_id(ops, profile_id, str(change.record_id))
@@ -293,7 +311,7 @@ def _put_body(want: Autoresp, live: dict[str, Any]) -> dict[str, Any]:
 # --------------------------------------------------------------------------- export
 
 
-def export_setup(ops: Any, profile_id: str) -> dict[str, Any]:
+def export_setup(ops: SetupOperations, profile_id: str) -> dict[str, Any]:
     """The sections of a live profile, as a document lists them (only the non-empty ones)."""
     out: dict[str, Any] = {}
     numbers = sorted(

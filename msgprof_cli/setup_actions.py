@@ -19,10 +19,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from msgprof_cli.document.setup_rules import Autoresp
 from msgprof_cli.errors import ApiError, MsgprofError, NotFound, Unavailable
+
+if TYPE_CHECKING:  # the type only: the client (and requests) load when a command needs them
+    from msgprof_cli.client import SetupOperations
 
 BULK_THRESHOLD = 5  # up to this many numbers: one PATCH each; more: one bulk order
 LOOKUP_CHUNK = 100  # numbers per filter[phone_number] look-up (keeps the URL short)
@@ -68,7 +71,7 @@ class Pacing:
     clock: Clock = field(default_factory=SystemClock)
 
 
-def attempts(ops: Any) -> int:
+def attempts(ops: SetupOperations) -> int:
     """How many times to send one thing: the client's retry budget, and at least MIN_ATTEMPTS."""
     return max(MIN_ATTEMPTS, int(getattr(ops.client, "max_retries", 0)) + 1)
 
@@ -84,7 +87,7 @@ def _no_progress(done: int, total: int) -> None:
 # --------------------------------------------------------------------------- numbers
 
 
-def look_up_numbers(ops: Any, numbers: Sequence[str]) -> dict[str, dict[str, Any]]:
+def look_up_numbers(ops: SetupOperations, numbers: Sequence[str]) -> dict[str, dict[str, Any]]:
     """The account's records for these numbers, by number (absent: not in the account)."""
     found: dict[str, dict[str, Any]] = {}
     for i in range(0, len(numbers), LOOKUP_CHUNK):
@@ -96,7 +99,7 @@ def look_up_numbers(ops: Any, numbers: Sequence[str]) -> dict[str, dict[str, Any
 
 
 def assign_numbers(
-    ops: Any,
+    ops: SetupOperations,
     profile_id: str,
     numbers: Sequence[str],
     *,
@@ -128,7 +131,7 @@ def assign_numbers(
 
 
 def unassign_numbers(
-    ops: Any,
+    ops: SetupOperations,
     numbers: Sequence[str],
     *,
     pacing: Pacing | None = None,
@@ -152,7 +155,7 @@ def unassign_numbers(
 
 
 def _set_profile(
-    ops: Any,
+    ops: SetupOperations,
     profile_id: str,
     numbers: list[str],
     records: dict[str, dict[str, Any]],
@@ -167,7 +170,7 @@ def _set_profile(
     return _bulk(ops, profile_id, numbers, pacing, notify, progress)
 
 
-def _patch_one(ops: Any, profile_id: str, number: str, record: dict[str, Any]) -> NumberResult:
+def _patch_one(ops: SetupOperations, profile_id: str, number: str, record: dict[str, Any]) -> NumberResult:
     outcome: NumberOutcome = "assigned" if profile_id else "unassigned"
     try:
         ops.update_phone_number_messaging_settings(record["id"], {"messaging_profile_id": profile_id})
@@ -177,7 +180,7 @@ def _patch_one(ops: Any, profile_id: str, number: str, record: dict[str, Any]) -
 
 
 def _bulk(
-    ops: Any, profile_id: str, numbers: list[str], pacing: Pacing, notify: Notify, progress: Progress
+    ops: SetupOperations, profile_id: str, numbers: list[str], pacing: Pacing, notify: Notify, progress: Progress
 ) -> dict[str, NumberResult]:
     """Bulk orders until every number is on the profile, failed by the API, or still pending."""
     failed: dict[str, str] = {}
@@ -202,7 +205,7 @@ def _bulk(
 
 
 def _send_order(
-    ops: Any, profile_id: str, numbers: list[str], notify: Notify
+    ops: SetupOperations, profile_id: str, numbers: list[str], notify: Notify
 ) -> tuple[dict[str, Any] | None, MsgprofError | None]:
     try:
         return ops.bulk_update_messaging_settings(profile_id, numbers), None
@@ -214,7 +217,13 @@ def _send_order(
 
 
 def _poll(
-    ops: Any, order: dict[str, Any], base: int, total: int, pacing: Pacing, notify: Notify, progress: Progress
+    ops: SetupOperations,
+    order: dict[str, Any],
+    base: int,
+    total: int,
+    pacing: Pacing,
+    notify: Notify,
+    progress: Progress,
 ) -> dict[str, Any]:
     """The order's last known state, polled until nothing is pending or the wait is over."""
     clock = pacing.clock
@@ -237,7 +246,9 @@ def _poll(
     return state
 
 
-def _not_yet(ops: Any, profile_id: str, numbers: list[str], failed: dict[str, str], pending: set[str]) -> list[str]:
+def _not_yet(
+    ops: SetupOperations, profile_id: str, numbers: list[str], failed: dict[str, str], pending: set[str]
+) -> list[str]:
     """The numbers not on the target yet, and neither failed by the API nor still pending."""
     records = look_up_numbers(ops, numbers)
     out = []
@@ -249,7 +260,7 @@ def _not_yet(ops: Any, profile_id: str, numbers: list[str], failed: dict[str, st
 
 
 def _number_results(
-    ops: Any,
+    ops: SetupOperations,
     profile_id: str,
     numbers: list[str],
     failed: dict[str, str],
@@ -286,7 +297,7 @@ class Created:
 
 
 def _create_once(
-    ops: Any,
+    ops: SetupOperations,
     what: str,
     listing: Callable[[], list[dict[str, Any]]],
     same: Callable[[dict[str, Any]], bool],
@@ -324,7 +335,7 @@ def _create_once(
 
 
 def add_sender_id(
-    ops: Any, profile_id: str, sender_id: str, fallback: str | None, notify: Notify = _no_notify
+    ops: SetupOperations, profile_id: str, sender_id: str, fallback: str | None, notify: Notify = _no_notify
 ) -> Created:
     payload: dict[str, Any] = {"alphanumeric_sender_id": sender_id, "messaging_profile_id": profile_id}
     if fallback is not None:
@@ -346,7 +357,7 @@ def add_sender_id(
     return created
 
 
-def remove_sender_id(ops: Any, profile_id: str, ref: str) -> dict[str, Any]:
+def remove_sender_id(ops: SetupOperations, profile_id: str, ref: str) -> dict[str, Any]:
     """Delete a sender ID of the profile, named by its text or its id."""
     matches = [
         r for r in ops.list_alphanumeric_sender_ids(profile_id) if ref in (r.get("alphanumeric_sender_id"), r.get("id"))
@@ -371,7 +382,7 @@ def same_autoresp(want: Autoresp, have: dict[str, Any]) -> bool:
     )
 
 
-def create_autoresp(ops: Any, profile_id: str, config: Autoresp, notify: Notify = _no_notify) -> Created:
+def create_autoresp(ops: SetupOperations, profile_id: str, config: Autoresp, notify: Notify = _no_notify) -> Created:
     return _create_once(
         ops,
         f"the {config.op} auto-response for {config.country_code}",
@@ -382,14 +393,14 @@ def create_autoresp(ops: Any, profile_id: str, config: Autoresp, notify: Notify 
     )
 
 
-def find_autoresp(ops: Any, profile_id: str, config_id: str) -> dict[str, Any]:
+def find_autoresp(ops: SetupOperations, profile_id: str, config_id: str) -> dict[str, Any]:
     for record in ops.get_autoresp_configs(profile_id):
         if record.get("id") == config_id:
             return record
     raise NotFound(f"no auto-response config {config_id} on this profile", hint="`msgprof autoresp list PROFILE`")
 
 
-def delete_autoresp(ops: Any, profile_id: str, config_id: str) -> None:
+def delete_autoresp(ops: SetupOperations, profile_id: str, config_id: str) -> None:
     try:
         ops.delete_autoresp_config(profile_id, config_id)
     except NotFound:  # a retried DELETE whose first attempt was done

@@ -64,6 +64,8 @@ def test_a_number_moves_between_profiles_only_when_the_document_says_so(cli: Any
     assert planned.exit_code == 0
     assert f"    > move number {NUMBERS[0]} (from profile 'Sales' ({sales}))" in planned.stdout.splitlines()
     assert f"    + assign number {NUMBERS[2]}" in planned.stdout.splitlines()
+    markdown = cli("plan", "-f", move, "--format", "markdown")
+    assert f"| `>` | move phone_number | <code>{NUMBERS[0]}</code> | from profile 'Sales' ({sales}) |" in markdown.stdout
     applied = cli("apply", "-f", move, "--json")
     assert applied.exit_code == 0, applied.output
     (item,) = json.loads(applied.stdout)["items"]
@@ -101,6 +103,8 @@ def test_removals_only_with_prune_setup_and_listed_first(cli: Any, sb: Sandbox, 
     assert plain.exit_code == 0 and "Setup:" not in plain.stdout and "remove" not in plain.stdout
     assert cli("apply", "-f", path).exit_code == 0 and sb.writes() == []  # nothing removed without the opt-in
 
+    same = cli("plan", "-f", path, "--format", "markdown")
+    assert "Unchanged: Support" in same.stdout and "| setup |" not in same.stdout
     pruned = cli("plan", "-f", path, "--prune-setup", "--detailed-exitcode")
     assert pruned.exit_code == 7
     setup_lines = [line for line in pruned.stdout.splitlines() if line.startswith("    ")]

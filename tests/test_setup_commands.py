@@ -366,3 +366,20 @@ def test_autoresp_create_update_delete(cli: Any, sb: Sandbox) -> None:
     assert json.loads(cli("autoresp", "list", "P", "--json").stdout) == []
     missing = cli("autoresp", "create", "P", "--keyword", "STOP")
     assert missing.exit_code == 2 and "missing --op, --country" in missing.stderr
+
+
+def test_a_bulk_assign_shows_a_progress_bar_on_a_terminal_and_none_in_a_pipe(monkeypatch: pytest.MonkeyPatch) -> None:
+    from screens import screen
+
+    box = make_sandbox(monkeypatch, numbers=INVENTORY, order_polls=1)
+    try:
+        new_profile(ops_for(box))
+        at_terminal = screen("numbers", "assign", "P", *INVENTORY[:300], "--json", tty=True)
+        assert at_terminal.code == 0, at_terminal.err
+        assert "numbers" in at_terminal.err_text and "300/300" not in at_terminal.out  # the bar is on stderr
+        assert "━" in at_terminal.err  # rich's bar was drawn
+        assert json.loads(at_terminal.out)["summary"] == {"assigned": 300}
+        piped = screen("numbers", "unassign", "--yes", *INVENTORY[:300], "--json", tty=False)
+        assert piped.code == 0 and piped.err == ""  # no bar, no noise when stderr is not a terminal
+    finally:
+        box.stop()

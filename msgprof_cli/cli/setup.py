@@ -130,89 +130,89 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
 # --------------------------------------------------------------------------- numbers
 
 
+@with_options(OUTPUT_OPTIONS, API_OPTIONS)
+def numbers_assign(
+    ref: REF,
+    numbers: NUMBERS = None,
+    file: NUMBER_FILE = None,
+    move: Annotated[bool, typer.Option("--move", help="Also take numbers that are on another profile.")] = False,
+    wait: WAIT = 120.0,
+    dry_run: DRY_RUN = False,
+    **opts: Any,
+) -> None:
+    """Assign phone numbers to a profile (a bulk order above 5 numbers, with progress)."""
+    from msgprof_cli import setup_actions as sa
+
+    opts["wait"] = wait
+    with run(opts) as r:
+        wanted = _numbers(r, numbers, file)
+        if dry_run:
+            _preview(r, _number_requests(f"<id of {ref!r}>", wanted))
+            return
+        ops = _ops(r)
+        pid = resolve_profile(ops.client, ref)["id"]
+        results = _progress_run(
+            r,
+            lambda pacing, notify, progress: sa.assign_numbers(
+                ops, pid, wanted, move=move, pacing=pacing, notify=notify, progress=progress
+            ),
+            len(wanted),
+        )
+        _report(r, results)
+
+
+@with_options(OUTPUT_OPTIONS, API_OPTIONS)
+def numbers_unassign(
+    numbers: NUMBERS = None,
+    file: NUMBER_FILE = None,
+    wait: WAIT = 120.0,
+    yes: YES = False,
+    dry_run: DRY_RUN = False,
+    **opts: Any,
+) -> None:
+    """Take phone numbers off their profile (they stop sending messages)."""
+    from msgprof_cli import setup_actions as sa
+
+    opts["wait"] = wait
+    with run(opts) as r:
+        wanted = _numbers(r, numbers, file)
+        if dry_run:
+            _preview(r, _number_requests("", wanted))
+            return
+        ask = require_interactive_or_yes(r, yes, "unassign numbers")
+        if ask and not confirm(r.terminal, f"Unassign {len(wanted)} numbers? They stop sending."):
+            r.render.notice("nothing unassigned")
+            raise typer.Exit(0)
+        ops = _ops(r)
+        results = _progress_run(
+            r,
+            lambda pacing, notify, progress: sa.unassign_numbers(
+                ops, wanted, pacing=pacing, notify=notify, progress=progress
+            ),
+            len(wanted),
+        )
+        _report(r, results)
+
+
+@with_options(OUTPUT_OPTIONS, API_OPTIONS)
+def numbers_list(ref: REF, **opts: Any) -> None:
+    """The phone numbers of a profile, with their messaging settings."""
+    with run(opts) as r:
+        ops = _ops(r)
+        pid = resolve_profile(ops.client, ref)["id"]
+        items = ops.list_phone_numbers_with_messaging_settings(profile_id=pid)
+        if not r.render.data(items, r.output):
+            cols = ["phone_number", "id", "type", "country_code", "messaging_product"]
+            r.render.table(cols, ([i.get(c) for c in cols] for i in items), empty="no phone numbers on this profile")
+
+
 def _numbers_app() -> typer.Typer:
     sub = typer.Typer(
         cls=MsgprofGroup, help="Phone numbers of a profile: assign, unassign, list.", no_args_is_help=True
     )
-
-    @sub.command("assign", cls=MsgprofCommand)
-    @with_options(OUTPUT_OPTIONS, API_OPTIONS)
-    def assign(
-        ref: REF,
-        numbers: NUMBERS = None,
-        file: NUMBER_FILE = None,
-        move: Annotated[bool, typer.Option("--move", help="Also take numbers that are on another profile.")] = False,
-        wait: WAIT = 120.0,
-        dry_run: DRY_RUN = False,
-        **opts: Any,
-    ) -> None:
-        """Assign phone numbers to a profile (a bulk order above 5 numbers, with progress)."""
-        from msgprof_cli import setup_actions as sa
-
-        opts["wait"] = wait
-        with run(opts) as r:
-            wanted = _numbers(r, numbers, file)
-            if dry_run:
-                _preview(r, _number_requests(f"<id of {ref!r}>", wanted))
-                return
-            ops = _ops(r)
-            pid = resolve_profile(ops.client, ref)["id"]
-            results = _progress_run(
-                r,
-                lambda pacing, notify, progress: sa.assign_numbers(
-                    ops, pid, wanted, move=move, pacing=pacing, notify=notify, progress=progress
-                ),
-                len(wanted),
-            )
-            _report(r, results)
-
-    @sub.command("unassign", cls=MsgprofCommand)
-    @with_options(OUTPUT_OPTIONS, API_OPTIONS)
-    def unassign(
-        numbers: NUMBERS = None,
-        file: NUMBER_FILE = None,
-        wait: WAIT = 120.0,
-        yes: YES = False,
-        dry_run: DRY_RUN = False,
-        **opts: Any,
-    ) -> None:
-        """Take phone numbers off their profile (they stop sending messages)."""
-        from msgprof_cli import setup_actions as sa
-
-        opts["wait"] = wait
-        with run(opts) as r:
-            wanted = _numbers(r, numbers, file)
-            if dry_run:
-                _preview(r, _number_requests("", wanted))
-                return
-            ask = require_interactive_or_yes(r, yes, "unassign numbers")
-            if ask and not confirm(r.terminal, f"Unassign {len(wanted)} numbers? They stop sending."):
-                r.render.notice("nothing unassigned")
-                raise typer.Exit(0)
-            ops = _ops(r)
-            results = _progress_run(
-                r,
-                lambda pacing, notify, progress: sa.unassign_numbers(
-                    ops, wanted, pacing=pacing, notify=notify, progress=progress
-                ),
-                len(wanted),
-            )
-            _report(r, results)
-
-    @sub.command("list", cls=MsgprofCommand)
-    @with_options(OUTPUT_OPTIONS, API_OPTIONS)
-    def list_(ref: REF, **opts: Any) -> None:
-        """The phone numbers of a profile, with their messaging settings."""
-        with run(opts) as r:
-            ops = _ops(r)
-            pid = resolve_profile(ops.client, ref)["id"]
-            items = ops.list_phone_numbers_with_messaging_settings(profile_id=pid)
-            if not r.render.data(items, r.output):
-                cols = ["phone_number", "id", "type", "country_code", "messaging_product"]
-                r.render.table(
-                    cols, ([i.get(c) for c in cols] for i in items), empty="no phone numbers on this profile"
-                )
-
+    sub.command("assign", cls=MsgprofCommand)(numbers_assign)
+    sub.command("unassign", cls=MsgprofCommand)(numbers_unassign)
+    sub.command("list", cls=MsgprofCommand)(numbers_list)
     return sub
 
 
@@ -227,98 +227,101 @@ def _number_requests(profile: str, numbers: list[str]) -> list[tuple[str, str, O
 # --------------------------------------------------------------------------- sender IDs
 
 
+@with_options(OUTPUT_OPTIONS, API_OPTIONS)
+def sender_ids_list(ref: REF, **opts: Any) -> None:
+    """The alphanumeric sender IDs of a profile."""
+    with run(opts) as r:
+        ops = _ops(r)
+        items = ops.list_alphanumeric_sender_ids(resolve_profile(ops.client, ref)["id"])
+        if not r.render.data(items, r.output):
+            cols = ["id", "alphanumeric_sender_id", "us_long_code_fallback"]
+            r.render.table(
+                cols, ([i.get(c) for c in cols] for i in items), empty="no alphanumeric sender IDs on this profile"
+            )
+
+
+@with_options(OUTPUT_OPTIONS, API_OPTIONS)
+def sender_ids_add(
+    ref: REF,
+    sender_id: Annotated[str, typer.Argument(metavar="SENDER_ID", help="1-11 letters, digits or spaces.")],
+    fallback: Annotated[
+        Optional[str],
+        typer.Option("--us-long-code-fallback", metavar="+1NUMBER", help="US long code used for US destinations."),
+    ] = None,
+    dry_run: DRY_RUN = False,
+    **opts: Any,
+) -> None:
+    """Add an alphanumeric sender ID to a profile (never twice, even after a lost answer)."""
+    from msgprof_cli import setup_actions as sa
+    from msgprof_cli.document import setup_rules as ms
+
+    with run(opts) as r:
+        issues: list[Any] = []
+        ms.check_one(ms.Given(sender_id, "SENDER_ID"), ms.sender_id_problem(sender_id), issues)
+        if fallback is not None:
+            ms.check_one(ms.Given(fallback, "--us-long-code-fallback"), ms.us_long_code_problem(fallback), issues)
+        ms.raise_issues(issues)
+        if dry_run:
+            body = {"alphanumeric_sender_id": sender_id, "messaging_profile_id": f"<id of {ref!r}>"}
+            _preview(
+                r,
+                [
+                    (
+                        "POST",
+                        "/alphanumeric_sender_ids",
+                        body | ({"us_long_code_fallback": fallback} if fallback else {}),
+                    )
+                ],
+            )
+            return
+        ops = _ops(r)
+        pid = resolve_profile(ops.client, ref)["id"]
+        created = sa.add_sender_id(ops, pid, sender_id, fallback, r.render.notice)
+        if created.note:
+            r.render.notice(created.note)
+        if created.result == "exists":
+            r.render.notice(f"sender ID {sender_id!r} is already on the profile; nothing was sent")
+        r.emit_profile(created.record, title=created.result)
+
+
+@with_options(OUTPUT_OPTIONS, API_OPTIONS)
+def sender_ids_remove(
+    ref: REF,
+    sender_id: Annotated[str, typer.Argument(metavar="SENDER_ID|ID", help="The sender ID, or its id.")],
+    yes: YES = False,
+    **opts: Any,
+) -> None:
+    """Remove an alphanumeric sender ID from a profile."""
+    from msgprof_cli import setup_actions as sa
+
+    with run(opts) as r:
+        ask = require_interactive_or_yes(r, yes, "remove a sender ID")
+        ops = _ops(r)
+        pid = resolve_profile(ops.client, ref)["id"]
+        if ask and not confirm(r.terminal, f"Remove sender ID {sender_id!r}?"):
+            r.render.notice("nothing removed")
+            raise typer.Exit(0)
+        r.emit_profile(sa.remove_sender_id(ops, pid, sender_id), title="removed")
+
+
 def _sender_ids_app() -> typer.Typer:
     sub = typer.Typer(
         cls=_ListWhenNoCommand, help="Alphanumeric sender IDs of a profile: list, add, remove.", no_args_is_help=True
     )
-
-    @sub.command("list", cls=MsgprofCommand)
-    @with_options(OUTPUT_OPTIONS, API_OPTIONS)
-    def list_(ref: REF, **opts: Any) -> None:
-        """The alphanumeric sender IDs of a profile."""
-        with run(opts) as r:
-            ops = _ops(r)
-            items = ops.list_alphanumeric_sender_ids(resolve_profile(ops.client, ref)["id"])
-            if not r.render.data(items, r.output):
-                cols = ["id", "alphanumeric_sender_id", "us_long_code_fallback"]
-                r.render.table(
-                    cols, ([i.get(c) for c in cols] for i in items), empty="no alphanumeric sender IDs on this profile"
-                )
-
-    @sub.command("add", cls=MsgprofCommand)
-    @with_options(OUTPUT_OPTIONS, API_OPTIONS)
-    def add(
-        ref: REF,
-        sender_id: Annotated[str, typer.Argument(metavar="SENDER_ID", help="1-11 letters, digits or spaces.")],
-        fallback: Annotated[
-            Optional[str],
-            typer.Option("--us-long-code-fallback", metavar="+1NUMBER", help="US long code used for US destinations."),
-        ] = None,
-        dry_run: DRY_RUN = False,
-        **opts: Any,
-    ) -> None:
-        """Add an alphanumeric sender ID to a profile (never twice, even after a lost answer)."""
-        from msgprof_cli import setup_actions as sa
-        from msgprof_cli.document import setup_rules as ms
-
-        with run(opts) as r:
-            issues: list[Any] = []
-            ms.check_one(ms.Given(sender_id, "SENDER_ID"), ms.sender_id_problem(sender_id), issues)
-            if fallback is not None:
-                ms.check_one(ms.Given(fallback, "--us-long-code-fallback"), ms.us_long_code_problem(fallback), issues)
-            ms.raise_issues(issues)
-            if dry_run:
-                body = {"alphanumeric_sender_id": sender_id, "messaging_profile_id": f"<id of {ref!r}>"}
-                _preview(
-                    r,
-                    [
-                        (
-                            "POST",
-                            "/alphanumeric_sender_ids",
-                            body | ({"us_long_code_fallback": fallback} if fallback else {}),
-                        )
-                    ],
-                )
-                return
-            ops = _ops(r)
-            pid = resolve_profile(ops.client, ref)["id"]
-            created = sa.add_sender_id(ops, pid, sender_id, fallback, r.render.notice)
-            if created.note:
-                r.render.notice(created.note)
-            if created.result == "exists":
-                r.render.notice(f"sender ID {sender_id!r} is already on the profile; nothing was sent")
-            r.emit_profile(created.record, title=created.result)
-
-    @sub.command("remove", cls=MsgprofCommand)
-    @with_options(OUTPUT_OPTIONS, API_OPTIONS)
-    def remove(
-        ref: REF,
-        sender_id: Annotated[str, typer.Argument(metavar="SENDER_ID|ID", help="The sender ID, or its id.")],
-        yes: YES = False,
-        **opts: Any,
-    ) -> None:
-        """Remove an alphanumeric sender ID from a profile."""
-        from msgprof_cli import setup_actions as sa
-
-        with run(opts) as r:
-            ask = require_interactive_or_yes(r, yes, "remove a sender ID")
-            ops = _ops(r)
-            pid = resolve_profile(ops.client, ref)["id"]
-            if ask and not confirm(r.terminal, f"Remove sender ID {sender_id!r}?"):
-                r.render.notice("nothing removed")
-                raise typer.Exit(0)
-            r.emit_profile(sa.remove_sender_id(ops, pid, sender_id), title="removed")
-
+    sub.command("list", cls=MsgprofCommand)(sender_ids_list)
+    sub.command("add", cls=MsgprofCommand)(sender_ids_add)
+    sub.command("remove", cls=MsgprofCommand)(sender_ids_remove)
     return sub
 
 
 # --------------------------------------------------------------------------- auto-responses
 
 KEYWORDS = Annotated[
-    Optional[list[str]], typer.Option("--keyword", "-k", help="A keyword that triggers the response (repeatable).")
+    Optional[list[str]],
+    typer.Option("--keyword", "-k", metavar="KEYWORD", help="A keyword that triggers the response (repeatable)."),
 ]
 OP = Annotated[Optional[str], typer.Option("--op", metavar="start|stop|info", help="What the keyword does.")]
-TEXT = Annotated[Optional[str], typer.Option("--text", help="The response text (resp_text).")]
+TEXT = Annotated[Optional[str], typer.Option("--text", metavar="TEXT", help="The response text (resp_text).")]
 COUNTRY = Annotated[
     Optional[str], typer.Option("--country", metavar="CC", help='ISO 3166-1 alpha-2 code, or "*" for every country.')
 ]
@@ -344,110 +347,113 @@ def _autoresp_fields(op: Optional[str], keywords: Optional[list[str]], country: 
     return out
 
 
+@with_options(OUTPUT_OPTIONS, API_OPTIONS)
+def autoresp_list(ref: REF, **opts: Any) -> None:
+    """The auto-response configs of a profile."""
+    with run(opts) as r:
+        ops = _ops(r)
+        items = ops.get_autoresp_configs(resolve_profile(ops.client, ref)["id"])
+        if not r.render.data(items, r.output):
+            r.render.table(
+                AUTORESP_COLUMNS, ([i.get(c) for c in AUTORESP_COLUMNS] for i in items), empty="no auto-responses"
+            )
+
+
+@with_options(OUTPUT_OPTIONS, API_OPTIONS)
+def autoresp_create(
+    ref: REF,
+    keyword: KEYWORDS = None,
+    op: OP = None,
+    text: TEXT = None,
+    country: COUNTRY = None,
+    dry_run: DRY_RUN = False,
+    **opts: Any,
+) -> None:
+    """Create an auto-response: --op, --keyword (repeatable) and --country are required."""
+    from msgprof_cli import setup_actions as sa
+    from msgprof_cli.document.setup_rules import Autoresp
+
+    with run(opts) as r:
+        missing = [f for f, v in (("--op", op), ("--keyword", keyword), ("--country", country)) if not v]
+        if missing:
+            raise UsageError(f"missing {', '.join(missing)}", hint="e.g. --op stop --keyword STOP --country US")
+        fields = _autoresp_fields(op, keyword, country)
+        config = Autoresp(fields["op"], fields["keywords"], fields["country_code"], text)
+        if dry_run:
+            _preview(r, [("POST", f"/messaging_profiles/<id of {ref!r}>/autoresp_configs", config.payload())])
+            return
+        ops = _ops(r)
+        created = sa.create_autoresp(ops, resolve_profile(ops.client, ref)["id"], config, r.render.notice)
+        if created.note:
+            r.render.notice(created.note)
+        if created.result == "exists":
+            r.render.notice("an identical auto-response is already on the profile; nothing was sent")
+        r.emit_profile(created.record, title=created.result)
+
+
+@with_options(OUTPUT_OPTIONS, API_OPTIONS)
+def autoresp_update(
+    ref: REF,
+    config_id: CONFIG_ID,
+    keyword: KEYWORDS = None,
+    op: OP = None,
+    text: TEXT = None,
+    country: COUNTRY = None,
+    dry_run: DRY_RUN = False,
+    **opts: Any,
+) -> None:
+    """Change an auto-response; the fields not given keep their live values."""
+    from msgprof_cli import setup_actions as sa
+
+    with run(opts) as r:
+        fields = _autoresp_fields(op, keyword, country)
+        if text is not None:
+            fields["resp_text"] = text
+        if not fields:
+            raise UsageError("nothing to update", hint="give --op, --keyword, --country or --text")
+        path = f"/messaging_profiles/<id of {ref!r}>/autoresp_configs/{config_id}"
+        if dry_run:
+            _preview(r, [("PUT", path, fields)])
+            return
+        ops = _ops(r)
+        pid = resolve_profile(ops.client, ref)["id"]
+        live = sa.find_autoresp(ops, pid, config_id)
+        # The API's update is a PUT of the whole config: the live values fill what is not given.
+        body = {k: live[k] for k in ("op", "keywords", "country_code", "resp_text") if live.get(k) is not None}
+        r.emit_profile(ops.update_autoresp_config(pid, config_id, body | fields), title="updated")
+
+
+@with_options(OUTPUT_OPTIONS, API_OPTIONS)
+def autoresp_delete(
+    ref: REF,
+    config_ids: Annotated[list[str], typer.Argument(metavar="CONFIG_ID...")],
+    yes: YES = False,
+    **opts: Any,
+) -> None:
+    """Delete auto-response configs of a profile."""
+    from msgprof_cli import setup_actions as sa
+
+    with run(opts) as r:
+        ask = require_interactive_or_yes(r, yes, "delete auto-responses")
+        ops = _ops(r)
+        pid = resolve_profile(ops.client, ref)["id"]
+        if ask and not confirm(r.terminal, f"Delete {len(config_ids)} auto-responses?"):
+            r.render.notice("nothing deleted")
+            raise typer.Exit(0)
+        for cid in config_ids:
+            sa.delete_autoresp(ops, pid, cid)
+        if not r.render.data([{"id": c, "result": "deleted"} for c in config_ids], r.output):
+            r.render.table(["deleted id"], ([c] for c in config_ids))
+
+
 def _autoresp_app() -> typer.Typer:
     sub = typer.Typer(
         cls=MsgprofGroup,
         help="Keyword auto-responses of a profile: list, create, update, delete.",
         no_args_is_help=True,
     )
-
-    @sub.command("list", cls=MsgprofCommand)
-    @with_options(OUTPUT_OPTIONS, API_OPTIONS)
-    def list_(ref: REF, **opts: Any) -> None:
-        """The auto-response configs of a profile."""
-        with run(opts) as r:
-            ops = _ops(r)
-            items = ops.get_autoresp_configs(resolve_profile(ops.client, ref)["id"])
-            if not r.render.data(items, r.output):
-                r.render.table(
-                    AUTORESP_COLUMNS, ([i.get(c) for c in AUTORESP_COLUMNS] for i in items), empty="no auto-responses"
-                )
-
-    @sub.command("create", cls=MsgprofCommand)
-    @with_options(OUTPUT_OPTIONS, API_OPTIONS)
-    def create(
-        ref: REF,
-        keyword: KEYWORDS = None,
-        op: OP = None,
-        text: TEXT = None,
-        country: COUNTRY = None,
-        dry_run: DRY_RUN = False,
-        **opts: Any,
-    ) -> None:
-        """Create an auto-response: --op, --keyword (repeatable) and --country are required."""
-        from msgprof_cli import setup_actions as sa
-        from msgprof_cli.document.setup_rules import Autoresp
-
-        with run(opts) as r:
-            missing = [f for f, v in (("--op", op), ("--keyword", keyword), ("--country", country)) if not v]
-            if missing:
-                raise UsageError(f"missing {', '.join(missing)}", hint="e.g. --op stop --keyword STOP --country US")
-            fields = _autoresp_fields(op, keyword, country)
-            config = Autoresp(fields["op"], fields["keywords"], fields["country_code"], text)
-            if dry_run:
-                _preview(r, [("POST", f"/messaging_profiles/<id of {ref!r}>/autoresp_configs", config.payload())])
-                return
-            ops = _ops(r)
-            created = sa.create_autoresp(ops, resolve_profile(ops.client, ref)["id"], config, r.render.notice)
-            if created.note:
-                r.render.notice(created.note)
-            if created.result == "exists":
-                r.render.notice("an identical auto-response is already on the profile; nothing was sent")
-            r.emit_profile(created.record, title=created.result)
-
-    @sub.command("update", cls=MsgprofCommand)
-    @with_options(OUTPUT_OPTIONS, API_OPTIONS)
-    def update(
-        ref: REF,
-        config_id: CONFIG_ID,
-        keyword: KEYWORDS = None,
-        op: OP = None,
-        text: TEXT = None,
-        country: COUNTRY = None,
-        dry_run: DRY_RUN = False,
-        **opts: Any,
-    ) -> None:
-        """Change an auto-response; the fields not given keep their live values."""
-        from msgprof_cli import setup_actions as sa
-
-        with run(opts) as r:
-            fields = _autoresp_fields(op, keyword, country)
-            if text is not None:
-                fields["resp_text"] = text
-            if not fields:
-                raise UsageError("nothing to update", hint="give --op, --keyword, --country or --text")
-            path = f"/messaging_profiles/<id of {ref!r}>/autoresp_configs/{config_id}"
-            if dry_run:
-                _preview(r, [("PUT", path, fields)])
-                return
-            ops = _ops(r)
-            pid = resolve_profile(ops.client, ref)["id"]
-            live = sa.find_autoresp(ops, pid, config_id)
-            # The API's update is a PUT of the whole config: the live values fill what is not given.
-            body = {k: live[k] for k in ("op", "keywords", "country_code", "resp_text") if live.get(k) is not None}
-            r.emit_profile(ops.update_autoresp_config(pid, config_id, body | fields), title="updated")
-
-    @sub.command("delete", cls=MsgprofCommand)
-    @with_options(OUTPUT_OPTIONS, API_OPTIONS)
-    def delete(
-        ref: REF,
-        config_ids: Annotated[list[str], typer.Argument(metavar="CONFIG_ID...")],
-        yes: YES = False,
-        **opts: Any,
-    ) -> None:
-        """Delete auto-response configs of a profile."""
-        from msgprof_cli import setup_actions as sa
-
-        with run(opts) as r:
-            ask = require_interactive_or_yes(r, yes, "delete auto-responses")
-            ops = _ops(r)
-            pid = resolve_profile(ops.client, ref)["id"]
-            if ask and not confirm(r.terminal, f"Delete {len(config_ids)} auto-responses?"):
-                r.render.notice("nothing deleted")
-                raise typer.Exit(0)
-            for cid in config_ids:
-                sa.delete_autoresp(ops, pid, cid)
-            if not r.render.data([{"id": c, "result": "deleted"} for c in config_ids], r.output):
-                r.render.table(["deleted id"], ([c] for c in config_ids))
-
+    sub.command("list", cls=MsgprofCommand)(autoresp_list)
+    sub.command("create", cls=MsgprofCommand)(autoresp_create)
+    sub.command("update", cls=MsgprofCommand)(autoresp_update)
+    sub.command("delete", cls=MsgprofCommand)(autoresp_delete)
     return sub
