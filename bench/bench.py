@@ -5,7 +5,12 @@ Markdown table of median wall time, the ratio to the plain requests script, and 
 (max RSS of the process, from wait4).  The machine is shared and noisy: only medians and ratios
 measured in the same run are reported, never single timings.
 
-    python bench/bench.py [--runs N] [--apply-profiles N] [--out FILE]
+    python bench/bench.py [--runs N] [--apply-profiles N] [--scale N,N] [--out FILE]
+
+Also: `create --json` against the sandbox with 50 ms of latency beside the plain script against the
+same sandbox, the number of requests one create makes (counted from its --debug trace), and
+validate / plan / apply --dry-run of one file holding 1,000 and 10,000 profiles (plan and apply
+against a sandbox that already holds them all), with the ratio of the two sizes.
 """
 
 from __future__ import annotations
@@ -170,6 +175,123 @@ def bench_apply(profiles: int, latency_ms: int, parallels: list[int], repeats: i
     return out
 
 
+def count_requests(cmd: list[str], env: dict[str, str]) -> int:
+    """Requests one run made, counted from its --debug trace (one `> METHOD URL` line each)."""
+    done = subprocess.run([*cmd, "--debug"], capture_output=True, text=True, env=env, cwd=tempfile.gettempdir())
+    if done.returncode != 0:
+        raise SystemExit(f"bench: {' '.join(cmd)} failed ({done.returncode}): {done.stderr[-500:]}")
+    methods = ("GET", "POST", "PATCH", "DELETE")
+    lines = done.stderr.splitlines()
+    return sum(1 for line in lines if line.startswith("debug: > ") and line[9:].split(" ")[0] in methods)
+
+
+def bench_latency_create(runs: int, warmup: int, latency_ms: int = 50) -> list[dict[str, object]]:
+    """create --json and the plain script, round-robin, against one sandbox with API latency."""
+    sandbox, url = start_sandbox("--latency", str(latency_ms))
+    tmp = Path(tempfile.mkdtemp(prefix="msgprof-bench-latency-"))
+    try:
+        env = {**os.environ, "TELNYX_BASE_URL": url, "TELNYX_API_KEY": "bench-key", "NO_COLOR": "1"}
+        body = tmp / "body.json"
+        body.write_text(SAMPLE_JSON.read_text())
+        plain = tmp / "plain.py"
+        plain.write_text(PLAIN)
+        create_json = [*MSGPROF, "create", "-f", str(SAMPLE_JSON), "--json"]
+        cases = [
+            (f"plain requests script, --latency {latency_ms}", [PY, str(plain), str(body)]),
+            (f"msgprof create -f sample.json --json, --latency {latency_ms}", create_json),
+            (f"msgprof create -f sample --json, --latency {latency_ms}", [*MSGPROF, "create", "-f", str(SAMPLE), "--json"]),  # noqa: E501
+        ]
+        times: dict[str, list[float]] = {name: [] for name, _ in cases}
+        for i in range(warmup + runs):
+            for name, cmd in cases:
+                t, _ = run_once(cmd, env)
+                if i >= warmup:
+                    times[name].append(t)
+        per_create = count_requests(create_json, env)
+        return [{"name": n, "median": statistics.median(times[n]), "requests": per_create} for n, _ in cases]
+    finally:
+        stop(sandbox)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def scale_file(n: int, tmp: Path) -> Path:
+    doc = tmp / f"profiles-{n}.yaml"
+    doc.write_text("".join(f"- name: Scale {i:05}\n  whitelisted_destinations: [US, CA]\n" for i in range(n)))
+    return doc
+
+
+def bench_scale(sizes: list[int], runs: int) -> list[dict[str, object]]:
+    tmp = Path(tempfile.mkdtemp(prefix="msgprof-bench-scale-"))
+    out: dict[str, dict[int, tuple[float, float]]] = {}
+    try:
+        for n in sizes:
+            doc = scale_file(n, tmp)
+            sandbox, url = start_sandbox()
+            try:
+                env = {**os.environ, "TELNYX_BASE_URL": url, "TELNYX_API_KEY": "bench-key", "NO_COLOR": "1"}
+                # make every profile live first, so plan and apply --dry-run compare all of them (unchanged)
+                run_once([*MSGPROF, "apply", "-f", str(doc), "--parallel", "8", "--json"], env)
+                cases = [
+                    ("msgprof validate FILE", [*MSGPROF, "validate", str(doc)]),
+                    ("msgprof plan -f FILE (all live, unchanged)", [*MSGPROF, "plan", "-f", str(doc)]),
+                    ("msgprof apply -f FILE --dry-run", [*MSGPROF, "apply", "-f", str(doc), "--dry-run"]),
+                ]
+                samples: dict[str, list[tuple[float, float]]] = {name: [] for name, _ in cases}
+                for _ in range(runs):
+                    for name, cmd in cases:
+                        samples[name].append(run_once(cmd, env))
+                for name, _ in cases:
+                    out.setdefault(name, {})[n] = (
+                        statistics.median(t for t, _ in samples[name]),
+                        max(m for _, m in samples[name]),
+                    )
+            finally:
+                stop(sandbox)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return [{"name": name, "by_size": by_size} for name, by_size in out.items()]
+
+
+def latency_table(rows: list[dict[str, object]]) -> str:
+    floor = float(rows[0]["median"])  # type: ignore[arg-type]
+    lines = [
+        "| command (sandbox --latency 50) | median wall time | ratio to plain requests | requests per create "
+        "| target | met |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        median = float(r["median"])  # type: ignore[arg-type]
+        mine = str(r["name"]).startswith("msgprof")
+        tgt = "≤ 1.25 ×, 1 request" if mine else ""
+        met = ("yes" if median / floor <= 1.25 and r["requests"] == 1 else "no") if mine else ""
+        requests = str(r["requests"]) if mine else "1"
+        lines.append(f"| {r['name']} | {median * 1000:.0f} ms | {median / floor:.2f} × | {requests} | {tgt} | {met} |")
+    return "\n".join(lines)
+
+
+def scale_table(rows: list[dict[str, object]]) -> str:
+    sizes = sorted({n for r in rows for n in r["by_size"]})  # type: ignore[attr-defined]
+    small, big = sizes[0], sizes[-1]
+    lines = [
+        f"| command | {small:,} profiles | {big:,} profiles | ratio | peak memory at {big:,} | target | met |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    validate_big = next(r["by_size"][big][0] for r in rows if str(r["name"]).startswith("msgprof validate"))  # type: ignore[index]
+    for r in rows:
+        by = r["by_size"]  # type: ignore[assignment]
+        (t_small, _), (t_big, mem) = by[small], by[big]  # type: ignore[index]
+        ratio = t_big / t_small
+        name = str(r["name"])
+        tgt = f"≤ {big // small} × (linear)"
+        met = ratio <= big / small
+        if name.startswith("msgprof plan"):
+            tgt += ", ≤ 3 × validate, ≤ 120 MiB"
+            met = met and t_big <= 3 * validate_big and mem <= 120
+        cells = [name, f"{t_small:.2f} s", f"{t_big:.2f} s", f"{ratio:.1f} ×", f"{mem:.1f} MiB", tgt]
+        lines.append("| " + " | ".join(cells) + f" | {'yes' if met else 'no'} |")
+    return "\n".join(lines)
+
+
 TARGETS = {
     "msgprof create -f sample --json": ("ratio", 1.30),
     "msgprof create -f sample.json --json": ("ratio", 1.30),
@@ -236,9 +358,13 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--apply-profiles", type=int, default=200)
     parser.add_argument("--apply-repeats", type=int, default=3)
+    parser.add_argument("--scale", default="1000,10000", help="profile counts for the scale rows")
+    parser.add_argument("--scale-runs", type=int, default=3)
     parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "latest.md"))
     args = parser.parse_args()
     rows = bench_commands(args.runs, args.warmup)
+    latency_rows = bench_latency_create(args.runs, args.warmup)
+    scale_rows = bench_scale([int(n) for n in args.scale.split(",")], args.scale_runs)
     startup = next(float(r["median"]) for r in rows if r["name"] == "msgprof create -f sample --json")  # type: ignore[arg-type]
     apply_rows = bench_apply(args.apply_profiles, 50, [1, 4, 8], args.apply_repeats)
     cpu = platform.processor() or platform.machine()
@@ -246,9 +372,19 @@ def main() -> None:
         f"Measured {time.strftime('%Y-%m-%d')} on {os.cpu_count()} cores ({cpu}), Python "
         f"{platform.python_version()}, {platform.system()}; medians of {args.runs} runs after {args.warmup} "
         f"warm-up runs (apply: {args.apply_repeats} runs each); sandbox on loopback. "
-        "Start-up for the apply budget = the median of `create --json`."
+        "Start-up for the apply budget = the median of `create --json`. "
+        f"Scale rows: medians of {args.scale_runs} runs each."
     )
-    text = header + "\n\n" + table(rows, apply_rows, startup) + "\n"
+    text = (
+        header
+        + "\n\n"
+        + table(rows, apply_rows, startup)
+        + "\n\n"
+        + latency_table(latency_rows)
+        + "\n\n"
+        + scale_table(scale_rows)
+        + "\n"
+    )
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(text)
     print(text)
