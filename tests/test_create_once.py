@@ -7,6 +7,7 @@ The scripted API (tests/scripted_api.py) plays each way a create can fail, over 
 from __future__ import annotations
 
 import json
+import os
 import time
 
 import pytest
@@ -159,3 +160,39 @@ def test_unique_is_a_name_taken_error() -> None:
         with pytest.raises(NameTaken):
             create_once(client_for(api, clock), BODY, clock=clock, unique=True)
     assert api.methods == ["GET"]
+
+
+def test_ctrl_c_during_a_create_says_it_may_or_may_not_exist() -> None:
+    import signal
+    import subprocess
+    import sys
+
+    with ScriptedApi(["late"], commit_delay=0.0, hold=10) as api:
+        env = {**os.environ, "TELNYX_BASE_URL": api.url, "TELNYX_API_KEY": TEST_KEY}
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "msgprof_cli", "create", "--name", "slow", "--whitelist", "US"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        for _ in range(500):  # until the create has reached the server (bounded: 10 s)
+            if "POST" in api.methods:
+                break
+            time.sleep(0.02)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=20)
+    assert proc.returncode == 130, err
+    assert "interrupted during the create of 'slow': the profile may or may not exist" in err
+    assert "check with `msgprof get 'slow'`, or rerun `msgprof apply`" in err
+    assert out == "" and api.methods == ["POST"]
+
+
+def test_apply_creates_with_one_request_each_and_no_name_look_ups(cli, sandbox, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    doc = tmp_path / "three.yaml"
+    doc.write_text("".join(f"- name: A{i}\n  whitelisted_destinations: [US]\n" for i in range(3)))
+    res = cli("apply", "-f", str(doc), "--json")
+    assert res.exit_code == 0, res.stderr
+    posts = [r for r in sandbox.received if r.method == "POST"]
+    by_name = [r for r in sandbox.received if r.method == "GET" and "filter[name][eq]" in r.query]
+    assert len(posts) == 3 and by_name == []
