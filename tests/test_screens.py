@@ -222,3 +222,18 @@ def test_metrics_of_the_sandbox_demo_data(sandbox: Sandbox, columns: int) -> Non
     everyone = screen("metrics", width=columns)
     fits(everyone.text, columns)
     ids_whole(everyone.text, [q["id"] for q in sandbox.profiles()])
+
+
+@pytest.mark.parametrize("columns", WIDTHS)
+def test_main_help_lists_every_command_with_its_whole_summary(columns: int) -> None:
+    from typer.main import get_command
+
+    from msgprof_cli.cli import app
+
+    s = screen("--help", width=columns)
+    assert s.code == 0
+    fits(s.out, columns)
+    assert "..." not in s.out.split("\n", 1)[1]  # the usage line has its own "[ARGS]..."
+    flat = " ".join(s.out.split())  # wrapped lines joined again
+    for name, cmd in get_command(app).commands.items():  # type: ignore[attr-defined]
+        assert f" {name} {cmd.get_short_help_str(limit=200)} " in f"{flat} ", name

@@ -145,3 +145,13 @@ def test_standard_input_comes_from_the_terminal_object(sandbox: Sandbox, monkeyp
     listed = screen("list", "--api-key-file", "-", "--json", stdin="key-from-stdin\n", tty=False)
     assert listed.code == 0, listed.err
     assert sandbox.received[-1].headers["Authorization"] == "Bearer key-from-stdin"
+
+
+def test_the_groups_known_to_hoisting_are_the_apps_groups() -> None:
+    from typer.main import get_command
+
+    from msgprof_cli.cli import app
+    from msgprof_cli.cli.presentation import GROUPS
+
+    commands = get_command(app).commands  # type: ignore[attr-defined]
+    assert sorted(GROUPS) == sorted(name for name, cmd in commands.items() if hasattr(cmd, "commands"))

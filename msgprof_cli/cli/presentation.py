@@ -97,8 +97,21 @@ class _Presentation:
         for title in sorted(panels, key=lambda t: (t != "Arguments", t != "Options")):
             with formatter.section(title):
                 formatter.write_dl(panels[title], col_max=34)
-        if hasattr(self, "format_commands"):
-            self.format_commands(ctx, formatter)
+        if hasattr(self, "list_commands"):
+            self._format_command_panels(ctx, formatter)
+
+    def _format_command_panels(self, ctx: Any, formatter: Any) -> None:
+        """Commands grouped by panel, each summary whole (wrapped, never cut with "...")."""
+        panels: dict[str, list[tuple[str, str]]] = {}
+        for name in self.list_commands(ctx):  # type: ignore[attr-defined]
+            cmd = self.get_command(ctx, name)  # type: ignore[attr-defined]
+            if cmd is None or cmd.hidden:
+                continue
+            title = getattr(cmd, "rich_help_panel", None) or "Commands"
+            panels.setdefault(title, []).append((name, cmd.get_short_help_str(limit=200)))
+        for title, rows in panels.items():
+            with formatter.section(title):
+                formatter.write_dl(rows, col_max=20)
 
 
 class MsgprofCommand(_Presentation, TyperCommand):
