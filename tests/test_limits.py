@@ -164,3 +164,30 @@ def test_a_30_mib_junk_file_is_refused_after_reading_only_the_limit() -> None:
     with pytest.raises(InvalidInput, match="larger than the 16 MiB limit for a profile file"):
         load_documents("-", stdin=io.BufferedReader(stream))
     assert stream.read_bytes <= loading.MAX_FILE_BYTES + 64 * 1024  # 30 MiB never read
+
+
+def test_a_bad_number_in_one_file_does_not_stop_validate_of_the_others(cli, tmp_path: Path) -> None:
+    good = tmp_path / "good.yaml"
+    good.write_text("name: a\nwhitelisted_destinations: [US]\n")
+    bad = tmp_path / "bad.json"
+    bad.write_text(
+        '{"name": "b", "whitelisted_destinations": ["US"], "number_pool_settings": {"long_code_weight": 1e400}}'
+    )
+    res = cli("validate", str(bad), str(good), "--json")
+    assert res.exit_code == 3
+    report = json.loads(res.stdout)
+    assert [(r["source"], r["valid"]) for r in report["results"]] == [(str(bad), False), (str(good), True)]
+    assert report["results"][0]["errors"][0]["message"] == f"{bad}: 1e400 is not a finite number"
+
+
+def test_errors_in_a_json_list_of_profiles_name_their_line() -> None:
+    text = '[\n {"name": "a", "whitelisted_destinations": ["US"]},\n {"name": "b",\n  "enabled": 1}\n]\n'
+    docs = parse_documents(text.encode(), "many.json")
+    from msgprof_cli.document.validation import validate
+
+    [first, second] = [validate(d).errors for d in docs]
+    assert first == []
+    assert [(e.field, e.line, e.source) for e in second] == [
+        ("enabled", 4, "many.json#2"),
+        ("whitelisted_destinations", 3, "many.json#2"),
+    ]

@@ -5,7 +5,7 @@ object a flag that sends it as null.  Flag values are merged over a document her
 document layer never sees a flag.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Annotated, Any, Optional
 
 import typer
@@ -70,9 +70,8 @@ def apply_flags(doc: Document | None, values: dict[str, Any]) -> Document:
     """Merge flag values (keyed by FlagSpec.param) over a document: flags win, nested flags merge."""
     base = doc if doc is not None else Document({})
     data = dict(base.data) if isinstance(base.data, dict) else base.data
-    out = Document(
-        data, base.source, dict(base.lines), dict(base.raw), dict(base.origins), base.text, dict(base.secrets)
-    )
+    out = replace(base, data=data, lines=dict(base.lines), raw=dict(base.raw), origins=dict(base.origins))
+    out.secrets = dict(base.secrets)
     if not isinstance(data, dict):
         return out  # validation reports the wrong type
     specs = flag_specs()

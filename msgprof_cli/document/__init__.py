@@ -8,6 +8,7 @@
 ``validation``  check a document against the rules; the API payload
 ``schema``      the JSON Schema generated from the rules
 ``changes``     the diff, the merge with a live profile, payloads, the writable view
+``setup_rules``  the optional setup sections (phone numbers, sender IDs, auto-responses)
 ``setup_rules`` phone numbers, sender IDs, auto-responses: the commands' values and the sections
 ==============  ====================================================================
 

@@ -97,7 +97,8 @@ class Document:
     lines: dict[Path, int] = field(default_factory=dict)
     raw: dict[Path, str] = field(default_factory=dict)  # the text of plain YAML scalars
     origins: dict[Path, str] = field(default_factory=dict)  # values given outside the file, e.g. by a flag
-    text: str | None = None  # JSON text, kept to find lines only when there are issues
+    json: JsonText | None = None  # the JSON file's text, read for line numbers only when there are issues
+    prefix: Path = ()  # where this profile sits in that file (its index in a list of profiles)
     secrets: dict[Path, str] = field(default_factory=dict)  # values interpolated from secret variables
 
     def locate(self, issue: Issue) -> Issue:
@@ -107,12 +108,27 @@ class Document:
                 issue.origin = self.origins[path[:n]]
                 return issue
         issue.source = self.source
-        if not self.lines and self.text is not None:
-            from msgprof_cli.document.loading import json_lines
-
-            self.lines = json_lines(self.text)
+        table, prefix = self.lines, Path()
+        if not table and self.json is not None:  # JSON: the file's table, where this profile sits in it
+            table, prefix = self.json.lines(), self.prefix
         for n in range(len(path), -1, -1):
-            if path[:n] in self.lines:
-                issue.line = self.lines[path[:n]]
+            line = table.get(prefix + path[:n])
+            if line is not None:
+                issue.line = line
                 break
         return issue
+
+
+class JsonText:
+    """A JSON file's text, shared by its profiles; its line table is built once, on first need."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._lines: dict[Path, int] | None = None
+
+    def lines(self) -> dict[Path, int]:
+        if self._lines is None:
+            from msgprof_cli.document.loading import json_lines
+
+            self._lines = json_lines(self.text)
+        return self._lines

@@ -17,7 +17,7 @@ import sys
 from collections.abc import Mapping
 from typing import Any
 
-from msgprof_cli.document.document import Document, Issue, Path, format_path, quote
+from msgprof_cli.document.document import Document, Issue, JsonText, Path, format_path, quote
 from msgprof_cli.errors import InvalidInput
 
 # Input limits (documented in the README).  A full profile holds about 35 values in 1 KiB, so a
@@ -163,10 +163,11 @@ class Budget:
             raise InvalidInput(f"{where}: a value of {len(value):,} characters (the limit is {MAX_VALUE_CHARS:,})")
 
 
-def finite(value: Any, where: str) -> Any:
+def finite(value: Any, where: str, written: str | None = None) -> Any:
     """Only finite numbers a double can hold are read: NaN, Infinity and 1e400 are refused."""
     if isinstance(value, float) and not math.isfinite(value):
-        raise InvalidInput(f"{where}: {value!r} is not a finite number", hint="give a number such as 1 or 2.5")
+        shown = written[:40] if written else repr(value)
+        raise InvalidInput(f"{where}: {shown} is not a finite number", hint="give a number such as 1 or 2.5")
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_NUMBER:
         raise InvalidInput(f"{where}: a number of {len(str(abs(value)))} digits is out of range")
     return value
@@ -214,7 +215,7 @@ def _parse_json(text: str, source: str) -> Any:
             text,
             object_pairs_hook=no_duplicates,
             parse_constant=constant,
-            parse_float=lambda s: finite(float(s), source),
+            parse_float=lambda s: finite(float(s), source, s),
             parse_int=integer,
         )
     except json.JSONDecodeError as exc:
@@ -226,14 +227,14 @@ def _parse_json(text: str, source: str) -> Any:
 def _json_documents(text: str, source: str) -> list[Document]:
     root = _parse_json(text, source)
     budget = Budget(source)
-    items = root if isinstance(root, list) else [root]
+    shared = JsonText(text)  # line numbers are found lazily, once for the file, on issues only
+    many = isinstance(root, list)
     docs = []
-    for i, value in enumerate(items):
-        name = f"{source}#{i + 1}" if isinstance(root, list) else source
+    for i, value in enumerate(root if many else [root]):
+        name = f"{source}#{i + 1}" if many else source
         budget.start(name)
         _measure(value, budget)
-        # lines are found lazily (on issues only), and only a single-mapping file maps paths 1:1
-        docs.append(Document(value, name, text=None if isinstance(root, list) else text))
+        docs.append(Document(value, name, json=shared, prefix=(i,) if many else ()))
     return docs
 
 
@@ -327,7 +328,7 @@ class _Converter:
         if isinstance(value, str):
             self.budget.text(value, path)
         else:
-            finite(value, self.where(node))
+            finite(value, self.where(node), node.value)
         if not node.style and not isinstance(value, str):  # plain scalar (libyaml says "", PyYAML None)
             self.raw[path] = node.value
         return value
