@@ -19,7 +19,7 @@ from msgprof_cli.document.rules import RULES
 from msgprof_cli.sandbox import Sandbox
 
 PROPERTY = settings(
-    max_examples=60,
+    max_examples=30,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
