@@ -383,3 +383,19 @@ def test_a_bulk_assign_shows_a_progress_bar_on_a_terminal_and_none_in_a_pipe(mon
         assert piped.code == 0 and piped.err == ""  # no bar, no noise when stderr is not a terminal
     finally:
         box.stop()
+
+
+def test_numbers_come_from_stdin_with_f_dash(monkeypatch: pytest.MonkeyPatch) -> None:
+    from screens import screen
+
+    box = make_sandbox(monkeypatch, numbers=INVENTORY, order_polls=1)
+    try:
+        pid = new_profile(ops_for(box))
+        listing = "# from a pipe\n" + "\n".join(INVENTORY[:7]) + "\n"
+        res = screen("numbers", "assign", "P", "-f", "-", "--json", tty=False, stdin=listing)
+        assert res.code == 0, res.err
+        assert json.loads(res.out)["summary"] == {"assigned": 7} and on_profile(box, pid) == set(INVENTORY[:7])
+        bad = screen("numbers", "assign", "P", "-f", "-", tty=False, stdin="+12025550000\n12025550001\n")
+        assert bad.code == 3 and "<stdin>:2: '12025550001' is not an E.164 phone number" in bad.err
+    finally:
+        box.stop()

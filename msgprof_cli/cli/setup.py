@@ -67,8 +67,8 @@ def _numbers(r: Run, numbers: Optional[list[str]], file: Optional[str]) -> list[
     if file:
         from msgprof_cli.document.loading import read_bytes
 
-        data, name = read_bytes(file)
-        given += ms.parse_number_list(data.decode("utf-8", "replace"), name)
+        data, name = read_bytes(file, stdin=getattr(r.terminal.stdin, "buffer", None))
+        given += ms.parse_number_list(ms.decode_list(data, name), name)
     if not given:
         raise UsageError("no numbers given", hint="give NUMBER... or -f FILE with one number a line")
     return ms.check_numbers(given)

@@ -154,6 +154,13 @@ def arguments(values: Sequence[str], label: str = "argument") -> list[Given]:
     return [Given(v, f"{label} {i}") for i, v in enumerate(values, 1)]
 
 
+def decode_list(data: bytes, source: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(f"{source}: not UTF-8 text (at byte {exc.start})", hint="save the list as UTF-8") from None
+
+
 def parse_number_list(text: str, source: str) -> list[Given]:
     """A list file: one number a line; blank lines and ``#`` comments are skipped."""
     out = []
