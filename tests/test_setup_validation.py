@@ -202,3 +202,21 @@ autoresp_configs:
     assert [(i.field, i.line, i.message) for i in issues] == [
         ("autoresp_configs[1].keywords[1]", 4, "keyword 'end' is also a keyword of the stop config for US")
     ]
+
+
+def test_the_json_schema_knows_the_sections() -> None:
+    import jsonschema
+
+    from msgprof_cli.document.schema import json_schema
+
+    validator = jsonschema.Draft202012Validator(json_schema())
+    good = {
+        "name": "S",
+        "whitelisted_destinations": ["US"],
+        "phone_numbers": ["+12025550100", {"number": "+13125550100", "move": True}],
+        "alphanumeric_sender_ids": ["Acme", {"sender_id": "Beta", "us_long_code_fallback": "+12025550100"}],
+        "autoresp_configs": [{"op": "stop", "keywords": ["STOP"], "country_code": "*"}],
+    }
+    assert list(validator.iter_errors(good)) == []
+    bad = {**good, "phone_numbers": ["12025550100"], "autoresp_configs": [{"op": "halt", "keywords": ["X"]}]}
+    assert {tuple(e.absolute_path)[:1] for e in validator.iter_errors(bad)} == {("phone_numbers",), ("autoresp_configs",)}

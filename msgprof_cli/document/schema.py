@@ -10,12 +10,16 @@ from msgprof_cli.document.rules import RULES, Rule
 
 def json_schema() -> dict[str, Any]:
     """A JSON Schema (2020-12) of the profile document, generated from RULES."""
-    return {
+    from msgprof_cli.document.setup_rules import section_schemas
+
+    out = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://github.com/msgprof/msgprof/schema/messaging-profile.json",
         "title": "Telnyx messaging profile (msgprof document)",
         **_object(RULES),
     }
+    out["properties"].update(section_schemas())  # phone_numbers, alphanumeric_sender_ids, autoresp_configs
+    return out
 
 
 def _object(rules: tuple[Rule, ...]) -> dict[str, Any]:

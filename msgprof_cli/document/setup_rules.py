@@ -488,3 +488,39 @@ def _describe(value: Any) -> str:
     if isinstance(value, (int, float)):
         return f"the number {value!r}"
     return "a list" if isinstance(value, list) else "a mapping" if isinstance(value, dict) else type(value).__name__
+
+
+def section_schemas() -> dict[str, Any]:
+    """JSON Schema of the three sections, for editors (the validator above is the authority)."""
+    number = {"type": "string", "pattern": f"^{E164.pattern}$"}
+    sender = {"type": "string", "pattern": f"^{SENDER_ID.pattern}$"}
+    fallback = {"type": "string", "pattern": f"^{US_LONG_CODE.pattern}$"}
+    country_code = {"type": "string", "pattern": "^(\\*|[A-Za-z]{2})$"}
+
+    def entries(short: dict[str, Any], key: str, props: dict[str, Any], help_: str) -> dict[str, Any]:
+        long = {"type": "object", "required": [key], "additionalProperties": False, "properties": props}
+        return {"type": ["array", "null"], "items": {"anyOf": [short, long]}, "description": help_}
+
+    return {
+        "phone_numbers": entries(
+            number, "number", {"number": number, "move": {"type": "boolean"}}, "Numbers on this profile (E.164)."
+        ),
+        "alphanumeric_sender_ids": entries(
+            sender, "sender_id", {"sender_id": sender, "us_long_code_fallback": fallback}, "Sender IDs."
+        ),
+        "autoresp_configs": {
+            "type": ["array", "null"],
+            "description": "Keyword auto-responses, one per country and op.",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["op", "keywords", "country_code"],
+                "properties": {
+                    "op": {"enum": list(OPS)},
+                    "keywords": {"type": "array", "minItems": 1, "maxItems": MAX_KEYWORDS, "items": {"type": "string"}},
+                    "country_code": country_code,
+                    "resp_text": {"type": "string"},
+                },
+            },
+        },
+    }
