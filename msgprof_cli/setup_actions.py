@@ -16,11 +16,11 @@ Above the client: this module decides, the client only sends.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
 
+from msgprof_cli.clock import SYSTEM, Clock
 from msgprof_cli.document.setup_rules import Autoresp
 from msgprof_cli.errors import ApiError, MsgprofError, NotFound, Unavailable
 
@@ -34,19 +34,6 @@ MIN_ATTEMPTS = 3  # orders (or creates) sent for the same thing, at least; more 
 NumberOutcome = Literal["assigned", "unassigned", "unchanged", "pending", "failed"]
 Notify = Callable[[str], None]
 Progress = Callable[[int, int], None]
-
-
-class Clock(Protocol):
-    def monotonic(self) -> float: ...
-    def sleep(self, seconds: float) -> None: ...
-
-
-class SystemClock:
-    def monotonic(self) -> float:
-        return time.monotonic()
-
-    def sleep(self, seconds: float) -> None:
-        time.sleep(seconds)
 
 
 @dataclass
@@ -68,7 +55,7 @@ class Pacing:
     wait: float = 120.0
     first_interval: float = 0.5
     max_interval: float = 2.0
-    clock: Clock = field(default_factory=SystemClock)
+    clock: Clock = SYSTEM
 
 
 def attempts(ops: SetupOperations) -> int:

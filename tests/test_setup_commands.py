@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from msgprof_cli import setup_actions as sa
 from msgprof_cli.client import SetupOperations, TelnyxClient
+from msgprof_cli.clock import FakeClock
 from msgprof_cli.document.setup_rules import Autoresp
 
 INVENTORY = [f"+1202555{i:04d}" for i in range(320)]
@@ -38,23 +39,9 @@ def writes(box: Sandbox) -> list[tuple[str, str]]:
     return [(r.method, r.path) for r in box.writes()]
 
 
-class FakeClock:
-    """Time that moves only when slept: polling never waits on the wall clock."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.slept: list[float] = []
-
-    def monotonic(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += seconds
-
-
-def ops_for(box: Sandbox, retries: int = 3) -> SetupOperations:
-    return SetupOperations(TelnyxClient(box.url, TEST_KEY, max_retries=retries, backoff_factor=0))
+def ops_for(box: Sandbox, retries: int = 3, clock: FakeClock | None = None) -> SetupOperations:
+    client = TelnyxClient(box.url, TEST_KEY, max_retries=retries, backoff_factor=0, clock=clock or FakeClock())
+    return SetupOperations(client)
 
 
 def new_profile(ops: SetupOperations, name: str = "P") -> str:
@@ -397,5 +384,21 @@ def test_numbers_come_from_stdin_with_f_dash(monkeypatch: pytest.MonkeyPatch) ->
         assert json.loads(res.out)["summary"] == {"assigned": 7} and on_profile(box, pid) == set(INVENTORY[:7])
         bad = screen("numbers", "assign", "P", "-f", "-", tty=False, stdin="+12025550000\n12025550001\n")
         assert bad.code == 3 and "<stdin>:2: '12025550001' is not an E.164 phone number" in bad.err
+    finally:
+        box.stop()
+
+
+def test_rate_limits_during_a_bulk_order_are_waited_out_not_lost(monkeypatch: pytest.MonkeyPatch) -> None:
+    """429s (3 requests a second) on every step of a 300-number order: waited out on a fake clock."""
+    clock = FakeClock()
+    box = make_sandbox(monkeypatch, numbers=INVENTORY, order_polls=3, faults=Faults(rate_limit=3, clock=clock.time))
+    try:
+        ops = ops_for(box, retries=10, clock=clock)
+        pid = new_profile(ops)
+        results = sa.assign_numbers(ops, pid, INVENTORY[:300], pacing=sa.Pacing(clock=clock))
+        assert {r.result for r in results} == {"assigned"} and on_profile(box, pid) == set(INVENTORY[:300])
+        assert clock.slept  # the 429s were waited out (on the fake clock)
+        posts = [r for r in box.received if r.method == "POST" and r.path.endswith("bulk_updates")]
+        assert len(posts) >= 1 and all(p.body["numbers"] == INVENTORY[:300] for p in posts)
     finally:
         box.stop()

@@ -115,7 +115,8 @@ def _progress_run(r: Run, fn: Any, total: int) -> Any:
                 advance()
             shown = max(shown, done)
 
-        return fn(Pacing(wait=float(r.opts.get("wait", 120.0))), r.render.notice, progress)
+        pacing = Pacing(wait=float(r.opts.get("wait", 120.0)), clock=r.client().clock)  # the client's clock
+        return fn(pacing, r.render.notice, progress)
 
 
 def register(app: typer.Typer, only: Optional[str] = None) -> None:
