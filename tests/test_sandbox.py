@@ -345,7 +345,7 @@ def test_a_broken_state_file_is_a_clear_error(cli, tmp_path: Path) -> None:
 
 
 @settings(max_examples=25, deadline=None)
-@given(key=st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), min_size=1, max_size=40))
+@given(key=st.text(st.characters(exclude_categories=["Cs"], exclude_characters="\x00"), min_size=1, max_size=40))
 def test_export_lines_survive_eval_for_any_key(key: str) -> None:
     """Whatever the key (quotes, $, backticks, spaces, newlines), eval sets exactly it."""
     with Sandbox("127.0.0.1", 0) as sb:
@@ -382,3 +382,47 @@ def test_the_sandbox_command_s_lines_eval_to_its_url_and_key() -> None:
         proc.communicate(timeout=10)
     assert lines[1] == "export TELNYX_API_KEY='s3cret$x'\n"
     assert (done.returncode, json.loads(done.stdout)) == (0, [])  # the key was accepted: not a 401
+
+
+def test_each_answer_goes_out_in_one_write_even_with_latency() -> None:
+    """Headers and body in one send: a split answer costs a delayed-ACK stall per request, which
+    would distort every latency measurement made with --latency."""
+    import io
+    import socket as socketlib
+
+    sends: list[int] = []
+
+    class Counting:
+        def __init__(self, sock: socketlib.socket) -> None:
+            self._sock = sock
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self._sock, name)
+
+        def send(self, data: Any) -> int:
+            sends.append(len(data))
+            return self._sock.send(data)
+
+        def sendall(self, data: Any) -> None:
+            sends.append(len(data))
+            self._sock.sendall(data)
+
+        def makefile(self, mode: str, buffering: int = -1) -> Any:
+            if "w" not in mode:
+                return self._sock.makefile("rb", buffering)
+            return io.BufferedWriter(socketlib.SocketIO(self, "wb"), buffering)  # type: ignore[arg-type]
+
+    with Sandbox("127.0.0.1", 0, faults=Faults(latency_ms=5)) as sb:
+        handler: Any = sb.httpd.RequestHandlerClass
+        original = handler.setup
+
+        def setup(self: Any) -> None:
+            self.request = Counting(self.request)
+            original(self)
+
+        handler.setup = setup
+        with requests.Session() as s:
+            for path in ("/messaging_profiles", "/phone_numbers/messaging?page[size]=250", "/nowhere"):
+                resp = s.get(sb.url + path, headers=AUTH, timeout=5)
+                assert resp.content
+    assert len(sends) == 3 and all(n > 200 for n in sends), sends

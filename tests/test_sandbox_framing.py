@@ -60,7 +60,7 @@ def sb(capsys: pytest.CaptureFixture[str]) -> Iterator[Sandbox]:
 
 
 def talk(sb: Sandbox, data: bytes) -> tuple[int, dict[str, str], Any, socket.socket]:
-    sock = socket.create_connection(sb.httpd.server_address[:2], timeout=10)
+    sock = socket.create_connection(sb.address, timeout=10)
     sock.sendall(data)
     status, headers, body = read_answer(sock)
     return status, headers, body, sock
@@ -182,7 +182,7 @@ def test_a_trickled_body_is_cut_off_by_the_deadline_not_each_read() -> None:
     second read finds the 5 s deadline gone, though no single read waited long."""
     ticks = iter(range(0, 30_000, 3))
     with Sandbox("127.0.0.1", 0, read_timeout=5.0, clock=lambda: float(next(ticks))) as server:
-        sock = socket.create_connection(server.httpd.server_address[:2], timeout=10)
+        sock = socket.create_connection(server.address, timeout=10)
         with sock:
             sock.sendall(head(f"Content-Length: {len(GOOD)}\r\n") + GOOD[:1])
 
@@ -212,7 +212,7 @@ def test_any_length_and_body_get_an_answer_in_the_api_shape(sb: Sandbox, length:
     wait for the rest of a body ends in 408: never a hang, never a 5xx, never a traceback."""
     length = length.replace("\r", "").replace("\n", "")
     sb.read_timeout = 0.05  # a body shorter than its length is cut off quickly
-    sock = socket.create_connection(sb.httpd.server_address[:2], timeout=10)
+    sock = socket.create_connection(sb.address, timeout=10)
     with sock:
         sock.sendall(head(f"Content-Length: {length}\r\n") + payload)
         status, _, body = read_answer(sock)

@@ -302,6 +302,7 @@ def test_sender_ids_follow_the_pattern(sandbox: Sandbox, value: str) -> None:
 
 def test_a_sender_id_is_not_duplicated_on_a_profile(sandbox: Sandbox) -> None:
     a, b = new_profile(sandbox, "A"), new_profile(sandbox, "B")
+
     def post(pid: str) -> requests.Response:
         body = {"messaging_profile_id": pid, "alphanumeric_sender_id": "Acme"}
         return call(sandbox, "POST", "/alphanumeric_sender_ids", json=body)
@@ -366,7 +367,8 @@ def test_a_bad_inventory_is_a_clear_error(cli, tmp_path: Path) -> None:
 
 def test_faults_apply_to_the_setup_endpoints() -> None:
     with Sandbox("127.0.0.1", 0, faults=Faults(drop_rate=1.0, seed=3), order_polls=0) as sb:
-        pid = sb.seed_demo_data() or sb.profiles()[0]["id"]
+        sb.seed_demo_data()
+        pid = sb.profiles()[0]["id"]
         with pytest.raises(requests.exceptions.ConnectionError):
             call(
                 sb,
@@ -487,3 +489,35 @@ def test_the_sandbox_command_takes_demo_data(tmp_path: Path) -> None:
     saved = json.loads(state.read_text())
     assert [p["name"] for p in saved["profiles"]] == ["Demo Alerts", "Demo Marketing"]
     assert len(saved["metrics"]) == 12 and len(saved["phone_numbers"]) == 10
+
+
+INVENTORY = [f"+1312555{i:04d}" for i in range(40)]
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    picks=st.lists(st.sampled_from(INVENTORY + ["+19995550001", "+19995550002"]), min_size=1, max_size=60),
+    polls=st.integers(0, 5),
+)
+def test_a_bulk_order_puts_exactly_its_owned_numbers_on_the_profile(picks: list[str], polls: int) -> None:
+    """Whatever numbers are asked (repeats and unknown ones included) and however many polls an
+    order takes: progress only grows, and at the end exactly the owned numbers asked for are on
+    the profile, the unknown ones are failed, and no other number moved."""
+    with Sandbox("127.0.0.1", 0, numbers=INVENTORY, order_polls=polls) as sb:
+        pid = new_profile(sb)
+        order = call(
+            sb, "POST", "/messaging_numbers_bulk_updates", json={"messaging_profile_id": pid, "numbers": picks}
+        )
+        data = order.json()["data"]
+        done = [len(data["success"])]
+        for _ in range(polls):
+            data = call(sb, "GET", f"/messaging_numbers_bulk_updates/{data['order_id']}").json()["data"]
+            done.append(len(data["success"]))
+        wanted = list(dict.fromkeys(p for p in picks if p in INVENTORY))
+        assert done == sorted(done) and data["pending"] == []
+        assert data["success"] == wanted
+        assert data["failed"] == list(dict.fromkeys(p for p in picks if p not in INVENTORY))
+        assert [n["phone_number"] for n in sb.numbers() if n["messaging_profile_id"] == pid] == [
+            n for n in INVENTORY if n in wanted
+        ]
+        assert all(n["messaging_profile_id"] in (None, pid) for n in sb.numbers())

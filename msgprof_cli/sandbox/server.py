@@ -103,6 +103,11 @@ class Sandbox:
         self._thread: threading.Thread | None = None
 
     @property
+    def address(self) -> tuple[str, int]:
+        """(host, port) it listens on, for raw-socket clients."""
+        return str(self.httpd.server_address[0]), int(self.httpd.server_address[1])
+
+    @property
     def url(self) -> str:
         address = self.httpd.server_address
         host, port = str(address[0]), address[1]
