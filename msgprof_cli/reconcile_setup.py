@@ -262,7 +262,10 @@ def _apply_numbers(
         return [c.key for c in changes if c.action == action]
 
     batches = (
-        (batch("unassign"), lambda ns: sa.unassign_numbers(ops, ns, pacing=pacing, notify=notify)),
+        (
+            batch("unassign"),
+            lambda ns: sa.unassign_numbers(ops, ns, pacing=pacing, notify=notify, only_from=profile_id),
+        ),
         (batch("assign"), lambda ns: sa.assign_numbers(ops, profile_id, ns, pacing=pacing, notify=notify)),
         # only the numbers the document marked `move: true` may be taken from another profile
         (batch("move"), lambda ns: sa.assign_numbers(ops, profile_id, ns, move=True, pacing=pacing, notify=notify)),

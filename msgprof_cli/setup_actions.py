@@ -124,8 +124,10 @@ def unassign_numbers(
     pacing: Pacing | None = None,
     notify: Notify = _no_notify,
     progress: Progress = _no_progress,
+    only_from: str | None = None,
 ) -> list[NumberResult]:
-    """Take these numbers off whatever profile they are on (they stop sending)."""
+    """Take these numbers off their profile (they stop sending); with ``only_from``, only off that
+    one: a number that has moved meanwhile (say, an earlier item of the same apply took it) stays."""
     records = look_up_numbers(ops, numbers)
     results: dict[str, NumberResult] = {}
     todo = []
@@ -135,6 +137,9 @@ def unassign_numbers(
             results[n] = NumberResult(n, "failed", "not a phone number of this account")
         elif not rec.get("messaging_profile_id"):
             results[n] = NumberResult(n, "unchanged", "on no profile", rec.get("id"))
+        elif only_from is not None and rec.get("messaging_profile_id") != only_from:
+            detail = f"now on profile {rec.get('messaging_profile_id')}: left there"
+            results[n] = NumberResult(n, "unchanged", detail, rec.get("id"))
         else:
             todo.append(n)
     results.update(_set_profile(ops, "", todo, records, pacing or Pacing(), notify, progress))

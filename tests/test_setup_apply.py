@@ -237,3 +237,25 @@ def test_property_apply_with_prune_makes_live_equal_the_document_and_then_plans_
         assert box.writes() == []
     finally:
         box.stop()
+
+
+def test_a_move_and_a_prune_in_one_apply_leave_the_number_where_it_moved(cli: Any, sb: Sandbox, tmp_path: Path) -> None:
+    """Support takes a number from Sales (move: true); Sales, pruned, no longer lists it. Whatever the
+    order, the number ends on Support: Sales's unassign leaves alone a number that moved meanwhile."""
+    ops = ops_for(sb)
+    sales = new_profile(ops, "Sales")
+    for n in NUMBERS[:2]:
+        ops.update_phone_number_messaging_settings(n, {"messaging_profile_id": sales})
+    first = tmp_path / "a-support.yaml"
+    first.write_text(f'name: Support\nwhitelisted_destinations: [US]\nphone_numbers: [{{number: "{NUMBERS[0]}", move: true}}]\n')
+    second = tmp_path / "b-sales.yaml"
+    second.write_text(f'name: Sales\nwhitelisted_destinations: [US]\nphone_numbers: ["{NUMBERS[1]}"]\n')
+    planned = cli("plan", "-f", str(tmp_path), "--prune-setup")
+    assert f"    - unassign number {NUMBERS[0]} (not in the document; it stops sending)" in planned.stdout
+    assert f"    > move number {NUMBERS[0]} (from profile 'Sales' ({sales}))" in planned.stdout
+    res = cli("apply", "-f", str(tmp_path), "--prune-setup", "--parallel", "1", "--json")
+    assert res.exit_code == 0, res.output
+    support = next(i["id"] for i in json.loads(res.stdout)["items"] if i["name"] == "Support")
+    assert on(sb, support) == {NUMBERS[0]} and on(sb, sales) == {NUMBERS[1]}
+    sb.received.clear()
+    assert cli("apply", "-f", str(tmp_path), "--prune-setup").exit_code == 0 and sb.writes() == []
