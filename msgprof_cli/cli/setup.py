@@ -92,7 +92,7 @@ def _report(r: Run, results: list[Any]) -> None:
     order = ("assigned", "unassigned", "unchanged", "pending", "failed")
     summary = {k: n for k in order if (n := sum(1 for x in results if x.result == k))}
     if not r.render.data({"items": [x.to_dict() for x in results], "summary": summary}, r.output):
-        r.render.table(["number", "result", "detail"], ([x.number, x.result, x.detail] for x in results))
+        r.render.table(["number", "result", "detail"], ([x.number, x.result, x.detail or "-"] for x in results))
     failed = [x for x in results if x.result == "failed"]
     if failed:
         worst = max(failed, key=lambda x: x.error.exit_code if x.error else ApiError.exit_code)
