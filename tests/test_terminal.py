@@ -155,3 +155,43 @@ def test_the_groups_known_to_hoisting_are_the_apps_groups() -> None:
 
     commands = get_command(app).commands  # type: ignore[attr-defined]
     assert sorted(GROUPS) == sorted(name for name, cmd in commands.items() if hasattr(cmd, "commands"))
+
+
+def _on_a_real_terminal(args: list[str], env: dict[str, str]) -> str:
+    """msgprof with stdout and stderr on one pseudo-terminal: the end-to-end check of Terminal.system."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "msgprof_cli", *args], stdout=slave, stderr=slave, env={**os.environ, **env}
+    )
+    os.close(slave)
+    import select
+
+    seen = b""
+    while select.select([master], [], [], 60)[0]:  # a safety stop if msgprof hung, not a timing
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        seen += chunk
+    proc.wait(timeout=60)
+    os.close(master)
+    return seen.decode(errors="replace")
+
+
+def test_a_real_terminal_gets_boxes_and_colour_unless_no_color(
+    sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    p = make(sandbox, "Pty [/sale]")
+    env = {"TELNYX_BASE_URL": sandbox.url, "TELNYX_API_KEY": "k", "COLUMNS": "80"}
+    monkeypatch.delenv("NO_COLOR")
+    shown = _on_a_real_terminal(["get", p["id"]], env)
+    assert BOX & set(shown) and "\x1b[" in shown and p["id"] in shown and "Pty [/sale]" in shown
+    plain = _on_a_real_terminal(["get", p["id"]], {**env, "NO_COLOR": "1"})
+    assert not BOX & set(plain) and "\x1b[" not in plain and p["id"] in plain
