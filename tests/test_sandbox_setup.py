@@ -521,3 +521,18 @@ def test_a_bulk_order_puts_exactly_its_owned_numbers_on_the_profile(picks: list[
             n for n in INVENTORY if n in wanted
         ]
         assert all(n["messaging_profile_id"] in (None, pid) for n in sb.numbers())
+
+
+def test_the_readme_state_example_loads(tmp_path: Path) -> None:
+    from conftest import ROOT
+
+    section = (ROOT / "README.md").read_text(encoding="utf-8").split("## The sandbox", 1)[1].split("\n## ", 1)[0]
+    example = section.split("```json", 1)[1].split("```", 1)[0]
+    state = tmp_path / "state.json"
+    state.write_text(example)
+    with Sandbox("127.0.0.1", 0, state_file=str(state)) as sb:
+        assert [(n["phone_number"], n["messaging_profile_id"]) for n in sb.numbers()] == [
+            ("+12025550100", None),
+            ("+18005550100", "ID"),
+        ]
+        assert sb.state.metrics[0]["intervals"][0]["sent"] == 120
