@@ -42,17 +42,22 @@ def test_exit_code_table_matches_the_code() -> None:
 
 def test_every_environment_variable_is_documented() -> None:
     names = [v for k, v in vars(settings).items() if k.startswith("ENV_")]
+    assert names
     for name in names + ["XDG_CONFIG_HOME", "NO_COLOR"]:
         assert f"`{name}`" in README, name
 
 
 def test_every_profile_flag_is_documented() -> None:
-    for spec in flag_specs():
+    specs = flag_specs()
+    assert specs
+    for spec in specs:
         first = spec.decls[0].split("/")[0]
-        assert first in README, first
+        assert f"`{first}" in README, first
 
 
 def test_readme_commands_exist_in_the_makefile() -> None:
     makefile = (ROOT / "Makefile").read_text()
-    for target in set(re.findall(r"(?:^|`)make (\w+)", README, flags=re.M)):
+    targets = set(re.findall(r"(?:^|`)make (\w+)", README, flags=re.M))
+    assert {"install", "test", "check", "lint", "demo", "bench"} <= targets
+    for target in targets:
         assert re.search(rf"^{target}:", makefile, flags=re.M), target

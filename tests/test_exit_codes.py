@@ -36,12 +36,16 @@ def test_interrupt_exits_130(capsys: pytest.CaptureFixture[str]) -> None:
     assert capsys.readouterr().err == "msgprof: interrupted\n"
 
 
-@pytest.mark.parametrize("exc", [InvalidInput("bad"), ApiError("no", status=409), Unavailable("down")])
-def test_errors_keep_their_codes_and_json_form(exc: MsgprofError, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    "exc,code", [(InvalidInput("bad"), 3), (ApiError("no", status=409), 5), (Unavailable("down"), 6)]
+)
+def test_errors_keep_their_codes_and_json_form(
+    exc: MsgprofError, code: int, capsys: pytest.CaptureFixture[str]
+) -> None:
     import json
 
     with pytest.raises(typer.Exit) as exit_:
         with run({"json": True}):
             raise exc
-    assert exit_.value.exit_code == exc.exit_code and exc.exit_code in EXIT_CODES
-    assert json.loads(capsys.readouterr().err)["exit_code"] == exc.exit_code
+    assert exit_.value.exit_code == code and code in EXIT_CODES
+    assert json.loads(capsys.readouterr().err)["exit_code"] == code

@@ -7,6 +7,7 @@ hypothesis property over generated names and ids.
 from __future__ import annotations
 
 import os
+import unicodedata
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -73,8 +74,12 @@ def test_dangling_symlink_is_an_existing_entry(cli, sandbox: Sandbox, tmp_path: 
     out = tmp_path / "profiles"
     out.mkdir()
     (out / "support.yaml").symlink_to(tmp_path / "nowhere" / "x")
-    assert cli("export", "--all", "-o", str(out)).exit_code == 0
+    res = cli("export", "--all", "-o", str(out))
+    assert res.exit_code == 0
     assert not (tmp_path / "nowhere").exists()
+    assert (out / "support.yaml").is_symlink()
+    assert f"skipped {out / 'support.yaml'}: it already exists" in res.stderr
+    assert "exported 0 profiles" in res.stderr
 
 
 def test_name_that_looks_like_a_twin_file_is_not_overwritten(cli, sandbox: Sandbox, tmp_path: Path) -> None:
@@ -138,4 +143,10 @@ def test_every_profile_gets_a_distinct_safe_file_name(pairs: list[tuple[str, str
 @settings(max_examples=200, deadline=None, derandomize=True)
 def test_slug_keeps_letters_and_digits(name: str) -> None:
     stem = slug(name)
-    assert stem == "profile" or all(ch.isalnum() or ch == "-" for ch in stem)
+    assert stem and all(ch.isalnum() or ch == "-" for ch in stem)
+    kept = "".join(ch for ch in unicodedata.normalize("NFKC", name).casefold() if ch.isalnum())
+    letters = stem.replace("-", "")
+    if kept:  # the letters and digits, in order (cut at the length limit)
+        assert letters and kept.startswith(letters)
+    else:
+        assert stem == "profile"

@@ -46,7 +46,8 @@ def test_list_filters_paging_limit_and_all(cli, sandbox: Sandbox) -> None:
     assert names("--limit", "5", "--page-size", "2") == ["P00", "P01", "P02", "P03", "P04"]
     pages = [r.query.get("page[number]") for r in sandbox.received if r.path == "/v2/messaging_profiles"]
     assert pages[-3:] == ["1", "2", "3"]  # --limit 5 stops after the third page of two
-    assert cli("list", "--page-size", "251").exit_code == 2
+    too_big = cli("list", "--page-size", "251")
+    assert too_big.exit_code == 2 and "251 is not in the range 1<=x<=250" in too_big.stderr
 
 
 def test_get_by_id_and_name_not_found_and_ambiguous(cli, sandbox: Sandbox) -> None:
@@ -157,7 +158,8 @@ def test_metrics(cli, sandbox: Sandbox) -> None:
     assert sandbox.received[-1].query == {"time_frame": "7d"}
     every = json.loads(cli("metrics", "--json").stdout)
     assert [m["messaging_profile_id"] for m in every] == [p["id"]]
-    assert cli("metrics", "--time-frame", "2y").exit_code == 2
+    bad = cli("metrics", "--time-frame", "2y")
+    assert bad.exit_code == 2 and "--time-frame must be 1h, 3h, 24h, 3d, 7d or 30d, not '2y'" in bad.stderr
 
 
 def test_regenerate_secret(cli, sandbox: Sandbox) -> None:
@@ -274,7 +276,8 @@ def test_account_points_msgprof_at_the_sandbox(
 
 def test_failing_key_command_is_a_credentials_error(cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     config = tmp_path / "config.yaml"
-    config.write_text("accounts:\n  p:\n    api_key_command: 'false'\n")
+    # a loopback base_url: had the command succeeded, nothing would leave this machine
+    config.write_text("accounts:\n  p:\n    base_url: http://127.0.0.1:9/v2\n    api_key_command: 'false'\n")
     monkeypatch.setenv("MSGPROF_CONFIG", str(config))
     res = cli("list", "--account", "p")
     assert res.exit_code == 4 and "api_key_command exited 1" in res.stderr

@@ -86,8 +86,7 @@ def test_validate_refuses_exactly_what_plan_refuses(tmp_path: Path, docs: list[t
         validated = invoke("validate", str(d))
         planned = invoke("plan", "-f", str(d), env=env)
         assert validated.exit_code in (0, 3)
-        assert (validated.exit_code == 3) == (planned.exit_code == 3)
-        if planned.exit_code == 3:
-            assert sb.received == []
+        assert planned.exit_code == validated.exit_code, planned.stdout + planned.stderr
+        assert (sb.received == []) == (planned.exit_code == 3)
         visible = [k for k, (_, _, hidden, _) in enumerate(docs) if not hidden]
         assert len(validated.stdout.splitlines()) == len(visible)
