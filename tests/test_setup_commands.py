@@ -402,3 +402,24 @@ def test_rate_limits_during_a_bulk_order_are_waited_out_not_lost(monkeypatch: py
         assert len(posts) >= 1 and all(p.body["numbers"] == INVENTORY[:300] for p in posts)
     finally:
         box.stop()
+
+
+@pytest.mark.parametrize(
+    ("args", "method", "path"),
+    [
+        (["sender-ids", "remove", "P", "Acme"], "DELETE", "/alphanumeric_sender_ids/<id of 'Acme' on 'P'>"),
+        (["autoresp", "delete", "P", "c1"], "DELETE", "/messaging_profiles/<id of 'P'>/autoresp_configs/c1"),
+        (["autoresp", "update", "P", "c1", "--text", "Hi"], "PUT", "/messaging_profiles/<id of 'P'>/autoresp_configs/c1"),
+        (["sender-ids", "add", "P", "Acme"], "POST", "/alphanumeric_sender_ids"),
+        (["numbers", "unassign", "+12025550000"], "PATCH", "/phone_numbers/<id of +12025550000>/messaging"),
+    ],
+)
+def test_every_changing_command_has_a_dry_run_that_sends_nothing(
+    cli: Any, sb: Sandbox, monkeypatch: pytest.MonkeyPatch, args: list[str], method: str, path: str
+) -> None:
+    monkeypatch.delenv("TELNYX_API_KEY")
+    res = cli(*args, "--dry-run", "--json")
+    assert res.exit_code == 0, res.output
+    (request,) = json.loads(res.stdout)
+    assert (request["method"], request["url"]) == (method, sb.url + path)
+    assert "dry run: nothing was sent" in res.stderr and sb.received == []

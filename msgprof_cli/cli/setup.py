@@ -290,12 +290,16 @@ def sender_ids_remove(
     ref: REF,
     sender_id: Annotated[str, typer.Argument(metavar="SENDER_ID|ID", help="The sender ID, or its id.")],
     yes: YES = False,
+    dry_run: DRY_RUN = False,
     **opts: Any,
 ) -> None:
     """Remove an alphanumeric sender ID from a profile."""
     from msgprof_cli import setup_actions as sa
 
     with run(opts) as r:
+        if dry_run:
+            _preview(r, [("DELETE", f"/alphanumeric_sender_ids/<id of {sender_id!r} on {ref!r}>", None)])
+            return
         ask = require_interactive_or_yes(r, yes, "remove a sender ID")
         ops = _ops(r)
         pid = resolve_profile(ops.client, ref)["id"]
@@ -429,12 +433,17 @@ def autoresp_delete(
     ref: REF,
     config_ids: Annotated[list[str], typer.Argument(metavar="CONFIG_ID...")],
     yes: YES = False,
+    dry_run: DRY_RUN = False,
     **opts: Any,
 ) -> None:
     """Delete auto-response configs of a profile."""
     from msgprof_cli import setup_actions as sa
 
     with run(opts) as r:
+        if dry_run:
+            path = f"/messaging_profiles/<id of {ref!r}>/autoresp_configs/"
+            _preview(r, [("DELETE", path + c, None) for c in config_ids])
+            return
         ask = require_interactive_or_yes(r, yes, "delete auto-responses")
         ops = _ops(r)
         pid = resolve_profile(ops.client, ref)["id"]
