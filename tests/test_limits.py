@@ -132,8 +132,9 @@ def test_one_file_of_10000_full_profiles_is_read() -> None:
 def test_yaml_profiles_each_keep_their_own_lines() -> None:
     text = "".join(f"- name: P{i}\n  whitelisted_destinations: [US]\n  enabled: 1\n" for i in range(300))
     docs = parse_documents(text.encode(), "many.yaml")
-    assert [d.lines[("enabled",)] for d in docs] == [3 * i + 3 for i in range(300)]
-    assert all(len(d.lines) == 5 for d in docs)  # (), name, destinations, its item, enabled
+    assert [d.line_of(("enabled",)) for d in docs] == [3 * i + 3 for i in range(300)]
+    assert all(d.lines == {} for d in docs)  # no line table is kept: it is read again on the error path
+    assert docs[0].text is docs[-1].text  # once for the file
 
 
 def test_a_profile_with_too_many_values_is_refused_in_a_file_that_is_otherwise_fine() -> None:

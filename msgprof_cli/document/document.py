@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -97,8 +98,8 @@ class Document:
     lines: dict[Path, int] = field(default_factory=dict)
     raw: dict[Path, str] = field(default_factory=dict)  # the text of plain YAML scalars
     origins: dict[Path, str] = field(default_factory=dict)  # values given outside the file, e.g. by a flag
-    json: JsonText | None = None  # the JSON file's text, read for line numbers only when there are issues
-    prefix: Path = ()  # where this profile sits in that file (its index in a list of profiles)
+    text: SourceText | None = None  # the file's text, read again for line numbers only when there are issues
+    prefix: Path = ()  # where this profile sits in that file: (document,) or (document, item)
     secrets: dict[Path, str] = field(default_factory=dict)  # values interpolated from secret variables
 
     def locate(self, issue: Issue) -> Issue:
@@ -108,27 +109,39 @@ class Document:
                 issue.origin = self.origins[path[:n]]
                 return issue
         issue.source = self.source
-        table, prefix = self.lines, Path()
-        if not table and self.json is not None:  # JSON: the file's table, where this profile sits in it
-            table, prefix = self.json.lines(), self.prefix
         for n in range(len(path), -1, -1):
-            line = table.get(prefix + path[:n])
+            line = self.line_of(path[:n])
             if line is not None:
                 issue.line = line
                 break
         return issue
 
+    def line_of(self, path: Path) -> int | None:
+        """The line of the value at ``path``, if known (read from the file on first need)."""
+        if self.lines:
+            return self.lines.get(path)
+        if self.text is not None:  # the file's table, where this profile sits in it
+            return self.text.lines().get(self.prefix + path)
+        return None
 
-class JsonText:
-    """A JSON file's text, shared by its profiles; its line table is built once, on first need."""
+
+class SourceText:
+    """A file's text, shared by its profiles; its line table is built once, on first need.
+
+    ``restore`` gives field names back their ``${...}`` as written (interpolation swaps them).
+    """
 
     def __init__(self, text: str) -> None:
         self.text = text
+        self.restore: Callable[[str], str] | None = None
         self._lines: dict[Path, int] | None = None
 
     def lines(self) -> dict[Path, int]:
         if self._lines is None:
-            from msgprof_cli.document.loading import json_lines
+            from msgprof_cli.document.loading import source_lines
 
-            self._lines = json_lines(self.text)
+            self._lines = source_lines(self.text)
+            if self.restore is not None:
+                fix = self.restore
+                self._lines = {tuple(fix(p) if isinstance(p, str) else p for p in k): v for k, v in self._lines.items()}
         return self._lines

@@ -196,13 +196,7 @@ class _Resolver:
 
     def walk(self, value: Any, path: Path) -> Any:
         if isinstance(value, dict):
-            out = {}
-            for k, v in value.items():
-                key = self.restore(k)
-                if key != k and path + (k,) in self.doc.lines:  # a name keeps its line
-                    self.doc.lines[path + (key,)] = self.doc.lines[path + (k,)]
-                out[key] = self.walk(v, path + (key,))
-            return out
+            return {self.restore(k): self.walk(v, path + (self.restore(k),)) for k, v in value.items()}
         if isinstance(value, list):
             return [self.walk(v, path + (i,)) for i, v in enumerate(value)]
         if isinstance(value, str) and self.protected.marker in value:
@@ -249,5 +243,7 @@ def _written(ref: Ref | str) -> str:
 def resolve(doc: Document, protected: Protected, env: Mapping[str, str]) -> list[Issue]:
     """Resolve the placeholders in a parsed document's string values, in place; the problems found."""
     resolver = _Resolver(doc, protected, env)
+    if doc.text is not None:  # field names in the line table read as written
+        doc.text.restore = resolver.restore
     doc.data = resolver.walk(doc.data, ())
     return resolver.issues

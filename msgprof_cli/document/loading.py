@@ -4,20 +4,25 @@ A file holds one profile (a mapping), a list of profiles, or (YAML) a stream of 
 profile becomes its own Document, converted once (loading N profiles is O(N)).  The same limits
 hold for YAML and JSON and are enforced while parsing: the file's size and total number of values
 (after YAML aliases are expanded) bound the work; each profile's number of values, depth and
-value length bound one profile.  Only finite numbers are read.  ``yaml`` is imported only when a
-YAML document is actually read, so JSON input stays fast.
+value length bound one profile.  Only finite numbers are read.  YAML is built straight from the
+parser's events (no node tree), and no line table is kept: lines are found by reading the file
+again, once, only when there is an issue to locate.  ``yaml`` is imported only when a YAML document
+is actually read, so JSON input stays fast.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
-from msgprof_cli.document.document import Document, Issue, JsonText, Path, format_path, quote
+from msgprof_cli.document.document import Document, Issue, Path, SourceText, format_path, quote
+from msgprof_cli.document.rules import RULES
+from msgprof_cli.document.setup_rules import SECTIONS
 from msgprof_cli.errors import InvalidInput
 
 # Input limits (documented in the README).  A full profile holds about 35 values in 1 KiB, so a
@@ -141,9 +146,10 @@ class Budget:
     def start(self, name: str) -> None:
         self.values, self.name = 0, name
 
-    def count(self, path: Path) -> None:
-        self.values += 1
-        self.file_values += 1
+    def count(self, path: Path, n: int = 1, depth: int = 0) -> None:
+        """``n`` values at ``path``, the deepest ``depth`` levels below it (an alias holds many)."""
+        self.values += n
+        self.file_values += n
         if self.values > MAX_VALUES:
             raise InvalidInput(
                 f"{self.name}: more than {MAX_VALUES:,} values in one profile (after expanding YAML aliases)",
@@ -154,7 +160,7 @@ class Budget:
                 f"{self.source}: more than {MAX_FILE_VALUES:,} values in one file (after expanding YAML aliases)",
                 hint="split the profiles over several files; or is this a YAML alias bomb?",
             )
-        if len(path) > MAX_DEPTH:
+        if len(path) + depth > MAX_DEPTH:
             raise InvalidInput(f"{self.name}: nested more than {MAX_DEPTH} levels deep (the limit is {MAX_DEPTH})")
 
     def text(self, value: str, path: Path) -> None:
@@ -227,14 +233,14 @@ def _parse_json(text: str, source: str) -> Any:
 def _json_documents(text: str, source: str) -> list[Document]:
     root = _parse_json(text, source)
     budget = Budget(source)
-    shared = JsonText(text)  # line numbers are found lazily, once for the file, on issues only
+    shared = SourceText(text)  # line numbers are found lazily, once for the file, on issues only
     many = isinstance(root, list)
     docs = []
     for i, value in enumerate(root if many else [root]):
         name = f"{source}#{i + 1}" if many else source
         budget.start(name)
         _measure(value, budget)
-        docs.append(Document(value, name, json=shared, prefix=(i,) if many else ()))
+        docs.append(Document(value, name, text=shared, prefix=(0, i) if many else (0,)))
     return docs
 
 
@@ -254,102 +260,203 @@ def _measure(value: Any, budget: Budget) -> None:
             budget.text(item, path)
 
 
-def json_lines(text: str) -> dict[Path, int]:
-    """Line numbers for a JSON document, found through the YAML composer (on the error path only)."""
+def source_lines(text: str) -> dict[Path, int]:
+    """Line numbers for every value of a file, keyed by (document, [item,] path...) as in
+    ``Document.prefix``; read again, on the error path only, so loading keeps no line tables."""
     try:
         import yaml
 
-        conv = _Converter(Budget("json"))
-        node = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-        if node is not None:
-            conv.convert(node, ())
-        return conv.lines
+        reader = _Reader(yaml, text, Budget("lines"), record=True)
+        for _ in reader.profiles():
+            pass
+        return reader.lines
     except Exception:  # best effort only: a JSON quirk YAML 1.1 rejects just loses line numbers
         return {}
 
 
 # --------------------------------------------------------------------------- YAML
 
+_MERGE = "tag:yaml.org,2002:merge"
+_STR = "tag:yaml.org,2002:str"
+# Fields whose values are read as written (a bare NO in the destinations is Norway; "2010-04-01"
+# and 100.50 stay as typed): the text of their plain, non-string scalars is kept.
+# The setup sections too: a phone number +15550100001 is read as written, not as a number.
+_RAW_FIELDS = frozenset([*(r.name for r in RULES if r.numeric_string or r.kind == "countries"), *SECTIONS])
 
-class _Converter:
-    """Turn the YAML nodes of one profile into Python values, recording lines and counting values."""
 
-    def __init__(self, budget: Budget) -> None:
-        import yaml
+@functools.cache
+def _loader(yaml: Any) -> Any:
+    """libyaml's parser when available (several times faster), with each distinct scalar resolved
+    once: profiles repeat true, US and 1 thousands of times."""
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-        self.yaml = yaml
-        self.budget = budget
+    class Loader(base):  # type: ignore[misc,valid-type]
+        def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+            if kind is not yaml.ScalarNode:
+                return super().resolve(kind, value, implicit)
+            cache = self.__dict__.setdefault("_resolved", {})
+            key = (value, implicit)
+            if key not in cache:
+                cache[key] = super().resolve(kind, value, implicit)
+            return cache[key]
+
+    return Loader
+
+
+class _Reader:
+    """Build each profile straight from the parser's events: no node tree, so memory stays near
+    the size of the values, and every value is counted as it is read (an alias counts as all it
+    holds, without being walked again)."""
+
+    def __init__(self, yaml: Any, text: str, budget: Budget, record: bool = False) -> None:
+        self.yaml, self.budget, self.record = yaml, budget, record
+        self.loader = _loader(yaml)(text)
         self.constructor = yaml.constructor.SafeConstructor()
+        self.anchors: dict[str, tuple[Any, int, int]] = {}  # value, values in it, depth below it
         self.lines: dict[Path, int] = {}
         self.raw: dict[Path, str] = {}
+        self.prefix: Path = ()
+        self.deepest = 0
+        self.n = 0  # profiles read
 
-    def where(self, node: Any) -> str:
-        return f"{self.budget.source}:{node.start_mark.line + 1}"
+    def event(self) -> Any:
+        return self.loader.get_event()
 
-    def convert(self, node: Any, path: Path) -> Any:
+    def where(self, event: Any) -> str:
+        return f"{self.budget.source}:{event.start_mark.line + 1}"
+
+    def profiles(self) -> Iterator[tuple[Path, Any]]:
+        """(prefix, value) of each profile: a stream root, or each item of a root list."""
         yaml = self.yaml
-        self.budget.count(path)
-        self.lines.setdefault(path, node.start_mark.line + 1)
-        if isinstance(node, yaml.MappingNode):
-            return self.mapping(node, path)
-        if isinstance(node, yaml.SequenceNode):
-            return [self.convert(item, path + (i,)) for i, item in enumerate(node.value)]
-        return self.scalar(node, path)
+        try:
+            self.event()  # StreamStart
+            r = 0
+            while not isinstance(self.event(), yaml.StreamEndEvent):  # DocumentStart
+                first = self.event()
+                if isinstance(first, yaml.SequenceStartEvent) and not first.anchor:
+                    i = 0
+                    while not isinstance(event := self.event(), yaml.SequenceEndEvent):
+                        yield self.profile((r, i), event, f"{self.budget.source}#{self.n + 1}")
+                        i += 1
+                else:
+                    name = self.budget.source if r == 0 else f"{self.budget.source}#{self.n + 1}"
+                    yield self.profile((r,), first, name)
+                self.event()  # DocumentEnd
+                self.anchors.clear()  # anchors belong to one YAML document
+                r += 1
+        finally:
+            self.loader.dispose()
 
-    def mapping(self, node: Any, path: Path) -> dict[Any, Any]:
+    def profile(self, prefix: Path, event: Any, name: str) -> tuple[Path, Any]:
+        self.prefix, self.raw = prefix, {}
+        self.n += 1
+        self.budget.start(name)
+        return prefix, self.node(event, ())
+
+    def node(self, event: Any, path: Path) -> Any:
+        yaml = self.yaml
+        if isinstance(event, yaml.AliasEvent):
+            return self.alias(event, path)
+        self.budget.count(path)
+        if self.record:
+            self.lines.setdefault(self.prefix + path, event.start_mark.line + 1)
+        if not event.anchor:
+            return self.value(event, path)
+        outer, self.deepest = self.deepest, len(path)
+        before = self.budget.values
+        value = self.value(event, path)
+        self.anchors[event.anchor] = (value, self.budget.values - before, self.deepest - len(path))
+        self.deepest = max(outer, self.deepest)
+        return value
+
+    def value(self, event: Any, path: Path) -> Any:
+        yaml = self.yaml
+        self.deepest = max(self.deepest, len(path))
+        if isinstance(event, yaml.ScalarEvent):
+            return self.scalar(event, path)
+        tag = event.tag if event.tag not in (None, "!") else None
+        if isinstance(event, yaml.SequenceStartEvent) and tag in (None, "tag:yaml.org,2002:seq"):
+            out: list[Any] = []
+            while not isinstance(item := self.event(), yaml.SequenceEndEvent):
+                out.append(self.node(item, path + (len(out),)))
+            return out
+        if isinstance(event, yaml.MappingStartEvent) and tag in (None, "tag:yaml.org,2002:map"):
+            return self.mapping(path)
+        raise InvalidInput(f"{self.where(event)}: the tag {quote(str(event.tag))} is not supported")
+
+    def alias(self, event: Any, path: Path) -> Any:
+        if event.anchor not in self.anchors:
+            raise InvalidInput(f"{self.where(event)}: unknown alias {quote(event.anchor)}")
+        value, count, depth = self.anchors[event.anchor]
+        self.budget.count(path, count, depth)  # an alias holds all its values again (YAML alias bombs)
+        if self.record:
+            self.lines.setdefault(self.prefix + path, event.start_mark.line + 1)
+        return value
+
+    def mapping(self, path: Path) -> dict[Any, Any]:
         yaml = self.yaml
         out: dict[Any, Any] = {}
         merged: dict[Any, Any] = {}
-        for knode, vnode in node.value:
-            if not isinstance(knode, yaml.ScalarNode):
-                raise InvalidInput(f"{self.where(knode)}: a key must be a plain name")
-            if knode.tag == "tag:yaml.org,2002:merge":  # `<<: *defaults` shares settings between profiles
-                for src in vnode.value if isinstance(vnode, yaml.SequenceNode) else [vnode]:
-                    value = self.convert(src, path)
-                    if not isinstance(value, dict):
-                        raise InvalidInput(f"{self.where(knode)}: `<<` merges mappings only")
-                    merged = {**value, **merged}  # earlier sources win, as YAML says
+        while not isinstance(key := self.event(), yaml.MappingEndEvent):
+            if not isinstance(key, yaml.ScalarEvent):
+                raise InvalidInput(f"{self.where(key)}: a key must be a plain name")
+            if self.tag_of(key) == _MERGE:
+                merged = self.merge(key, path, merged)  # `<<: *defaults` shares settings between profiles
                 continue
-            key = knode.value  # the key's text: `no:` or `on:` stay strings, not YAML 1.1 booleans
-            self.budget.text(key, path)
-            if key in out:
-                raise InvalidInput(f"{self.where(knode)}: key {quote(key)} appears twice")
-            self.lines[path + (key,)] = knode.start_mark.line + 1
-            out[key] = self.convert(vnode, path + (key,))
+            name = key.value  # the key's text: `no:` or `on:` stay strings, not YAML 1.1 booleans
+            self.budget.text(name, path)
+            if name in out:
+                raise InvalidInput(f"{self.where(key)}: key {quote(name)} appears twice")
+            if self.record:
+                self.lines[self.prefix + path + (name,)] = key.start_mark.line + 1
+            out[name] = self.node(self.event(), path + (name,))
         return {**merged, **out} if merged else out  # explicit keys win over merged ones
 
-    def scalar(self, node: Any, path: Path) -> Any:
-        if node.tag == "tag:yaml.org,2002:int" and len(node.value.lstrip("+-")) > MAX_INT_DIGITS:
-            raise InvalidInput(f"{self.where(node)}: a number of {len(node.value):,} digits is out of range")
+    def merge(self, key: Any, path: Path, merged: dict[Any, Any]) -> dict[Any, Any]:
+        value = self.node(self.event(), path)
+        for src in value if isinstance(value, list) else [value]:
+            if not isinstance(src, dict):
+                raise InvalidInput(f"{self.where(key)}: `<<` merges mappings only")
+            merged = {**src, **merged}  # earlier sources win, as YAML says
+        return merged
+
+    def tag_of(self, event: Any) -> str:
+        if event.tag not in (None, "!"):
+            return str(event.tag)
+        return str(self.loader.resolve(self.yaml.ScalarNode, event.value, event.implicit))
+
+    def scalar(self, event: Any, path: Path) -> Any:
+        yaml = self.yaml
+        tag = self.tag_of(event)
+        if tag == _STR:  # most values: no constructor needed
+            self.budget.text(event.value, path)
+            return event.value
+        if tag == "tag:yaml.org,2002:int" and len(event.value.lstrip("+-")) > MAX_INT_DIGITS:
+            raise InvalidInput(f"{self.where(event)}: a number of {len(event.value):,} digits is out of range")
+        construct = type(self.constructor).yaml_constructors.get(tag)
+        if construct is None or tag in ("tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"):
+            raise InvalidInput(f"{self.where(event)}: the tag {quote(str(tag))} is not supported")
+        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
         try:
-            value = self.constructor.construct_object(node)
-        except (ValueError, OverflowError):  # e.g. a timestamp with month 13
-            raise InvalidInput(f"{self.where(node)}: not a valid value (quote it to keep it as text)") from None
-        if isinstance(value, str):
-            self.budget.text(value, path)
-        else:
-            finite(value, self.where(node), node.value)
-        if not node.style and not isinstance(value, str):  # plain scalar (libyaml says "", PyYAML None)
-            self.raw[path] = node.value
+            value = construct(self.constructor, node)
+        except (ValueError, OverflowError, yaml.YAMLError):  # e.g. a timestamp with month 13
+            raise InvalidInput(f"{self.where(event)}: not a valid value (quote it to keep it as text)") from None
+        finite(value, self.where(event), event.value)
+        if not event.style and path and path[0] in _RAW_FIELDS:  # plain scalar: keep what was written
+            self.raw[path] = event.value
         return value
 
 
 def _parse_yaml(text: str, source: str) -> list[Document]:
     import yaml
 
-    budget = Budget(source)
+    shared = SourceText(text)
     docs: list[Document] = []
+    reader = _Reader(yaml, text, Budget(source))
+    found: list[tuple[Path, Any, dict[Path, str]]] = []
     try:
-        # libyaml's parser when available: the same nodes and marks, several times faster
-        roots = [n for n in yaml.compose_all(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) if n]
-        for node in roots:
-            items = node.value if isinstance(node, yaml.SequenceNode) else [node]
-            for item in items:
-                one = len(roots) == 1 and not isinstance(node, yaml.SequenceNode)
-                name = source if one else f"{source}#{len(docs) + 1}"
-                budget.start(name)
-                conv = _Converter(budget)
-                docs.append(Document(conv.convert(item, ()), name, conv.lines, conv.raw))
+        for prefix, value in reader.profiles():
+            found.append((prefix, value, reader.raw))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{source}:{mark.line + 1}" if mark else source
@@ -358,4 +465,8 @@ def _parse_yaml(text: str, source: str) -> list[Document]:
         raise InvalidInput(f"{source}: not valid YAML: {exc}") from None
     except RecursionError:
         raise InvalidInput(f"{source}: nested too deeply (the limit is {MAX_DEPTH} levels)") from None
+    one = len(found) == 1 and len(found[0][0]) == 1  # a single profile, not a list of one
+    for n, (prefix, value, raw) in enumerate(found, start=1):
+        name = source if one else f"{source}#{n}"
+        docs.append(Document(value, name, raw=raw, text=shared, prefix=prefix))
     return docs

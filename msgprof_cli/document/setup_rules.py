@@ -474,7 +474,7 @@ class _SetupValidator:
                 seen.add(k)
 
     def _where(self, path: Path) -> str:
-        line = self.doc.lines.get(path)
+        line = self.doc.line_of(path)
         return f"{self.doc.source}:{line}" if line else self.doc.source
 
 
