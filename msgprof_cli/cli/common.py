@@ -9,10 +9,11 @@ import functools
 import inspect
 import os
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass, field, fields
 from enum import Enum
-from typing import Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
@@ -29,6 +30,10 @@ from msgprof_cli.errors import (
 )
 from msgprof_cli.render import Renderer
 from msgprof_cli.terminal import Terminal
+
+if TYPE_CHECKING:  # the client imports requests: only on the paths that talk to the API
+    from msgprof_cli.client import TelnyxClient
+    from msgprof_cli.settings import Settings
 
 Opt = tuple[str, Any, Any]  # (parameter name, annotation, default)
 
@@ -151,21 +156,78 @@ OUTPUT_OPTIONS: list[Opt] = [
 ]
 
 
+@dataclass(frozen=True)
+class Options:
+    """The shared option groups (API_OPTIONS, OUTPUT_OPTIONS), typed.
+
+    A command that declares a parameter ``opts: Options`` gets them as this object; the values
+    are typer's, so ``output`` is an ``Output`` member or None.
+    """
+
+    base_url: Optional[str] = None
+    api_key_file: Optional[str] = None
+    account: Optional[str] = None
+    timeout: Optional[float] = None
+    max_retries: Optional[int] = None
+    debug: bool = False
+    json: bool = False
+    output: Optional[Enum] = None  # Output, or a command's own formats (plan: PlanFormat)
+    show_secrets: bool = False
+    # A command's own values, for commands that still pass a dict to run(); read with get().
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, values: Mapping[str, Any]) -> "Options":
+        names = {f.name for f in fields(cls)} - {"extra"}
+        known = {k: v for k, v in values.items() if k in names}
+        return cls(**known, extra={k: v for k, v in values.items() if k not in names})
+
+    def get(self, key: str, default: Any = None) -> Any:
+        if key != "extra" and key in {f.name for f in fields(self)}:
+            return getattr(self, key)
+        return self.extra.get(key, default)
+
+    @property
+    def output_format(self) -> str:
+        """json, yaml, table (or a command's own format): what the user asked for."""
+        if self.json:
+            return "json"
+        return self.output.value if self.output is not None else "table"
+
+    def connection_flags(self) -> dict[str, Any]:
+        return {
+            "base_url": self.base_url,
+            "timeout": self.timeout,
+            "max_retries": self.max_retries,
+            "account": self.account,
+            "api_key_file": self.api_key_file,
+        }
+
+
 def with_options(*groups: list[Opt]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Add option groups to a command.  The command takes them in ``**opts``."""
+    """Add option groups to a command's signature (as typer sees it).
+
+    The command receives them as one ``opts: Options`` parameter (or, for commands not yet
+    moved to it, as ``**opts``).
+    """
 
     def deco(fn: Callable[..., Any]) -> Callable[..., Any]:
         sig = inspect.signature(fn)
-        own = [p for p in sig.parameters.values() if p.kind is not inspect.Parameter.VAR_KEYWORD]
+        typed = "opts" in sig.parameters and sig.parameters["opts"].kind is not inspect.Parameter.VAR_KEYWORD
+        own = [p for p in sig.parameters.values() if p.kind is not inspect.Parameter.VAR_KEYWORD and p.name != "opts"]
         extra = [
             inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=ann)
             for group in groups
             for name, ann, default in group
         ]
+        group_names = {p.name for p in extra}
 
         @functools.wraps(fn)
         def wrapper(**kwargs: Any) -> Any:
-            return fn(**kwargs)
+            if not typed:
+                return fn(**kwargs)
+            mine = {k: v for k, v in kwargs.items() if k not in group_names}
+            return fn(**mine, opts=Options.of({k: v for k, v in kwargs.items() if k in group_names}))
 
         params = own + extra
         wrapper.__signature__ = sig.replace(parameters=params)  # type: ignore[attr-defined]
@@ -184,45 +246,37 @@ def command(app: typer.Typer, only: Optional[str], name: str, **kw: Any) -> Call
     return app.command(name, cls=MsgprofCommand, **kw)
 
 
-def output_of(opts: dict[str, Any]) -> str:
-    if opts.get("json"):
-        return "json"
-    out = opts.get("output")
-    return out.value if isinstance(out, Enum) else (out or "table")
-
-
-def check_output(opts: dict[str, Any]) -> None:
+def check_output(opts: Options) -> None:
     """--json and -o asking for something else contradict each other: say so, print nothing."""
-    out = opts.get("output")
-    chosen = out.value if isinstance(out, Enum) else out
-    if opts.get("json") and chosen not in (None, "json"):
+    chosen = opts.output.value if opts.output is not None else None
+    if opts.json and chosen not in (None, "json"):
         raise UsageError(f"--json and -o {chosen} ask for different formats", hint="give one of them")
 
 
 class Run:
     """What one command invocation needs: the terminal, the renderer, settings and a client."""
 
-    def __init__(self, opts: dict[str, Any], terminal: Optional[Terminal] = None) -> None:
+    def __init__(self, opts: Options, terminal: Optional[Terminal] = None) -> None:
         from msgprof_cli.cli.presentation import current_terminal
 
         self.opts = opts
-        self.output = output_of(opts)
+        self.output = opts.output_format
         self.terminal = terminal or current_terminal()
         self.render = Renderer(self.terminal, json_errors=self.output == "json")
-        self.debug = bool(opts.get("debug"))
-        self._settings: Any = None
-        self._client: Any = None
+        self.debug = opts.debug
+        self._settings: Optional[Settings] = None
+        self._client: Optional[TelnyxClient] = None
 
     @property
-    def settings(self) -> Any:
+    def settings(self) -> "Settings":
         if self._settings is None:
             from msgprof_cli import settings
 
-            flags = {k: self.opts.get(k) for k in ("base_url", "timeout", "max_retries", "account", "api_key_file")}
+            flags = self.opts.connection_flags()
             self._settings = settings.resolve(flags=flags, env=os.environ, stdin=self.terminal.stdin)
         return self._settings
 
-    def client(self, *, pool_size: int = 10) -> Any:
+    def client(self, *, pool_size: int = 10) -> "TelnyxClient":
         if self._client is None:
             s = self.settings
             key = s.require_key()
@@ -244,15 +298,15 @@ class Run:
 
     def emit_profile(self, profile: dict[str, Any], title: Optional[str] = None) -> None:
         if not self.render.data(profile, self.output):
-            self.render.profile(profile, show_secrets=bool(self.opts.get("show_secrets")), title=title)
+            self.render.profile(profile, show_secrets=self.opts.show_secrets, title=title)
 
 
 @contextmanager
-def run(opts: dict[str, Any]) -> Iterator[Run]:
+def run(opts: "Options | Mapping[str, Any]") -> Iterator[Run]:
     """The one place where errors become exit codes (see errors.py for the table)."""
-    r = Run(opts)
+    r = Run(opts if isinstance(opts, Options) else Options.of(opts))
     try:
-        check_output(opts)
+        check_output(r.opts)
         yield r
     except typer.Exit:
         raise
@@ -291,9 +345,10 @@ def hint_for(exc: MsgprofError) -> Optional[str]:
     return None
 
 
-def stdin_used_once(opts: dict[str, Any], *inputs: Optional[str]) -> None:
+def stdin_used_once(opts: "Options | Mapping[str, Any]", *inputs: Optional[str]) -> None:
     """Standard input can feed the document or the key, not both."""
-    if opts.get("api_key_file") == "-" and "-" in inputs:
+    key_file = opts.api_key_file if isinstance(opts, Options) else opts.get("api_key_file")
+    if key_file == "-" and "-" in inputs:
         raise UsageError(
             "standard input can feed -f - or --api-key-file -, not both", hint="put the key (or the document) in a file"
         )

@@ -1,12 +1,14 @@
 """Declarative commands: plan, apply and export."""
 
 import os
-from typing import Annotated, Any, Optional
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
 from msgprof_cli.cli.common import (
     API_OPTIONS,
+    Options,
     PlanFormat,
     Run,
     command,
@@ -17,6 +19,11 @@ from msgprof_cli.cli.common import (
     with_options,
 )
 from msgprof_cli.errors import ChangesPending, UsageError
+
+if TYPE_CHECKING:  # imported lazily at run time: start-up stays light
+    from msgprof_cli.client import TelnyxClient
+    from msgprof_cli.reconcile import Item
+    from msgprof_cli.report import Phase
 
 FILES = Annotated[
     list[str],
@@ -49,21 +56,32 @@ PRUNE_SETUP = Annotated[
 ]
 
 
-def _plan(r: Run, files: list[str], allow_unknown: bool, resolve_twins: bool) -> tuple[Any, Any]:
+@dataclass(frozen=True)
+class PlanOptions:
+    """What plan and apply share beyond the connection options."""
+
+    files: list[str]
+    allow_unknown: bool = False
+    resolve_twins: bool = False
+    prune_setup: bool = False
+    parallel: int = 4
+
+
+def _plan(r: Run, p: PlanOptions) -> "tuple[TelnyxClient, list[Item]]":
     from msgprof_cli import reconcile, reconcile_setup
 
-    stdin_used_once(r.opts, *files)
-    desired, warnings = reconcile.load_desired(files, os.environ, allow_unknown=allow_unknown)
+    stdin_used_once(r.opts, *p.files)
+    desired, warnings = reconcile.load_desired(p.files, os.environ, allow_unknown=p.allow_unknown)
     r.render.issues(warnings, label="warning")
-    client = r.client(pool_size=max(4, int(r.opts.get("parallel") or 4)))
+    client = r.client(pool_size=max(4, p.parallel))
     live = reconcile.live_by_name(client)
-    resolver = reconcile.twin_resolver(client) if resolve_twins else None
+    resolver = reconcile.twin_resolver(client) if p.resolve_twins else None
     items = reconcile.plan(desired, live, resolve_twins=resolver)
-    reconcile_setup.plan_items(client, items, prune=bool(r.opts.get("prune_setup")))
+    reconcile_setup.plan_items(client, items, prune=p.prune_setup)
     return client, items
 
 
-def _show(r: Run, items: list[Any], phase: Any, as_json: bool) -> None:
+def _show(r: Run, items: "list[Item]", phase: "Phase", as_json: bool) -> None:
     from msgprof_cli import report
 
     if as_json:
@@ -82,7 +100,7 @@ def _setups(client: Any, profiles: list[dict[str, Any]]) -> dict[str, dict[str, 
     return {str(p.get("id")): export_setup(ops, str(p.get("id"))) for p in profiles}
 
 
-def _worst(items: list[Any]) -> int:
+def _worst(items: "list[Item]") -> int:
     return max((i.error.exit_code for i in items if i.error is not None), default=0)
 
 
@@ -99,14 +117,13 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
         prune_setup: PRUNE_SETUP = False,
         json_: JSON = False,
         output: PLAN_FORMAT = None,
-        **opts: Any,
+        opts: Options = Options(),
     ) -> None:
         """Show, field by field, what apply would change. Changes nothing."""
         from msgprof_cli.reconcile_setup import pending
 
-        opts["json"], opts["output"], opts["prune_setup"] = json_, output, prune_setup
-        with run(opts) as r:
-            _, items = _plan(r, files, allow_unknown, resolve_twins)
+        with run(replace(opts, json=json_, output=output)) as r:
+            _, items = _plan(r, PlanOptions(files, allow_unknown, resolve_twins, prune_setup))
             if r.output == "markdown":
                 r.render.plan_markdown(items)
             else:
@@ -127,14 +144,13 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
         resolve_twins: RESOLVE_TWINS = False,
         prune_setup: PRUNE_SETUP = False,
         json_: JSON = False,
-        **opts: Any,
+        opts: Options = Options(),
     ) -> None:
         """Make the account match the files: create what is missing, PATCH what differs."""
         from msgprof_cli import reconcile, reconcile_setup
 
-        opts["json"], opts["parallel"], opts["prune_setup"] = json_, parallel, prune_setup
-        with run(opts) as r:
-            client, items = _plan(r, files, allow_unknown, resolve_twins)
+        with run(replace(opts, json=json_)) as r:
+            client, items = _plan(r, PlanOptions(files, allow_unknown, resolve_twins, prune_setup, parallel))
             if dry_run:
                 _show(r, items, "plan", json_)
                 raise typer.Exit(_worst(items))
@@ -168,7 +184,7 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
             bool,
             typer.Option("--with-setup", help="Also write the phone numbers, sender IDs and auto-responses sections."),
         ] = False,
-        **opts: Any,
+        opts: Options = Options(),
     ) -> None:
         """Write live profiles as documents that apply accepts unchanged (writable fields only)."""
         from msgprof_cli import exporting

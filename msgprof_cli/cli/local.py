@@ -5,7 +5,7 @@ from typing import Annotated, Any, Optional, cast
 
 import typer
 
-from msgprof_cli.cli.common import API_OPTIONS, OUTPUT_OPTIONS, command, output_of, run, with_options
+from msgprof_cli.cli.common import API_OPTIONS, OUTPUT_OPTIONS, Options, command, run, with_options
 from msgprof_cli.errors import InvalidInput, UsageError
 
 
@@ -30,7 +30,7 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
         """Check profile files offline against every field rule (no API key needed)."""
         from msgprof_cli.checking import Mode, check_inputs
 
-        with run({"json": json_}) as r:
+        with run(Options(json=json_)) as r:
             if mode not in ("create", "update"):
                 raise UsageError(f"--for takes create or update, not {mode!r}")
             checked = check_inputs(files, os.environ, mode=cast(Mode, mode), allow_unknown=allow_unknown)
@@ -151,7 +151,7 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
 
         @config_app.command("show", cls=MsgprofCommand)
         @with_options(OUTPUT_OPTIONS, [o for o in API_OPTIONS if o[0] != "debug"])
-        def config_show(**opts: Any) -> None:
+        def config_show(opts: Options) -> None:
             """Print every effective setting and its source (the key masked to its last 4 characters)."""
             from msgprof_cli.masking import mask
 
@@ -168,8 +168,8 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
                 ]
                 for w in s.warnings:
                     r.render.warning(w)
-                if output_of(opts) in ("json", "yaml"):
-                    r.render.data({k: {"value": v, "source": src} for k, v, src in rows}, output_of(opts))
+                if r.output in ("json", "yaml"):
+                    r.render.data({k: {"value": v, "source": src} for k, v, src in rows}, r.output)
                     return
                 r.render.table(["setting", "value", "source"], rows)
 
