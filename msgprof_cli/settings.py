@@ -287,25 +287,7 @@ def resolve(*, flags: Mapping[str, Any], env: Mapping[str, str], stdin: Any = No
     """
     path, path_source = config_file(env)
     config = load_config(path)
-    accounts = config.get("accounts") or {}
-
-    if flags.get("account"):
-        account = Setting(flags["account"], "--account")
-    elif env.get(ENV_ACCOUNT):
-        account = Setting(env[ENV_ACCOUNT], f"env {ENV_ACCOUNT}")
-    elif config.get("default_account"):
-        account = Setting(config["default_account"], f"default_account in {path}")
-    else:
-        account = Setting(None, "none selected")
-    acct: dict[str, Any] = {}
-    if account.value is not None:
-        if account.value not in accounts:
-            known = ", ".join(sorted(accounts)) or "none"
-            raise UsageError(
-                f"no account named {account.value!r} in {path} (from {account.source})",
-                hint=f"accounts in the config file: {known}",
-            )
-        acct = accounts[account.value]
+    account, acct = _select_account(flags, env, config, path)
     acct_source = f"account {account.value}"
 
     def pick(name: str, flag: str, env_name: str | None, default: Any) -> Setting:
@@ -323,30 +305,59 @@ def resolve(*, flags: Mapping[str, Any], env: Mapping[str, str], stdin: Any = No
     timeout.value = _number(timeout.value, timeout.source, float, 0.1, MAX_TIMEOUT)
     retries = pick("max_retries", "--max-retries", ENV_MAX_RETRIES, DEFAULT_MAX_RETRIES)
     retries.value = _number(retries.value, retries.source, int, 0, MAX_RETRIES_LIMIT)
-
     warnings: list[str] = []
-    load_key: Callable[[], str] | None = None
-    key_source: str | None = None
-    if flags.get("api_key_file"):
-        key_path = str(flags["api_key_file"])
-        key_source = f"--api-key-file {key_path}"
-
-        def load_key() -> str:
-            key, warns = read_key_file(key_path, stdin)
-            warnings.extend(warns)
-            return key
-    elif env.get(ENV_API_KEY):
-        key_source = f"env {ENV_API_KEY}"
-        env_key = env[ENV_API_KEY]
-
-        def load_key() -> str:
-            return env_key
-    elif acct:
-        load_key, key_source = _account_key(account.value, acct, path, env, warnings)
-
+    load_key, key_source = _key_loader(flags, env, stdin, account, acct, path, warnings)
     return Settings(
         base_url, timeout, retries, account, Setting(str(path), path_source), key_source, load_key, warnings
     )
+
+
+def _select_account(
+    flags: Mapping[str, Any], env: Mapping[str, str], config: dict[str, Any], path: Path
+) -> tuple[Setting, dict[str, Any]]:
+    accounts = config.get("accounts") or {}
+    if flags.get("account"):
+        account = Setting(flags["account"], "--account")
+    elif env.get(ENV_ACCOUNT):
+        account = Setting(env[ENV_ACCOUNT], f"env {ENV_ACCOUNT}")
+    elif config.get("default_account"):
+        account = Setting(config["default_account"], f"default_account in {path}")
+    else:
+        return Setting(None, "none selected"), {}
+    if account.value not in accounts:
+        known = ", ".join(sorted(accounts)) or "none"
+        raise UsageError(
+            f"no account named {account.value!r} in {path} (from {account.source})",
+            hint=f"accounts in the config file: {known}",
+        )
+    return account, accounts[account.value]
+
+
+def _key_loader(
+    flags: Mapping[str, Any],
+    env: Mapping[str, str],
+    stdin: Any,
+    account: Setting,
+    acct: dict[str, Any],
+    path: Path,
+    warnings: list[str],
+) -> tuple[Callable[[], str] | None, str | None]:
+    """Where the key comes from (flag > environment > account), loaded only when first needed."""
+    if flags.get("api_key_file"):
+        key_path = str(flags["api_key_file"])
+
+        def from_file() -> str:
+            key, warns = read_key_file(key_path, stdin)
+            warnings.extend(warns)
+            return key
+
+        return from_file, f"--api-key-file {key_path}"
+    if env.get(ENV_API_KEY):
+        env_key = env[ENV_API_KEY]
+        return (lambda: env_key), f"env {ENV_API_KEY}"
+    if acct:
+        return _account_key(account.value, acct, path, env, warnings)
+    return None, None
 
 
 def _account_key(

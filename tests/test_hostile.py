@@ -180,3 +180,21 @@ def test_key_command_that_fails_says_its_exit_code_not_its_output() -> None:
 
 def test_key_command_without_newline_reads_to_eof() -> None:
     assert run_key_command("printf KEY-2", "cmd", timeout=10) == "KEY-2"
+
+
+def test_account_key_command_with_a_background_child_is_used_at_once(
+    cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from msgprof_cli.sandbox import Sandbox
+
+    pidfile = tmp_path / "pid"
+    cfg = tmp_path / "config.yaml"
+    command = f"sh -c 'sleep 100 & echo $! > {pidfile}; echo {TEST_KEY}'"
+    cfg.write_text(f"accounts:\n  a:\n    base_url: URL\n    api_key_command: {json.dumps(command)}\n")
+    with Sandbox("127.0.0.1", 0, api_key=TEST_KEY) as sb:
+        cfg.write_text(cfg.read_text().replace("URL", sb.url))
+        monkeypatch.setenv("MSGPROF_CONFIG", str(cfg))
+        res = cli("list", "--account", "a", "--json")
+    assert res.exit_code == 0, res.stderr
+    assert json.loads(res.stdout) == [] and TEST_KEY not in res.stderr
+    assert stops(int(pidfile.read_text()))
