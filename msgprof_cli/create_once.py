@@ -40,6 +40,7 @@ from msgprof_cli.document.changes import diff
 from msgprof_cli.errors import (
     AmbiguousCreate,
     CreateUnknown,
+    MsgprofError,
     NameTaken,
     Unavailable,
 )
@@ -127,7 +128,7 @@ def _attempts(
             return _patiently(client, payload, name, sent, clock, known, last, say)
         try:
             look = _look(client, payload, name, sent, clock, known)
-        except Unavailable as exc:
+        except MsgprofError as exc:  # any failure to look leaves the outcome unknown
             raise CreateUnknown(
                 f"the create of {name!r} got {last.reason}, and looking for it failed too ({exc.message}): "
                 "it may or may not exist; msgprof did not send it again",
@@ -164,6 +165,9 @@ def _patiently(
             raise
         except Unavailable as exc:  # the API or network is still in trouble: keep trying till the end
             trouble = f"; the last look-up failed: {exc.message}"
+        except MsgprofError as exc:  # refused (4xx): looking again will not help
+            trouble = f"; the look-up was refused: {exc.message}"
+            break
         left = end - clock.monotonic()
         if left <= 0:
             break
