@@ -195,3 +195,18 @@ def test_interpolated_documents_validate_as_written(tmp_path: Path) -> None:
     [doc] = parse_documents(b"name: ${N}\nwhitelisted_destinations: [${C:-US}]\n", "p.yaml", {"N": "Ops"})
     result = validate(doc)
     assert (result.errors, result.payload) == ([], {"name": "Ops", "whitelisted_destinations": ["US"]})
+
+
+def test_no_error_of_any_section_quotes_a_secret_value(cli, tmp_path: Path, monkeypatch) -> None:
+    # the setup sections have rules of their own; every issue is scrubbed where it is located
+    f = tmp_path / "p.yaml"
+    f.write_text(
+        "name: x\nwhitelisted_destinations: [US]\nalphanumeric_sender_ids: ['${SENDER_SECRET}']\n"
+        "phone_numbers: ['${PHONE_TOKEN}']\n"
+    )
+    monkeypatch.setenv("SENDER_SECRET", "Q'uite-S3cret-Sender!!")
+    monkeypatch.setenv("PHONE_TOKEN", "tok-9981-PHONE")
+    res = cli("validate", str(f))
+    assert res.exit_code == 3
+    assert "<secret from $SENDER_SECRET>" in res.stderr and "<secret from $PHONE_TOKEN>" in res.stderr
+    assert "S3cret" not in res.stderr and "9981" not in res.stderr

@@ -71,7 +71,7 @@ def apply_flags(doc: Document | None, values: dict[str, Any]) -> Document:
     base = doc if doc is not None else Document({})
     data = dict(base.data) if isinstance(base.data, dict) else base.data
     out = replace(base, data=data, lines=dict(base.lines), raw=dict(base.raw), origins=dict(base.origins))
-    out.secrets = dict(base.secrets)
+    out.secrets, out.secret_values = dict(base.secrets), dict(base.secret_values)
     if not isinstance(data, dict):
         return out  # validation reports the wrong type
     specs = flag_specs()

@@ -101,8 +101,13 @@ class Document:
     text: SourceText | None = None  # the file's text, read again for line numbers only when there are issues
     prefix: Path = ()  # where this profile sits in that file: (document,) or (document, item)
     secrets: dict[Path, str] = field(default_factory=dict)  # values interpolated from secret variables
+    secret_values: dict[str, str] = field(default_factory=dict)  # a secret variable's value -> its name
 
     def locate(self, issue: Issue) -> Issue:
+        """Say where an issue is, and keep any secret value out of its words."""
+        if self.secret_values:
+            issue.message = self.scrub(issue.message)
+            issue.hint = self.scrub(issue.hint) if issue.hint else issue.hint
         path = issue.path
         for n in range(len(path), 0, -1):
             if path[:n] in self.origins:
@@ -115,6 +120,14 @@ class Document:
                 issue.line = line
                 break
         return issue
+
+    def scrub(self, text: str) -> str:
+        """``text`` with every secret variable's value (as written or as quoted) replaced."""
+        for value, var in self.secret_values.items():
+            for form in (value, repr(value)[1:-1]):
+                if form and form in text:
+                    text = text.replace(form, f"<secret from ${var}>")
+        return text
 
     def line_of(self, path: Path) -> int | None:
         """The line of the value at ``path``, if known (read from the file on first need)."""

@@ -136,15 +136,15 @@ class _Unset(Exception):
         self.name = name
 
 
-def _evaluate(ref: Ref, env: Mapping[str, str], used: list[str]) -> str:
-    """The value of a reference; ``used`` collects the secret variables whose values it holds."""
+def _evaluate(ref: Ref, env: Mapping[str, str], used: list[tuple[str, str]]) -> str:
+    """The value of a reference; ``used`` collects the secret variables (name, value) it holds."""
     value = env.get(ref.name)
     if value is None or (value == "" and ref.default is not None):
         if ref.default is None:
             raise _Unset(ref.name)
         return "".join(p if isinstance(p, str) else _evaluate(p, env, used) for p in ref.default)
     if is_secret(ref.name):
-        used.append(ref.name)
+        used.append((ref.name, value))
     return value
 
 
@@ -211,7 +211,7 @@ class _Resolver:
         return self.pattern.sub(lambda m: _written(refs[int(m.group(1))]), key)
 
     def string(self, value: str, path: Path) -> Any:
-        used: list[str] = []
+        used: list[tuple[str, str]] = []
         refs = self.protected.refs
         try:
             text = self.pattern.sub(lambda m: self.part(refs[int(m.group(1))], used), value)
@@ -219,20 +219,21 @@ class _Resolver:
             self.problem(path, f"environment variable {exc.name} is not set and has no default")
             return value
         if used:
-            self.doc.secrets[path] = used[0]
+            self.doc.secrets[path] = used[0][0]
+            self.doc.secret_values.update((v, name) for name, v in used if v)
         whole = self.pattern.fullmatch(value)
         if whole is None or refs[int(whole.group(1))] == LITERAL:
             return text
         ref = refs[int(whole.group(1))]
         assert isinstance(ref, Ref)
-        who = f"{ref.text} gave " + (f"the value of secret ${used[0]}" if used else quote(text))
+        who = f"{ref.text} gave " + (f"the value of secret ${used[0][0]}" if used else quote(text))
         try:
             return _typed(rule_at(path), text, who)
         except ValueError as exc:
             self.problem(path, str(exc))
             return text
 
-    def part(self, ref: Ref | str, used: list[str]) -> str:
+    def part(self, ref: Ref | str, used: list[tuple[str, str]]) -> str:
         return LITERAL if isinstance(ref, str) else _evaluate(ref, self.env, used)
 
 
