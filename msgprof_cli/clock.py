@@ -1,12 +1,17 @@
 """Time, injected: wall clock, monotonic clock and sleep in one object.
 
 Back-off, rate-limit waits and a create's patient look-ups take a ``Clock``, so tests can pass a
-``FakeClock`` whose ``sleep`` only moves time forward instead of waiting.
+``FakeClock`` whose ``sleep`` only moves time forward instead of waiting.  The command layer takes
+the clock of the current run from ``current()``; a test drives a whole command on a fake clock
+with ``using(FakeClock())``.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Protocol
 
 
@@ -51,3 +56,19 @@ class FakeClock:
 
 
 SYSTEM = SystemClock()
+
+
+_current: ContextVar[Clock] = ContextVar("msgprof_clock", default=SYSTEM)
+
+
+def current() -> Clock:
+    return _current.get()
+
+
+@contextmanager
+def using(clock: Clock) -> Iterator[Clock]:
+    token = _current.set(clock)
+    try:
+        yield clock
+    finally:
+        _current.reset(token)

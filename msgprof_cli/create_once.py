@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from msgprof_cli.clock import SYSTEM, Clock
+from msgprof_cli.clock import Clock
 from msgprof_cli.document.changes import diff
 from msgprof_cli.errors import (
     AmbiguousCreate,
@@ -82,13 +82,14 @@ def create_once(
     client: TelnyxClient,
     payload: JSON,
     *,
-    clock: Clock = SYSTEM,
+    clock: Clock | None = None,
     known_ids: frozenset[str] | set[str] = frozenset(),
     unique: bool = False,
     notify: Callable[[str], None] | None = None,
 ) -> Created:
     """Create the profile; see the module docstring for what happens when a create fails."""
     name = str(payload.get("name", ""))
+    clock = clock or client.clock  # one clock for the client's back-off and these look-ups
     say = notify or client.notify or (lambda _msg: None)
     if unique:
         _refuse_taken(client, name)

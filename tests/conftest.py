@@ -16,6 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from msgprof_cli.cli import app
+from msgprof_cli.clock import FakeClock, using
 from msgprof_cli.sandbox import Faults, Sandbox
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -89,3 +90,12 @@ def run_msgprof(
 
 
 __all__ = ["Faults", "Sandbox", "make_sandbox", "run_msgprof", "TEST_KEY", "ROOT"]
+
+
+@pytest.fixture
+def fake_clock() -> Iterator[FakeClock]:
+    """Commands run in this test wait on a fake clock: back-off and look-ups take no wall time.
+    Not for tests against the sandbox's rate limit, whose one-second windows are real."""
+    clock = FakeClock()
+    with using(clock):
+        yield clock

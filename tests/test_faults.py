@@ -16,7 +16,7 @@ from msgprof_cli.errors import Unavailable
 from msgprof_cli.sandbox import Faults
 
 
-def test_dropped_creates_give_exactly_n_profiles(cli, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_dropped_creates_give_exactly_n_profiles(cli, monkeypatch: pytest.MonkeyPatch, fake_clock: FakeClock) -> None:
     sb = make_sandbox(monkeypatch, faults=Faults(drop_rate=0.3, seed=11))
     try:
         n = 12
@@ -35,7 +35,9 @@ def test_dropped_creates_give_exactly_n_profiles(cli, monkeypatch: pytest.Monkey
         sb.stop()
 
 
-def test_same_name_creates_in_quick_succession_never_duplicate(cli, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_same_name_creates_in_quick_succession_never_duplicate(
+    cli, monkeypatch: pytest.MonkeyPatch, fake_clock: FakeClock
+) -> None:
     """Identical profiles made within the server Date's one-second resolution can't be told apart:
     then msgprof says so (exit 6) rather than guess, and still never sends a create twice."""
     sb = make_sandbox(monkeypatch, faults=Faults(drop_rate=0.3, seed=11))
@@ -137,7 +139,9 @@ def test_one_session_reuses_connections(monkeypatch: pytest.MonkeyPatch) -> None
         sb.stop()
 
 
-def test_a_failed_check_after_an_ambiguous_create_says_it_may_exist(cli, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_check_after_an_ambiguous_create_says_it_may_exist(
+    cli, monkeypatch: pytest.MonkeyPatch, fake_clock: FakeClock
+) -> None:
     from canned import Scripted
 
     with Scripted([(None, b"")]) as server:  # the create is dropped; every look-up after it is 503
@@ -150,3 +154,4 @@ def test_a_failed_check_after_an_ambiguous_create_says_it_may_exist(cli, monkeyp
     assert "it may or may not exist" in res.stderr and "msgprof get 'Maybe'" in res.stderr
     methods = [m for m, _ in server.hits]
     assert methods[0] == "POST" and methods.count("POST") == 1 and methods.count("GET") >= 2  # patient
+    assert len(fake_clock.slept) >= 2  # it waited between look-ups, on the fake clock

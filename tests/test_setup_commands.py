@@ -168,7 +168,7 @@ def test_dry_run_needs_no_key_and_sends_nothing(cli: Any, sb: Sandbox, monkeypat
 # --------------------------------------------------------------------------- faults
 
 
-def test_faults_during_a_bulk_order_lose_no_number(cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_faults_during_a_bulk_order_lose_no_number(cli: Any, monkeypatch: pytest.MonkeyPatch, fake_clock: Any) -> None:
     box = make_sandbox(
         monkeypatch, numbers=INVENTORY, order_polls=3, faults=Faults(fail_rate=0.2, drop_rate=0.2, rate_limit=0, seed=7)
     )
@@ -214,7 +214,7 @@ def test_a_dropped_bulk_order_is_followed_by_a_new_order_for_what_is_missing(
         box.stop()
 
 
-def test_sender_id_add_under_faults_creates_exactly_one(cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_sender_id_add_under_faults_creates_exactly_one(cli: Any, monkeypatch: pytest.MonkeyPatch, fake_clock: Any) -> None:
     """30% 5xx and 30% dropped answers: every run ends with exactly one sender ID, and across the
     runs both ambiguous outcomes happen (a 5xx: nothing made, sent again; a lost answer: found)."""
     notes: list[str] = []
@@ -235,7 +235,7 @@ def test_sender_id_add_under_faults_creates_exactly_one(cli: Any, monkeypatch: p
     assert any("was not created; sending it again" in n for n in notes)
 
 
-def test_sender_id_add_through_the_cli_under_faults(cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_sender_id_add_through_the_cli_under_faults(cli: Any, monkeypatch: pytest.MonkeyPatch, fake_clock: Any) -> None:
     box = make_sandbox(monkeypatch, numbers=INVENTORY, faults=Faults(seed=5))
     try:
         pid = profile(cli)

@@ -282,6 +282,7 @@ class Run:
             key = s.require_key()
             for w in s.warnings:
                 self.render.warning(w)
+            from msgprof_cli import clock
             from msgprof_cli.client import TelnyxClient
 
             self._client = TelnyxClient(
@@ -293,6 +294,7 @@ class Run:
                 notify=self.render.notice,
                 trace=self.render.trace if self.debug else None,
                 pool_size=pool_size,
+                clock=clock.current(),  # the run's clock: a test may drive the command on a fake one
             )
         return self._client
 
