@@ -12,6 +12,7 @@ from msgprof_cli.cli.common import (
     API_OPTIONS,
     OUTPUT_OPTIONS,
     REF,
+    Options,
     Run,
     require_interactive_or_yes,
     resolve_profile,
@@ -103,7 +104,7 @@ def _report(r: Run, results: list[Any]) -> None:
         raise Unavailable(f"{summary['pending']} numbers are still pending", hint="run the command again later")
 
 
-def _progress_run(r: Run, fn: Any, total: int) -> Any:
+def _progress_run(r: Run, fn: Any, total: int, wait: float) -> Any:
     from msgprof_cli.setup_actions import Pacing
 
     with r.render.progress(total, "numbers") as advance:
@@ -115,7 +116,7 @@ def _progress_run(r: Run, fn: Any, total: int) -> Any:
                 advance()
             shown = max(shown, done)
 
-        pacing = Pacing(wait=float(r.opts.get("wait", 120.0)), clock=r.client().clock)  # the client's clock
+        pacing = Pacing(wait=wait, clock=r.client().clock)  # the client's clock
         return fn(pacing, r.render.notice, progress)
 
 
@@ -139,12 +140,11 @@ def numbers_assign(
     move: Annotated[bool, typer.Option("--move", help="Also take numbers that are on another profile.")] = False,
     wait: WAIT = 120.0,
     dry_run: DRY_RUN = False,
-    **opts: Any,
+    opts: Options = Options(),
 ) -> None:
     """Assign phone numbers to a profile (a bulk order above 5 numbers, with progress)."""
     from msgprof_cli import setup_actions as sa
 
-    opts["wait"] = wait
     with run(opts) as r:
         wanted = _numbers(r, numbers, file)
         if dry_run:
@@ -158,6 +158,7 @@ def numbers_assign(
                 ops, pid, wanted, move=move, pacing=pacing, notify=notify, progress=progress
             ),
             len(wanted),
+            wait,
         )
         _report(r, results)
 
@@ -169,12 +170,11 @@ def numbers_unassign(
     wait: WAIT = 120.0,
     yes: YES = False,
     dry_run: DRY_RUN = False,
-    **opts: Any,
+    opts: Options = Options(),
 ) -> None:
     """Take phone numbers off their profile (they stop sending messages)."""
     from msgprof_cli import setup_actions as sa
 
-    opts["wait"] = wait
     with run(opts) as r:
         wanted = _numbers(r, numbers, file)
         if dry_run:
@@ -191,12 +191,13 @@ def numbers_unassign(
                 ops, wanted, pacing=pacing, notify=notify, progress=progress
             ),
             len(wanted),
+            wait,
         )
         _report(r, results)
 
 
 @with_options(OUTPUT_OPTIONS, API_OPTIONS)
-def numbers_list(ref: REF, **opts: Any) -> None:
+def numbers_list(ref: REF, opts: Options = Options()) -> None:
     """The phone numbers of a profile, with their messaging settings."""
     with run(opts) as r:
         ops = _ops(r)
@@ -229,7 +230,7 @@ def _number_requests(profile: str, numbers: list[str]) -> list[tuple[str, str, O
 
 
 @with_options(OUTPUT_OPTIONS, API_OPTIONS)
-def sender_ids_list(ref: REF, **opts: Any) -> None:
+def sender_ids_list(ref: REF, opts: Options = Options()) -> None:
     """The alphanumeric sender IDs of a profile."""
     with run(opts) as r:
         ops = _ops(r)
@@ -250,7 +251,7 @@ def sender_ids_add(
         typer.Option("--us-long-code-fallback", metavar="+1NUMBER", help="US long code used for US destinations."),
     ] = None,
     dry_run: DRY_RUN = False,
-    **opts: Any,
+    opts: Options = Options(),
 ) -> None:
     """Add an alphanumeric sender ID to a profile (never twice, even after a lost answer)."""
     from msgprof_cli import setup_actions as sa
@@ -291,7 +292,7 @@ def sender_ids_remove(
     sender_id: Annotated[str, typer.Argument(metavar="SENDER_ID|ID", help="The sender ID, or its id.")],
     yes: YES = False,
     dry_run: DRY_RUN = False,
-    **opts: Any,
+    opts: Options = Options(),
 ) -> None:
     """Remove an alphanumeric sender ID from a profile."""
     from msgprof_cli import setup_actions as sa
@@ -353,7 +354,7 @@ def _autoresp_fields(op: Optional[str], keywords: Optional[list[str]], country: 
 
 
 @with_options(OUTPUT_OPTIONS, API_OPTIONS)
-def autoresp_list(ref: REF, **opts: Any) -> None:
+def autoresp_list(ref: REF, opts: Options = Options()) -> None:
     """The auto-response configs of a profile."""
     with run(opts) as r:
         ops = _ops(r)
@@ -372,7 +373,7 @@ def autoresp_create(
     text: TEXT = None,
     country: COUNTRY = None,
     dry_run: DRY_RUN = False,
-    **opts: Any,
+    opts: Options = Options(),
 ) -> None:
     """Create an auto-response: --op, --keyword (repeatable) and --country are required."""
     from msgprof_cli import setup_actions as sa
@@ -405,7 +406,7 @@ def autoresp_update(
     text: TEXT = None,
     country: COUNTRY = None,
     dry_run: DRY_RUN = False,
-    **opts: Any,
+    opts: Options = Options(),
 ) -> None:
     """Change an auto-response; the fields not given keep their live values."""
     from msgprof_cli import setup_actions as sa
@@ -434,7 +435,7 @@ def autoresp_delete(
     config_ids: Annotated[list[str], typer.Argument(metavar="CONFIG_ID...")],
     yes: YES = False,
     dry_run: DRY_RUN = False,
-    **opts: Any,
+    opts: Options = Options(),
 ) -> None:
     """Delete auto-response configs of a profile."""
     from msgprof_cli import setup_actions as sa
