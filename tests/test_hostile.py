@@ -198,3 +198,31 @@ def test_account_key_command_with_a_background_child_is_used_at_once(
     assert res.exit_code == 0, res.stderr
     assert json.loads(res.stdout) == [] and TEST_KEY not in res.stderr
     assert stops(int(pidfile.read_text()))
+
+
+def test_any_key_any_config_value_gets_a_documented_exit(cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Through the command line: generated keys and config values never crash msgprof (exit 1),
+    and the key is never printed."""
+    values = st.one_of(
+        st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=30), st.lists(st.integers(), max_size=3)
+    )
+    with Canned(200, json.dumps({"data": [], "meta": {"total_pages": 1}}).encode()) as server:
+        monkeypatch.delenv("TELNYX_BASE_URL", raising=False)
+        cfg = tmp_path / "config.yaml"
+        monkeypatch.setenv("MSGPROF_CONFIG", str(cfg))
+
+        @settings(max_examples=60, deadline=None)
+        @given(key=st.text(st.characters(exclude_characters="\x00"), min_size=1, max_size=40), key_name=st.sampled_from(["base_url", "timeout", "max_retries"]),
+               value=values)
+        def run(key: str, key_name: str, value: object) -> None:
+            account = {"base_url": server.url, "api_key_env": "K", key_name: value}
+            cfg.write_text(json.dumps({"default_account": "a", "accounts": {"a": account}}))
+            os.chmod(cfg, 0o600)
+            monkeypatch.setenv("K", key)
+            res = cli("list", "--max-retries", "0", "--json")
+            assert res.exit_code in (0, 2, 3, 4, 6), res.stderr
+            assert "Traceback" not in res.stderr and "internal error" not in res.stderr
+            if len(key.strip()) >= 6:  # a short key could be any word of a message
+                assert key.strip() not in res.stdout + res.stderr
+
+        run()
