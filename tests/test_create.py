@@ -309,27 +309,39 @@ def test_key_is_never_sent_over_plain_http_to_a_remote_host(cli, monkeypatch: py
 
 
 def test_samples_behave_as_named(cli, sandbox: Sandbox) -> None:
+    """Each folder as a whole, as sample-configs/README.md promises: valid/ passes (validate and
+    plan read it as one set, so its names are unique), and invalid/ fails at each file's
+    `# expect-error: FIELD`."""
     valid = sorted((SAMPLES / "valid").glob("*"))
     invalid = sorted((SAMPLES / "invalid").glob("*"))
-    assert valid and invalid
-    for f in valid:
-        res = cli("validate", str(f))
-        assert res.exit_code == 0, (f, res.stderr)
+    assert len(valid) >= 3 and len(invalid) >= 5
+    res = cli("validate", str(SAMPLES / "valid"), "--json")
+    assert res.exit_code == 0, res.stderr
+    assert sorted(r["source"] for r in json.loads(res.stdout)["results"]) == [str(f) for f in valid]
+    res = cli("plan", "-f", str(SAMPLES / "valid"), "--json")
+    assert res.exit_code == 0, res.stderr
+    assert json.loads(res.stdout)["summary"]["create"] == len(valid)
+    res = cli("validate", str(SAMPLES / "invalid"), "--json")
+    assert res.exit_code == 3, res.stderr
+    results = {r["source"]: r for r in json.loads(res.stdout)["results"]}
+    assert sorted(results) == [str(f) for f in invalid]
     for f in invalid:
         expected_field = f.read_text().splitlines()[0].split("expect-error:")[1].strip()
-        res = cli("validate", str(f), "--json")
-        assert res.exit_code == 3, f
-        fields = [e["field"] for r in json.loads(res.stdout)["results"] for e in r["errors"]]
-        assert expected_field in fields, (f, fields)
+        assert not results[str(f)]["valid"], f
+        assert expected_field in [e["field"] for e in results[str(f)]["errors"]], (f, results[str(f)])
     full = SAMPLES / "valid" / "full.yaml"
     full_json = SAMPLES / "valid" / "full.json"
     from msgprof_cli.document.loading import load_document
     from msgprof_cli.document.validation import validate
 
-    assert validate(load_document(str(full))).payload == validate(load_document(str(full_json))).payload
+    # the same fields under distinct names (names must be unique across the files plan reads)
+    yaml_payload = validate(load_document(str(full))).payload
+    json_payload = validate(load_document(str(full_json))).payload
+    assert yaml_payload["name"] != json_payload["name"]
+    assert {**json_payload, "name": yaml_payload["name"]} == yaml_payload
     res = cli("create", "-f", str(full), "--json")
     assert res.exit_code == 0, res.stderr
-    assert sandbox.writes()[0].body == validate(load_document(str(full))).payload
+    assert sandbox.writes()[0].body == yaml_payload
 
 
 def test_validate_json_report(cli, tmp_path: Path) -> None:
