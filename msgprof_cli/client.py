@@ -374,7 +374,8 @@ class TelnyxClient:
 
     def _network_error(self, method: str, url: str, exc: BaseException) -> NetworkError:
         if self._deadline.fired:
-            reason = f"no complete answer within {self.deadline:g}s (the deadline: {DEADLINE_FACTOR:g} × --timeout)"
+            factor = f"{DEADLINE_FACTOR:g}"
+            reason = f"no complete answer within {self.deadline:g}s (the deadline: {factor} × the read timeout)"
             return NetworkError(f"{method} {url}: {reason}", maybe_sent=True, reason=reason)
         reason, maybe_sent = classify_network_error(exc)
         return NetworkError(f"{method} {url}: {reason}", maybe_sent=maybe_sent, reason=reason)
