@@ -44,49 +44,51 @@ def build(items: Sequence[Item], phase: Phase) -> dict[str, Any]:
     return {"phase": phase, "items": [item_dict(i) for i in items], "summary": summary(items)}
 
 
+_NULLABLE_STR: dict[str, Any] = {"type": ["string", "null"]}
+_CHANGE: dict[str, Any] = {
+    "type": "object",
+    "required": ["field", "old", "new"],
+    "properties": {"field": {"type": "string"}, "old": {}, "new": {}},
+    "additionalProperties": False,
+}
+_ERROR: dict[str, Any] = {
+    "type": ["object", "null"],
+    "required": ["error", "message", "exit_code"],
+    "properties": {"error": {"type": "string"}, "message": {"type": "string"}, "exit_code": {"type": "integer"}},
+}
+_SETUP_CHANGE: dict[str, Any] = {  # numbers, sender IDs, auto-responses (reconcile_setup.py)
+    "type": "object",
+    "required": ["kind", "action", "key", "detail", "result", "error"],
+    "properties": {
+        "kind": {"enum": ["phone_number", "sender_id", "autoresp"]},
+        "action": {"enum": ["assign", "move", "unassign", "add", "change", "remove"]},
+        "key": {"type": "string"},
+        "detail": {"type": "string"},
+        "result": {"enum": ["done", "failed", None]},
+        "error": _NULLABLE_STR,
+    },
+    "additionalProperties": False,
+}
+_ITEM: dict[str, Any] = {
+    "type": "object",
+    "required": ["name", "source", "id", "action", "status", "changes", "error", "note", "setup"],
+    "properties": {
+        "name": {"type": "string"},
+        "source": {"type": "string"},
+        "id": _NULLABLE_STR,
+        "action": {"enum": list(ACTIONS)},
+        "status": {"enum": ["planned", "done", "failed"]},
+        "changes": {"type": "array", "items": _CHANGE},
+        "error": _ERROR,
+        "note": _NULLABLE_STR,
+        "setup": {"type": "array", "items": _SETUP_CHANGE},
+    },
+    "additionalProperties": False,
+}
+
+
 def json_schema() -> dict[str, Any]:
     """The JSON Schema of build()'s output (``msgprof schema --report``)."""
-    nullable_str = {"type": ["string", "null"]}
-    change = {
-        "type": "object",
-        "required": ["field", "old", "new"],
-        "properties": {"field": {"type": "string"}, "old": {}, "new": {}},
-        "additionalProperties": False,
-    }
-    error = {
-        "type": ["object", "null"],
-        "required": ["error", "message", "exit_code"],
-        "properties": {"error": {"type": "string"}, "message": {"type": "string"}, "exit_code": {"type": "integer"}},
-    }
-    setup_change = {
-        "type": "object",
-        "required": ["kind", "action", "key", "detail", "result", "error"],
-        "properties": {
-            "kind": {"enum": ["phone_number", "sender_id", "autoresp"]},
-            "action": {"enum": ["assign", "move", "unassign", "add", "change", "remove"]},
-            "key": {"type": "string"},
-            "detail": {"type": "string"},
-            "result": {"enum": ["done", "failed", None]},
-            "error": nullable_str,
-        },
-        "additionalProperties": False,
-    }
-    item = {
-        "type": "object",
-        "required": ["name", "source", "id", "action", "status", "changes", "error", "note", "setup"],
-        "properties": {
-            "name": {"type": "string"},
-            "source": {"type": "string"},
-            "id": nullable_str,
-            "action": {"enum": list(ACTIONS)},
-            "status": {"enum": ["planned", "done", "failed"]},
-            "changes": {"type": "array", "items": change},
-            "error": error,
-            "note": nullable_str,
-            "setup": {"type": "array", "items": setup_change},  # numbers, sender IDs, auto-responses
-        },
-        "additionalProperties": False,
-    }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "msgprof plan/apply report",
@@ -94,7 +96,7 @@ def json_schema() -> dict[str, Any]:
         "required": ["phase", "items", "summary"],
         "properties": {
             "phase": {"enum": ["plan", "apply"]},
-            "items": {"type": "array", "items": item},
+            "items": {"type": "array", "items": _ITEM},
             "summary": {
                 "type": "object",
                 "required": list(ACTIONS),
