@@ -91,6 +91,24 @@ def bar_cells(value: int, top: int, width: int) -> int:
     return max(1, round(value / top * width))
 
 
+def bar_split(sent: int, delivered: int, failed: int, top: int, width: int) -> tuple[int, int, int]:
+    """Cells of delivered, failed and the rest of a bar where ``top`` fills all ``width`` cells.
+
+    Scaled from the cumulative counts, so the parts never add up to more than the bar (rounding
+    each part on its own could overshoot by a cell, and the failed part, drawn last, was cut).
+    Any failure keeps at least one cell, taken from the delivered part if need be."""
+    whole = max(sent, delivered + failed)
+    if top <= 0 or whole <= 0 or width <= 0:
+        return 0, 0, 0
+    total = min(width, bar_cells(whole, max(top, whole), width))
+    good = min(total, round(delivered / max(top, whole) * width))
+    bad = min(total, round((delivered + failed) / max(top, whole) * width)) - good
+    if failed and not bad:
+        bad = 1
+        good = min(good, total - 1)
+    return good, bad, total - good - bad
+
+
 def short_time(iso: str) -> str:
     """2026-11-29T04:00:00Z -> 11-29 04:00 (the year and seconds add nothing per interval)."""
     if len(iso) >= 16 and iso[4] == "-" and iso[10] in "T ":

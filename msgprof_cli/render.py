@@ -27,6 +27,8 @@ SIGN = {"create": "+", "update": "~", "delete": "-", "unchanged": "=", "failed":
 ACTION_STYLE = {"create": "green", "update": "yellow", "delete": "red", "unchanged": "dim", "failed": "bold red"}
 RESULT_STYLE = {"created": "green", "updated": "yellow", "deleted": "red", "unchanged": "dim", "failed": "bold red"}
 ID_COLUMNS = ("id", "deleted id", "messaging_profile_id")
+NUMBERS = ("sent", "delivered", "failed", "rate", "received")  # right-aligned at a terminal
+KEY_COLUMN = 26  # the widest key that sets the plain key column (daily_spend_limit_enabled is 25)
 KEEP_WHOLE = ("created", "enabled", "sent", "delivered", "failed", "rate", "received")  # short; never wrapped
 # JSON escapes C0 itself; C1 and the bidi controls it leaves raw, and an escape is the same data.
 _JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
@@ -155,13 +157,18 @@ class Renderer:
             if row.field in profile_view.SECRET_FIELDS and not show_secrets and value:
                 value = mask(str(value))
             rows.append((row, _cell(value)))
+        if title and self.interactive_err:
+            self.notice(title)  # a title is not data: stderr, and only for a person
         if not self.fancy:
             self.key_values([(r.field, v) for r, v in rows])
             return
-        self.console().print(_profile_table(rows, title))
+        self.console().print(_profile_table(rows))
 
     def key_values(self, rows: Sequence[tuple[str, str]]) -> None:
-        width = max((cells.width(k) for k, _ in rows), default=0)
+        """key  value lines; the key column fits the keys up to KEY_COLUMN cells, and a longer key
+        (a nested path such as url_shortener_settings.replace_blacklist_only) just pushes its own
+        value right, so an id row stays narrow enough for 80 columns in ``| head``."""
+        width = max((cells.width(k) for k, _ in rows if cells.width(k) <= KEY_COLUMN), default=0)
         lines = []
         for k, v in rows:
             parts = v.split("\n")
@@ -220,16 +227,25 @@ class Renderer:
             cols = sorted({k for i in items for k in i}, key=lambda k: (k != "messaging_profile_id", k != "name", k))
             self.table(cols, ([i.get(c) for c in cols] for i in items), empty="no metrics")
             return
-        columns = ["id", "name", "sent", "delivered", "failed", "rate"]
+        # Below 100 columns a terminal shows sent, failed and the rate (delivered is what the rate
+        # says; `metrics ID` has it) so that the name, not the numbers, gets the room.
         wide = not self.fancy or self.terminal.width >= 100
-        columns += ["received"] if wide else []
+        columns = ["id", "name", "sent", "delivered", "failed", "rate", "received"]
+        columns = columns if wide else ["id", "name", "sent", "failed", "rate"]
         rows = []
         for i in items:
             sent, done = i.get("outbound_sent") or 0, i.get("outbound_delivered") or 0
             counted = isinstance(sent, int) and sent > 0 and isinstance(done, int)
-            rate = metrics_view.percent(done / sent if counted else None)
-            row = [i.get("messaging_profile_id"), i.get("name"), sent, done, i.get("outbound_failed") or 0, rate]
-            rows.append(row + ([i.get("inbound_received") or 0] if wide else []))
+            value = {
+                "id": i.get("messaging_profile_id"),
+                "name": i.get("name"),
+                "sent": sent,
+                "delivered": done,
+                "failed": i.get("outbound_failed") or 0,
+                "rate": metrics_view.percent(done / sent if counted else None),
+                "received": i.get("inbound_received") or 0,
+            }
+            rows.append([value[c] for c in columns])
         self.table(columns, rows, empty="no metrics")
 
     # ------------------------------------------------------------------ stderr
@@ -382,12 +398,12 @@ def _str(rows: list[list[Any]]) -> list[list[str]]:
 # ---------------------------------------------------------------------- rich drawings
 
 
-def _profile_table(rows: list[tuple[profile_view.Row, str]], title: str | None) -> Any:
+def _profile_table(rows: list[tuple[profile_view.Row, str]]) -> Any:
     from rich import box
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title=Text(title) if title else None, show_header=False, box=box.ROUNDED, padding=(0, 1))
+    table = Table(show_header=False, box=box.ROUNDED, padding=(0, 1))
     table.add_column("field", style="cyan", no_wrap=True)
     table.add_column("value", overflow="fold")
     section = None
@@ -410,9 +426,11 @@ def _list_table(columns: Sequence[str], rows: list[list[str]]) -> Any:
     for n, name in enumerate(columns):
         if name in ID_COLUMNS or name in KEEP_WHOLE:
             widest = max(len(name), *(cells.width(r[n].split("\n")[0]) for r in rows))
-            table.add_column(name, no_wrap=True, width=widest, style="cyan" if name in ID_COLUMNS else "")
+            right = "right" if name in NUMBERS else "left"
+            style = "cyan" if name in ID_COLUMNS else ""
+            table.add_column(name.upper(), no_wrap=True, width=widest, style=style, justify=right)
         else:
-            table.add_column(name, overflow="fold", min_width=len(name))
+            table.add_column(name.upper(), overflow="fold", min_width=len(name))
     for r in rows:
         table.add_row(*(Text(v) for v in r))
     return table
@@ -449,11 +467,9 @@ def _interval_bars(rows: list[Any], width: int) -> Any:
     numbers = max(len(str(r.sent)) for r in rows)
     bar_width = max(10, width - 11 - max(4, numbers) - 9 - 6 - 8)
     table.add_column("", no_wrap=True, width=bar_width)
-    top = max(r.sent for r in rows)
+    top = max(max(r.sent, r.delivered + r.failed) for r in rows)
     for r in rows:
-        good = metrics_view.bar_cells(r.delivered, top, bar_width)
-        bad = metrics_view.bar_cells(r.failed, top, bar_width)
-        rest = max(0, metrics_view.bar_cells(r.sent, top, bar_width) - good - bad)
+        good, bad, rest = metrics_view.bar_split(r.sent, r.delivered, r.failed, top, bar_width)
         bar = Text("█" * good, style="green")
         bar.append("▓" * bad, style="red")  # a different glyph: failures show without colour too
         bar.append("░" * rest, style="dim")

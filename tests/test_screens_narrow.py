@@ -1,0 +1,106 @@
+"""What a new user saw at an 80-column terminal (tmux 80x24), drawn through the terminal double at
+80 and 120 columns: bars that fit, lines wrapped at words, one form per delete, one set of headers."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from screens import screen
+
+from msgprof_cli import metrics_view
+from msgprof_cli.cells import width
+from msgprof_cli.sandbox import Sandbox
+
+WIDTHS = [80, 120]
+BAR = re.compile(r"[█▓░]+")
+
+
+def _fits(text: str, columns: int) -> None:
+    for line in text.splitlines():
+        assert width(line) <= columns, f"{width(line)} > {columns}: {line!r}"
+
+
+@pytest.mark.parametrize("columns", WIDTHS)
+def test_the_largest_bar_fills_the_width_exactly_with_its_failed_part(sandbox: Sandbox, columns: int) -> None:
+    sandbox.seed_demo_data(seed=1)
+    s = screen("metrics", "Demo Marketing", "--time-frame", "30d", width=columns)
+    assert s.code == 0, s.err
+    _fits(s.text, columns)
+    assert "…" not in s.text
+    rows = [ln for ln in s.text.splitlines() if re.match(r"\d\d-\d\d \d\d:\d\d ", ln)]
+    sent = [int(ln.split()[2]) for ln in rows]
+    for ln, n in zip(rows, sent, strict=True):
+        bar = BAR.search(ln)
+        assert bar is not None, ln
+        if n == max(sent):
+            assert width(ln.rstrip()) == columns, ln  # the largest bar ends at the last column
+            assert "▓" in bar.group(), ln  # ... and its failed part is there
+
+
+@given(
+    st.integers(0, 10**6), st.integers(0, 10**6), st.integers(0, 10**6), st.integers(0, 10**6), st.integers(1, 200)
+)
+def test_bar_parts_never_exceed_the_bar(sent: int, delivered: int, failed: int, top: int, cells: int) -> None:
+    good, bad, rest = metrics_view.bar_split(sent, delivered, failed, top, cells)
+    assert min(good, bad, rest) >= 0
+    assert good + bad + rest <= cells
+    if failed and top:
+        assert bad >= 1
+    whole = max(sent, delivered + failed)
+    if top and whole >= top:
+        assert good + bad + rest == cells  # the largest row fills the bar exactly
+
+
+@pytest.mark.parametrize("columns", WIDTHS)
+def test_metrics_summary_gives_the_name_its_room_and_right_aligns_numbers(sandbox: Sandbox, columns: int) -> None:
+    sandbox.seed_demo_data(seed=1)  # demo profiles only into an empty sandbox: first
+    sandbox.create({"name": "Customer alerts (EU)", "whitelisted_destinations": ["US"]})
+    s = screen("metrics", width=columns)
+    assert s.code == 0, s.err
+    _fits(s.text, columns)
+    lines = s.text.splitlines()
+    for name in ("Demo Marketing", "Customer alerts (EU)"):  # whole, not folded onto two lines
+        assert any(name in ln for ln in lines), name
+    head = lines[0]
+    for row in lines[1:]:
+        sent = re.search(r"\d+", row[head.index("NAME") :])
+        assert sent is not None, row
+        # right-aligned: the count ends where the SENT header ends
+        assert sent.end() + head.index("NAME") == head.index("SENT") + len("SENT"), (head, row)
+
+
+@pytest.mark.parametrize("columns", WIDTHS)
+def test_headers_are_upper_case_at_a_terminal_as_in_a_pipe(sandbox: Sandbox, columns: int) -> None:
+    sandbox.create({"name": "A", "whitelisted_destinations": ["US"]})
+    tty = screen("list", width=columns).text.splitlines()[0].split()
+    piped = screen("list", width=columns, tty=False).out.splitlines()[0].split()
+    assert tty[:4] == piped[:4] == ["ID", "NAME", "ENABLED", "DESTINATIONS"]
+
+
+@pytest.mark.parametrize("columns", WIDTHS)
+def test_create_title_goes_to_stderr_and_stdout_is_the_profile(sandbox: Sandbox, columns: int) -> None:
+    s = screen("create", "--name", "T", "--whitelist", "US", width=columns)
+    assert s.code == 0, s.err
+    assert not re.search(r"^\s*created\s*$", s.text, flags=re.M)
+    assert s.text.lstrip().startswith("╭")  # the table is the first thing on stdout
+    assert s.err_text == "msgprof: created\n"
+
+
+def test_piped_get_keeps_id_rows_within_80_columns(sandbox: Sandbox) -> None:
+    p = sandbox.create(
+        {
+            "name": "K",
+            "whitelisted_destinations": ["US"],
+            "url_shortener_settings": {"domain": "e.co", "prefix": "", "replace_blacklist_only": True},
+        }
+    )
+    s = screen("get", p["id"], tty=False)
+    assert s.code == 0, s.err
+    rows = dict(ln.split(None, 1) for ln in s.out.splitlines())
+    assert rows["url_shortener_settings.replace_blacklist_only"] == "true"
+    for ln in s.out.splitlines():
+        if p["id"] in ln or p["organization_id"] in ln:
+            assert width(ln) <= 80, ln
