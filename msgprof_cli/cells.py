@@ -54,3 +54,36 @@ def plain_table(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     lines = ["  ".join(ljust(c.upper(), w) for c, w in zip(columns, widths, strict=True)).rstrip()]
     lines += ["  ".join(ljust(v, w) for v, w in zip(r, widths, strict=True)).rstrip() for r in rows]
     return "\n".join(lines)
+
+
+_WORD = re.compile(r"[^ ]+")
+
+
+def wrap_spans(text: str, cells: int) -> tuple[list[tuple[int, int]], int]:
+    """Where to break one line for a terminal of ``cells`` columns: (start, end) spans of ``text``
+    and the indent of the continuation lines.
+
+    Breaks only at spaces, so an id, a field path or a URL is never split: a token wider than the
+    line gets a line of its own (the terminal folds it).  Continuation lines hang two cells
+    deeper than the line's own indent, so they read as one message."""
+    words = [m.span() for m in _WORD.finditer(text)]
+    lead = len(text) - len(text.lstrip(" "))
+    hang = min(lead + 2, cells // 2)
+    if not words:
+        return [(0, len(text))], hang
+    spans: list[tuple[int, int]] = []
+    start, end, prefix = 0, words[0][1], 0
+    for s, e in words[1:]:
+        if prefix + width(text[start:e]) <= cells:
+            end = e
+            continue
+        spans.append((start, end))
+        start, end, prefix = s, e, hang
+    spans.append((start, end))
+    return spans, hang
+
+
+def wrap(text: str, cells: int) -> list[str]:
+    """``text`` broken at spaces to ``cells`` columns (see ``wrap_spans``)."""
+    spans, hang = wrap_spans(text, cells)
+    return [(" " * hang if n else "") + text[a:b] for n, (a, b) in enumerate(spans)]

@@ -110,18 +110,26 @@ class Renderer:
             self._err_console = self._make_console(self.err, self.terminal.stderr_isatty)
         return self._err_console
 
+    def _tty(self, stream: str) -> bool:
+        return self.terminal.stdout_isatty if stream == "out" else self.terminal.stderr_isatty
+
     def _styled(self, stream: str, parts: Sequence[tuple[str, str]]) -> None:
-        """One line of (text, style) parts: styled at a colour terminal, plain text elsewhere."""
+        """One line of (text, style) parts: styled at a colour terminal, plain text elsewhere;
+        wrapped at spaces to the width at a terminal, never in a pipe (scripts grep lines)."""
         fancy = self.terminal.stdout_fancy if stream == "out" else self.terminal.stderr_fancy
+        lines = _wrapped_parts(parts, self.terminal.width) if self._tty(stream) else [list(parts)]
         if not fancy:
-            (self.out if stream == "out" else self.err).write("".join(t for t, _ in parts) + "\n")
+            text = "\n".join("".join(t for t, _ in line) for line in lines)
+            (self.out if stream == "out" else self.err).write(text + "\n")
             return
         from rich.text import Text
 
-        line = Text()
-        for text, style in parts:
-            line.append(text, style=style or None)
-        (self.console() if stream == "out" else self.err_console()).print(line, soft_wrap=True)
+        console = self.console() if stream == "out" else self.err_console()
+        for line in lines:
+            shown = Text()
+            for text, style in line:
+                shown.append(text, style=style or None)
+            console.print(shown, soft_wrap=True)
 
     # ------------------------------------------------------------------ data on stdout
 
@@ -251,7 +259,10 @@ class Renderer:
     # ------------------------------------------------------------------ stderr
 
     def _err_write(self, text: str) -> None:
-        self.err.write("\n".join(cells.visible(line) for line in text.split("\n")) + "\n")
+        lines = [cells.visible(line) for line in text.split("\n")]
+        if self.terminal.stderr_isatty:  # at a terminal: wrapped at spaces, ids whole
+            lines = [part for line in lines for part in cells.wrap(line, self.terminal.width)]
+        self.err.write("\n".join(lines) + "\n")
         self.err.flush()
 
     def notice(self, message: str) -> None:
@@ -282,8 +293,9 @@ class Renderer:
         style = "bold red" if label == "error" else "yellow"
         for issue in issues:
             where = cells.visible(issue.location())
-            parts = [(label, style), (": ", ""), (where, "bold"), (f": {cells.visible(issue.message)}", "")]
-            self._styled("err", parts if where else [(label, style), (f": {cells.visible(issue.message)}", "")])
+            head = [("msgprof: ", ""), (label, style)]
+            message = (f": {cells.visible(issue.message)}", "")
+            self._styled("err", [*head, (": ", ""), (where, "bold"), message] if where else [*head, message])
             if issue.hint:
                 self._styled("err", [("  hint: ", "cyan"), (cells.visible(issue.hint), "")])
         self.err.flush()
@@ -389,6 +401,23 @@ class Renderer:
         if not counts["deleted"]:
             del counts["deleted"]
         self.write("Apply: " + ", ".join(f"{n} {k}" for k, n in counts.items()) + ".")
+
+
+def _wrapped_parts(parts: Sequence[tuple[str, str]], width: int) -> list[list[tuple[str, str]]]:
+    """(text, style) parts cut into lines at the spaces ``cells.wrap_spans`` picks, styles kept."""
+    whole = "".join(t for t, _ in parts)
+    spans, hang = cells.wrap_spans(whole, width)
+    lines: list[list[tuple[str, str]]] = []
+    for n, (a, b) in enumerate(spans):
+        line: list[tuple[str, str]] = [(" " * hang, "")] if n else []
+        at = 0
+        for text, style in parts:
+            lo, hi = max(a, at), min(b, at + len(text))
+            if lo < hi:
+                line.append((text[lo - at : hi - at], style))
+            at += len(text)
+        lines.append(line)
+    return lines
 
 
 def _str(rows: list[list[Any]]) -> list[list[str]]:

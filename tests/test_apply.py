@@ -123,7 +123,7 @@ def test_one_invalid_document_blocks_the_whole_run(cli, sandbox: Sandbox, tmp_pa
     bad = write(d, "b.yaml", "name: Bad\nwhitelisted_destinations: [US]\nenabled: maybe\n")
     res = cli("apply", "-f", str(d))
     assert res.exit_code == 3
-    assert f"error: {bad}:3: enabled: expected true or false, found the string 'maybe'" in res.stderr
+    assert f"msgprof: error: {bad}:3: enabled: expected true or false, found the string 'maybe'" in res.stderr
     assert "nothing was applied" in res.stderr
     assert sandbox.received == []  # not even a read
 
@@ -190,7 +190,7 @@ def test_unset_variable_names_file_and_line(cli, sandbox: Sandbox, tmp_path: Pat
     f = write(tmp_path / "p", "p.yaml", "name: x\nwhitelisted_destinations: [US]\nwebhook_url: ${MISSING_URL}\n")
     res = cli("apply", "-f", str(f))
     assert res.exit_code == 3
-    assert f"error: {f}:3: webhook_url: environment variable MISSING_URL is not set and has no default" in res.stderr
+    assert f"msgprof: error: {f}:3: webhook_url: environment variable MISSING_URL is not set and has no default" in res.stderr
     assert sandbox.received == []
     assert cli("validate", str(f)).exit_code == 3
 

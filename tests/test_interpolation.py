@@ -98,7 +98,7 @@ def test_a_value_that_cannot_take_its_type_is_a_clear_error(cli, tmp_path: Path,
         monkeypatch.setenv(k, v)
     res = cli("validate", str(f))
     assert res.exit_code == 3
-    assert f"error: {f}:" in res.stderr and message in res.stderr
+    assert f"msgprof: error: {f}:" in res.stderr and message in res.stderr
     assert "hunter2" not in res.stdout + res.stderr
 
 
@@ -107,7 +107,7 @@ def test_references_in_comments_and_field_names_are_left_alone(cli, tmp_path: Pa
     f.write_text("# uses ${NOT_SET} in prose\nname: x\nwhitelisted_destinations: [US]\n${KEY_NAME}: 1\n")
     res = cli("validate", str(f))
     assert res.exit_code == 3
-    assert f"error: {f}:4: ${{KEY_NAME}}: unknown field" in res.stderr
+    assert f"msgprof: error: {f}:4: ${{KEY_NAME}}: unknown field" in res.stderr
 
 
 @settings(max_examples=100, deadline=None, derandomize=True)

@@ -104,3 +104,96 @@ def test_piped_get_keeps_id_rows_within_80_columns(sandbox: Sandbox) -> None:
     for ln in s.out.splitlines():
         if p["id"] in ln or p["organization_id"] in ln:
             assert width(ln) <= 80, ln
+
+
+def _fits_words(text: str, columns: int) -> None:
+    """No line wider than the terminal, unless it is one token that is wider on its own."""
+    for line in text.splitlines():
+        assert width(line) <= columns or len(line.split()) == 1, f"{width(line)} > {columns}: {line!r}"
+
+
+def _joined(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize("columns", WIDTHS)
+def test_a_missing_key_error_wraps_at_words_at_a_terminal(columns: int) -> None:
+    s = screen("list", width=columns)  # no key anywhere (the isolation fixture clears TELNYX_*)
+    assert s.code != 0
+    _fits(s.err_text, columns)
+    words = set(s.err_text.split())
+    assert any("api_key_file" in w for w in words)  # whole, not api / _key_file
+    assert s.err_text.splitlines()[0].startswith("msgprof: error: ")
+    piped = screen("list", width=columns, tty=False)
+    assert _joined(piped.err) == _joined(s.err_text)  # the same words ...
+    assert len(piped.err.splitlines()) < len(s.err_text.splitlines()) or columns > 100  # ... not wrapped
+
+
+@pytest.mark.parametrize("columns", WIDTHS)
+def test_validate_issue_lines_keep_field_paths_whole(tmp_path, columns: int) -> None:  # type: ignore[no-untyped-def]
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: Bad\nwhitelisted_destinations: [usa]\n")
+    s = screen("validate", str(bad), width=columns)
+    assert s.code == 3
+    _fits_words(s.err_text, columns)
+    assert "whitelisted_destinations[0]:" in s.err_text.split()
+    piped = screen("validate", str(bad), width=columns, tty=False)
+    first = piped.err.splitlines()[0]
+    assert first.startswith(f"msgprof: error: {bad}:2: whitelisted_destinations[0]: 'usa' is not")  # one line
+
+
+@pytest.mark.parametrize("columns", WIDTHS)
+def test_plan_and_apply_lines_keep_ids_whole(sandbox: Sandbox, tmp_path, columns: int) -> None:  # type: ignore[no-untyped-def]
+    name = "Customer notifications for the European Union and the United Kingdom"
+    live = sandbox.create({"name": name, "whitelisted_destinations": ["US"]})
+    f = tmp_path / "p.yaml"
+    f.write_text(f"- name: {name}\n  whitelisted_destinations: [US, CA]\n  webhook_url: https://hooks.example.com/a/b\n")
+    for command in ("plan", "apply"):
+        s = screen(command, "-f", str(f), width=columns)
+        assert s.code == 0, s.err
+        _fits(s.text, columns)
+        assert live["id"] in s.text.replace("(", " ").replace(")", " ").split(), s.text
+
+
+_WORDS = st.text(alphabet="abcdefghijklmnopqrstuvwxyz_.:[]0123456789日本🚀-", min_size=1, max_size=30)
+_IDS = st.uuids().map(str) | st.from_regex(r"[a-z_]{3,12}(\.[a-z_]{3,24}){1,3}\[[0-9]\]", fullmatch=True)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.one_of(_WORDS, _IDS.map(lambda i: f"\0{i}")), min_size=1, max_size=40),
+    st.integers(40, 200),
+    st.booleans(),
+)
+def test_messages_wrap_at_words_and_ids_stay_whole(tokens: list[str], columns: int, color: bool) -> None:
+    from msgprof_cli.errors import ApiError
+    from msgprof_cli.render import Renderer
+    from msgprof_cli.terminal import Terminal
+
+    ids = [t[1:] for t in tokens if t.startswith("\0")]
+    message = " ".join(t.lstrip("\0") for t in tokens)
+    for tty in (True, False):
+        term = Terminal.fake(width=columns, tty=tty, color=color)
+        Renderer(term).error(ApiError(message, hint=message))
+        Renderer(term).notice(message)
+        shown = re.sub(r"\x1b\[[0-9;]*m", "", term.err())
+        lines = shown.splitlines()
+        if not tty:  # a pipe: one line per message, never wrapped
+            assert len(lines) == 3
+            continue
+        for line in lines:
+            assert width(line) <= columns or len(line.split()) == 1, (columns, line)
+        for ident in ids:
+            assert all(any(ident in ln for ln in part) for part in _messages(lines)), ident
+
+
+def _messages(lines: list[str]) -> list[list[str]]:
+    """The error, hint and notice lines, each message with its continuation lines."""
+    out: list[list[str]] = []
+    for line in lines:
+        if line.startswith(("msgprof:", "  hint:")):
+            out.append([line])
+        else:
+            out[-1].append(line)
+    assert len(out) == 3
+    return out
