@@ -16,7 +16,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import IO, Any
+from typing import IO, Any, Literal
 
 from msgprof_cli import cells, metrics_view, profile_view
 from msgprof_cli.errors import InvalidInput, MsgprofError, format_api_error
@@ -455,9 +455,9 @@ def _list_table(columns: Sequence[str], rows: list[list[str]]) -> Any:
     for n, name in enumerate(columns):
         if name in ID_COLUMNS or name in KEEP_WHOLE:
             widest = max(len(name), *(cells.width(r[n].split("\n")[0]) for r in rows))
-            right = "right" if name in NUMBERS else "left"
             style = "cyan" if name in ID_COLUMNS else ""
-            table.add_column(name.upper(), no_wrap=True, width=widest, style=style, justify=right)
+            justify: Literal["left", "right"] = "right" if name in NUMBERS else "left"
+            table.add_column(name.upper(), no_wrap=True, width=widest, style=style, justify=justify)
         else:
             table.add_column(name.upper(), overflow="fold", min_width=len(name))
     for r in rows:

@@ -40,9 +40,7 @@ def test_the_largest_bar_fills_the_width_exactly_with_its_failed_part(sandbox: S
             assert "▓" in bar.group(), ln  # ... and its failed part is there
 
 
-@given(
-    st.integers(0, 10**6), st.integers(0, 10**6), st.integers(0, 10**6), st.integers(0, 10**6), st.integers(1, 200)
-)
+@given(st.integers(0, 10**6), st.integers(0, 10**6), st.integers(0, 10**6), st.integers(0, 10**6), st.integers(1, 200))
 def test_bar_parts_never_exceed_the_bar(sent: int, delivered: int, failed: int, top: int, cells: int) -> None:
     good, bad, rest = metrics_view.bar_split(sent, delivered, failed, top, cells)
     assert min(good, bad, rest) >= 0
@@ -147,7 +145,9 @@ def test_plan_and_apply_lines_keep_ids_whole(sandbox: Sandbox, tmp_path, columns
     name = "Customer notifications for the European Union and the United Kingdom"
     live = sandbox.create({"name": name, "whitelisted_destinations": ["US"]})
     f = tmp_path / "p.yaml"
-    f.write_text(f"- name: {name}\n  whitelisted_destinations: [US, CA]\n  webhook_url: https://hooks.example.com/a/b\n")
+    f.write_text(
+        f"- name: {name}\n  whitelisted_destinations: [US, CA]\n  webhook_url: https://hooks.example.com/a/b\n"
+    )
     for command in ("plan", "apply"):
         s = screen(command, "-f", str(f), width=columns)
         assert s.code == 0, s.err
