@@ -70,7 +70,9 @@ def check_inputs(
         try:
             docs = load_documents(path, env=env)
         except InvalidInput as exc:
-            issues = exc.issues or [Issue((), exc.message, hint=exc.hint, source=path)]
+            # the issue is shown with its source, so its message must not repeat the path
+            message = exc.message.removeprefix(f"{path}: ")
+            issues = exc.issues or [Issue((), message, hint=exc.hint, source=path)]
             checked.append(Checked(path, None, errors=issues))
             continue
         for doc in docs:

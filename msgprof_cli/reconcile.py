@@ -62,11 +62,12 @@ class Item:
 
 
 def load_desired(
-    paths: list[str], env: Mapping[str, str], *, allow_unknown: bool = False
+    paths: list[str], env: Mapping[str, str], *, allow_unknown: bool = False, phase: str = "apply"
 ) -> tuple[list[Desired], list[Issue]]:
     """Load, interpolate and validate every document (checking.py, as validate does).
 
-    Raises InvalidInput with every issue found."""
+    Raises InvalidInput with every issue found; its summary names the ``phase`` (plan or apply)
+    that did nothing."""
     from msgprof_cli.reconcile_setup import check_across
 
     checked = check_inputs(paths, env, mode="create", allow_unknown=allow_unknown)
@@ -74,7 +75,10 @@ def load_desired(
     issues += check_across([(str(c.payload.get("name")), c.setup) for c in checked if c.valid])
     if issues:
         n = len(issues)
-        raise InvalidInput(f"{n} problem{'s' if n > 1 else ''} found; nothing was applied", issues)
+        raise InvalidInput(
+            f"{n} problem{'s' if n > 1 else ''} found; nothing was {'planned' if phase == 'plan' else 'applied'}",
+            issues,
+        )
     desired = [
         Desired(c.payload["name"], c.source, c.payload, dict(c.doc.secrets), c.setup)
         for c in checked

@@ -187,15 +187,29 @@ def _cheap_url_check(setting: Setting) -> None:
         )
 
 
-def check_key(key: str, source: str) -> None:
-    """A key is printable ASCII without spaces: anything else cannot go in a header intact."""
+KEY_RULE = "API keys are visible ASCII characters (! to ~), no spaces"
+
+
+def key_problem(key: str) -> str | None:
+    """Why msgprof cannot send this key, or None: the one rule for msgprof and its sandbox.
+
+    A key is visible ASCII (U+0021 to U+007E): anything else, a space included, cannot go in an
+    Authorization header intact."""
+    if not key:
+        return "is empty"
     for i, ch in enumerate(key):
         if not 0x21 <= ord(ch) <= 0x7E:
-            raise CredentialsError(
-                f"the API key from {source} contains a character that cannot be sent "
-                f"(U+{ord(ch):04X}, position {i + 1})",
-                hint="API keys are printable ASCII; copy the key again without extra characters",
-            )
+            return f"contains a character that cannot be sent (U+{ord(ch):04X}, position {i + 1})"
+    return None
+
+
+def check_key(key: str, source: str) -> None:
+    problem = key_problem(key)
+    if problem is not None:
+        raise CredentialsError(
+            f"the API key from {source} {problem}",
+            hint=f"{KEY_RULE}; copy the key again without extra characters",
+        )
 
 
 def config_file(env: Mapping[str, str]) -> tuple[Path, str]:

@@ -67,11 +67,11 @@ class PlanOptions:
     parallel: int = 4
 
 
-def _plan(r: Run, p: PlanOptions) -> "tuple[TelnyxClient, list[Item]]":
+def _plan(r: Run, p: PlanOptions, phase: "Phase") -> "tuple[TelnyxClient, list[Item]]":
     from msgprof_cli import reconcile, reconcile_setup
 
     stdin_used_once(r.opts, *p.files)
-    desired, warnings = reconcile.load_desired(p.files, os.environ, allow_unknown=p.allow_unknown)
+    desired, warnings = reconcile.load_desired(p.files, os.environ, allow_unknown=p.allow_unknown, phase=phase)
     r.render.issues(warnings, label="warning")
     client = r.client(pool_size=max(4, p.parallel))
     live = reconcile.live_by_name(client)
@@ -123,7 +123,7 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
         from msgprof_cli.reconcile_setup import pending
 
         with run(replace(opts, json=json_, output=output)) as r:
-            _, items = _plan(r, PlanOptions(files, allow_unknown, resolve_twins, prune_setup))
+            _, items = _plan(r, PlanOptions(files, allow_unknown, resolve_twins, prune_setup), "plan")
             if r.output == "markdown":
                 r.render.plan_markdown(items)
             else:
@@ -150,7 +150,7 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
         from msgprof_cli import reconcile, reconcile_setup
 
         with run(replace(opts, json=json_)) as r:
-            client, items = _plan(r, PlanOptions(files, allow_unknown, resolve_twins, prune_setup, parallel))
+            client, items = _plan(r, PlanOptions(files, allow_unknown, resolve_twins, prune_setup, parallel), "apply")
             if dry_run:
                 _show(r, items, "plan", json_)
                 raise typer.Exit(_worst(items))

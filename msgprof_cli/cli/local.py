@@ -102,8 +102,12 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
     ) -> None:
         """Run a local Telnyx-compatible messaging-profile API until interrupted."""
         from msgprof_cli.sandbox import Faults, Sandbox
+        from msgprof_cli.settings import KEY_RULE, key_problem
 
         with run({}) as r:
+            problem = None if api_key is None else key_problem(api_key)
+            if problem is not None:  # a key msgprof would refuse to send: the sandbox would be unusable
+                raise UsageError(f"--api-key {problem}", hint=KEY_RULE)
             try:
                 server = Sandbox(
                     host,
@@ -117,8 +121,6 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
                 if demo_data:
                     server.seed_demo_data(seed=seed)
             except OSError as exc:
-                from msgprof_cli.errors import UsageError
-
                 raise UsageError(
                     f"cannot listen on {host}:{port}: {exc.strerror}", hint="pick another --port (0 picks a free one)"
                 ) from None

@@ -47,7 +47,9 @@ def read_bytes(path: str, stdin: Any = None) -> tuple[bytes, str]:
             with open(path, "rb") as fh:
                 data = fh.read(MAX_FILE_BYTES + 1)
         except FileNotFoundError:
-            raise InvalidInput(f"{path}: no such file") from None
+            # an unmatched shell pattern reaches us as written
+            hint = "no file matches this pattern" if any(c in path for c in "*?[") else None
+            raise InvalidInput(f"{path}: no such file", hint=hint) from None
         except IsADirectoryError:
             raise InvalidInput(f"{path}: is a directory; give a .yaml, .yml or .json file") from None
         except OSError as exc:
@@ -71,6 +73,7 @@ def parse_documents(data: bytes, source: str, env: Mapping[str, str] | None = No
 
         protected = protect(text)
         if protected.problems:
+            _refuse_non_profile_data(text, source)  # a README's `${` is not a document's problem
             issues = [Issue((), message, source=source, line=line) for line, message in protected.problems]
             raise InvalidInput(_count(issues, "interpolation problem", source), issues)
         text = protected.text
@@ -85,6 +88,20 @@ def parse_documents(data: bytes, source: str, env: Mapping[str, str] | None = No
         if issues:
             raise InvalidInput(_count(issues, "interpolation problem", source), issues)
     return docs
+
+
+def _refuse_non_profile_data(text: str, source: str) -> None:
+    """Say first that a file is not profile data at all (prose, a script), rather than report
+    its `${` as malformed references; costs a second parse, on this error path only."""
+    try:
+        docs = _parse(text, source)
+    except InvalidInput:
+        docs = []
+    if not docs or not all(isinstance(d.data, dict) for d in docs):
+        raise InvalidInput(
+            f"{source}: not a profile document (expected a mapping or a list of mappings)",
+            hint="give a .yaml, .yml or .json file of profiles (see sample-configs/)",
+        )
 
 
 def _count(issues: list[Issue], what: str, source: str) -> str:
