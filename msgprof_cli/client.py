@@ -20,6 +20,7 @@ The client takes plain values, never reads the environment, never prints (it rep
 from __future__ import annotations
 
 import json
+import math
 import socket
 import threading
 from collections.abc import Callable, Iterator
@@ -59,6 +60,7 @@ MAX_RETRY_WAIT = 30.0  # cap on any single wait, whatever Retry-After says
 MAX_PAGE_SIZE = 250
 MAX_PAGES = 2000  # 500,000 profiles at 250 a page: past that the answers are not believable
 MAX_BODY = 16 * 1024 * 1024
+MAX_DEPTH = 32  # the API's answers nest a few levels; far deeper is not an answer of the API
 SUMMARY_SCAN = 64 * 1024  # an error summary looks at no more than this much of a body
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 
@@ -381,12 +383,10 @@ class TelnyxClient:
         return NetworkError(f"{method} {url}: {reason}", maybe_sent=maybe_sent, reason=reason)
 
     def _decode(self, method: str, url: str, status: int, raw: bytes) -> JSON:
-        body: Any = None
-        try:
-            body = json.loads(raw) if raw.strip() else None
-        except ValueError:
-            body = None
+        body, problem = parse_json(raw)
         if 200 <= status < 300:
+            if problem is not None:
+                raise UnexpectedAnswer(f"{method} {url}: the API answered {status} with {problem}", status=status)
             if not isinstance(body, dict) or "data" not in body:
                 excerpt = _excerpt(raw)
                 raise UnexpectedAnswer(
@@ -483,6 +483,11 @@ class TelnyxClient:
         """One POST.  A failure after the request may have reached the server raises AmbiguousCreate."""
         try:
             return _object_data(self._request("POST", "/messaging_profiles", body=payload)[0])
+        except UnexpectedAnswer as exc:  # answered, but not readably: the create may well be done
+            if exc.status is not None and not 200 <= exc.status < 300:
+                raise
+            reason = f"an answer msgprof cannot read (HTTP {exc.status or '2xx'})"
+            raise AmbiguousCreate(exc.message, answered=True, reason=reason, status=exc.status) from None
         except NetworkError as exc:
             if exc.maybe_sent:
                 raise AmbiguousCreate(exc.message, answered=False, reason=exc.reason) from None
@@ -522,6 +527,55 @@ class TelnyxClient:
     def list_profile_metrics(self, time_frame: str | None = None) -> list[JSON]:
         params = {"time_frame": time_frame} if time_frame else None
         return _list_data(self._request("GET", "/messaging_profile_metrics", params=params)[0], "metrics")
+
+
+class _NotJson(ValueError):
+    """What makes a body something other than strict JSON (its message says what)."""
+
+
+def _no_constant(name: str) -> Any:
+    raise _NotJson(f"{name}, which is not JSON")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if value in (math.inf, -math.inf):
+        raise _NotJson(f"the number {text[:24]}, too large to read")
+    return value
+
+
+def parse_json(raw: bytes) -> tuple[Any, str | None]:
+    """A body as strict JSON: ``(value, None)``, or ``(None, what is wrong)`` for the message.
+
+    Strict: NaN and Infinity (which Python's json accepts and would print back, bare) are
+    refused, and so is nesting deeper than ``MAX_DEPTH`` (a bomb of brackets must not exhaust
+    the recursion of the parser, or of whatever prints or compares the value later).
+    An empty body is ``(None, None)``."""
+    if not raw.strip():
+        return None, None
+    try:
+        value = json.loads(raw, parse_constant=_no_constant, parse_float=_finite)
+    except RecursionError:
+        return None, f"JSON nested more than {MAX_DEPTH} levels deep"
+    except _NotJson as exc:
+        return None, str(exc)
+    except ValueError:  # not JSON at all (UnicodeDecodeError included): the caller shows an excerpt
+        return None, None
+    if _deeper_than(value, MAX_DEPTH):
+        return None, f"JSON nested more than {MAX_DEPTH} levels deep"
+    return value, None
+
+
+def _deeper_than(value: Any, limit: int) -> bool:
+    """Iteratively (a recursive walk is what this guards against)."""
+    stack: list[tuple[Any, int]] = [(value, 1)] if isinstance(value, (dict, list)) else []
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            return True
+        children = item.values() if isinstance(item, dict) else item
+        stack.extend((c, depth + 1) for c in children if isinstance(c, (dict, list)))
+    return False
 
 
 def _name_filter(name: str | None, name_contains: str | None) -> dict[str, Any]:

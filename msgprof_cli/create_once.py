@@ -8,6 +8,8 @@ found out.  A failure is one of three kinds:
 * **Answered with an error** (5xx, 408): the server has finished with the request, so one
   look-up tells.  Found: reported as created, with a note.  Not found: sent again (up to the
   client's ``max_retries``, with back-off).
+* **Answered 2xx, unreadably** (not JSON, NaN, nested too deep, no `data` object): the server
+  says it was done, so it is never sent again; looked for with patience as below.
 * **No answer** (timeout after the send, dropped connection, deadline): the request may still be
   in flight, so a look-up that finds nothing proves nothing.  Look up with patience (back-off,
   for ``PATIENCE_FACTOR`` × the read timeout, within ``MIN_PATIENCE``..``MAX_PATIENCE``), and
@@ -125,7 +127,7 @@ def _attempts(
         except AmbiguousCreate as exc:
             last = exc
         say(f"create of {name!r} failed after it may have reached the API ({last.reason}); looking for it")
-        if not last.answered:
+        if not last.answered or _succeeded(last):
             return _patiently(client, payload, name, sent, clock, known, last, say)
         try:
             look = _look(client, payload, name, sent, clock, known)
@@ -141,6 +143,11 @@ def _attempts(
             say(f"no profile named {name!r} was created; sending the create again")
     assert last is not None
     raise Unavailable(f"{last.message} (no profile was created)", status=last.status, hint="try again later")
+
+
+def _succeeded(failure: AmbiguousCreate) -> bool:
+    """A 2xx that could not be read: the API said done, so sending again would duplicate."""
+    return failure.status is None or 200 <= failure.status < 300
 
 
 def _patiently(
@@ -174,8 +181,9 @@ def _patiently(
             break
         clock.sleep(min(wait, left))
         wait = min(wait * 2, MAX_WAIT)
+    got = f"got {failure.reason}" if failure.answered else f"got no answer ({failure.reason})"
     raise CreateUnknown(
-        f"the create of {name!r} got no answer ({failure.reason}), and no profile with the fields sent "
+        f"the create of {name!r} {got}, and no profile with the fields sent "
         f"appeared within {allowed:g}s{trouble}: it may or may not exist; msgprof did not send it again",
         name=name,
     )

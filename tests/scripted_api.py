@@ -8,6 +8,8 @@ Each POST takes the next step from ``posts`` (then "ok"):
     commit-5xx   commit, then answer 500 (the server finished, badly)
     drop         commit, then close the connection without an answer
     lost         close the connection without an answer, commit nothing
+    garbled      answer 200 with JSON nested 100,000 deep, commit nothing (a broken proxy)
+    commit-garbled  commit, then answer 200 with that body (done, but unreadable)
     late         commit ``commit_delay`` seconds after receiving it; answer only after ``hold`` s
 
 Each list (GET) takes the next step from ``looks`` (then "ok"): ok, 5xx, drop.  Every answer has
@@ -24,6 +26,13 @@ from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
+
+
+class RawBody:
+    """Bytes to answer as they are (bodies json.dumps cannot make)."""
+
+    def __init__(self, raw: bytes) -> None:
+        self.raw = raw
 
 
 def iso(ts: float) -> str:
@@ -53,10 +62,12 @@ class ScriptedApi:
                 api.methods.append("POST")
                 step = api.posts.pop(0) if api.posts else "ok"
                 profile = {"id": str(uuid.uuid4()), "record_type": "messaging_profile", **body}
-                if step in ("ok", "commit-5xx", "drop"):
+                if step in ("ok", "commit-5xx", "drop", "commit-garbled"):
                     api.commit(profile)
                 if step == "ok":
                     return self.answer(200, {"data": profile})
+                if step in ("garbled", "commit-garbled"):
+                    return self.answer(200, RawBody(b'{"data":' + b"[" * 100_000 + b"]" * 100_000 + b"}"))
                 if step == "429":
                     return self.answer(429, {"errors": [{"code": "10011", "title": "Too many requests"}]})
                 if step in ("5xx", "commit-5xx"):
@@ -88,7 +99,7 @@ class ScriptedApi:
                 self.answer(200, {"data": found, "meta": meta})
 
             def answer(self, status: int, body: Any) -> None:
-                data = json.dumps(body).encode()
+                data = body.raw if isinstance(body, RawBody) else json.dumps(body).encode()
                 self.send_response(status)  # adds the Date header
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))

@@ -103,6 +103,31 @@ def test_5xx_after_commit_is_reported_as_created_with_a_note() -> None:
     assert done.note is not None and "other profiles named 'slow' already exist: old" in done.note
 
 
+def test_an_unreadable_200_after_commit_is_found_and_reported_created(cli, monkeypatch, fake_clock) -> None:  # type: ignore[no-untyped-def]
+    """Deeply nested JSON in the create's answer: no crash; the profile is looked for, found, and not re-sent."""
+    with ScriptedApi(["commit-garbled"]) as api:
+        monkeypatch.setenv("TELNYX_BASE_URL", api.url)
+        monkeypatch.setenv("TELNYX_API_KEY", TEST_KEY)
+        res = cli("create", "--name", "slow", "--whitelist", "US", "--json")
+    assert res.exit_code == 0, res.stderr
+    assert api.methods == ["POST", "GET"] and len(api.profiles) == 1
+    assert json.loads(res.stdout)["id"] == api.profiles[0]["id"]
+    assert "the create got an answer msgprof cannot read (HTTP 200); profile " in res.stderr
+
+
+def test_an_unreadable_200_is_never_sent_again_and_says_it_may_exist(cli, monkeypatch, fake_clock) -> None:  # type: ignore[no-untyped-def]
+    with ScriptedApi(["garbled"]) as api:
+        monkeypatch.setenv("TELNYX_BASE_URL", api.url)
+        monkeypatch.setenv("TELNYX_API_KEY", TEST_KEY)
+        res = cli("create", "--name", "slow", "--whitelist", "US", "--json")
+    assert res.exit_code == 6 and res.stdout == ""
+    err = json.loads(res.stderr.splitlines()[-1])  # notices first, then the error as JSON
+    assert err["error"] == "create_unknown"
+    assert err["message"].startswith("the create of 'slow' got an answer msgprof cannot read (HTTP 200), and no profile")
+    assert "it may or may not exist; msgprof did not send it again" in err["message"]
+    assert api.methods.count("POST") == 1 and api.profiles == []
+
+
 def test_a_profile_without_readable_time_cannot_be_told_apart() -> None:
     clock = FakeClock()
     with ScriptedApi(["drop"]) as api:
@@ -113,7 +138,7 @@ def test_a_profile_without_readable_time_cannot_be_told_apart() -> None:
     assert api.methods.count("POST") == 1
 
 
-POSTS = st.sampled_from(["ok", "429", "5xx", "commit-5xx", "drop", "lost", "late"])
+POSTS = st.sampled_from(["ok", "429", "5xx", "commit-5xx", "drop", "lost", "late", "garbled", "commit-garbled"])
 LOOKS = st.sampled_from(["ok", "5xx", "drop"])
 
 

@@ -33,9 +33,11 @@ class Row:
     says: str
     env: dict[str, str] = field(default_factory=dict)
     config: str | None = None
-    answer: tuple[int, object] | None = None  # what the API answers, for API rows
+    answer: tuple[int, object] | None = None  # what the API answers (bytes: sent as they are), for API rows
     refused_before_sending: bool = True
 
+
+DEEP = b'{"data":' + b"[" * 100_000 + b"]" * 100_000 + b"}"  # deeper than any parser's recursion
 
 # {url} is the scripted server's base URL; {hostport} its 127.0.0.1:PORT.
 ROWS = [
@@ -84,6 +86,20 @@ ROWS = [
         answer=(200, {"data": [], "meta": [1, 2]}), refused_before_sending=False),
     Row("meta-total-results-float", ["list"], 6, "meta.total_results 1e+300",
         answer=(200, {"data": [], "meta": {"total_results": 1e300}}), refused_before_sending=False),
+    Row("answer-nested-deep-list", ["list"], 6, "the API answered 200 with JSON nested more than 32 levels deep",
+        answer=(200, DEEP), refused_before_sending=False),
+    Row("answer-nested-deep-get", ["get", "x"], 6, "the API answered 200 with JSON nested more than 32 levels deep",
+        answer=(200, DEEP), refused_before_sending=False),
+    Row("answer-nested-deep-json", ["list", "--json"], 6, '"error": "unexpected_answer"',
+        answer=(200, DEEP), refused_before_sending=False),
+    Row("answer-nested-33", ["list"], 6, "nested more than 32 levels deep",
+        answer=(200, b'{"data": [{"x": ' + b"[" * 31 + b"]" * 31 + b"}]}"), refused_before_sending=False),
+    Row("answer-nan", ["list", "--json"], 6, "the API answered 200 with NaN, which is not JSON",
+        answer=(200, b'{"data": [{"id": "a", "created_at": NaN}]}'), refused_before_sending=False),
+    Row("answer-infinity", ["list"], 6, "with -Infinity, which is not JSON",
+        answer=(200, b'{"data": [{"id": "a", "n": -Infinity}]}'), refused_before_sending=False),
+    Row("answer-overflowing-number", ["list"], 6, "with the number 1e999, too large to read",
+        answer=(200, b'{"data": [{"id": "a", "n": 1e999}]}'), refused_before_sending=False),
     Row("error-pointer-number", ["create", "--name", "x", "--whitelist", "US"], 5, "(field 5)",
         answer=(422, {"errors": [{"code": "10015", "title": "Invalid", "source": {"pointer": 5}}]}),
         refused_before_sending=False),
@@ -100,7 +116,7 @@ def fill(text: str, url: str) -> str:
 @pytest.mark.parametrize("row", ROWS, ids=[r.id for r in ROWS])
 def test_hostile_input_gets_a_clean_documented_exit(cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, row: Row) -> None:
     status, body = row.answer or (200, {"data": []})
-    with Canned(status, json.dumps(body).encode()) as server:
+    with Canned(status, body if isinstance(body, bytes) else json.dumps(body).encode()) as server:
         monkeypatch.setenv("TELNYX_BASE_URL", server.url)
         monkeypatch.setenv("TELNYX_API_KEY", TEST_KEY)
         for k, v in row.env.items():
@@ -226,3 +242,32 @@ def test_any_key_any_config_value_gets_a_documented_exit(cli, monkeypatch: pytes
                 assert key.strip() not in res.stdout + res.stderr
 
         run()
+
+
+JSON_PIECES = st.lists(
+    st.sampled_from(["[", "]", "{", "}", '"a"', ":", ",", "1", "1e999", "-1e400", "NaN", "Infinity", "-Infinity",
+                     "null", "true", '"\\ud800"', "0.5", " "]),
+    max_size=60,
+).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=st.one_of(JSON_PIECES, st.integers(0, 200).map(lambda n: "[" * n + "]" * n)))
+def test_a_parsed_answer_is_strict_json_within_the_depth_limit(text: str) -> None:
+    """Whatever the API sends, parsing never raises, and what it accepts prints back as strict JSON."""
+    from msgprof_cli.client import MAX_DEPTH, _deeper_than, parse_json
+
+    value, problem = parse_json(text.encode())
+    if value is not None:
+        assert problem is None
+        json.dumps(value, allow_nan=False)  # raises on NaN or Infinity
+        assert not _deeper_than(value, MAX_DEPTH)
+    if text.startswith("[" * (MAX_DEPTH + 1)) and text.endswith("]" * (MAX_DEPTH + 1)) and set(text) == {"[", "]"}:
+        assert problem == f"JSON nested more than {MAX_DEPTH} levels deep"
+
+
+def test_nesting_up_to_the_limit_is_read() -> None:
+    from msgprof_cli.client import MAX_DEPTH, parse_json
+
+    value, problem = parse_json(b"[" * MAX_DEPTH + b"]" * MAX_DEPTH)
+    assert problem is None and value is not None
