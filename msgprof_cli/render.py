@@ -26,7 +26,7 @@ from msgprof_cli.terminal import Terminal
 SIGN = {"create": "+", "update": "~", "delete": "-", "unchanged": "=", "failed": "!"}
 ACTION_STYLE = {"create": "green", "update": "yellow", "delete": "red", "unchanged": "dim", "failed": "bold red"}
 RESULT_STYLE = {"created": "green", "updated": "yellow", "deleted": "red", "unchanged": "dim", "failed": "bold red"}
-ID_COLUMNS = ("id", "deleted id", "messaging_profile_id")
+ID_COLUMNS = ("id", "messaging_profile_id")
 NUMBERS = ("sent", "delivered", "failed", "rate", "received")  # right-aligned at a terminal
 KEY_COLUMN = 26  # the widest key that sets the plain key column (daily_spend_limit_enabled is 25)
 KEEP_WHOLE = ("created", "enabled", "sent", "delivered", "failed", "rate", "received")  # short; never wrapped
@@ -207,6 +207,12 @@ class Renderer:
             row = [p.get("id"), p.get("name"), p.get("enabled"), p.get("whitelisted_destinations") or []]
             rows.append(row + ([_created(p.get("created_at"), length)] if dated else []))
         self.table(columns, rows, empty="no messaging profiles")
+
+    def deleted(self, kind: str, ident: Any, name: Any = None) -> None:
+        """What a delete-type command removed, one line of data each: ``deleted KIND ID (NAME)``."""
+        named = f" ({cells.visible(str(name))})" if name not in (None, "") else ""
+        self._styled("out", [("deleted", "red"), (f" {kind} {cells.visible(str(ident))}{named}", "")])
+        self.out.flush()
 
     # ------------------------------------------------------------------ metrics
 

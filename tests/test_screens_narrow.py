@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -197,3 +198,25 @@ def _messages(lines: list[str]) -> list[list[str]]:
             out[-1].append(line)
     assert len(out) == 3
     return out
+
+
+@pytest.mark.parametrize("columns", WIDTHS)
+@pytest.mark.parametrize("tty", [True, False])
+def test_every_delete_reports_one_line_deleted_kind_id_name(sandbox: Sandbox, columns: int, tty: bool) -> None:
+    p = sandbox.create({"name": "Gone soon", "whitelisted_destinations": ["GB"]})
+    added = screen("sender-ids", "add", p["id"], "Acme", "--json", tty=False)
+    assert added.code == 0, added.err
+    sid = json.loads(added.out)["id"]
+    made = screen("autoresp", "create", p["id"], "--op", "stop", "-k", "STOP", "--country", "GB", "--json", tty=False)
+    assert made.code == 0, made.err
+    cfg = json.loads(made.out)["id"]
+    runs = [
+        (["sender-ids", "remove", p["id"], "Acme", "--yes"], f"deleted sender ID {sid} (Acme)"),
+        (["autoresp", "delete", p["id"], cfg, "--yes"], f"deleted auto-response {cfg}"),
+        (["delete", p["id"], "--yes"], f"deleted profile {p['id']} (Gone soon)"),
+    ]
+    for args, line in runs:
+        s = screen(*args, width=columns, tty=tty)
+        assert s.code == 0, s.err
+        assert s.text == line + "\n", s.text
+        assert "DELETED" not in s.err_text

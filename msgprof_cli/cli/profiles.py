@@ -237,7 +237,8 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
                     raise typer.Exit(0)
             deleted = [client.delete_messaging_profile(t["id"]) for t in targets]
             if not r.render.data(deleted, r.output):
-                r.render.table(["deleted id", "name"], ([d.get("id"), d.get("name")] for d in deleted))
+                for d in deleted:
+                    r.render.deleted("profile", d.get("id"), d.get("name"))
 
     _register_related(app, only)
 

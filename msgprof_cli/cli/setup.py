@@ -307,7 +307,9 @@ def sender_ids_remove(
         if ask and not confirm(r.terminal, f"Remove sender ID {sender_id!r}?"):
             r.render.notice("nothing removed")
             raise typer.Exit(0)
-        r.emit_profile(sa.remove_sender_id(ops, pid, sender_id), title="removed")
+        record = sa.remove_sender_id(ops, pid, sender_id)
+        if not r.render.data(record, r.output):
+            r.render.deleted("sender ID", record.get("id"), record.get("alphanumeric_sender_id"))
 
 
 def _sender_ids_app() -> typer.Typer:
@@ -454,7 +456,8 @@ def autoresp_delete(
         for cid in config_ids:
             sa.delete_autoresp(ops, pid, cid)
         if not r.render.data([{"id": c, "result": "deleted"} for c in config_ids], r.output):
-            r.render.table(["deleted id"], ([c] for c in config_ids))
+            for c in config_ids:
+                r.render.deleted("auto-response", c)
 
 
 def _autoresp_app() -> typer.Typer:
