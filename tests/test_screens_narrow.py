@@ -220,3 +220,54 @@ def test_every_delete_reports_one_line_deleted_kind_id_name(sandbox: Sandbox, co
         assert s.code == 0, s.err
         assert s.text == line + "\n", s.text
         assert "DELETED" not in s.err_text
+
+
+GLOBAL = ("--account", "--base-url", "--api-key-file", "--timeout", "--max-retries", "--debug")
+
+
+@pytest.mark.parametrize("columns", WIDTHS)
+def test_top_level_help_lists_the_global_options(columns: int) -> None:
+    s = screen("--help", width=columns)
+    assert s.code == 0, s.err
+    _fits(s.out, columns)
+    panel = s.out.split("Global options (before or after the command):\n", 1)[1].split("\n\n", 1)[0]
+    listed = [ln.split()[0] for ln in panel.splitlines() if ln.startswith("  --")]
+    assert listed == list(GLOBAL)
+    assert "--timeout SECONDS" in panel and "Read timeout, seconds" in panel
+
+
+@pytest.mark.parametrize("columns", WIDTHS)
+@pytest.mark.parametrize("args", [["--tiemout", "5", "list"], ["list", "--tiemout", "5"], ["--acount", "x", "list"]])
+def test_a_mistyped_global_option_gets_a_suggestion(columns: int, args: list[str]) -> None:
+    s = screen(*args, width=columns)
+    assert s.code == 2
+    want = "--timeout" if "--tiemout" in args else "--account"
+    assert f"did you mean {want}?" in " ".join(s.err_text.split())
+
+
+def _all_commands() -> list[list[str]]:
+    from typer.main import get_command
+
+    from msgprof_cli.cli import app
+
+    out: list[list[str]] = []
+
+    def walk(cmd: object, path: list[str]) -> None:
+        out.append(path)
+        for name, sub in (getattr(cmd, "commands", None) or {}).items():
+            walk(sub, [*path, name])
+
+    walk(get_command(app), [])
+    return out
+
+
+@pytest.mark.parametrize("columns", WIDTHS)
+def test_help_placeholders_are_upper_case_words(columns: int) -> None:
+    commands = _all_commands()
+    assert len(commands) > 20
+    for path in commands:
+        s = screen(*path, "--help", width=columns)
+        assert s.code == 0, (path, s.err)
+        assert not re.search(r"<[a-z ]+>", s.out), (path, re.findall(r"--\S+ <[a-z ]+>", s.out))
+    create = screen("create", "--help", width=columns).out
+    assert "Send number_pool_settings as null, to disable the pool." in " ".join(create.split())

@@ -128,9 +128,7 @@ def flag_options() -> list[Opt]:
         elif spec.kind == "null":
             ann = Annotated[
                 bool,
-                typer.Option(
-                    spec.decls[0], help=f"Send {rule.name} as null ({rule.help.lower()})", rich_help_panel=panel
-                ),
+                typer.Option(spec.decls[0], help=_null_help(rule.name, rule.help), rich_help_panel=panel),
             ]
             opts.append((spec.param, ann, False))
         else:
@@ -141,3 +139,9 @@ def flag_options() -> list[Opt]:
             ]
             opts.append((spec.param, ann, None))
     return opts
+
+
+def _null_help(name: str, rule_help: str) -> str:
+    """--no-pool's help from the rule's ("Number pool settings, or null to disable the pool.")."""
+    _, sep, effect = rule_help.partition(", or null to ")
+    return f"Send {name} as null, to {effect.rstrip('.')}." if sep else f"Send {name} as null."

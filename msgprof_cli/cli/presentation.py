@@ -13,7 +13,7 @@ from typing import Any, Optional
 from typer import Abort
 
 # typer vendors click as typer._click (typer<0.28): its exceptions are how parsing reports errors.
-from typer._click.exceptions import ClickException, NoArgsIsHelpError
+from typer._click.exceptions import ClickException, NoArgsIsHelpError, NoSuchOption
 from typer.core import TyperCommand, TyperGroup
 
 from msgprof_cli.terminal import Terminal
@@ -22,6 +22,30 @@ from msgprof_cli.terminal import Terminal
 GLOBAL_VALUE_OPTIONS = ("--account", "--base-url", "--api-key-file", "--timeout", "--max-retries")
 GLOBAL_FLAGS = ("--debug",)
 GROUPS = ("config", "numbers", "sender-ids", "autoresp")  # commands with sub-commands (options go after them)
+GLOBAL_PANEL = "Global options (before or after the command)"
+# Placeholders in help: upper-case words that say what goes there (click's default is the
+# type's name, <str> or <int range>, next to our own PATH and N).  Options without an entry
+# get one from their type.
+METAVARS = {
+    "--account": "NAME",
+    "--api-key": "KEY",
+    "--api-key-file": "FILE",
+    "--base-url": "URL",
+    "--for": "create|update",
+    "--host": "HOST",
+    "--limit": "N",
+    "--max-retries": "N",
+    "--name": "TEXT",
+    "--name-contains": "TEXT",
+    "--page-size": "N",
+    "--parallel": "N",
+    "--port": "PORT",
+    "--seed": "N",
+    "--state": "FILE",
+    "--time-frame": "FRAME",
+    "--timeout": "SECONDS",
+}
+TYPE_METAVARS = {"integer": "N", "integer range": "N", "float": "NUMBER", "float range": "NUMBER"}
 
 
 def hoist_global_options(args: Sequence[str]) -> list[str]:
@@ -89,16 +113,30 @@ class _Presentation:
     def format_options(self, ctx: Any, formatter: Any) -> None:
         panels: dict[str, list[tuple[str, str]]] = {}
         for param in self.get_params(ctx):  # type: ignore[attr-defined]
+            _name_placeholder(param)
             record = param.get_help_record(ctx)
             if record is None:
                 continue
             default = "Arguments" if param.param_type_name == "argument" else "Options"
             panels.setdefault(getattr(param, "rich_help_panel", None) or default, []).append(record)
+        if hasattr(self, "list_commands") and ctx.parent is None:
+            panels[GLOBAL_PANEL] = self._global_records(ctx)
         for title in sorted(panels, key=lambda t: (t != "Arguments", t != "Options")):
             with formatter.section(title):
                 formatter.write_dl(panels[title], col_max=34)
         if hasattr(self, "list_commands"):
             self._format_command_panels(ctx, formatter)
+
+    def _global_records(self, ctx: Any) -> list[tuple[str, str]]:
+        """The global options' help, read from a command that takes them (so it cannot drift)."""
+        cmd = self.get_command(ctx, "list")  # type: ignore[attr-defined]
+        names = (*GLOBAL_VALUE_OPTIONS, *GLOBAL_FLAGS)
+        params = [p for p in (cmd.params if cmd is not None else []) if set(p.opts) & set(names)]
+        records = []
+        for param in sorted(params, key=lambda p: names.index(next(o for o in p.opts if o in names))):
+            _name_placeholder(param)
+            records.append(param.get_help_record(ctx))
+        return records
 
     def _format_command_panels(self, ctx: Any, formatter: Any) -> None:
         """Commands grouped by panel, each summary whole (wrapped, never cut with "...")."""
@@ -112,6 +150,16 @@ class _Presentation:
         for title, rows in panels.items():
             with formatter.section(title):
                 formatter.write_dl(rows, col_max=20)
+
+
+def _name_placeholder(param: Any) -> None:
+    """Give an option without a metavar an upper-case one (METAVARS, else from its type)."""
+    if param.param_type_name != "option" or param.metavar is not None or param.is_flag:
+        return
+    if getattr(param.type, "choices", None):  # [table|json|yaml] says it best
+        return
+    named = next((METAVARS[o] for o in param.opts if o in METAVARS), None)
+    param.metavar = named or TYPE_METAVARS.get(param.type.name, "TEXT")
 
 
 class MsgprofCommand(_Presentation, TyperCommand):
@@ -153,7 +201,14 @@ def usage_error(terminal: Terminal, exc: ClickException, *, json_errors: bool) -
 
     ctx = getattr(exc, "ctx", None)
     path = ctx.command_path if ctx is not None else "msgprof"
-    err = UsageError(exc.format_message(), hint=f"`{path} --help` shows the options")
+    hint = f"`{path} --help` shows the options"
+    if isinstance(exc, NoSuchOption):  # the global options count too: `msgprof --tiemout 5 list`
+        import difflib
+
+        known = (*GLOBAL_VALUE_OPTIONS, *GLOBAL_FLAGS, *(exc.possibilities or ()))
+        close = difflib.get_close_matches(exc.option_name, known, n=1, cutoff=0.6)
+        hint = f"did you mean {close[0]}? {hint}" if close else hint
+    err = UsageError(exc.format_message(), hint=hint)
     Renderer(terminal, json_errors=json_errors).error(err)
     return UsageError.exit_code  # whatever click's own code: 1 means a bug in msgprof
 

@@ -216,7 +216,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "url_shortener_settings",
         "object",
-        "URL shortener settings, or null to disable it.",
+        "URL shortener settings, or null to disable the shortener.",
         nullable=True,
         children=SHORTENER_RULES,
         null_flag="--no-shortener",
