@@ -29,6 +29,7 @@ DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_RETRIES = 3
 KEY_COMMAND_TIMEOUT = 30.0
 KEY_COMMAND_MAX_OUTPUT = 64 * 1024
+MAX_KEY_FILE = 4 * 1024  # a key is under 100 characters: a bigger file is the wrong file
 MAX_TIMEOUT = 3600.0
 MAX_RETRIES_LIMIT = 100
 ACCOUNT_TYPES: dict[str, tuple[type, ...]] = {
@@ -71,7 +72,7 @@ class Settings:
     def api_key(self) -> str | None:
         """The key, loaded on first use (a key command runs only when a key is needed)."""
         if self._key is None and self._load_key is not None:
-            key = self._load_key().strip()
+            key = one_line(self._load_key())
             if not key:
                 raise CredentialsError(f"the API key from {self.key_source} is empty")
             check_key(key, str(self.key_source))
@@ -144,10 +145,13 @@ def check_base_url(url: Any, source: str, parse: Callable[[str], UrlParts]) -> s
         parts, split = parse(url), urlsplit(url)
         split_port = split.port
     except ValueError:
-        raise UsageError(f"{source}: {url!r} is not a valid URL", hint="e.g. https://api.telnyx.com/v2") from None
+        shown = shown_url(url)
+        raise UsageError(f"{source}: {shown!r} is not a valid URL", hint="e.g. https://api.telnyx.com/v2") from None
     scheme = (parts.scheme or "").lower()
     if scheme not in ("http", "https"):
-        raise UsageError(f"{source}: {url!r} is not an absolute http(s) URL", hint="e.g. https://api.telnyx.com/v2")
+        raise UsageError(
+            f"{source}: {shown_url(url)!r} is not an absolute http(s) URL", hint="e.g. https://api.telnyx.com/v2"
+        )
     problem = _url_problem(parts, split, split_port)
     if problem:
         raise UsageError(f"{source}: the base URL {problem}", hint="e.g. https://api.telnyx.com/v2")
@@ -158,6 +162,34 @@ def check_base_url(url: Any, source: str, parse: Callable[[str], UrlParts]) -> s
             hint="use https, or plain http only to a loopback address such as 127.0.0.1",
         )
     return url
+
+
+def shown_url(url: str) -> str:
+    """The URL with any userinfo (``user:password@``) replaced by ``***``: safe to quote in an error.
+
+    Everything from the authority's start up to the last ``@`` goes, wherever that ``@`` is
+    (hiding a path's ``@`` too is better than showing a password)."""
+    if "@" not in url:
+        return url
+    start = url.find("//") + 2 if "//" in url else 0
+    at = url.rfind("@")
+    return url[:start] + "***" + url[at:] if at >= start else url
+
+
+def stdlib_parts(url: str) -> UrlParts:
+    """The URL as the standard library reads it: for offline paths (``--dry-run``), which import
+    no HTTP stack; the client judges with urllib3's reading (``client.parse_url``)."""
+    from urllib.parse import urlsplit
+
+    split = urlsplit(url)
+    return UrlParts(
+        split.scheme or None,
+        split.netloc.rpartition("@")[0] if "@" in split.netloc else None,
+        split.hostname,
+        split.port,
+        split.query if "?" in url else None,
+        split.fragment if "#" in url else None,
+    )
 
 
 def _url_problem(parts: UrlParts, split: Any, split_port: int | None) -> str | None:
@@ -203,6 +235,17 @@ def key_problem(key: str) -> str | None:
     return None
 
 
+def one_line(text: str) -> str:
+    """The key without the one line ending that editors and ``echo`` put at the end of a file.
+
+    Only that: a leading newline, an inner one, a second one or a space stays, and
+    ``check_key`` refuses it (exit 4)."""
+    for end in ("\r\n", "\n"):
+        if text.endswith(end):
+            return text[: -len(end)]
+    return text
+
+
 def check_key(key: str, source: str) -> None:
     problem = key_problem(key)
     if problem is not None:
@@ -236,7 +279,7 @@ def load_config(path: Path) -> dict[str, Any]:
     import yaml
 
     try:
-        data = yaml.safe_load(text) or {}
+        data = yaml.load(text, Loader=_config_loader(yaml, path)) or {}  # noqa: S506 - a SafeLoader
     except yaml.YAMLError as exc:
         raise InvalidInput(f"config file {path}: not valid YAML: {exc}") from None
     if not isinstance(data, dict) or not isinstance(data.get("accounts", {}), dict):
@@ -264,18 +307,66 @@ def load_config(path: Path) -> dict[str, Any]:
     return data
 
 
+def _config_loader(yaml: Any, path: Path) -> Any:
+    """yaml's SafeLoader, refusing a key given twice in one mapping (yaml keeps the last one
+    silently: a second ``api_key_file`` would win unseen), as profile files do."""
+
+    class Loader(yaml.SafeLoader):  # type: ignore[misc,name-defined]
+        def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+            seen: dict[Any, int] = {}
+            for key_node, _ in node.value if isinstance(node, yaml.MappingNode) else []:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    continue  # `<<:` merges; explicit keys may override what it brings
+                key = self.construct_object(key_node, deep=True)
+                try:
+                    first = seen.get(key)
+                except TypeError:  # an unhashable key: SafeLoader refuses it itself
+                    continue
+                line = key_node.start_mark.line + 1
+                if first is not None:
+                    raise InvalidInput(
+                        f"config file {path}: line {line}: the key {key!r} is given twice (first on line {first})",
+                        hint="keep one of them",
+                    )
+                seen[key] = line
+            return super().construct_mapping(node, deep)
+
+    return Loader
+
+
 def read_key_file(path: str, stdin: Any = None) -> tuple[str, list[str]]:
+    """The key from a file (or the first line of stdin for ``-``), read no further than
+    ``MAX_KEY_FILE``; errors name the file, never its content."""
     warnings: list[str] = []
     if path == "-":
         import sys
 
         stream = stdin if stdin is not None else sys.stdin
-        return stream.readline().strip(), warnings
+        try:
+            line = stream.readline(MAX_KEY_FILE + 1)
+        except UnicodeDecodeError:
+            raise CredentialsError("the API key on standard input is not UTF-8 text") from None
+        if len(line) > MAX_KEY_FILE:
+            raise CredentialsError(f"the API key on standard input is longer than {MAX_KEY_FILE} characters")
+        return line, warnings
     p = Path(path).expanduser()
     try:
-        key = p.read_text(encoding="utf-8").strip()
+        with p.open("rb") as fh:
+            data = fh.read(MAX_KEY_FILE + 1)
     except OSError as exc:
         raise CredentialsError(f"cannot read the API key file {path}: {exc.strerror}") from None
+    if len(data) > MAX_KEY_FILE:
+        raise CredentialsError(
+            f"the API key file {path} is larger than {MAX_KEY_FILE // 1024} KiB; an API key is far shorter",
+            hint="give the file that holds only the key",
+        )
+    try:
+        key = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CredentialsError(
+            f"the API key file {path} is not UTF-8 text (byte {exc.start + 1})",
+            hint="API keys are printable ASCII; save the file as plain text with only the key",
+        ) from None
     if others_can_read(p):
         warnings.append(f"the API key file {path} can be read by other users; run: chmod 600 {path}")
     return key, warnings
@@ -469,4 +560,5 @@ def _first_line(proc: subprocess.Popen[bytes], timeout: float) -> tuple[str, boo
             if not chunk:
                 break
             buf += chunk
-    return buf.split(b"\n", 1)[0].decode("utf-8", "replace").strip(), True
+    # the line as it is (without its "\n"): check_key refuses spaces and U+FFFD, naming where
+    return buf.split(b"\n", 1)[0].decode("utf-8", "replace").removesuffix("\r"), True

@@ -35,6 +35,7 @@ class Row:
     config: str | None = None
     answer: tuple[int, object] | None = None  # what the API answers (bytes: sent as they are), for API rows
     refused_before_sending: bool = True
+    hides: str = ""  # a secret in the input that must appear nowhere in the output
 
 
 DEEP = b'{"data":' + b"[" * 100_000 + b"]" * 100_000 + b"}"  # deeper than any parser's recursion
@@ -100,6 +101,31 @@ ROWS = [
         answer=(200, b'{"data": [{"id": "a", "n": -Infinity}]}'), refused_before_sending=False),
     Row("answer-overflowing-number", ["list"], 6, "with the number 1e999, too large to read",
         answer=(200, b'{"data": [{"id": "a", "n": 1e999}]}'), refused_before_sending=False),
+    Row("dry-run-url-password", ["create", "--name", "x", "--whitelist", "US", "--dry-run", "--base-url",
+        "http://u:pw-SEKRIT@{hostport}/v2"], 2, "--base-url: the base URL has userinfo", hides="SEKRIT"),
+    Row("dry-run-url-ftp", ["create", "--name", "x", "--whitelist", "US", "--dry-run", "--base-url", "ftp://x/v2"], 2,
+        "--base-url: 'ftp://x/v2' is not an absolute http(s) URL"),
+    Row("dry-run-url-lookalike-host", ["create", "--name", "x", "--whitelist", "US", "--dry-run", "--base-url",
+        "http://127.0.0.1.evil/v2"], 4, "refusing to send the API key over plain http to 127.0.0.1.evil"),
+    Row("dry-run-url-empty", ["create", "--name", "x", "--whitelist", "US", "--dry-run", "--base-url", ""], 2,
+        "--base-url: '' is not an absolute http(s) URL"),
+    Row("url-bad-port-password", ["list", "--base-url", "http://user:hunter2@127.0.0.1:+18765/v2"], 2,
+        "--base-url: 'http://***@127.0.0.1:+18765/v2' is not a valid URL", hides="hunter2"),
+    Row("env-url-bad-port-password", ["list", "--json"], 2, "'http://***@127.0.0.1:+18765/v2' is not a valid URL",
+        env={"TELNYX_BASE_URL": "http://user:hunter2@127.0.0.1:+18765/v2"}, hides="hunter2"),
+    Row("url-no-scheme-password", ["list", "--base-url", "user:hunter2@127.0.0.1/v2"], 2, "'***@127.0.0.1/v2'",
+        hides="hunter2"),
+    Row("config-duplicate-key", ["list", "--account", "a"], 3,
+        "config.yaml: line 4: the key 'timeout' is given twice (first on line 3)",
+        config="accounts:\n  a:\n    timeout: 5\n    timeout: 6\n"),
+    Row("config-duplicate-account", ["list", "--account", "a"], 3, "line 5: the key 'a' is given twice (first on line 2)",
+        config="accounts:\n  a:\n    timeout: 5\n\n  a:\n    timeout: 6\n"),
+    Row("arg-surrogate-ref", ["get", "a\udcff"], 2, "ID|NAME: not valid UTF-8 text (a byte that cannot be read at character 2)"),
+    Row("arg-replacement-name", ["create", "--name", "a\ufffd", "--whitelist", "US"], 2,
+        "--name: not valid UTF-8 text"),
+    Row("arg-surrogate-option", ["list", "--name-contains", "\udcffx", "--json"], 2, "--name-contains: not valid UTF-8"),
+    Row("number-list-too-large", ["numbers", "assign", "x", "-f", "/dev/zero"], 3,
+        "/dev/zero: larger than the 16 MiB limit for a number list"),
     Row("error-pointer-number", ["create", "--name", "x", "--whitelist", "US"], 5, "(field 5)",
         answer=(422, {"errors": [{"code": "10015", "title": "Invalid", "source": {"pointer": 5}}]}),
         refused_before_sending=False),
@@ -132,6 +158,8 @@ def test_hostile_input_gets_a_clean_documented_exit(cli, monkeypatch: pytest.Mon
     assert row.says in res.stderr
     assert "Traceback" not in res.stderr and "internal error" not in res.stderr and res.stdout == ""
     assert TEST_KEY not in res.stderr
+    if row.hides:
+        assert row.hides not in res.stderr + res.stdout
     if row.refused_before_sending:
         assert server.hits == []
 
@@ -271,3 +299,77 @@ def test_nesting_up_to_the_limit_is_read() -> None:
 
     value, problem = parse_json(b"[" * MAX_DEPTH + b"]" * MAX_DEPTH)
     assert problem is None and value is not None
+
+
+KEY_FILES = [
+    ("not-utf8", b"\xff\xfesk", "is not UTF-8 text (byte 1)"),
+    ("too-large", b"K" * 5000, "is larger than 4 KiB; an API key is far shorter"),
+    ("leading-newline", b"\nKEY-abc", "contains a character that cannot be sent (U+000A, position 1)"),
+    ("inner-newline", b"KEY-a\nbc\n", "contains a character that cannot be sent (U+000A, position 6)"),
+    ("two-trailing-newlines", b"KEY-abc\n\n", "(U+000A, position 8)"),
+    ("trailing-space", b"KEY-abc \n", "(U+0020, position 8)"),
+]
+
+
+@pytest.mark.parametrize("content,says", [(c, s) for _, c, s in KEY_FILES], ids=[i for i, _, _ in KEY_FILES])
+def test_a_bad_key_file_is_exit_4_naming_the_file(cli, tmp_path: Path, content: bytes, says: str) -> None:
+    key_file = tmp_path / "k4"
+    key_file.write_bytes(content)
+    os.chmod(key_file, 0o600)
+    with Canned(200, b'{"data": []}') as server:
+        res = cli("list", "--api-key-file", str(key_file), "--base-url", server.url)
+    assert res.exit_code == 4, res.stderr
+    assert says in res.stderr and str(key_file) in res.stderr
+    assert "Traceback" not in res.stderr and res.stdout == "" and server.hits == []
+
+
+@pytest.mark.parametrize("ending", [b"\n", b"\r\n", b""])
+def test_one_line_ending_at_the_end_of_a_key_file_is_dropped(cli, tmp_path: Path, ending: bytes) -> None:
+    key_file = tmp_path / "k"
+    key_file.write_bytes(TEST_KEY.encode() + ending)
+    os.chmod(key_file, 0o600)
+    seen: list[str] = []
+    with Canned(200, b'{"data": []}') as server:
+        res = cli("list", "--api-key-file", str(key_file), "--base-url", server.url, "--debug")
+        seen = server.hits
+    assert res.exit_code == 0, res.stderr
+    assert len(seen) == 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.binary(max_size=40) | st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=20).map(
+    lambda t: (t + "\n").encode()))
+def test_a_key_file_gives_its_one_line_exactly_or_exit_4(tmp_path_factory: pytest.TempPathFactory, data: bytes) -> None:
+    """The promise: a key from a file is its bytes as text minus one line ending, printable ASCII, or refused."""
+    from msgprof_cli.settings import Setting, Settings, read_key_file
+
+    path = tmp_path_factory.mktemp("k") / "key"
+    path.write_bytes(data)
+    os.chmod(path, 0o600)
+    none = Setting(None, "default")
+    s = Settings(none, none, none, none, none, f"--api-key-file {path}", lambda: read_key_file(str(path))[0])
+    try:
+        key = s.api_key()
+    except CredentialsError as exc:
+        assert str(path) in exc.message
+        return
+    text = data.decode()
+    assert key and text in (key, key + "\n", key + "\r\n")
+    assert all(0x21 <= ord(c) <= 0x7E for c in key)
+
+
+def test_a_dry_run_needs_no_key_but_applies_the_url_policy(cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    ok = cli("create", "--name", "x", "--whitelist", "US", "--dry-run", "--base-url", "http://127.0.0.1:9/v2")
+    bad = cli("create", "--name", "x", "--whitelist", "US", "--dry-run", "--base-url", "http://u:SEKRIT@127.0.0.1/v2")
+    assert ok.exit_code == 0, ok.stderr
+    assert ok.stdout.startswith("POST http://127.0.0.1:9/v2/messaging_profiles\n")
+    assert bad.exit_code == 2 and bad.stdout == "" and "SEKRIT" not in bad.stderr
+
+
+def test_undecodable_bytes_on_the_real_command_line_are_exit_2() -> None:
+    """Through a real process: the shell's bytes a\\xff reach Python as a lone surrogate."""
+    from conftest import run_msgprof
+
+    done = run_msgprof("get", "a\udcff", env={"TELNYX_API_KEY": TEST_KEY, "TELNYX_BASE_URL": "http://127.0.0.1:9/v2"})
+    assert done.returncode == 2, done.stderr
+    assert "ID|NAME: not valid UTF-8 text" in done.stderr and "Traceback" not in done.stderr

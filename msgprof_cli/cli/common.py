@@ -298,6 +298,15 @@ class Run:
             )
         return self._client
 
+    def base_url(self) -> str:
+        """The base URL under the one URL policy, for paths that send nothing (``--dry-run``):
+        the standard library's reading, so that no HTTP stack is imported; the client judges
+        again with urllib3's reading before any request."""
+        from msgprof_cli.settings import check_base_url, stdlib_parts
+
+        s = self.settings
+        return str(check_base_url(s.base_url.value, s.base_url.source, stdlib_parts)).rstrip("/")
+
     def emit_profile(self, profile: dict[str, Any], title: Optional[str] = None) -> None:
         if not self.render.data(profile, self.output):
             self.render.profile(profile, show_secrets=self.opts.show_secrets, title=title)
@@ -308,6 +317,7 @@ def run(opts: "Options | Mapping[str, Any]") -> Iterator[Run]:
     """The one place where errors become exit codes (see errors.py for the table)."""
     r = Run(opts if isinstance(opts, Options) else Options.of(opts))
     try:
+        check_arguments()
         check_output(r.opts)
         yield r
     except typer.Exit:
@@ -332,6 +342,39 @@ def run(opts: "Options | Mapping[str, Any]") -> Iterator[Run]:
     finally:
         if r._client is not None:
             r._client.close()
+
+
+def check_arguments() -> None:
+    """Every argument and option value must be text.  Bytes that are not UTF-8 reach Python as
+    lone surrogates (or as U+FFFD, already replaced): sent on, they would be altered silently or
+    crash an encoder after something was sent.  One check, before anything, for every command."""
+    from typer._click.globals import get_current_context
+
+    ctx = get_current_context(silent=True)
+    while ctx is not None:
+        for param in ctx.command.params:
+            values = ctx.params.get(param.name or "")
+            for value in values if isinstance(values, (list, tuple)) else [values]:
+                at = _undecodable(value)
+                if at is not None:
+                    name = param.opts[0] if param.param_type_name == "option" else param.human_readable_name
+                    raise UsageError(
+                        f"{name}: not valid UTF-8 text (a byte that cannot be read at character {at + 1}); "
+                        "nothing was sent",
+                        hint="type the value again, or check the terminal's and the locale's encoding (UTF-8)",
+                    )
+        ctx = ctx.parent
+
+
+def _undecodable(value: Any) -> Optional[int]:
+    """Where a lone surrogate (from surrogateescape) or U+FFFD (a replaced byte) is, if any."""
+    text = os.fspath(value) if isinstance(value, os.PathLike) else value
+    if not isinstance(text, str):
+        return None
+    for i, ch in enumerate(text):
+        if 0xD800 <= ord(ch) <= 0xDFFF or ch == "\ufffd":
+            return i
+    return None
 
 
 def hint_for(exc: MsgprofError) -> Optional[str]:

@@ -98,7 +98,7 @@ def _validated(r: Run, doc: Document, mode: str) -> dict[str, Any]:
 
 
 def _preview(r: Run, method: str, path: str, body: Optional[dict[str, Any]]) -> None:
-    url = str(r.settings.base_url.value).rstrip("/") + path
+    url = r.base_url() + path  # the URL policy applies to what a dry run prints, too
     headers = {
         "Authorization": "Bearer <redacted>",
         "Content-Type": "application/json",

@@ -68,7 +68,7 @@ def _numbers(r: Run, numbers: Optional[list[str]], file: Optional[str]) -> list[
     if file:
         from msgprof_cli.document.loading import read_bytes
 
-        data, name = read_bytes(file, stdin=getattr(r.terminal.stdin, "buffer", None))
+        data, name = read_bytes(file, stdin=getattr(r.terminal.stdin, "buffer", None), what="number list")
         given += ms.parse_number_list(ms.decode_list(data, name), name)
     if not given:
         raise UsageError("no numbers given", hint="give NUMBER... or -f FILE with one number a line")

@@ -36,8 +36,8 @@ MAX_NUMBER = sys.float_info.max  # numbers must be finite doubles: what JSON and
 MAX_INT_DIGITS = 309
 
 
-def read_bytes(path: str, stdin: Any = None) -> tuple[bytes, str]:
-    """Read a file (or stdin for "-") up to the size limit."""
+def read_bytes(path: str, stdin: Any = None, what: str = "profile file") -> tuple[bytes, str]:
+    """Read a file (or stdin for "-") up to the size limit; ``what`` names it in the message."""
     if path == "-":
         stream = stdin if stdin is not None else sys.stdin.buffer
         data = stream.read(MAX_FILE_BYTES + 1)
@@ -56,7 +56,7 @@ def read_bytes(path: str, stdin: Any = None) -> tuple[bytes, str]:
             raise InvalidInput(f"{path}: cannot read: {exc.strerror}") from None
         name = path
     if len(data) > MAX_FILE_BYTES:
-        raise InvalidInput(f"{name}: larger than the {MAX_FILE_BYTES // (1024 * 1024)} MiB limit for a profile file")
+        raise InvalidInput(f"{name}: larger than the {MAX_FILE_BYTES // (1024 * 1024)} MiB limit for a {what}")
     return data, name
 
 
