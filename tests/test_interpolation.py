@@ -44,6 +44,44 @@ def test_nested_defaults() -> None:
     assert exc.value.issues[0].message == "environment variable B is not set and has no default"
 
 
+@pytest.mark.parametrize(
+    ("value", "env", "expected"),
+    [
+        ("${A:-$${B}}", {}, "${B}"),  # `$${` is a literal `${` inside a default too
+        ("https://x.example.com/${A:-$${B}}", {"B": "set"}, "https://x.example.com/${B}"),
+        ("${A:-x$${B}y${C:-$${D}z}}w", {}, "x${B}y${D}zw"),
+        ("${A:-$${B}}", {"A": "a"}, "a"),
+        ("a$${B}", {}, "a${B}"),
+        ("${A1:-${A2:-${A3:-${A4:-${A5:-${A6:-${A7:-${A8:-eight}}}}}}}}", {}, "eight"),  # the deepest allowed
+    ],
+)
+def test_defaults(value: str, env: dict[str, str], expected: str) -> None:
+    assert one(f'name: "{value}"\n', env) == {"name": expected}
+
+
+@pytest.mark.parametrize("depth", [9, 500, 20_000])
+def test_defaults_nested_too_deep_are_an_error_naming_the_field(cli, tmp_path: Path, depth: int) -> None:
+    f = tmp_path / "dv.yaml"
+    f.write_text('name: x\nwebhook_url: "' + "${A:-" * depth + "x" + "}" * depth + '"\nwhitelisted_destinations: [US]\n')
+    res = cli("validate", str(f))
+    assert res.exit_code == 3, res.output
+    assert f"error: {f}:2: webhook_url: '${{A:-${{A:-" in res.stderr
+    assert f"defaults nest {depth} levels deep; at most 8 may" in res.stderr
+    assert "Traceback" not in res.stderr
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(st.lists(st.sampled_from(["${A:-", "${B}", "}", "$${", "$", "{", "x", ":-"]), max_size=60))
+def test_any_mix_of_references_is_read_or_refused_never_a_crash(tokens: list[str]) -> None:
+    value = "".join(tokens)
+    # read, or refused with located issues; any other exception (RecursionError, IndexError) fails
+    try:
+        outcome = type(one(f"name: '{value}'\n", {"B": "b"})["name"])
+    except InvalidInput as exc:
+        outcome = InvalidInput if exc.issues and all(i.message and i.line for i in exc.issues) else None
+    assert outcome in (str, InvalidInput)
+
+
 def test_a_wholly_variable_value_takes_the_type_of_its_rule() -> None:
     text = (
         "name: ${NAME}\nwhitelisted_destinations: ${DESTS:-US,CA}\nenabled: ${ENABLED:-true}\n"

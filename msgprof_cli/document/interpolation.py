@@ -6,7 +6,8 @@ opaque placeholder word (letters and digits, so any YAML or JSON context reads i
 and no line moves); after parsing, the placeholders in string values are resolved:
 
 - ``${VAR}``; ``${VAR:-default}`` (the default also applies when VAR is empty); defaults nest:
-  ``${A:-${B:-x}}``; ``$${`` is a literal ``${``.  An unset variable without a default is an error.
+  ``${A:-${B:-x}}``, at most MAX_NESTING deep; ``$${`` is a literal ``${`` (inside a default,
+  ``$${B}`` is the literal text ``${B}``).  An unset variable without a default is an error.
 - A value that is wholly one reference takes the type its field's rule wants: ``true``/``false``
   for a boolean, a finite number for a number, a comma list (``US,CA``) for the destinations, and
   for a field that may be null an empty value is null.  Anything else stays a string.
@@ -38,13 +39,17 @@ def is_secret(name: str) -> bool:
     return bool(SECRET_NAME.search(name))
 
 
+MAX_NESTING = 8  # defaults inside defaults; deeper is refused (an error naming the field)
+
+
 @dataclass
 class Ref:
     """One ``${NAME}`` or ``${NAME:-default}``; a default is a sequence of text and references."""
 
     name: str
     default: list[Part] | None
-    text: str  # as written, for messages and field names
+    text: str  # as written (the outermost reference only: messages and field names quote that one)
+    depth: int = 0  # how many defaults nest in this one, itself included
 
 
 Part = Union[str, Ref]
@@ -71,31 +76,75 @@ class _Malformed(ValueError):
     pass
 
 
+@dataclass
+class _Open:
+    """A ``${NAME:-`` whose default is being read."""
+
+    name: str
+    parts: list[Part]
+    chunk: int  # where the text not yet in ``parts`` starts
+
+
 def _parse_ref(text: str, start: int) -> tuple[Ref, int]:
-    """The reference that starts at ``text[start:]`` (which is ``${``), and where it ends."""
-    m = _NAME.match(text, start + 2)
-    if m is None:
-        raise _Malformed
-    name, i = m.group(0), m.end()
-    if text.startswith("}", i):
-        return Ref(name, None, text[start : i + 1]), i + 1
-    if not text.startswith(":-", i):
-        raise _Malformed
-    parts: list[Part] = []
-    i += 2
-    chunk = i
+    """The reference that starts at ``text[start:]`` (which is ``${``), and where it ends.
+
+    Iterative, with a stack of open defaults: a file may nest them thousands deep, and the
+    reader must refuse that with a message, not run out of recursion."""
+    stack: list[_Open] = []
+    deepest, i = 0, start
+    while True:
+        m = _NAME.match(text, i + 2)  # a reference opens at i
+        if m is None:
+            raise _Malformed
+        done: Ref | None = None
+        if text.startswith("}", m.end()):
+            done, i = Ref(m.group(0), None, text[i : m.end() + 1]), m.end() + 1
+        elif text.startswith(":-", m.end()):
+            stack.append(_Open(m.group(0), [], m.end() + 2))
+            deepest, i = max(deepest, len(stack)), m.end() + 2
+        else:
+            raise _Malformed
+        while True:  # read the innermost open default until a reference opens or everything closes
+            if done is not None:
+                if not stack:
+                    done.text, done.depth = text[start:i], deepest
+                    return done, i
+                stack[-1].parts.append(done)
+                stack[-1].chunk, done = i, None
+            i = _scan_default(text, i, stack[-1])
+            if text.startswith("${", i):
+                break
+            top = stack.pop()
+            top.parts.append(text[top.chunk : i])
+            done, i = Ref(top.name, [p for p in top.parts if p != ""], ""), i + 1
+
+
+def _scan_default(text: str, i: int, top: _Open) -> int:
+    """Where the next reference or the closing ``}`` of ``top``'s default is, from ``i``.
+
+    ``$${...}`` inside a default is the literal text ``${...}`` (its ``}`` closes nothing)."""
     while i < len(text) and text[i] not in "}\n\r":
-        if text.startswith("${", i):
-            parts.append(text[chunk:i])
-            ref, i = _parse_ref(text, i)
-            parts.append(ref)
-            chunk = i
+        if text.startswith("$${", i):
+            close = _line_find(text, "}", i + 3)
+            top.parts.append(text[top.chunk : i] + LITERAL + text[i + 3 : close + 1])
+            i = top.chunk = close + 1
+        elif text.startswith("${", i):
+            top.parts.append(text[top.chunk : i])
+            return i
         else:
             i += 1
     if i >= len(text) or text[i] != "}":
         raise _Malformed
-    parts.append(text[chunk:i])
-    return Ref(name, [p for p in parts if p != ""], text[start : i + 1]), i + 1
+    return i
+
+
+def _line_find(text: str, char: str, i: int) -> int:
+    """The index of ``char`` at or after ``i`` on the same line; _Malformed when there is none."""
+    while i < len(text) and text[i] not in "\n\r":
+        if text[i] == char:
+            return i
+        i += 1
+    raise _Malformed
 
 
 def protect(text: str) -> Protected:
@@ -134,6 +183,11 @@ def protect(text: str) -> Protected:
 class _Unset(Exception):
     def __init__(self, name: str) -> None:
         self.name = name
+
+
+class _TooDeep(Exception):
+    def __init__(self, ref: Ref) -> None:
+        self.ref = ref
 
 
 def _evaluate(ref: Ref, env: Mapping[str, str], used: list[tuple[str, str]]) -> str:
@@ -218,6 +272,13 @@ class _Resolver:
         except _Unset as exc:
             self.problem(path, f"environment variable {exc.name} is not set and has no default")
             return value
+        except _TooDeep as exc:
+            self.problem(
+                path,
+                f"{quote(exc.ref.text)}: defaults nest {exc.ref.depth} levels deep; at most {MAX_NESTING} may",
+                "flatten the defaults, or set the variables in the environment",
+            )
+            return value
         if used:
             self.doc.secrets[path] = used[0][0]
             self.doc.secret_values.update((v, name) for name, v in used if v)
@@ -234,7 +295,11 @@ class _Resolver:
             return text
 
     def part(self, ref: Ref | str, used: list[tuple[str, str]]) -> str:
-        return LITERAL if isinstance(ref, str) else _evaluate(ref, self.env, used)
+        if isinstance(ref, str):
+            return LITERAL
+        if ref.depth > MAX_NESTING:  # checked before evaluating: evaluation recurses once a level
+            raise _TooDeep(ref)
+        return _evaluate(ref, self.env, used)
 
 
 def _written(ref: Ref | str) -> str:
