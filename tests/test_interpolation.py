@@ -62,7 +62,9 @@ def test_defaults(value: str, env: dict[str, str], expected: str) -> None:
 @pytest.mark.parametrize("depth", [9, 500, 20_000])
 def test_defaults_nested_too_deep_are_an_error_naming_the_field(cli, tmp_path: Path, depth: int) -> None:
     f = tmp_path / "dv.yaml"
-    f.write_text('name: x\nwebhook_url: "' + "${A:-" * depth + "x" + "}" * depth + '"\nwhitelisted_destinations: [US]\n')
+    f.write_text(
+        'name: x\nwebhook_url: "' + "${A:-" * depth + "x" + "}" * depth + '"\nwhitelisted_destinations: [US]\n'
+    )
     res = cli("validate", str(f))
     assert res.exit_code == 3, res.output
     assert f"error: {f}:2: webhook_url: '${{A:-${{A:-" in res.stderr

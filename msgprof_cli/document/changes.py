@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,10 +23,17 @@ class Change:
         return format_path(self.path)
 
 
+def _canonical(value: Any) -> str:
+    """A total order for any JSON value: live values come from the API and may be of any shape."""
+    return json.dumps(value, sort_keys=True, default=repr)
+
+
 def _same(rule: Rule | None, want: Any, have: Any) -> bool:
+    """Whether a document's (validated) value equals a live one; the live one may be malformed
+    (``["US", null]``, a number as text, a list for an object): then it differs, never a crash."""
     if rule is not None:
         if rule.kind == "countries" and isinstance(want, list) and isinstance(have, list):
-            return sorted(want) == sorted(have)
+            return sorted(want, key=_canonical) == sorted(have, key=_canonical)
         if rule.kind == "url":  # "" and null both mean "no URL"
             return (want or None) == (have or None)
         if rule.name == "daily_spend_limit" and isinstance(want, str) and isinstance(have, str):
@@ -36,7 +44,8 @@ def _same(rule: Rule | None, want: Any, have: Any) -> bool:
             except InvalidOperation:
                 return want == have
     if isinstance(want, (int, float)) and isinstance(have, (int, float)) and not isinstance(want, bool):
-        return not isinstance(have, bool) and float(want) == float(have)
+        # exact, never through float(): a live integer of 400 digits must not overflow
+        return not isinstance(have, bool) and want == have
     return bool(want == have)
 
 
