@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from msgprof_cli.checking import check_inputs
 from msgprof_cli.document.changes import Change, diff, effect
-from msgprof_cli.document.document import Issue, redact
+from msgprof_cli.document.document import Issue, redact, scrub, scrub_value
 from msgprof_cli.document.rules import RULES_BY_NAME
 from msgprof_cli.document.setup_rules import Setup
 from msgprof_cli.errors import ApiError, InvalidInput, MsgprofError
@@ -36,6 +36,7 @@ class Desired:
     payload: dict[str, Any]
     secrets: dict[tuple[str | int, ...], str]
     setup: Setup = field(default_factory=Setup)  # numbers, sender IDs, auto-responses (reconcile_setup)
+    secret_values: dict[str, str] = field(default_factory=dict)  # a secret variable's value -> its name
 
 
 @dataclass
@@ -52,13 +53,50 @@ class Item:
     note: str | None = None
     setup: Any = None  # reconcile_setup.SetupPlan, when the document has setup sections
 
+    # Secret rule for reports: every string an item shows (its name, values, setup keys and
+    # details, errors, notes) passes through ``scrub``, which replaces the values of the document's
+    # secret variables.  ``desired.name`` stays the real name, for matching live profiles.
+
     @property
     def name(self) -> str:
-        return self.desired.name
+        """The name as plans and reports show it."""
+        return self.scrub(self.desired.name)
+
+    def scrub(self, text: str) -> str:
+        return scrub(text, self.desired.secret_values)
 
     def shown(self, path: tuple[str | int, ...], value: Any) -> Any:
         """A value as plans and reports may show it: secret values are replaced."""
-        return redact(value, path, self.desired.secrets)
+        return scrub_value(redact(value, path, self.desired.secrets), self.desired.secret_values)
+
+    def scrub_shown(self) -> Item:
+        """Replace secret values in what this item will show: its error, note and setup plan.
+
+        Called wherever an item gets them (plan, apply, and their setup steps); idempotent."""
+        values = self.desired.secret_values
+        if not values:
+            return self
+        if self.error is not None:
+            scrub_error(self.error, values)
+        self.note = self.scrub(self.note) if self.note else self.note
+        for change in getattr(self.setup, "changes", None) or []:
+            change.key, change.detail = self.scrub(change.key), self.scrub(change.detail)
+            if change.error is not None:
+                scrub_error(change.error, values)
+        for error in getattr(self.setup, "errors", None) or []:
+            scrub_error(error, values)
+        return self
+
+
+def scrub_error(exc: MsgprofError, secret_values: Mapping[str, str]) -> None:
+    """An error's words (message, hint, the API's errors[], a name it carries) scrubbed in place."""
+    exc.message = scrub(exc.message, secret_values)
+    exc.args = (exc.message,)
+    exc.hint = scrub(exc.hint, secret_values) if exc.hint else exc.hint
+    if isinstance(getattr(exc, "errors", None), list):
+        exc.errors = scrub_value(exc.errors, secret_values)  # type: ignore[attr-defined]
+    if isinstance(getattr(exc, "name", None), str):
+        exc.name = scrub(exc.name, secret_values)  # type: ignore[attr-defined]
 
 
 def load_desired(
@@ -72,7 +110,8 @@ def load_desired(
 
     checked = check_inputs(paths, env, mode="create", allow_unknown=allow_unknown)
     issues = [i for c in checked for i in c.errors]
-    issues += check_across([(str(c.payload.get("name")), c.setup) for c in checked if c.valid])
+    named = [(c.doc.scrub(str(c.payload.get("name"))) if c.doc else "?", c.setup) for c in checked if c.valid]
+    issues += check_across(named)  # names as messages may show them
     if issues:
         n = len(issues)
         raise InvalidInput(
@@ -80,7 +119,7 @@ def load_desired(
             issues,
         )
     desired = [
-        Desired(c.payload["name"], c.source, c.payload, dict(c.doc.secrets), c.setup)
+        Desired(c.payload["name"], c.source, c.payload, dict(c.doc.secrets), c.setup, dict(c.doc.secret_values))
         for c in checked
         if c.doc is not None
     ]
@@ -120,7 +159,7 @@ def plan(
             items.append(Item(d, "create", changes=[Change((k,), None, v) for k, v in d.payload.items()]))
             continue
         items.append(_update_item(d, matches[0]))
-    return items
+    return [i.scrub_shown() for i in items]
 
 
 def _twins_item(d: Desired, matches: list[dict[str, Any]], tried: bool) -> Item:
@@ -172,6 +211,7 @@ def apply(
             item.status = "done"
         except MsgprofError as exc:
             item.status, item.error = "failed", exc
+        item.scrub_shown()
         if on_done is not None:
             on_done(item)
         return item
@@ -181,7 +221,7 @@ def apply(
     created = [i for i in done if i.action == "create" and i.status == "done"]
     if created:
         _settle_duplicates(client, created)
-    return done
+    return [i.scrub_shown() for i in done]
 
 
 def _carry_out(client: Any, item: Item) -> None:
@@ -219,7 +259,7 @@ def _settle_duplicates(client: Any, created: list[Item]) -> None:
             item.note = f"could not check for a concurrent run's twin ({exc.message}); rerun apply"
         return
     for item in created:
-        keeper = twins.duplicate_of(str(item.profile_id), live.get(item.name, []))
+        keeper = twins.duplicate_of(str(item.profile_id), live.get(item.desired.name, []))
         if keeper is None:
             continue
         ours = item.profile_id

@@ -46,6 +46,10 @@ class SetupChange:
     record_id: str | None = None  # the live record a change or removal works on
     result: str | None = None  # done | failed (after apply)
     error: MsgprofError | None = None
+    target: str = ""  # the key apply sends; ``key`` is what reports show (secret values replaced)
+
+    def __post_init__(self) -> None:
+        self.target = self.target or self.key
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -256,10 +260,10 @@ def apply_setup(
 def _apply_numbers(
     ops: SetupOperations, profile_id: str, changes: list[SetupChange], pacing: sa.Pacing | None, notify: sa.Notify
 ) -> None:
-    by_number = {c.key: c for c in changes}
+    by_number = {c.target: c for c in changes}
 
     def batch(action: str) -> list[str]:
-        return [c.key for c in changes if c.action == action]
+        return [c.target for c in changes if c.action == action]
 
     batches = (
         (
@@ -292,7 +296,7 @@ def _apply_one(ops: SetupOperations, profile_id: str, change: SetupChange, notif
         if change.action in ("remove", "change"):
             sa.remove_sender_id(ops, profile_id, str(change.record_id))
         if change.action in ("add", "change"):
-            sa.add_sender_id(ops, profile_id, change.key, change.new, notify)
+            sa.add_sender_id(ops, profile_id, change.target, change.new, notify)
         return
     if change.action == "remove":
         sa.delete_autoresp(ops, profile_id, str(change.record_id))
@@ -370,6 +374,7 @@ def plan_items(client: Any, items: Sequence[Any], *, prune: bool) -> None:
             first = plan.errors[0]
             more = f" (and {len(plan.errors) - 1} more setup problems)" if len(plan.errors) > 1 else ""
             item.action, item.error = "failed", type(first)(first.message + more, hint=first.hint)
+        item.scrub_shown()
 
 
 def apply_items(client: Any, items: Sequence[Any], notify: sa.Notify = sa._no_notify) -> None:
@@ -381,13 +386,24 @@ def apply_items(client: Any, items: Sequence[Any], notify: sa.Notify = sa._no_no
         plan = getattr(item, "setup", None)
         if plan is None or not plan.changes or item.status != "done" or not item.profile_id:
             continue
-        apply_setup(ops, item.profile_id, plan, notify=notify)
+        apply_setup(ops, item.profile_id, plan, notify=_scrubbing(notify, item))
+        item.scrub_shown()
         failed = [c for c in plan.changes if c.result == "failed"]
         if failed:
             n = len(failed)
             first = failed[0].error or ApiError("setup change failed")
             item.status = "failed"
             item.error = type(first)(f"{n} setup change{'s' if n > 1 else ''} failed: {first.message}", hint=first.hint)
+            item.scrub_shown()
+
+
+def _scrubbing(notify: sa.Notify, item: Any) -> sa.Notify:
+    """``notify`` with the item's secret values replaced (a sender ID may come from one)."""
+
+    def say(message: str) -> None:
+        notify(item.scrub(message))
+
+    return say
 
 
 def pending(items: Sequence[Any]) -> bool:

@@ -12,12 +12,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Literal
 
+from msgprof_cli.document.document import scrub_value
 from msgprof_cli.reconcile import ACTIONS, Item
 
 Phase = Literal["plan", "apply"]
 
 
 def item_dict(item: Item) -> dict[str, Any]:
+    # every string the report shows passes the item's scrub (names, keys, details, errors)
+    return scrub_value(_item_dict(item), item.desired.secret_values)  # type: ignore[no-any-return]
+
+
+def _item_dict(item: Item) -> dict[str, Any]:
     return {
         "name": item.name,
         "source": item.desired.source,

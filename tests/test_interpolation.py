@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from msgprof_cli.document.loading import parse_documents
@@ -250,3 +250,89 @@ def test_no_error_of_any_section_quotes_a_secret_value(cli, tmp_path: Path, monk
     assert res.exit_code == 3
     assert "<secret from $SENDER_SECRET>" in res.stderr and "<secret from $PHONE_TOKEN>" in res.stderr
     assert "S3cret" not in res.stderr and "9981" not in res.stderr
+
+
+# ------------------------------------------------------------------ secrets in names and setup
+
+SECRETS = {"NAME_KEY": "NmSEKRIT", "TXT_AUTH": "SEKRIT reply", "KW_TOKEN": "SEKRITKW"}
+NAMED_LAYOUTS = {
+    "name": 'name: "${NAME_KEY}"\nwhitelisted_destinations: [US]\n',
+    "name-inside-text": 'name: "team ${NAME_KEY} ops"\nwhitelisted_destinations: [US]\n',
+    "sender-id": "name: P\nwhitelisted_destinations: [US]\nalphanumeric_sender_ids: ['${NAME_KEY}']\n",
+    "autoresp": (
+        "name: P\nwhitelisted_destinations: [US]\nautoresp_configs:\n"
+        '  - {op: stop, keywords: ["${KW_TOKEN}"], country_code: US, resp_text: "${TXT_AUTH}"}\n'
+    ),
+    "all": (
+        'name: "${NAME_KEY}"\nwhitelisted_destinations: [US]\nalphanumeric_sender_ids: ["${NAME_KEY}"]\n'
+        'autoresp_configs: [{op: stop, keywords: ["${KW_TOKEN}"], country_code: US, resp_text: "${TXT_AUTH}"}]\n'
+    ),
+}
+
+
+@pytest.mark.parametrize("apply_format", [(), ("--json",)], ids=["apply-text", "apply-json"])
+@pytest.mark.parametrize("layout", list(NAMED_LAYOUTS))
+def test_a_secret_in_a_name_or_a_setup_section_never_appears(
+    cli, sandbox: Sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, layout: str, apply_format: tuple[str, ...]
+) -> None:
+    f = tmp_path / "s2.yaml"
+    f.write_text(NAMED_LAYOUTS[layout])
+    for k, v in SECRETS.items():
+        monkeypatch.setenv(k, v)
+    runs = [
+        ("plan", "-f", str(f)),
+        ("plan", "-f", str(f), "--json"),
+        ("plan", "-f", str(f), "--format", "markdown"),
+        ("apply", "-f", str(f), *apply_format),  # the report of the apply that does the work
+        ("plan", "-f", str(f), "--json"),  # after apply: unchanged, with the live profile's id
+    ]
+    masked = []
+    for args in runs:
+        res = cli(*args)
+        assert res.exit_code == 0, (args, res.output)
+        assert "SEKRIT" not in res.stdout + res.stderr, (args, res.stdout + res.stderr)
+        masked.append("secret from $" in res.stdout)
+    assert masked[:4] == [True] * 4  # the values were shown, masked
+    # the real values reached the API
+    [p] = sandbox.profiles()
+    state = sandbox.state
+    sent = json.dumps([p, state.related["alphanumeric_sender_ids"], state.autoresp])
+    for var in ("NAME_KEY", "TXT_AUTH", "KW_TOKEN"):
+        assert (SECRETS[var] in sent) == (f"${{{var}}}" in NAMED_LAYOUTS[layout]), var
+
+
+def test_a_secret_name_is_masked_in_errors_and_the_apply_report(
+    cli, sandbox: Sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for k, v in SECRETS.items():
+        monkeypatch.setenv(k, v)
+    f = tmp_path / "s2.yaml"
+    f.write_text(NAMED_LAYOUTS["all"])
+    twins = [sandbox.create({"name": "NmSEKRIT", "whitelisted_destinations": ["CA", c]}) for c in ("GB", "FR")]
+    for args in (("plan", "-f", str(f)), ("apply", "-f", str(f), "--json"), ("apply", "-f", str(f))):
+        res = cli(*args)
+        assert res.exit_code == 5, (args, res.output)
+        assert "SEKRIT" not in res.stdout + res.stderr, (args, res.stdout + res.stderr)
+        assert "2 live profiles are named '<secret from $NAME_KEY>'" in res.stdout + res.stderr, args
+    report = json.loads(cli("apply", "-f", str(f), "--json").stdout)
+    [item] = report["items"]
+    assert (item["name"], item["status"], item["error"]["exit_code"]) == ("<secret from $NAME_KEY>", "failed", 5)
+    assert len(twins) == len(sandbox.profiles())  # nothing was created
+
+
+@settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(value=st.text(st.sampled_from("abcXYZ019 -_'\"<>&é"), min_size=8, max_size=30).filter(lambda v: v.strip() == v))
+def test_any_secret_name_is_masked_in_every_plan_format(
+    cli, sandbox: Sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    f = tmp_path / "n.yaml"
+    f.write_text('name: "${NAME_KEY}"\nwhitelisted_destinations: [US]\nalphanumeric_sender_ids: ["${SENDER_KEY}"]\n')
+    monkeypatch.setenv("NAME_KEY", value)
+    monkeypatch.setenv("SENDER_KEY", "Snd" + "".join(c for c in value if c.isascii() and c.isalnum())[:6])
+    escaped = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    for fmt in ((), ("--json",), ("--format", "markdown")):
+        res = cli("plan", "-f", str(f), *fmt)
+        shown = res.stdout + res.stderr
+        assert "<secret from $NAME_KEY>" in shown or "&lt;secret from $NAME_KEY&gt;" in shown, (fmt, shown)
+        for form in (value, json.dumps(value)[1:-1], escaped):
+            assert form not in shown, (fmt, form, shown)

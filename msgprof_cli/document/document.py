@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,6 +38,40 @@ def redact(value: Any, path: Path, secrets: dict[Path, str]) -> Any:
         return {k: redact(v, path + (k,), secrets) for k, v in value.items()}
     if isinstance(value, list):
         return [redact(v, path + (i,), secrets) for i, v in enumerate(value)]
+    return value
+
+
+_SHOWN = re.compile(r"(<secret from \$[A-Za-z_][A-Za-z0-9_]*>)")  # a value already replaced
+
+
+def scrub(text: str, secret_values: Mapping[str, str]) -> str:
+    """``text`` with every secret value (as written or as quoted) replaced by ``<secret from $VAR>``.
+
+    One pass, longest value first, never inside a replacement already made: so scrubbing twice
+    changes nothing, and a secret that is part of another (or of the word "secret") cannot leave
+    a piece of the other behind."""
+    forms: dict[str, str] = {}
+    for value, var in secret_values.items():
+        for form in (value, repr(value)[1:-1]):
+            if form:
+                forms.setdefault(form, f"<secret from ${var}>")
+    if not forms or not text:
+        return text
+    pattern = re.compile("|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)))
+    pieces = _SHOWN.split(text)  # odd indexes: replacements already made
+    return "".join(p if i % 2 else pattern.sub(lambda m: forms[m.group(0)], p) for i, p in enumerate(pieces))
+
+
+def scrub_value(value: Any, secret_values: Mapping[str, str]) -> Any:
+    """Every string in a JSON-like value (keys included) scrubbed."""
+    if not secret_values:
+        return value
+    if isinstance(value, str):
+        return scrub(value, secret_values)
+    if isinstance(value, dict):
+        return {scrub_value(k, secret_values): scrub_value(v, secret_values) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [scrub_value(v, secret_values) for v in value]
     return value
 
 
@@ -123,11 +158,7 @@ class Document:
 
     def scrub(self, text: str) -> str:
         """``text`` with every secret variable's value (as written or as quoted) replaced."""
-        for value, var in self.secret_values.items():
-            for form in (value, repr(value)[1:-1]):
-                if form and form in text:
-                    text = text.replace(form, f"<secret from ${var}>")
-        return text
+        return scrub(text, self.secret_values)
 
     def line_of(self, path: Path) -> int | None:
         """The line of the value at ``path``, if known (read from the file on first need)."""
