@@ -13,7 +13,8 @@
     │   ├── UnexpectedAnswer     6  an answer that is not the API's (no `data`, too large, bad meta)
     │   ├── AmbiguousCreate      6  a create failed after it may have reached the server
     │   └── CreateUnknown        6  ... and msgprof cannot tell whether it was done
-    └── ChangesPending           7  ``plan --detailed-exitcode`` found changes to apply
+    ├── ChangesPending           7  ``plan --detailed-exitcode`` found changes to apply
+    └── OutputError              8  output or a file could not be written (disk full, no permission)
 
 130 is used when the user interrupts with Ctrl-C.  Only ``cli.py`` turns these into exit
 codes; nothing else in the package calls ``sys.exit``.
@@ -155,6 +156,13 @@ class ChangesPending(MsgprofError):
     kind = "changes_pending"
 
 
+class OutputError(MsgprofError):
+    """msgprof's own output could not be written: stdout, or a file export writes."""
+
+    exit_code = 8
+    kind = "output"
+
+
 def format_api_error(e: dict[str, Any]) -> str:
     """One Telnyx error as a line: code, title, detail and the field source.pointer names."""
     code = e.get("code")
@@ -183,5 +191,6 @@ EXIT_CODES: dict[int, str] = {
     5: "the API refused the request (other 4xx), or no/several profiles match a name",
     6: "the API or the network is unavailable (429, 5xx, network error, timeout): try again later",
     7: "plan --detailed-exitcode: changes are pending",
+    8: "output could not be written (disk full, no permission): whatever was done before stands",
     130: "interrupted (Ctrl-C)",
 }

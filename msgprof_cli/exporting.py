@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from msgprof_cli.errors import UsageError
+from msgprof_cli.errors import OutputError, UsageError
 
 SUFFIX = ".yaml"
 # 255 bytes is the usual limit for one path component; stay well below it so the id and the
@@ -45,7 +45,7 @@ class Twins:
 @dataclass
 class ExportResult:
     written: list[str] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)  # existing entries left alone (no --force)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, why): entries left alone
     twins: list[Twins] = field(default_factory=list)
 
 
@@ -128,20 +128,29 @@ def write_exports(
     result = ExportResult(twins=find_twins(profiles))
     for stem, profile in zip(file_names(profiles), profiles, strict=True):
         path = os.path.join(directory, stem + SUFFIX)
+        if os.path.isdir(path) and not os.path.islink(path):
+            result.skipped.append((path, "a folder has this name (export never replaces a folder)"))
+            continue
         if not force and os.path.lexists(path):
-            result.skipped.append(path)
+            result.skipped.append((path, EXISTS))
             continue
         if _write_atomically(path, export_text(profile, (setups or {}).get(str(profile.get("id")))), force=force):
             result.written.append(path)
         else:
-            result.skipped.append(path)
+            result.skipped.append((path, EXISTS))
     return result
+
+
+EXISTS = "it already exists (--force replaces it)"
 
 
 def _write_atomically(path: str, text: str, *, force: bool) -> bool:
     """Write text to path through a temporary file; False when path appeared meanwhile (no force)."""
     directory = os.path.dirname(path) or "."
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".msgprof-export-", suffix=".tmp")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".msgprof-export-", suffix=".tmp")
+    except OSError as exc:
+        raise OutputError(f"cannot write in {directory}: {exc.strerror or exc}") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
@@ -155,6 +164,10 @@ def _write_atomically(path: str, text: str, *, force: bool) -> bool:
         except FileExistsError:
             return False
         return True
+    except IsADirectoryError:  # a folder appeared there meanwhile: left alone
+        return False
+    except OSError as exc:  # disk full, no permission: what was written before stands
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
     finally:
         if os.path.lexists(tmp):
             os.unlink(tmp)

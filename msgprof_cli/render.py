@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from typing import IO, Any, Literal
 
 from msgprof_cli import cells, metrics_view, profile_view
-from msgprof_cli.errors import InvalidInput, MsgprofError, format_api_error
+from msgprof_cli.errors import InvalidInput, MsgprofError, OutputError, format_api_error
 from msgprof_cli.masking import mask
 from msgprof_cli.terminal import Terminal
 
@@ -49,6 +49,18 @@ def _cell(value: Any) -> str:
     return cells.visible(str(value))
 
 
+def _silence(stream: Any) -> None:
+    """Point a closed pipe's descriptor at /dev/null, so the final flush at exit cannot fail."""
+    import os
+
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, stream.fileno())
+        os.close(null)
+    except (OSError, ValueError, AttributeError):  # not a real descriptor (a test double)
+        pass
+
+
 def _short(value: Any) -> str:
     return cells.visible(json.dumps(value, ensure_ascii=False))
 
@@ -74,6 +86,7 @@ class Renderer:
         self._console: Any = None
         self._err_console: Any = None
         self._status_shown = False
+        self._reader_gone = False
 
     # ------------------------------------------------------------------ terminal facts
 
@@ -120,7 +133,10 @@ class Renderer:
         lines = _wrapped_parts(parts, self.terminal.width) if self._tty(stream) else [list(parts)]
         if not fancy:
             text = "\n".join("".join(t for t, _ in line) for line in lines)
-            (self.out if stream == "out" else self.err).write(text + "\n")
+            if stream == "out":
+                self.write(text)
+            else:
+                self.err.write(text + "\n")
             return
         from rich.text import Text
 
@@ -134,8 +150,18 @@ class Renderer:
     # ------------------------------------------------------------------ data on stdout
 
     def write(self, text: str) -> None:
-        self.out.write(text if text.endswith("\n") else text + "\n")
-        self.out.flush()
+        """A line of data on stdout.  A reader that went away (`| head`) changes nothing else:
+        the rest of the output is dropped and the command ends with its own exit code."""
+        if self._reader_gone:
+            return
+        try:
+            self.out.write(text if text.endswith("\n") else text + "\n")
+            self.out.flush()
+        except BrokenPipeError:
+            self._reader_gone = True
+            _silence(self.out)
+        except OSError as exc:
+            raise OutputError(f"cannot write the output: {exc.strerror or exc}") from None
 
     def json(self, value: Any) -> None:
         self.write(_dumps(value, indent=2))

@@ -217,7 +217,7 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
             result = exporting.write_exports(profiles, out_dir, force=force, setups=setups)
             for path in result.written:
                 r.render.write(path)
-            for path in result.skipped:
-                r.render.notice(f"skipped {path}: it already exists (--force replaces it)")
+            for path, why in result.skipped:
+                r.render.notice(f"skipped {path}: {why}")
             n = len(result.written)
             r.render.notice(f"exported {n} profile{'s' if n != 1 else ''} to {out_dir}")
