@@ -11,6 +11,7 @@ from msgprof_cli.cli.common import (
     OUTPUT_OPTIONS,
     REF,
     Opt,
+    Options,
     Run,
     command,
     not_empty,
@@ -175,7 +176,7 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
 
     @command(app, only, "get", rich_help_panel="Profiles")
     @with_options(OUTPUT_OPTIONS, API_OPTIONS)
-    def get(ref: REF, **opts: Any) -> None:
+    def get(ref: REF, opts: Options = Options()) -> None:
         """Show one profile."""
         with run(opts) as r:
             r.emit_profile(resolve_profile(r.client(), ref))
@@ -188,7 +189,7 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
         page_size: Annotated[int, typer.Option("--page-size", min=1, max=250, help="Profiles per request.")] = 20,
         limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="Stop after N profiles.")] = None,
         all_: Annotated[bool, typer.Option("--all", help="Follow every page.")] = False,
-        **opts: Any,
+        opts: Options = Options(),
     ) -> None:
         """List profiles (the first page unless --all or --limit)."""
         with run(opts) as r:
@@ -223,7 +224,7 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
             list[str], typer.Argument(metavar="ID|NAME...", help="Profiles to delete.", callback=not_empty)
         ],
         yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask; required when not interactive.")] = False,
-        **opts: Any,
+        opts: Options = Options(),
     ) -> None:
         """Delete profiles (asks first on a terminal; --yes in scripts)."""
         with run(opts) as r:
@@ -254,7 +255,7 @@ def _register_related(app: typer.Typer, only: Optional[str]) -> None:
 
         def make(endpoint: str = endpoint, columns: list[str] = columns, label: str = label) -> Any:
             @with_options(OUTPUT_OPTIONS, API_OPTIONS)
-            def related(ref: REF, **opts: Any) -> None:
+            def related(ref: REF, opts: Options = Options()) -> None:
                 with run(opts) as r:
                     client = r.client()
                     pid = resolve_profile(client, ref)["id"]
@@ -278,7 +279,7 @@ def _register_related(app: typer.Typer, only: Optional[str]) -> None:
             typer.Argument(metavar="[ID|NAME]", help="One profile; all profiles when left out.", callback=not_empty),
         ] = None,
         time_frame: Annotated[str, typer.Option("--time-frame", help="1h, 3h, 24h, 3d, 7d or 30d.")] = "24h",
-        **opts: Any,
+        opts: Options = Options(),
     ) -> None:
         """Messaging metrics for one profile, or a summary of all."""
         with run(opts) as r:
@@ -296,12 +297,12 @@ def _register_related(app: typer.Typer, only: Optional[str]) -> None:
 
     @command(app, only, "regenerate-secret", rich_help_panel="Profile details")
     @with_options(OUTPUT_OPTIONS, API_OPTIONS)
-    def regenerate_secret(ref: REF, **opts: Any) -> None:
+    def regenerate_secret(ref: REF, opts: Options = Options()) -> None:
         """Regenerate a profile's v1 secret (shown masked unless --show-secrets or --json)."""
         with run(opts) as r:
             client = r.client()
             profile = client.regenerate_secret(resolve_profile(client, ref)["id"])
             r.emit_profile(profile)
-            if r.output == "table" and not opts.get("show_secrets"):
+            if r.output == "table" and not opts.show_secrets:
                 shown = f"`msgprof get {profile.get('id')} --show-secrets` (or -o json)"
                 r.render.notice(f"the new v1_secret is masked; {shown} shows it")
