@@ -7,6 +7,7 @@ malformed answers the sandbox never gives) the tiny canned server in ``canned.py
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -21,6 +22,43 @@ from msgprof_cli.sandbox import Faults, Sandbox
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_KEY = "KEY-test-9c7e1b0d-SECRET-5f3a"  # distinctive, so leak tests can search for it
+# Every secret a test hands msgprof (keys, values of secret ${VARS}) matches this: the key above
+# and tokens such as tok-Zq81-SECRET-4471.  The session-wide search below looks for it in
+# everything msgprof printed during the whole suite.
+SECRET_PATTERN = re.compile(r"SECRET-[0-9a-f]{4}|tok-[A-Za-z0-9]+-SECRET-\d+")
+_PRINTED: list[tuple[str, str]] = []  # (test, text) for every CLI run of the suite
+
+
+def record_output(text: str | bytes | None) -> None:
+    if text:
+        decoded = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
+        _PRINTED.append((os.environ.get("PYTEST_CURRENT_TEST", "?"), decoded))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _record_every_cli_run() -> Iterator[None]:
+    """CliRunner results (in-process runs) and run_msgprof (real processes) are all recorded."""
+    original = CliRunner.invoke
+
+    def invoke(self: CliRunner, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        result = original(self, *args, **kwargs)  # type: ignore[arg-type]
+        record_output(result.stdout_bytes)
+        record_output(getattr(result, "stderr_bytes", None))
+        return result
+
+    CliRunner.invoke = invoke  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        CliRunner.invoke = original  # type: ignore[method-assign]
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """The promise that no secret ever reaches output, checked over all output of the suite."""
+    leaks = sorted({test for test, text in _PRINTED if SECRET_PATTERN.search(text)})
+    if leaks:
+        sys.stderr.write("secret values were printed by msgprof in: " + ", ".join(leaks) + "\n")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.fixture(autouse=True)
@@ -78,7 +116,7 @@ def run_msgprof(
     """msgprof as a real process (python -m msgprof_cli)."""
     full_env = {k: v for k, v in os.environ.items()}
     full_env.update(env or {})
-    return subprocess.run(
+    done = subprocess.run(
         [sys.executable, "-m", "msgprof_cli", *args],
         capture_output=True,
         text=True,
@@ -87,6 +125,9 @@ def run_msgprof(
         timeout=timeout,
         check=False,
     )
+    record_output(done.stdout)
+    record_output(done.stderr)
+    return done
 
 
 __all__ = ["Faults", "Sandbox", "make_sandbox", "run_msgprof", "TEST_KEY", "ROOT"]
