@@ -105,6 +105,8 @@ def _worst(items: "list[Item]") -> int:
 
 
 def register(app: typer.Typer, only: Optional[str] = None) -> None:
+    # Longer than 50 lines on purpose: register() only declares this group's commands (each one
+    # short), nested so that build_app(only) builds just the command being run (start-up time).
     @command(app, only, "plan", rich_help_panel="Declarative")
     @with_options(API_OPTIONS)
     def plan(

@@ -121,6 +121,8 @@ def _preview(r: Run, method: str, path: str, body: Optional[dict[str, Any]]) -> 
 
 
 def register(app: typer.Typer, only: Optional[str] = None) -> None:
+    # Longer than 50 lines on purpose: register() only declares this group's commands (each one
+    # short), nested so that build_app(only) builds just the command being run (start-up time).
     profile_options = _profile_options() if only in (None, "create", "update") else []
 
     @command(app, only, "create", rich_help_panel="Profiles")
