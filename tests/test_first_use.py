@@ -81,7 +81,7 @@ def test_data_that_is_not_profiles_is_said_to_be_so_whatever_its_references(cli,
     assert "variable reference" not in res.stderr
 
 
-key_text = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=12)
+key_text = st.text(st.characters(blacklist_categories=["Cs"], blacklist_characters="\x00"), max_size=12)
 
 
 def test_the_sandbox_refuses_at_start_every_key_msgprof_would_refuse(cli, sandbox) -> None:

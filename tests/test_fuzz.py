@@ -158,8 +158,9 @@ MALFORMED = [
     ids=["get", "list", "create"],
 )
 def test_malformed_answers_give_a_documented_exit(
-    cli, monkeypatch: pytest.MonkeyPatch, status: int, body: bytes, ctype: str, command: list[str]
+    cli, monkeypatch: pytest.MonkeyPatch, fake_clock: object, status: int, body: bytes, ctype: str, command: list[str]
 ) -> None:
+    # fake_clock: a create whose answer can't be read looks for itself patiently; no wall time
     with Canned(status, body, ctype) as server:
         monkeypatch.setenv("TELNYX_BASE_URL", server.url)
         monkeypatch.setenv("TELNYX_API_KEY", TEST_KEY)

@@ -328,7 +328,7 @@ def test_one_line_ending_at_the_end_of_a_key_file_is_dropped(cli, tmp_path: Path
     key_file = tmp_path / "k"
     key_file.write_bytes(TEST_KEY.encode() + ending)
     os.chmod(key_file, 0o600)
-    seen: list[str] = []
+    seen: list[tuple[str, str]] = []
     with Canned(200, b'{"data": []}') as server:
         res = cli("list", "--api-key-file", str(key_file), "--base-url", server.url, "--debug")
         seen = server.hits

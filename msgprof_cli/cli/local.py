@@ -158,6 +158,7 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
         def config_show(opts: Options) -> None:
             """Print every effective setting and its source (the key masked to its last 4 characters)."""
             from msgprof_cli.masking import mask
+            from msgprof_cli.settings import shown_url
 
             with run(opts) as r:
                 s = r.settings
@@ -165,7 +166,7 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
                 rows = [
                     ("config_file", s.config_path.value, s.config_path.source),
                     ("account", s.account.value, s.account.source),
-                    ("base_url", s.base_url.value, s.base_url.source),
+                    ("base_url", shown_url(s.base_url.value), s.base_url.source),
                     ("api_key", mask(key), s.key_source or "not set"),
                     ("timeout", s.timeout.value, s.timeout.source),
                     ("max_retries", s.max_retries.value, s.max_retries.source),
