@@ -125,6 +125,7 @@ API_OPTIONS: list[Opt] = [
     ),
 ]
 
+
 def dry_run_headers() -> dict[str, str]:
     """The headers a request would carry, as every --dry-run shows them: the key never."""
     from msgprof_cli import USER_AGENT
