@@ -107,7 +107,7 @@ def test_invalid_input_exits_3_names_fields_and_sends_nothing(cli, sandbox: Sand
     assert res.stdout == ""
     assert res.stderr.splitlines() == [
         f"msgprof: error: {f}:1: name: may not be empty",
-        f"msgprof: error: {f}:2: whitelisted_destinations[1]: 'UK' is not an ISO 3166-1 alpha-2 code",
+        f"msgprof: error: {f}:2: whitelisted_destinations[1]: 'UK' is not an ISO 3166-1 alpha-2 country code",
         "  hint: did you mean GB?",
         f'msgprof: error: {f}:3: webhook_api_version: must be one of "1", "2", "2010-04-01", found \'9\'',
         "msgprof: error: 3 problems found; nothing was sent",

@@ -61,3 +61,50 @@ def test_readme_commands_exist_in_the_makefile() -> None:
     assert {"install", "test", "check", "lint", "demo", "bench"} <= targets
     for target in targets:
         assert re.search(rf"^{target}:", makefile, flags=re.M), target
+
+
+def _readme_commands() -> list[str]:
+    """Every `msgprof ...` line a reader may copy: the ```sh blocks and the intro's inline examples."""
+    blocks = re.findall(r"^```sh\n(.*?)^```", README, flags=re.M | re.S)
+    lines = [ln.split("  #")[0].strip() for b in blocks for ln in b.replace("\\\n", " ").splitlines()]
+    lines += re.findall(r"^- In [^:]+: `(msgprof [^`]+)`", README, flags=re.M)
+    return [ln for ln in lines if ln.startswith("msgprof ")]
+
+
+def test_every_file_a_readme_example_reads_is_in_the_repository() -> None:
+    """Run from a clone, each example finds its input: a file it reads exists, unless an earlier
+    example of the README made it (`export -o DIR`)."""
+    import shlex
+
+    made: set[str] = set()
+    read = []
+    for line in _readme_commands():
+        words = shlex.split(line.split("|")[0])
+        for flag, value in zip(words, words[1:], strict=False):  # pairs of neighbours
+            if flag in ("-o", "--output") and words[1] == "export":
+                made.add(value)
+            elif flag in ("-f", "--file") and value != "-":
+                read.append(value)
+        if words[1] == "validate":
+            read += [w for w in words[2:] if not w.startswith("-")]
+    assert "sample-configs/numbers.txt" in read and "sample-configs/valid/" in read  # the finder finds
+    for path in read:
+        if path in made:
+            continue
+        matches = list(ROOT.glob(path)) if "*" in path else [ROOT / path]
+        assert matches and all(m.exists() for m in matches), path
+
+
+def test_the_demo_data_leaves_the_readme_example_numbers_free() -> None:
+    from msgprof_cli.sandbox import Sandbox
+
+    numbers = {n for line in _readme_commands() if " numbers " in line for n in re.findall(r"\+\d{8,15}", line)}
+    numbers |= set(re.findall(r"^\+\d+$", (ROOT / "sample-configs" / "numbers.txt").read_text(), flags=re.M))
+    assert "+12025550101" in numbers and len(numbers) >= 6
+    with Sandbox("127.0.0.1", 0) as sb:
+        sb.seed_demo_data(seed=1)
+        taken = {n["phone_number"] for n in sb.numbers() if n.get("messaging_profile_id")}
+        owned = {n["phone_number"] for n in sb.numbers()}
+    assert len(taken) == 4  # the demo profiles have their two numbers each
+    assert numbers <= owned  # the examples' numbers are in the sandbox's inventory...
+    assert not numbers & taken  # ...and free

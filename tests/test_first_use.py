@@ -113,3 +113,62 @@ def test_the_sandbox_refuses_at_start_every_key_msgprof_would_refuse(cli, sandbo
     assert res.exit_code == 2
     assert res.stderr.startswith("msgprof: error: --api-key contains a character that cannot be sent (U+0020")
     assert res.stdout == ""  # no export line for a key that can't be used
+
+
+SETUP_DRY_RUNS = [
+    (["sender-ids", "remove", "P", "Acme"], "DELETE", "/alphanumeric_sender_ids/<id of 'Acme' on 'P'>", None),
+    (["autoresp", "delete", "P", "c1"], "DELETE", "/messaging_profiles/<id of 'P'>/autoresp_configs/c1", None),
+    (
+        ["numbers", "assign", "P", "+12025550100"],
+        "PATCH",
+        "/phone_numbers/<id of +12025550100>/messaging",
+        {"messaging_profile_id": "<id of 'P'>"},
+    ),
+]
+
+
+def test_setup_dry_runs_print_what_create_dry_run_prints(cli, monkeypatch) -> None:
+    """Method and URL, the headers (key redacted), then the body: the same shape for every command."""
+    import json
+
+    monkeypatch.setenv("TELNYX_API_KEY", "KEY-never-shown-1234")
+    created = cli("create", "--name", "P", "--whitelist", "US", "--dry-run")
+    headers = created.stdout.split("\n\n")[0].splitlines()[1:]
+    assert headers[0] == "Authorization: Bearer <redacted>" and len(headers) == 3
+    for args, method, path, body in SETUP_DRY_RUNS:
+        args = [*args, "--dry-run"] + (["--yes"] if args[0] != "numbers" else [])  # assign asks nothing
+        res = cli(*args)
+        assert res.exit_code == 0, (args, res.stderr)
+        url = "https://api.telnyx.com/v2" + path
+        expected = "\n".join([f"{method} {url}", *headers])
+        if body is not None:
+            expected += "\n\n" + json.dumps(body, indent=2)
+        assert res.stdout == expected + "\n", args
+        assert "KEY-never-shown" not in res.stdout + res.stderr
+        (item,) = json.loads(cli(*args, "--json").stdout)
+        assert item["headers"]["Authorization"] == "Bearer <redacted>" and item["body"] == body
+
+
+def test_messages_a_new_user_met(cli, sandbox, tmp_path: Path) -> None:
+    f = tmp_path / "p.yaml"
+    f.write_text("name: Codes\nwhitelisted_destinations: [UK, XX]\n")
+    res = cli("validate", str(f))
+    assert "'UK' is not an ISO 3166-1 alpha-2 country code" in res.stderr
+    assert "'XX' is not an ISO 3166-1 alpha-2 country code" in res.stderr
+    res = cli("create", "--name", "x", "--whitelist", "US", "--daily-spend-limit", "10,5", "--dry-run")
+    assert res.exit_code == 3 and "hint: expected a decimal number with a dot, e.g. 10.50\n" in res.stderr
+    res = cli("sender-ids", "add", "Support", "Acme Corp Ltd!", "--dry-run")
+    assert res.exit_code == 3
+    assert "'Acme Corp Ltd!' is 14 characters long; a sender ID has at most 11, and holds '!'" in res.stderr
+    res = cli("export")
+    assert res.exit_code == 2
+    assert res.stderr.startswith("msgprof: error: give ID|NAME... (the profiles to export) or --all\n")
+    assert cli("create", "--name", "J", "--whitelist", "US").exit_code == 0
+    res = cli("update", "J", "--pool-geomatch")
+    assert res.exit_code == 3
+    assert res.stderr.count("hint:") == 1, res.stderr  # one hint for the object, not one per field
+    assert "give all its required fields (long_code_weight, toll_free_weight, skip_unhealthy)" in res.stderr
+    res = cli("numbers", "unassign", "+19995550100", "--yes")
+    assert res.exit_code == 5
+    assert "msgprof: error: the number failed\n  hint: the table says why\n" in res.stderr
+    assert "other numbers" not in res.stderr

@@ -374,9 +374,9 @@ def test_faults_apply_to_the_setup_endpoints() -> None:
                 sb,
                 "POST",
                 "/messaging_numbers_bulk_updates",
-                json={"messaging_profile_id": pid, "numbers": DEMO_NUMBERS[8:]},
+                json={"messaging_profile_id": pid, "numbers": DEMO_NUMBERS[:2]},
             )
-        assert [n["messaging_profile_id"] for n in sb.numbers()][8:] == [pid, pid]  # committed, then dropped
+        assert [n["messaging_profile_id"] for n in sb.numbers()][:2] == [pid, pid]  # committed, then dropped
     with Sandbox("127.0.0.1", 0, faults=Faults(fail_rate=1.0, seed=3)) as sb:
         assert call(sb, "GET", "/phone_numbers/messaging").status_code >= 500
     with Sandbox("127.0.0.1", 0, faults=Faults(rate_limit=1)) as sb:

@@ -86,7 +86,7 @@ def test_a_number_that_is_almost_e164_gets_a_did_you_mean(text: str, hint: str) 
 
 def test_op_and_country_mistakes_get_a_did_you_mean() -> None:
     assert ms.op_problem("STOP") == ("op must be one of start, stop, info; found 'STOP'", "did you mean 'stop'?")
-    assert ms.country("UK")[1] == ("'UK' is not an ISO 3166-1 alpha-2 code", "did you mean GB?")
+    assert ms.country("UK")[1] == ("'UK' is not an ISO 3166-1 alpha-2 country code", "did you mean GB?")
 
 
 def test_number_list_reports_every_bad_line_with_its_line_number() -> None:
@@ -147,7 +147,7 @@ def test_every_section_problem_is_reported_at_once_with_its_path_and_line() -> N
             "e.g. +15550100001",
         ),
         ("autoresp_configs[0].op", 13, "op must be one of start, stop, info; found 'stp'", "did you mean 'stop'?"),
-        ("autoresp_configs[0].country_code", 13, "'UK' is not an ISO 3166-1 alpha-2 code", "did you mean GB?"),
+        ("autoresp_configs[0].country_code", 13, "'UK' is not an ISO 3166-1 alpha-2 country code", "did you mean GB?"),
         (
             "autoresp_configs[0].keywords[1]",
             13,

@@ -126,7 +126,7 @@ def test_regenerate_secret_says_how_to_see_the_secret(sandbox: Sandbox) -> None:
 def test_alpha3_codes_get_did_you_mean(code: str, suggested: str) -> None:
     s = screen("create", "--name", "X", "--whitelist", code, "--dry-run", tty=False)
     assert s.code == 3
-    assert f"'{code}' is not an ISO 3166-1 alpha-2 code" in s.err and f"hint: did you mean {suggested}?" in s.err
+    assert f"'{code}' is not an ISO 3166-1 alpha-2 country code" in s.err and f"hint: did you mean {suggested}?" in s.err
 
 
 def test_alpha3_table_covers_every_alpha2_code_once() -> None:

@@ -125,6 +125,24 @@ API_OPTIONS: list[Opt] = [
     ),
 ]
 
+
+def dry_run_headers() -> dict[str, str]:
+    """The headers a request would carry, as every --dry-run shows them: the key never."""
+    from msgprof_cli import USER_AGENT
+
+    return {"Authorization": "Bearer <redacted>", "Content-Type": "application/json", "User-Agent": USER_AGENT}
+
+
+def dry_run_text(method: str, url: str, body: Any) -> str:
+    """One request as --dry-run prints it: method and URL, headers, then the body (if any)."""
+    import json
+
+    lines = [f"{method} {url}"] + [f"{k}: {v}" for k, v in dry_run_headers().items()]
+    if body is not None:
+        lines += ["", json.dumps(body, indent=2, ensure_ascii=False)]
+    return "\n".join(lines)
+
+
 def not_empty(value: Any) -> Any:
     """An empty ID|NAME is a usage error (exit 2), not a look-up that finds nothing."""
     values = value if isinstance(value, list) else [value]

@@ -192,8 +192,10 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
         from msgprof_cli import exporting
 
         with run(opts) as r:
-            if bool(refs) == all_:
-                raise UsageError("give the profiles to export (ID or NAME), or --all, but not both")
+            if not refs and not all_:
+                raise UsageError("give ID|NAME... (the profiles to export) or --all")
+            if refs and all_:
+                raise UsageError("give ID|NAME... or --all, not both")
             if out_dir is not None:
                 exporting.check_directory(out_dir)  # a bad -o is a usage error before any request
             client = r.client()

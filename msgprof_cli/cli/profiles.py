@@ -5,7 +5,6 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from msgprof_cli import USER_AGENT
 from msgprof_cli.cli.common import (
     API_OPTIONS,
     OUTPUT_OPTIONS,
@@ -14,6 +13,8 @@ from msgprof_cli.cli.common import (
     Options,
     Run,
     command,
+    dry_run_headers,
+    dry_run_text,
     not_empty,
     require_interactive_or_yes,
     resolve_profile,
@@ -100,23 +101,14 @@ def _validated(r: Run, doc: Document, mode: str) -> dict[str, Any]:
 
 def _preview(r: Run, method: str, path: str, body: Optional[dict[str, Any]]) -> None:
     url = r.base_url() + path  # the URL policy applies to what a dry run prints, too
-    headers = {
-        "Authorization": "Bearer <redacted>",
-        "Content-Type": "application/json",
-        "User-Agent": USER_AGENT,
-    }
+    headers = dry_run_headers()
     if r.output == "json":
         r.render.json({"method": method, "url": url, "headers": headers, "body": body})
         return
     if r.output == "yaml":
         r.render.yaml({"method": method, "url": url, "headers": headers, "body": body})
         return
-    import json
-
-    lines = [f"{method} {url}"] + [f"{k}: {v}" for k, v in headers.items()]
-    if body is not None:
-        lines += ["", json.dumps(body, indent=2, ensure_ascii=False)]
-    r.render.write("\n".join(lines))
+    r.render.write(dry_run_text(method, url, body))
     r.render.notice("dry run: nothing was sent")
 
 

@@ -14,6 +14,8 @@ from msgprof_cli.cli.common import (
     REF,
     Options,
     Run,
+    dry_run_headers,
+    dry_run_text,
     require_interactive_or_yes,
     resolve_profile,
     run,
@@ -76,15 +78,12 @@ def _numbers(r: Run, numbers: Optional[list[str]], file: Optional[str]) -> list[
 
 
 def _preview(r: Run, requests: list[tuple[str, str, Optional[dict[str, Any]]]]) -> None:
+    """The requests in create --dry-run's shape (method and URL, headers, body), a blank line apart;
+    ids that are looked up first show as `<id of ...>`."""
     base = str(r.settings.base_url.value).rstrip("/")
-    items = [{"method": m, "url": base + p, "body": b} for m, p, b in requests]
+    items = [{"method": m, "url": base + p, "headers": dry_run_headers(), "body": b} for m, p, b in requests]
     if not r.render.data(items, r.output):
-        import json
-
-        lines = [
-            f"{i['method']} {i['url']}" + (f"  {json.dumps(i['body'])}" if i["body"] is not None else "") for i in items
-        ]
-        r.render.write("\n".join(lines))
+        r.render.write("\n\n".join(dry_run_text(m, base + p, b) for m, p, b in requests))
     r.render.notice("dry run: nothing was sent")
 
 
@@ -98,8 +97,15 @@ def _report(r: Run, results: list[Any]) -> None:
     if failed:
         worst = max(failed, key=lambda x: x.error.exit_code if x.error else ApiError.exit_code)
         kind = type(worst.error) if isinstance(worst.error, Unavailable) else ApiError
-        hint = "the table says why; the other numbers were done"
-        raise kind(f"{len(failed)} of {len(results)} numbers failed", hint=hint)
+        if len(failed) < len(results):
+            message, hint = (
+                f"{len(failed)} of {len(results)} numbers failed",
+                "the table says why; the other numbers were done",
+            )
+        else:
+            message = "the number failed" if len(results) == 1 else f"all {len(results)} numbers failed"
+            hint = "the table says why"
+        raise kind(message, hint=hint)
     if summary.get("pending"):
         raise Unavailable(f"{summary['pending']} numbers are still pending", hint="run the command again later")
 

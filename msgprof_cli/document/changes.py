@@ -158,12 +158,18 @@ def update_effect(doc: Document, payload: dict[str, Any], live: dict[str, Any]) 
     done.secrets = doc.secrets
     missing = incomplete_objects(done.body)
     if missing:
+        last = {path[0]: path for path in missing}  # the hint goes once per object, on its last field
         issues = [
             doc.locate(
                 Issue(
                     path,
                     "required field is missing",
-                    hint=f"the live profile has no {path[0]}, so this update creates it: give all its required fields",
+                    hint=(
+                        f"the live profile has no {path[0]}, so this update creates it: give all its required "
+                        f"fields ({', '.join(str(p[-1]) for p in missing if p[0] == path[0])})"
+                    )
+                    if last[path[0]] == path
+                    else None,
                 )
             )
             for path in missing

@@ -25,6 +25,7 @@ class Rule:
     nullable: bool = False
     required: bool = False  # on create (top level) or inside its object (nested)
     pattern: str | None = None
+    expect: str = ""  # the pattern in words, for hints: people don't read regular expressions
     max_length: int | None = None
     nonblank: bool = False
     enum: tuple[str, ...] = ()
@@ -147,6 +148,7 @@ RULES: tuple[Rule, ...] = (
         'Most USD the profile may spend per UTC day, e.g. "100.00".',
         flag="--daily-spend-limit",
         pattern=r"^[0-9]+(?:\.[0-9]+)?$",
+        expect="a decimal number with a dot, e.g. 10.50",
         numeric_string=True,
     ),
     Rule(

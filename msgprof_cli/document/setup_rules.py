@@ -78,12 +78,20 @@ def sender_id_problem(text: str) -> tuple[str, str | None] | None:
         return None
     if not text:
         return "a sender ID may not be empty", "use 1 to 11 letters, digits or spaces"
+    problems = []
     if len(text) > 11:
-        return f"{text!r} is {len(text)} characters long; a sender ID has at most 11", "shorten it"
-    cleaned = re.sub(r"[^A-Za-z0-9 ]", "", text)
-    hint = f"did you mean {cleaned!r}?" if cleaned.strip() else "use letters, digits and spaces"
+        problems.append(f"is {len(text)} characters long; a sender ID has at most 11")
     bad = sorted({c for c in text if not re.fullmatch(r"[A-Za-z0-9 ]", c)})
-    return f"{text!r} holds {', '.join(repr(c) for c in bad)}: only letters, digits and spaces are allowed", hint
+    if bad:
+        problems.append(f"holds {', '.join(repr(c) for c in bad)}: only letters, digits and spaces are allowed")
+    cleaned = re.sub(r"[^A-Za-z0-9 ]", "", text)
+    if bad and cleaned.strip() and len(cleaned) <= 11:
+        hint = f"did you mean {cleaned!r}?"
+    elif len(text) > 11:
+        hint = "shorten it" + (" and use only letters, digits and spaces" if bad else "")
+    else:
+        hint = "use letters, digits and spaces"
+    return f"{text!r} " + ", and ".join(problems), hint
 
 
 def us_long_code_problem(text: str) -> tuple[str, str | None] | None:
@@ -126,7 +134,7 @@ def country(text: str) -> tuple[str | None, tuple[str, str | None] | None]:
     if code == ALL_COUNTRIES or code in ISO_3166_ALPHA2:
         return code, None
     if code in COMMON_MISTAKES:
-        return None, (f"{text!r} is not an ISO 3166-1 alpha-2 code", f"did you mean {COMMON_MISTAKES[code]}?")
+        return None, (f"{text!r} is not an ISO 3166-1 alpha-2 country code", f"did you mean {COMMON_MISTAKES[code]}?")
     return None, (
         f"{text!r} is not an ISO 3166-1 alpha-2 country code",
         'use two-letter codes such as US, GB, DE, or "*" for every country',

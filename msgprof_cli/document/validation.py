@@ -224,7 +224,7 @@ class _Validator:
         if code in COMMON_MISTAKES and not self.strict:
             return self.error(
                 ip,
-                f"{self.quoted(ip, item)} is not an ISO 3166-1 alpha-2 code",
+                f"{self.quoted(ip, item)} is not an ISO 3166-1 alpha-2 country code",
                 hint=f"did you mean {COMMON_MISTAKES[code]}?",
             )
         if code not in ISO_3166_ALPHA2:
@@ -238,7 +238,8 @@ class _Validator:
     @staticmethod
     def _expect(rule: Rule) -> str | None:
         if rule.pattern:
-            return f"expected a string matching {rule.pattern}" + (" or null" if rule.nullable else "")
+            expected = rule.expect or f"a string matching {rule.pattern}"
+            return f"expected {expected}" + (" or null" if rule.nullable else "")
         return None
 
 

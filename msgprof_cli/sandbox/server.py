@@ -175,6 +175,9 @@ class Sandbox:
         """Two demo profiles with two numbers each when there are no profiles; metrics for all."""
         if not self.state.profiles:
             free = [n for n in self.state.related["phone_numbers"] if not n.get("messaging_profile_id")]
+            # the last free numbers (the demo inventory's toll-free ones), so the long codes that
+            # the README's examples assign (+12025550100...) stay free
+            free = free[-2 * len(DEMO_PROFILES) :]
             for i, body in enumerate(DEMO_PROFILES):
                 profile = profiles.create(self.state, dict(body))
                 with self.state.lock:
