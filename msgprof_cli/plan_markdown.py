@@ -38,7 +38,11 @@ def summary_line(items: Sequence[Any]) -> str:
     counts = {k: sum(1 for i in items if i.action == k) for k in VERB}
     if not counts["delete"]:
         del counts["delete"]
-    return ", ".join(f"{n} {VERB[k]}" for k, n in counts.items())
+    line = ", ".join(f"{n} {VERB[k]}" for k, n in counts.items())
+    # what the failed items were planned to do: "1 failed (1 create)", so a failed create is not lost
+    meant = [getattr(i, "intended", None) for i in items if i.action == "failed"]
+    kinds = {k: meant.count(k) for k in ("create", "update") if k in meant}
+    return line + (" (" + ", ".join(f"{n} {k}" for k, n in kinds.items()) + ")" if kinds else "")
 
 
 def _section(item: Any) -> list[str]:
@@ -48,11 +52,12 @@ def _section(item: Any) -> list[str]:
         f" <sub>{_text(item.desired.source)}</sub></summary>"
     )
     lines = ["<details open>" if item.action == "failed" else "<details>", head, ""]
-    if item.changes and item.action in ("create", "update"):
+    planned = getattr(item, "intended", None) or item.action  # a failed create lists its fields with +
+    if item.changes and planned in ("create", "update"):
         lines += ["| | field | before | after |", "|---|---|---|---|"]
         for c in item.changes:
-            old = "" if item.action == "create" else _value(item.shown(c.path, c.old))
-            sign = "+" if item.action == "create" else "~"
+            old = "" if planned == "create" else _value(item.shown(c.path, c.old))
+            sign = "+" if planned == "create" else "~"
             lines.append(f"| `{sign}` | <code>{_text(c.field)}</code> | {old} | {_value(item.shown(c.path, c.new))} |")
     lines += _setup_rows(item)
     if item.note:

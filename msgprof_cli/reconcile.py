@@ -52,6 +52,7 @@ class Item:
     profile_id: str | None = None
     note: str | None = None
     setup: Any = None  # reconcile_setup.SetupPlan, when the document has setup sections
+    intended: Action | None = None  # a failed item's planned action: its changes read as that
 
     # Secret rule for reports: every string an item shows (its name, values, setup keys and
     # details, errors, notes) passes through ``scrub``, which replaces the values of the document's
@@ -185,7 +186,9 @@ def _update_item(d: Desired, current: dict[str, Any]) -> Item:
             f"{d.name!r}: {fields} differ, and the API's update cannot change them",
             hint="change the file to the live value, or delete and recreate the profile",
         )
-        return Item(d, "failed", live=current, changes=changes, profile_id=current.get("id"), error=error)
+        return Item(
+            d, "failed", live=current, changes=changes, profile_id=current.get("id"), error=error, intended="update"
+        )
     return Item(d, "update" if changes else "unchanged", live=current, changes=changes, profile_id=current.get("id"))
 
 

@@ -373,6 +373,7 @@ def plan_items(client: Any, items: Sequence[Any], *, prune: bool) -> None:
         if plan.errors:
             first = plan.errors[0]
             more = f" (and {len(plan.errors) - 1} more setup problems)" if len(plan.errors) > 1 else ""
+            item.intended = item.intended or item.action
             item.action, item.error = "failed", type(first)(first.message + more, hint=first.hint)
         item.scrub_shown()
 

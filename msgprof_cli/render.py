@@ -389,9 +389,10 @@ class Renderer:
             ident = f" ({cells.visible(i.profile_id)})" if i.profile_id else ""
             head = f"{SIGN[i.action]} {i.action} {cells.visible(i.name)}{ident}"
             self._styled("out", [(head, ACTION_STYLE[i.action]), (f"  [{cells.visible(i.desired.source)}]", "dim")])
+            planned = getattr(i, "intended", None) or i.action  # a failed create still lists its fields with +
             for c in i.changes if i.action != "unchanged" else []:
                 new = _short(i.shown(c.path, c.new))
-                if i.action == "create":
+                if planned == "create":
                     self._styled("out", [("    + ", "green"), (f"{cells.visible(c.field)}: {new}", "")])
                 else:
                     old = _short(i.shown(c.path, c.old))

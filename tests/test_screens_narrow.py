@@ -271,3 +271,18 @@ def test_help_placeholders_are_upper_case_words(columns: int) -> None:
         assert not re.search(r"<[a-z ]+>", s.out), (path, re.findall(r"--\S+ <[a-z ]+>", s.out))
     create = screen("create", "--help", width=columns).out
     assert "Send number_pool_settings as null, to disable the pool." in " ".join(create.split())
+
+
+@pytest.mark.parametrize("columns", WIDTHS)
+def test_a_failed_create_lists_its_fields_as_a_create(sandbox: Sandbox, tmp_path, columns: int) -> None:  # type: ignore[no-untyped-def]
+    f = tmp_path / "new.yaml"  # a number the account does not have: the setup section fails
+    f.write_text("name: Brand new\nwhitelisted_destinations: [US]\nphone_numbers: ['+12025550199']\n")
+    s = screen("plan", "-f", str(f), width=columns)
+    assert s.code != 0
+    lines = s.text.splitlines()
+    assert lines[0].startswith("! failed Brand new"), lines
+    assert '    + name: "Brand new"' in lines
+    assert not any(ln.startswith("    ~ ") for ln in lines), lines
+    assert lines[-1] == "Plan: 0 to create, 0 to update, 0 unchanged, 1 failed (1 create)."
+    md = screen("plan", "-f", str(f), "--format", "markdown", tty=False).out
+    assert '| `+` | <code>name</code> |  | <code>"Brand new"</code> |' in md.splitlines()
