@@ -77,6 +77,7 @@ def test_defaults_nested_too_deep_are_an_error_naming_the_field(cli, tmp_path: P
 def test_any_mix_of_references_is_read_or_refused_never_a_crash(tokens: list[str]) -> None:
     value = "".join(tokens)
     # read, or refused with located issues; any other exception (RecursionError, IndexError) fails
+    outcome: type | None
     try:
         outcome = type(one(f"name: '{value}'\n", {"B": "b"})["name"])
     except InvalidInput as exc:
