@@ -188,6 +188,7 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
         ] = False,
         opts: Options = Options(),
     ) -> None:
+        # A few lines over 50: resolve, name twins, then stdout or files; each step is a call.
         """Write live profiles as documents that apply accepts unchanged (writable fields only)."""
         from msgprof_cli import exporting
 

@@ -102,6 +102,7 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
             bool, typer.Option("--demo-data", help="Seed demo profiles (if none), numbers and metrics.")
         ] = False,
     ) -> None:
+        # Long because its signature declares the sandbox's 12 options; the body is short.
         """Run a local Telnyx-compatible messaging-profile API until interrupted."""
         from msgprof_cli.sandbox import Faults, Sandbox
         from msgprof_cli.settings import KEY_RULE, key_problem
