@@ -189,3 +189,21 @@ class SourceText:
                 fix = self.restore
                 self._lines = {tuple(fix(p) if isinstance(p, str) else p for p in k): v for k, v in self._lines.items()}
         return self._lines
+
+
+def describe(value: Any) -> str:
+    """What a value is, for error messages: quoted at most QUOTE_CHARS characters."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f"the string {quote(value)}"
+    if isinstance(value, (int, float)):
+        text = repr(value)
+        return f"the number {text}" if len(text) <= QUOTE_CHARS else f"a number of {len(text):,} digits"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return f"a {type(value).__name__}"

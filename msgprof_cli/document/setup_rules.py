@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from msgprof_cli.countries import COMMON_MISTAKES, ISO_3166_ALPHA2
-from msgprof_cli.document.document import Document, Issue, Path
+from msgprof_cli.document.document import Document, Issue, Path, describe
 from msgprof_cli.errors import InvalidInput
 
 # --------------------------------------------------------------------------- the rules
@@ -334,7 +334,7 @@ class _SetupValidator:
             return []
         if not isinstance(value, list):
             self.error(
-                path, (f"expected a list, found {_describe(value)}", f"write it as a YAML list under {path[0]}:")
+                path, (f"expected a list, found {describe(value)}", f"write it as a YAML list under {path[0]}:")
             )
             return []
         out = []
@@ -347,7 +347,7 @@ class _SetupValidator:
 
     def mapping(self, item: Any, path: Path, keys: tuple[str, ...], what: str = "a mapping") -> dict[str, Any] | None:
         if not isinstance(item, dict):
-            self.error(path, (f"expected {what}, found {_describe(item)}", None))
+            self.error(path, (f"expected {what}, found {describe(item)}", None))
             return None
         import difflib
 
@@ -365,7 +365,7 @@ class _SetupValidator:
             return None
         value = self.scalar(item[key], path + (key,))
         if not isinstance(value, str):
-            self.error(path + (key,), (f"expected a string, found {_describe(value)}", "quote it"))
+            self.error(path + (key,), (f"expected a string, found {describe(value)}", "quote it"))
             return None
         return value
 
@@ -394,7 +394,7 @@ class _SetupValidator:
         number = self.checked(self.text(data, "number", path), path + ("number",), number_problem)
         move = data.get("move", False)
         if not isinstance(move, bool):
-            self.error(path + ("move",), (f"expected true or false, found {_describe(move)}", None))
+            self.error(path + ("move",), (f"expected true or false, found {describe(move)}", None))
             move = False
         return NumberEntry(number, move, self._where(path)) if number else None
 
@@ -441,7 +441,7 @@ class _SetupValidator:
             self.error(path, (f"expected a list of keywords, found the string {value!r}", f"write [{value}]"))
             return []
         if not isinstance(value, list) or not value:
-            self.error(path, (f"expected a non-empty list of keywords, found {_describe(value)}", None))
+            self.error(path, (f"expected a non-empty list of keywords, found {describe(value)}", None))
             return []
         index: list[int] = []
         words: list[str] = []
@@ -451,7 +451,7 @@ class _SetupValidator:
                 index.append(i)
                 words.append(item)
             else:
-                self.error(path + (i,), (f"expected a keyword, found {_describe(item)}", "quote it"))
+                self.error(path + (i,), (f"expected a keyword, found {describe(item)}", "quote it"))
         return check_keywords(words, lambda k, message, hint: self.error(path + (index[k],), (message, hint)))
 
     def keyword_clashes(self, configs: list[Autoresp]) -> None:
@@ -486,16 +486,6 @@ class _SetupValidator:
         return f"{self.doc.source}:{line}" if line else self.doc.source
 
 
-def _describe(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return f"the string {value!r}"
-    if isinstance(value, (int, float)):
-        return f"the number {value!r}"
-    return "a list" if isinstance(value, list) else "a mapping" if isinstance(value, dict) else type(value).__name__
 
 
 def section_schemas() -> dict[str, Any]:

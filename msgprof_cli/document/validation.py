@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from msgprof_cli.countries import COMMON_MISTAKES, ISO_3166_ALPHA2
-from msgprof_cli.document.document import QUOTE_CHARS, Document, Issue, Path, quote, secret_at
+from msgprof_cli.document.document import Document, Issue, Path, describe, quote, secret_at
 from msgprof_cli.document.rules import READ_ONLY, RULES, Rule
 from msgprof_cli.errors import InvalidInput
 
@@ -68,7 +68,7 @@ class _Validator:
         if not isinstance(data, dict):
             what = "a profile" if top else "an object"
             # a whole file that is not a profile (a key file in the profiles folder?) is never quoted
-            found = f"a string of {len(data):,} characters" if top and isinstance(data, str) else _describe(data)
+            found = f"a string of {len(data):,} characters" if top and isinstance(data, str) else describe(data)
             return self.error(path, f"expected {what} (a mapping of field names), found {found}")
         known = {r.name: r for r in rules}
         out: dict[str, Any] = {}
@@ -97,7 +97,7 @@ class _Validator:
 
     def unknown(self, key: Any, value: Any, p: Path, known: dict[str, Rule], top: bool, out: dict[str, Any]) -> None:
         if not isinstance(key, str):
-            self.error(p, f"field names are strings, found {_describe(key)}")
+            self.error(p, f"field names are strings, found {describe(key)}")
             return
         if top and key in READ_ONLY:
             self.error(p, "is a read-only field of the API's response", hint=f"remove it: {READ_ONLY[key]}")
@@ -122,7 +122,7 @@ class _Validator:
         var = secret_at(self.doc.secrets, p)
         if var and isinstance(value, str):
             return f"the value of secret ${var}"
-        return _describe(value)
+        return describe(value)
 
     def value(self, rule: Rule, value: Any, p: Path) -> Any:
         if value is None:
@@ -198,7 +198,7 @@ class _Validator:
                 hint="write a YAML list: [US, CA]" if secret or "," in value else f"write [{value}]",
             )
         if not isinstance(value, list):
-            return self.error(p, f"expected a list of country codes, found {_describe(value)}")
+            return self.error(p, f"expected a list of country codes, found {describe(value)}")
         if not value:
             return self.error(
                 p,
@@ -215,7 +215,7 @@ class _Validator:
         if isinstance(item, bool) and raw is not None:
             item = raw  # YAML 1.1 reads a bare NO (Norway) as false; use what was written
         if not isinstance(item, str):
-            return self.error(ip, f"expected a country code, found {_describe(item)}")
+            return self.error(ip, f"expected a country code, found {describe(item)}")
         code = item if self.strict else item.strip().upper()  # lower-case codes are upper-cased
         if code == "*":
             if not alone:
@@ -243,18 +243,3 @@ class _Validator:
         return None
 
 
-def _describe(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return f"the string {quote(value)}"
-    if isinstance(value, (int, float)):
-        text = repr(value)
-        return f"the number {text}" if len(text) <= QUOTE_CHARS else f"a number of {len(text):,} digits"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return f"a {type(value).__name__}"
