@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from typer.testing import CliRunner
 
 from msgprof_cli.cli import app
@@ -21,6 +22,10 @@ from msgprof_cli.clock import FakeClock, using
 from msgprof_cli.sandbox import Faults, Sandbox
 
 ROOT = Path(__file__).resolve().parent.parent
+# Every property runs the same examples on every machine and run: CI can't fail on a draw no one
+# has seen, and a budget is a fixed cost.  (A test's own @settings still sets its budget.)
+hypothesis_settings.register_profile("msgprof", derandomize=True, print_blob=True)
+hypothesis_settings.load_profile("msgprof")
 TEST_KEY = "KEY-test-9c7e1b0d-SECRET-5f3a"  # distinctive, so leak tests can search for it
 # Every secret a test hands msgprof (keys, values of secret ${VARS}) matches this: the key above
 # and tokens such as tok-Zq81-SECRET-4471.  The session-wide search below looks for it in
