@@ -11,6 +11,8 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from msgprof_cli.sandbox.server import stop_serving
+
 
 class Canned:
     def __init__(
@@ -23,6 +25,9 @@ class Canned:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # Headers and body leave in one segment (flushed after each request): written apart,
+            # each keep-alive answer would wait 40 ms on Nagle + delayed ACK.
+            wbufsize = 64 * 1024
 
             def log_message(self, *a: Any) -> None:
                 pass
@@ -55,7 +60,7 @@ class Canned:
         return self
 
     def __exit__(self, *exc: Any) -> None:
-        self.httpd.shutdown()
+        stop_serving(self.httpd)
         self.httpd.server_close()
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import settings as hypothesis_settings
+import typer.testing as typer_testing
 from typer.testing import CliRunner
 
 from msgprof_cli.cli import app
@@ -52,10 +53,22 @@ def _record_every_cli_run() -> Iterator[None]:
         return result
 
     CliRunner.invoke = invoke  # type: ignore[method-assign]
+    # typer rebuilds the click command tree on every invoke (~20 ms for the whole app); the tree
+    # does not change between runs, so the suite builds it once per app object.
+    build = typer_testing._get_command
+    built: dict[int, tuple[object, object]] = {}
+
+    def get_command(typer_app: object) -> object:
+        if id(typer_app) not in built:
+            built[id(typer_app)] = (typer_app, build(typer_app))  # type: ignore[arg-type]
+        return built[id(typer_app)][1]
+
+    typer_testing._get_command = get_command  # type: ignore[assignment]
     try:
         yield
     finally:
         CliRunner.invoke = original  # type: ignore[method-assign]
+        typer_testing._get_command = build
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

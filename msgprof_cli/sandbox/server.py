@@ -35,7 +35,24 @@ from msgprof_cli.sandbox.faults import Faults
 from msgprof_cli.sandbox.routes import route
 from msgprof_cli.sandbox.state import State, now_iso
 
-__all__ = ["Faults", "Received", "Sandbox", "now_iso"]
+__all__ = ["Faults", "Received", "Sandbox", "now_iso", "stop_serving"]
+
+
+def stop_serving(httpd: ThreadingHTTPServer) -> None:
+    """``httpd.shutdown()`` without waiting out ``serve_forever``'s poll interval.
+
+    shutdown() sets a flag that the serving loop reads only when select() returns; a connection
+    makes it return at once (the loop checks the flag before accepting, so it is never served).
+    """
+    waiter = threading.Thread(target=httpd.shutdown, daemon=True)
+    waiter.start()
+    host, port = httpd.server_address[:2]
+    while waiter.is_alive():
+        try:
+            socket.create_connection((str(host), int(port)), timeout=0.05).close()
+        except OSError:
+            pass
+        waiter.join(0.01)
 
 DEMO_PROFILES = [
     {"name": "Demo Alerts", "whitelisted_destinations": ["US", "CA"]},
@@ -125,7 +142,8 @@ class Sandbox:
         self.httpd.serve_forever()
 
     def stop(self) -> None:
-        self.httpd.shutdown()
+        if self._thread:
+            stop_serving(self.httpd)
         self.httpd.server_close()
         if self._thread:
             self._thread.join(timeout=5)
