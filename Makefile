@@ -12,8 +12,8 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)  ## create .venv (if missing) and install msgprof with its test tools
 
-test: $(STAMP)  ## run the test suite
-	$(PY) -m pytest
+test: $(STAMP)  ## run the test suite, one worker per core (pytest-xdist)
+	$(PY) -m pytest -n auto
 
 lint: $(STAMP)  ## layer contracts (and their probes), ruff, mypy on the package and the tests
 	$(VENV)/bin/lint-imports --no-cache

@@ -23,22 +23,25 @@ from msgprof_cli.clock import FakeClock, using
 from msgprof_cli.sandbox import Faults, Sandbox
 
 ROOT = Path(__file__).resolve().parent.parent
+# The suite starts msgprof as a real process ~60 times; with bytecode caching off (some CI images
+# set PYTHONDONTWRITEBYTECODE) each of them would compile the whole package again.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+sys.dont_write_bytecode = False
 # Every property runs the same examples on every machine and run: CI can't fail on a draw no one
 # has seen, and a budget is a fixed cost.  (A test's own @settings still sets its budget.)
 hypothesis_settings.register_profile("msgprof", derandomize=True, print_blob=True)
 hypothesis_settings.load_profile("msgprof")
 TEST_KEY = "KEY-test-9c7e1b0d-SECRET-5f3a"  # distinctive, so leak tests can search for it
 # Every secret a test hands msgprof (keys, values of secret ${VARS}) matches this: the key above
-# and tokens such as tok-Zq81-SECRET-4471.  The session-wide search below looks for it in
-# everything msgprof printed during the whole suite.
+# and tokens such as tok-Zq81-SECRET-4471.  Everything msgprof prints in any test is searched for
+# it (``_no_secret_printed``): the promise is checked over the output of the whole suite.
 SECRET_PATTERN = re.compile(r"SECRET-[0-9a-f]{4}|tok-[A-Za-z0-9]+-SECRET-\d+")
-_PRINTED: list[tuple[str, str]] = []  # (test, text) for every CLI run of the suite
+_PRINTED: list[str] = []  # what msgprof printed in the running test (CliRunner and real processes)
 
 
 def record_output(text: str | bytes | None) -> None:
     if text:
-        decoded = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
-        _PRINTED.append((os.environ.get("PYTEST_CURRENT_TEST", "?"), decoded))
+        _PRINTED.append(text.decode("utf-8", "replace") if isinstance(text, bytes) else text)
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -71,12 +74,15 @@ def _record_every_cli_run() -> Iterator[None]:
         typer_testing._get_command = build
 
 
-def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """The promise that no secret ever reaches output, checked over all output of the suite."""
-    leaks = sorted({test for test, text in _PRINTED if SECRET_PATTERN.search(text)})
-    if leaks:
-        sys.stderr.write("secret values were printed by msgprof in: " + ", ".join(leaks) + "\n")
-        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+@pytest.fixture(autouse=True)
+def _no_secret_printed() -> Iterator[None]:
+    """The promise that no secret ever reaches output: a test whose runs printed one fails."""
+    _PRINTED.clear()
+    yield
+    leaked = [text for text in _PRINTED if SECRET_PATTERN.search(text)]
+    _PRINTED.clear()
+    if leaked:
+        pytest.fail("msgprof printed a secret value (the key or a secret ${VAR}'s value)", pytrace=False)
 
 
 @pytest.fixture(autouse=True)

@@ -9,6 +9,7 @@ import pytest
 from conftest import TEST_KEY, make_sandbox
 
 from msgprof_cli.client import TelnyxClient
+from msgprof_cli.clock import FakeClock
 from msgprof_cli.sandbox import Faults, Sandbox
 
 
@@ -196,8 +197,13 @@ def test_unset_variable_names_file_and_line(cli, sandbox: Sandbox, tmp_path: Pat
 
 
 @pytest.mark.slow
-def test_parallel_apply_under_rate_limits_loses_nothing(cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    sb = make_sandbox(monkeypatch, faults=Faults(rate_limit=20))
+def test_parallel_apply_under_rate_limits_loses_nothing(
+    cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, fake_clock: FakeClock
+) -> None:
+    # The sandbox's one-second windows move only when msgprof waits (on the fake clock): the
+    # limit is certainly hit, and the waits cost no wall time.
+    window_clock = lambda: 1000.5 + sum(fake_clock.slept)  # noqa: E731
+    sb = make_sandbox(monkeypatch, faults=Faults(rate_limit=20, clock=window_clock))
     try:
         docs = "".join(f"- name: Bulk {i:03}\n  whitelisted_destinations: [US]\n" for i in range(60))
         f = write(tmp_path / "p", "bulk.yaml", docs)
@@ -212,7 +218,7 @@ def test_parallel_apply_under_rate_limits_loses_nothing(cli, monkeypatch: pytest
 
 @pytest.mark.slow
 def test_parallel_apply_with_dropped_connections_never_duplicates(
-    cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, fake_clock: FakeClock
 ) -> None:
     sb = make_sandbox(monkeypatch, faults=Faults(drop_rate=0.2, seed=3))
     try:

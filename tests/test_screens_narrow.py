@@ -20,8 +20,11 @@ BAR = re.compile(r"[█▓░]+")
 
 
 def _fits(text: str, columns: int) -> None:
+    """Every line fits, except one word longer than the width (a path, an id): that stays whole
+    on a line of its own rather than being cut."""
     for line in text.splitlines():
-        assert width(line) <= columns, f"{width(line)} > {columns}: {line!r}"
+        if width(line) > columns:
+            assert len(line.split()) == 1, f"{width(line)} > {columns}: {line!r}"
 
 
 @pytest.mark.parametrize("columns", WIDTHS)
