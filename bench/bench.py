@@ -32,6 +32,8 @@ PY = sys.executable
 SAMPLE = ROOT / "sample-configs" / "valid" / "full.yaml"
 SAMPLE_JSON = ROOT / "sample-configs" / "valid" / "full.json"
 MSGPROF = [PY, "-m", "msgprof_cli"]
+# Every module `msgprof create -f FILE --json` imports (its -X importtime), without running it.
+CREATE_IMPORTS = "import requests, typer, yaml, msgprof_cli.cli.profiles, msgprof_cli.create_once, msgprof_cli.client"
 
 PLAIN = r"""
 import json, os, sys
@@ -104,6 +106,9 @@ def bench_commands(runs: int, warmup: int) -> list[dict[str, object]]:
             ("breakdown: python -c 'import requests'", [PY, "-c", "import requests"]),
             ("breakdown: python -c 'import typer'", [PY, "-c", "import typer"]),
             ("breakdown: python -c 'import yaml'", [PY, "-c", "import yaml"]),
+            # what msgprof's start-up adds to the floor's own import of requests, layer by layer
+            ("breakdown: python -c 'import requests, typer'", [PY, "-c", "import requests, typer"]),
+            ("breakdown: ... + yaml + every module create imports", [PY, "-c", CREATE_IMPORTS]),
         ]
         curl = shutil.which("curl")
         if curl:
