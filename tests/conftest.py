@@ -14,8 +14,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hypothesis import settings as hypothesis_settings
 import typer.testing as typer_testing
+from hypothesis import settings as hypothesis_settings
 from typer.testing import CliRunner
 
 from msgprof_cli.cli import app
