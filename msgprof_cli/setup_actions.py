@@ -392,6 +392,18 @@ def find_autoresp(ops: SetupOperations, profile_id: str, config_id: str) -> dict
     raise NotFound(f"no auto-response config {config_id} on this profile", hint="`msgprof autoresp list PROFILE`")
 
 
+def require_autoresps(ops: SetupOperations, profile_id: str, config_ids: list[str]) -> None:
+    """Every id names a config of the profile, or nothing is deleted (a 404 on the DELETE itself
+    is taken for a retried DELETE that was done, so it can't tell an id that never existed)."""
+    live = {record.get("id") for record in ops.get_autoresp_configs(profile_id)}
+    missing = [c for c in config_ids if c not in live]
+    if missing:
+        raise NotFound(
+            f"no auto-response config {', '.join(missing)} on this profile; nothing was deleted",
+            hint="`msgprof autoresp list PROFILE` lists them",
+        )
+
+
 def delete_autoresp(ops: SetupOperations, profile_id: str, config_id: str) -> None:
     try:
         ops.delete_autoresp_config(profile_id, config_id)

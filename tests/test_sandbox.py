@@ -341,6 +341,14 @@ def test_a_broken_state_file_is_a_clear_error(cli, tmp_path: Path) -> None:
     assert f"sandbox state file {state}: cannot be loaded" in res.stderr and "Traceback" not in res.stderr
 
 
+def test_a_state_file_in_a_folder_that_does_not_exist_is_refused_at_start(cli, tmp_path: Path) -> None:
+    state = tmp_path / "no-such-folder" / "state.json"
+    res = cli("sandbox", "--port", "0", "--state", str(state))
+    assert res.exit_code == 2
+    assert f"--state {state}: the folder {state.parent} does not exist" in res.stderr
+    assert "listening" not in res.stderr and not state.parent.exists()
+
+
 # --------------------------------------------------------------------------- export lines
 
 

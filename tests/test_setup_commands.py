@@ -423,3 +423,25 @@ def test_every_changing_command_has_a_dry_run_that_sends_nothing(
     (request,) = json.loads(res.stdout)
     assert (request["method"], request["url"]) == (method, sb.url + path)
     assert "dry run: nothing was sent" in res.stderr and sb.received == []
+
+
+def test_deleting_an_auto_response_that_is_not_there_is_exit_5_and_deletes_nothing(cli: Any, sb: Sandbox) -> None:
+    profile(cli)
+    made = cli("autoresp", "create", "P", "--op", "stop", "-k", "STOP", "--country", "US", "--text", "Bye", "--json")
+    kept = json.loads(made.stdout)["id"]
+    before = len(sb.received)
+    res = cli("autoresp", "delete", "P", kept, "no-such-config", "--yes")
+    assert res.exit_code == 5, res.output
+    assert "no auto-response config no-such-config on this profile; nothing was deleted" in res.stderr
+    assert [r.method for r in sb.received[before:] if r.method == "DELETE"] == []
+    assert [c["id"] for c in json.loads(cli("autoresp", "list", "P", "--json").stdout)] == [kept]
+
+
+def test_end_of_input_at_a_prompt_ends_the_prompt_line(sb: Sandbox) -> None:
+    from screens import screen
+
+    assert screen("create", "--name", "P", "--whitelist", "US").code == 0
+    s = screen("delete", "P", stdin="")  # Ctrl-D: no answer, and the terminal echoed no newline
+    assert s.code == 0, s.err
+    assert s.err_text.splitlines()[0].endswith("[y/N]: ")
+    assert s.err_text.splitlines()[1] == "msgprof: nothing deleted"

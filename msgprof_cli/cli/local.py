@@ -9,6 +9,21 @@ from msgprof_cli.cli.common import API_OPTIONS, OUTPUT_OPTIONS, Options, command
 from msgprof_cli.errors import InvalidInput, UsageError
 
 
+
+def _check_state_folder(state: Optional[str]) -> None:
+    """The state file is written on every change: a folder that can't take it is refused at start,
+    not discovered as a 500 on the first create."""
+    if state is None:
+        return
+    from pathlib import Path
+
+    folder = Path(state).parent
+    if not folder.is_dir():
+        raise UsageError(f"--state {state}: the folder {folder} does not exist", hint="create it first")
+    if not os.access(folder, os.W_OK):
+        raise UsageError(f"--state {state}: the folder {folder} is not writable", hint="pick a writable folder")
+
+
 def register(app: typer.Typer, only: Optional[str] = None) -> None:
     # Longer than 50 lines on purpose: register() only declares this group's commands (each one
     # short), nested so that build_app(only) builds just the command being run (start-up time).
@@ -111,6 +126,7 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
             problem = None if api_key is None else key_problem(api_key)
             if problem is not None:  # a key msgprof would refuse to send: the sandbox would be unusable
                 raise UsageError(f"--api-key {problem}", hint=KEY_RULE)
+            _check_state_folder(state)
             try:
                 server = Sandbox(
                     host,

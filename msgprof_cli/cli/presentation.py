@@ -220,4 +220,6 @@ def confirm(terminal: Terminal, question: str) -> bool:
     terminal.stderr.write(f"{visible(question)} [y/N]: ")
     terminal.stderr.flush()
     answer = terminal.stdin.readline()  # "" at the end of input: no
+    if not answer.endswith("\n"):  # Ctrl-D: the terminal echoed no newline; the next line starts fresh
+        terminal.stderr.write("\n")
     return answer.strip().lower() in ("y", "yes")

@@ -26,6 +26,10 @@ from msgprof_cli.cli.presentation import MsgprofCommand, MsgprofGroup, confirm
 from msgprof_cli.errors import ApiError, Unavailable, UsageError
 
 GROUPS = ("numbers", "sender-ids", "autoresp")
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
 PANEL = "Messaging setup"
 
 DRY_RUN = Annotated[
@@ -187,7 +191,7 @@ def numbers_unassign(
             _preview(r, _number_requests("", wanted))
             return
         ask = require_interactive_or_yes(r, yes, "unassign numbers")
-        if ask and not confirm(r.terminal, f"Unassign {len(wanted)} numbers? They stop sending."):
+        if ask and not confirm(r.terminal, f"Unassign {plural(len(wanted), 'number')}? They stop sending."):
             r.render.notice("nothing unassigned")
             raise typer.Exit(0)
         ops = _ops(r)
@@ -456,7 +460,8 @@ def autoresp_delete(
         ask = require_interactive_or_yes(r, yes, "delete auto-responses")
         ops = _ops(r)
         pid = resolve_profile(ops.client, ref)["id"]
-        if ask and not confirm(r.terminal, f"Delete {len(config_ids)} auto-responses?"):
+        sa.require_autoresps(ops, pid, config_ids)
+        if ask and not confirm(r.terminal, f"Delete {plural(len(config_ids), 'auto-response')}?"):
             r.render.notice("nothing deleted")
             raise typer.Exit(0)
         for cid in config_ids:
