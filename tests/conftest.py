@@ -12,6 +12,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import typer.testing as typer_testing
@@ -36,7 +37,7 @@ TEST_KEY = "KEY-test-9c7e1b0d-SECRET-5f3a"  # distinctive, so leak tests can sea
 # and tokens such as tok-Zq81-SECRET-4471.  Everything msgprof prints in any test is searched for
 # it (``_no_secret_printed``): the promise is checked over the output of the whole suite.
 SECRET_PATTERN = re.compile(r"SECRET-[0-9a-f]{4}|tok-[A-Za-z0-9]+-SECRET-\d+")
-_PRINTED: list[str] = []  # what msgprof printed in the running test (CliRunner and real processes)
+_PRINTED: list[str] = []  # what was printed since the last check (CliRunner and real processes)
 
 
 def record_output(text: str | bytes | None) -> None:
@@ -56,6 +57,17 @@ def _record_every_cli_run() -> Iterator[None]:
         return result
 
     CliRunner.invoke = invoke  # type: ignore[method-assign]
+    # Real processes: subprocess.run and Popen.communicate return through here (pseudo-terminal
+    # readers call record_output themselves).  Only observed: nothing is changed or faked.
+    communicate = subprocess.Popen.communicate
+
+    def communicate_and_record(self: subprocess.Popen, *args: Any, **kwargs: Any) -> Any:  # type: ignore[type-arg]
+        out, err = communicate(self, *args, **kwargs)
+        record_output(out)
+        record_output(err)
+        return out, err
+
+    subprocess.Popen.communicate = communicate_and_record  # type: ignore[method-assign]
     # typer rebuilds the click command tree on every invoke (~20 ms for the whole app); the tree
     # does not change between runs, so the suite builds it once per app object.
     build = typer_testing._get_command
@@ -71,18 +83,22 @@ def _record_every_cli_run() -> Iterator[None]:
         yield
     finally:
         CliRunner.invoke = original  # type: ignore[method-assign]
+        subprocess.Popen.communicate = communicate  # type: ignore[method-assign]
         typer_testing._get_command = build
 
 
 @pytest.fixture(autouse=True)
 def _no_secret_printed() -> Iterator[None]:
-    """The promise that no secret ever reaches output: a test whose runs printed one fails."""
-    _PRINTED.clear()
+    """The promise that no secret ever reaches output: a test whose runs printed one fails.
+
+    What was recorded before this test started (a module fixture's runs) is checked too: the list
+    is only emptied after a check."""
     yield
-    leaked = [text for text in _PRINTED if SECRET_PATTERN.search(text)]
+    leaked = [n for n, text in enumerate(_PRINTED, 1) if SECRET_PATTERN.search(text)]
     _PRINTED.clear()
     if leaked:
-        pytest.fail("msgprof printed a secret value (the key or a secret ${VAR}'s value)", pytrace=False)
+        runs = ", ".join(map(str, leaked))
+        pytest.fail(f"a secret value (the key or a secret ${{VAR}}'s value) was printed: output {runs}", pytrace=False)
 
 
 @pytest.fixture(autouse=True)
@@ -160,7 +176,7 @@ __all__ = ["Faults", "Sandbox", "make_sandbox", "run_msgprof", "TEST_KEY", "ROOT
 @pytest.fixture
 def fake_clock() -> Iterator[FakeClock]:
     """Commands run in this test wait on a fake clock: back-off and look-ups take no wall time.
-    Not for tests against the sandbox's rate limit, whose one-second windows are real."""
+    The sandbox's rate window is real time unless its Faults get a clock too (see test_apply)."""
     clock = FakeClock()
     with using(clock):
         yield clock

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import TEST_KEY
+from conftest import TEST_KEY, record_output
 
 from msgprof_cli.client import TelnyxClient
 from msgprof_cli.sandbox import Sandbox
@@ -322,6 +322,7 @@ def _on_a_terminal(args: list[str], answer: bytes, env: dict[str, str]) -> tuple
             break
     out = proc.communicate(timeout=30)[0].decode()
     os.close(master)
+    record_output(seen)  # the terminal's side, for the suite's secret search
     return proc.returncode, out, seen.decode(errors="replace")
 
 

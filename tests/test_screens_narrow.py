@@ -20,11 +20,8 @@ BAR = re.compile(r"[█▓░]+")
 
 
 def _fits(text: str, columns: int) -> None:
-    """Every line fits, except one word longer than the width (a path, an id): that stays whole
-    on a line of its own rather than being cut."""
     for line in text.splitlines():
-        if width(line) > columns:
-            assert len(line.split()) == 1, f"{width(line)} > {columns}: {line!r}"
+        assert width(line) <= columns, f"{width(line)} > {columns}: {line!r}"
 
 
 @pytest.mark.parametrize("columns", WIDTHS)
@@ -153,7 +150,9 @@ def test_plan_and_apply_lines_keep_ids_whole(sandbox: Sandbox, tmp_path, columns
         f"- name: {name}\n  whitelisted_destinations: [US, CA]\n  webhook_url: https://hooks.example.com/a/b\n"
     )
     for command in ("plan", "apply"):
-        s = screen(command, "-f", str(f), width=columns)
+        # the file as a person names it from its folder (the test runs in tmp_path): a temporary
+        # path can be longer than the screen, and msgprof never cuts a path
+        s = screen(command, "-f", f.name, width=columns)
         assert s.code == 0, s.err
         _fits(s.text, columns)
         assert live["id"] in s.text.replace("(", " ").replace(")", " ").split(), s.text

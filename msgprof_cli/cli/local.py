@@ -9,7 +9,6 @@ from msgprof_cli.cli.common import API_OPTIONS, OUTPUT_OPTIONS, Options, command
 from msgprof_cli.errors import InvalidInput, UsageError
 
 
-
 def _check_state_folder(state: Optional[str]) -> None:
     """The state file is written on every change: a folder that can't take it is refused at start,
     not discovered as a 500 on the first create."""

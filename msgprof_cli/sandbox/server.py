@@ -38,16 +38,19 @@ from msgprof_cli.sandbox.state import State, now_iso
 __all__ = ["Faults", "Received", "Sandbox", "now_iso", "stop_serving"]
 
 
-def stop_serving(httpd: ThreadingHTTPServer) -> None:
+def stop_serving(httpd: ThreadingHTTPServer, patience: float = 5.0) -> None:
     """``httpd.shutdown()`` without waiting out ``serve_forever``'s poll interval.
 
     shutdown() sets a flag that the serving loop reads only when select() returns; a connection
-    makes it return at once (the loop checks the flag before accepting, so it is never served).
+    makes it return at once (a connection that arrives before the flag is set is served as an
+    empty request, which gets no answer).  A loop that never started would never confirm: after
+    ``patience`` seconds the shutdown is left to its daemon thread.
     """
     waiter = threading.Thread(target=httpd.shutdown, daemon=True)
     waiter.start()
     host, port = httpd.server_address[:2]
-    while waiter.is_alive():
+    deadline = time.monotonic() + patience
+    while waiter.is_alive() and time.monotonic() < deadline:
         try:
             socket.create_connection((str(host), int(port)), timeout=0.05).close()
         except OSError:
