@@ -473,7 +473,10 @@ def _account_key(
 
         def from_env() -> str:
             if not env.get(var):
-                raise CredentialsError(f"account {name}: the variable {var} named by api_key_env is not set")
+                raise CredentialsError(
+                    f"account {name}: the variable {var} named by api_key_env is not set",
+                    hint=f"export {var}, or pick another account with --account NAME",
+                )
             return env[var]
 
         return from_env, f"account {name}: env {var}"

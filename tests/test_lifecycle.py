@@ -251,6 +251,25 @@ def test_config_show_prints_every_setting_with_its_source(cli, tmp_path: Path, m
     assert "****1234" in table and "staging-secret" not in table
 
 
+def test_config_show_shows_every_setting_even_when_the_key_is_unusable(
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text(CONFIG)
+    monkeypatch.setenv("MSGPROF_CONFIG", str(config))
+    monkeypatch.delenv("STAGING_KEY", raising=False)
+    res = cli("config", "show", "--json")
+    assert res.exit_code == 4
+    shown = json.loads(res.stdout)
+    assert shown["api_key"] == {"value": "(unusable)", "source": "account staging: env STAGING_KEY"}
+    assert shown["base_url"]["source"] == "account staging"
+    assert "the variable STAGING_KEY named by api_key_env is not set" in res.stderr
+    assert "export STAGING_KEY, or pick another account with --account NAME" in res.stderr
+    debug = cli("config", "show", "--debug")  # the one command that refuses --debug says so
+    assert debug.exit_code == 2 and "`msgprof config show` does not take --debug" in debug.stderr
+    assert "did you mean" not in debug.stderr
+
+
 def test_unknown_account_is_a_usage_error(cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     config = tmp_path / "config.yaml"
     config.write_text(CONFIG)

@@ -176,14 +176,20 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
             from msgprof_cli.masking import mask
             from msgprof_cli.settings import shown_url
 
+            from msgprof_cli.errors import CredentialsError
+
             with run(opts) as r:
                 s = r.settings
-                key = s.api_key()
+                try:
+                    key, key_problem = s.api_key(), None
+                except CredentialsError as exc:  # shown below the table: this is where people look
+                    key, key_problem = None, exc
+                key_shown = "(unusable)" if key_problem else mask(key)
                 rows = [
                     ("config_file", s.config_path.value, s.config_path.source),
                     ("account", s.account.value, s.account.source),
                     ("base_url", shown_url(s.base_url.value), s.base_url.source),
-                    ("api_key", mask(key), s.key_source or "not set"),
+                    ("api_key", key_shown, s.key_source or "not set"),
                     ("timeout", s.timeout.value, s.timeout.source),
                     ("max_retries", s.max_retries.value, s.max_retries.source),
                 ]
@@ -191,8 +197,10 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
                     r.render.warning(w)
                 if r.output in ("json", "yaml"):
                     r.render.data({k: {"value": v, "source": src} for k, v, src in rows}, r.output)
-                    return
-                r.render.table(["setting", "value", "source"], rows)
+                else:
+                    r.render.table(["setting", "value", "source"], rows)
+                if key_problem is not None:
+                    raise key_problem
 
 
 def _result(c: Any) -> dict[str, Any]:

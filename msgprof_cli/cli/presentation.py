@@ -202,7 +202,9 @@ def usage_error(terminal: Terminal, exc: ClickException, *, json_errors: bool) -
     ctx = getattr(exc, "ctx", None)
     path = ctx.command_path if ctx is not None else "msgprof"
     hint = f"`{path} --help` shows the options"
-    if isinstance(exc, NoSuchOption):  # the global options count too: `msgprof --tiemout 5 list`
+    if isinstance(exc, NoSuchOption) and exc.option_name in (*GLOBAL_VALUE_OPTIONS, *GLOBAL_FLAGS):
+        hint = f"`{path}` does not take {exc.option_name}; {hint}"  # a global option most commands take
+    elif isinstance(exc, NoSuchOption):  # the global options count too: `msgprof --tiemout 5 list`
         import difflib
 
         known = (*GLOBAL_VALUE_OPTIONS, *GLOBAL_FLAGS, *(exc.possibilities or ()))
