@@ -173,10 +173,9 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
         @with_options(OUTPUT_OPTIONS, [o for o in API_OPTIONS if o[0] != "debug"])
         def config_show(opts: Options) -> None:
             """Print every effective setting and its source (the key masked to its last 4 characters)."""
+            from msgprof_cli.errors import CredentialsError
             from msgprof_cli.masking import mask
             from msgprof_cli.settings import shown_url
-
-            from msgprof_cli.errors import CredentialsError
 
             with run(opts) as r:
                 s = r.settings
