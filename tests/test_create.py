@@ -369,8 +369,9 @@ def test_schema_is_json(cli) -> None:
     res = cli("schema")
     assert res.exit_code == 0
     schema = json.loads(res.stdout)
-    assert schema["required"] == ["name", "whitelisted_destinations"]
-    assert "number_pool_settings" in schema["properties"]
+    profile = schema["$defs"]["profile"]
+    assert profile["required"] == ["name", "whitelisted_destinations"]
+    assert "number_pool_settings" in profile["properties"]
 
 
 def test_version(cli) -> None:

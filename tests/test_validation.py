@@ -266,6 +266,10 @@ def test_schema_matches_the_rules() -> None:
     assert list(v.iter_errors({**BASE, "number_pool_settings": POOL})) == []
     assert list(v.iter_errors({"name": "x"}))  # missing destinations
     assert list(v.iter_errors({**BASE, "nmae": 1}))
+    # a file may hold a list of profiles: each is checked, an empty list is not a document
+    assert list(v.iter_errors([BASE, {**BASE, "name": "y"}])) == []
+    assert list(v.iter_errors([BASE, {"name": "x"}]))
+    assert list(v.iter_errors([]))
 
 
 def test_diff_compares_only_given_fields_and_normalises() -> None:

@@ -12,14 +12,19 @@ def json_schema() -> dict[str, Any]:
     """A JSON Schema (2020-12) of the profile document, generated from RULES."""
     from msgprof_cli.document.setup_rules import section_schemas
 
-    out = {
+    profile = _object(RULES)
+    profile["properties"].update(section_schemas())  # phone_numbers, alphanumeric_sender_ids, autoresp_configs
+    # A file holds one profile or a list of them (a YAML stream is checked document by document).
+    return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://github.com/msgprof/msgprof/schema/messaging-profile.json",
-        "title": "Telnyx messaging profile (msgprof document)",
-        **_object(RULES),
+        "title": "Telnyx messaging profile (msgprof document): one profile, or a list of them",
+        "$defs": {"profile": profile},
+        "anyOf": [
+            {"$ref": "#/$defs/profile"},
+            {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/profile"}},
+        ],
     }
-    out["properties"].update(section_schemas())  # phone_numbers, alphanumeric_sender_ids, autoresp_configs
-    return out
 
 
 def _object(rules: tuple[Rule, ...]) -> dict[str, Any]:
