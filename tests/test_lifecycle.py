@@ -101,6 +101,13 @@ def test_update_refuses_create_only_fields_and_validates(cli, sandbox: Sandbox) 
     assert "resource_group_id: cannot be changed by an update" in res.stderr
     assert "it can only be set when the profile is created" in res.stderr
     assert cli("update", "U", "--whitelist", "XX").exit_code == 3
+    from msgprof_cli.document.rules import RULES
+
+    create_only = [r.flag for r in RULES if not r.updatable]
+    assert create_only  # the help of update leaves exactly these out; create's lists them
+    update_help, create_help = cli("update", "--help").stdout, cli("create", "--help").stdout
+    assert all(f not in update_help and f in create_help for f in create_only)
+    assert "--webhook-url" in update_help
     assert not [r for r in sandbox.received if r.method == "PATCH"]
 
 

@@ -106,12 +106,16 @@ def apply_flags(doc: Document | None, values: dict[str, Any]) -> Document:
     return out
 
 
-def flag_options() -> list[Opt]:
-    """A typer option for each flag spec, in rule order, grouped into help panels."""
+def flag_options(for_update: bool = False) -> list[Opt]:
+    """A typer option for each flag spec, in rule order, grouped into help panels.
+
+    For update, the create-only fields' flags are left out of --help; they are still parsed, so
+    using one gets validation's "create only" message (exit 3) rather than "no such option"."""
     opts: list[Opt] = []
     for spec in flag_specs():
         panel = PANELS.get(str(spec.path[0]), "Profile fields")
         rule = spec.rule
+        hidden = for_update and not rule.updatable
         if spec.kind == "bool":
             ann: Any = Annotated[
                 Optional[bool], typer.Option(spec.decls[0], help=rule.help, rich_help_panel=panel, show_default=False)
@@ -135,7 +139,9 @@ def flag_options() -> list[Opt]:
             metavar = {"number": "NUMBER", "url": "URL"}.get(rule.kind, "TEXT")
             ann = Annotated[
                 Optional[str],
-                typer.Option(rule.flag, help=rule.help, metavar=metavar, rich_help_panel=panel, show_default=False),
+                typer.Option(
+                    rule.flag, help=rule.help, metavar=metavar, rich_help_panel=panel, show_default=False, hidden=hidden
+                ),
             ]
             opts.append((spec.param, ann, None))
     return opts

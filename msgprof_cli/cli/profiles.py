@@ -31,7 +31,7 @@ from msgprof_cli.document.validation import validate
 from msgprof_cli.errors import UsageError
 
 
-def _profile_options() -> list[Opt]:
+def _profile_options(for_update: bool = False) -> list[Opt]:
     opts: list[Opt] = [
         (
             "file",
@@ -73,7 +73,7 @@ def _profile_options() -> list[Opt]:
             False,
         ),
     ]
-    opts += flag_options()
+    opts += flag_options(for_update)
     return opts
 
 
@@ -115,7 +115,8 @@ def _preview(r: Run, method: str, path: str, body: Optional[dict[str, Any]]) -> 
 def register(app: typer.Typer, only: Optional[str] = None) -> None:
     # Longer than 50 lines on purpose: register() only declares this group's commands (each one
     # short), nested so that build_app(only) builds just the command being run (start-up time).
-    profile_options = _profile_options() if only in (None, "create", "update") else []
+    profile_options = _profile_options() if only in (None, "create") else []
+    update_options = _profile_options(for_update=True) if only in (None, "update") else []
 
     @command(app, only, "create", rich_help_panel="Profiles")
     @with_options(profile_options, OUTPUT_OPTIONS, API_OPTIONS)
@@ -149,7 +150,7 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
             r.emit_profile(done.profile, title="created")
 
     @command(app, only, "update", rich_help_panel="Profiles")
-    @with_options(profile_options, OUTPUT_OPTIONS, API_OPTIONS)
+    @with_options(update_options, OUTPUT_OPTIONS, API_OPTIONS)
     def update(ref: REF, **opts: Any) -> None:
         """Change some fields of a profile (PATCH with only the fields given)."""
         with run(opts) as r:
