@@ -1,6 +1,26 @@
-"""How a secret is shown: only its last 4 characters (a leaf module: render and settings use it)."""
+"""How a secret is shown (a leaf module: render, settings and the document layer use it).
+
+Two tools: ``mask`` shows a key by its last 4 characters; ``hide`` + ``Scrubbed`` make sure a
+secret this process has read (the API key, the value of a secret ``${VAR}``) never reaches the
+terminal, whatever carried it there: a table, a --debug trace, an error message that a server
+echoed back.  Every byte the user sees goes through render's streams, which are ``Scrubbed``.
+"""
 
 from __future__ import annotations
+
+import io
+import json
+import re
+from collections.abc import Mapping
+from typing import IO
+from urllib.parse import quote, quote_plus
+
+MIN_HIDDEN = 4  # a shorter "secret" would blank out ordinary text; it can't be told from it
+# A message may cut what a server echoed (a summary cut at a "<", a quote cut at 40 characters):
+# any start or end of a secret at least this long is hidden too.  mask() shows the last 4.
+MIN_PIECE = 8
+_HIDDEN: dict[str, str] = {}  # every secret read in this process -> what is shown instead
+_hidden_table: dict[str, str] | None = None  # _HIDDEN with every piece, built on first use
 
 
 def mask(secret: str | None) -> str:
@@ -10,3 +30,109 @@ def mask(secret: str | None) -> str:
     if len(secret) <= 8:
         return "****"
     return "****" + secret[-4:]
+
+
+def forget() -> None:
+    """A new run starts knowing no secrets (tests run many commands in one process)."""
+    global _hidden_table
+    _HIDDEN.clear()
+    _hidden_table = None
+
+
+def hide(value: str | None, shown: str) -> None:
+    """From now on, output shows ``shown`` wherever ``value`` (or a long start or end of it)
+    would have appeared."""
+    global _hidden_table
+    if value and len(value) >= MIN_HIDDEN and value not in _HIDDEN:
+        _HIDDEN[value] = shown
+        _hidden_table = None
+
+
+def _pieces(value: str) -> list[str]:
+    starts = [value[:n] for n in range(MIN_PIECE, len(value))]
+    return [value, *starts, *(value[-n:] for n in range(MIN_PIECE, len(value)))]
+
+
+def forms(value: str) -> tuple[str, ...]:
+    """The ways a value can appear in output: as is, quoted by repr or JSON, or in a URL."""
+    return (value, repr(value)[1:-1], json.dumps(value)[1:-1], json.dumps(value, ensure_ascii=False)[1:-1],
+            quote(value, safe=""), quote_plus(value, safe=""))  # fmt: skip
+
+
+API_KEY_SHOWN = "<API key>"
+_DONE = re.compile(r"(<secret from \$[A-Za-z_][A-Za-z0-9_]*>|<API key>)")  # replacements already made
+
+
+def scrub(text: str, replacements: Mapping[str, str]) -> str:
+    """``text`` with every value (in any of its ``forms``) replaced by what it maps to.
+
+    One pass, longest form first, never inside a replacement already made: so scrubbing twice
+    changes nothing, and a secret that is part of another (or of the word "secret") cannot leave
+    a piece of the other behind."""
+    if not replacements or not text:
+        return text
+    table, pattern = _compiled(replacements)
+    pieces = _DONE.split(text)  # odd indexes: replacements already made
+    return "".join(p if i % 2 else pattern.sub(lambda m: table[m.group(0)], p) for i, p in enumerate(pieces))
+
+
+_COMPILED: dict[tuple[tuple[str, str], ...], tuple[dict[str, str], re.Pattern[str]]] = {}
+
+
+def _compiled(replacements: Mapping[str, str]) -> tuple[dict[str, str], re.Pattern[str]]:
+    """Every form of every value, and one pattern for them (longest first), compiled once per
+    table: output is scrubbed against the same few tables write after write."""
+    key = tuple(sorted(replacements.items()))
+    if key not in _COMPILED:
+        table: dict[str, str] = {}
+        for value, shown in key:
+            for form in forms(value):
+                if form:
+                    table.setdefault(form, shown)
+        if len(_COMPILED) >= 16:
+            _COMPILED.clear()
+        _COMPILED[key] = (table, re.compile("|".join(re.escape(f) for f in sorted(table, key=len, reverse=True))))
+    return _COMPILED[key]
+
+
+def scrub_hidden(text: str) -> str:
+    global _hidden_table
+    if not _HIDDEN or not text:
+        return text
+    if _hidden_table is None:
+        _hidden_table = {}
+        for value, shown in _HIDDEN.items():
+            _hidden_table.update((piece, shown) for piece in _pieces(value) if piece not in _hidden_table)
+        _hidden_compiled[:] = [_compiled(_hidden_table)]
+    table, pattern = _hidden_compiled[0]
+    if "<" not in text:  # nothing replaced yet (the common case): one scan
+        return pattern.sub(lambda m: table[m.group(0)], text)
+    return scrub(text, _hidden_table)
+
+
+_hidden_compiled: list[tuple[dict[str, str], re.Pattern[str]]] = []
+
+
+class Scrubbed(io.TextIOBase):
+    """A text stream that writes every hidden secret as what it is shown as."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        super().__init__()
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        self.stream.write(scrub_hidden(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def isatty(self) -> bool:
+        return self.stream.isatty()
+
+    def fileno(self) -> int:
+        return self.stream.fileno()
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return getattr(self.stream, "encoding", None) or "utf-8"

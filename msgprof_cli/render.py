@@ -16,11 +16,11 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import IO, Any, Literal
+from typing import IO, Any, Literal, cast
 
 from msgprof_cli import cells, metrics_view, profile_view
 from msgprof_cli.errors import InvalidInput, MsgprofError, OutputError, format_api_error
-from msgprof_cli.masking import mask
+from msgprof_cli.masking import Scrubbed, mask
 from msgprof_cli.terminal import Terminal
 
 SIGN = {"create": "+", "update": "~", "delete": "-", "unchanged": "=", "failed": "!"}
@@ -80,8 +80,8 @@ class Renderer:
 
     def __init__(self, terminal: Terminal, *, json_errors: bool = False) -> None:
         self.terminal = terminal
-        self.out = terminal.stdout
-        self.err = terminal.stderr
+        self.out = Scrubbed(terminal.stdout)  # every byte msgprof shows: no secret it has read
+        self.err = Scrubbed(terminal.stderr)
         self.json_errors = json_errors
         self._console: Any = None
         self._err_console: Any = None
@@ -99,11 +99,11 @@ class Renderer:
     def interactive_err(self) -> bool:
         return self.terminal.stderr_isatty
 
-    def _make_console(self, file: IO[str], tty: bool) -> Any:
+    def _make_console(self, file: Scrubbed, tty: bool) -> Any:
         from rich.console import Console
 
         return Console(
-            file=file,
+            file=cast(IO[str], file),  # a text stream in all but typeshed's name
             width=self.terminal.width,
             force_terminal=tty,
             no_color=self.terminal.no_color or not tty,

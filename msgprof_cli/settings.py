@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from msgprof_cli.errors import CredentialsError, InvalidInput, UsageError
+from msgprof_cli.masking import API_KEY_SHOWN, hide
 
 DEFAULT_BASE_URL = "https://api.telnyx.com/v2"
 DEFAULT_TIMEOUT = 30.0
@@ -77,6 +78,7 @@ class Settings:
                 raise CredentialsError(f"the API key from {self.key_source} is empty")
             check_key(key, str(self.key_source))
             self._key = key
+            hide(key, API_KEY_SHOWN)  # even a server that echoes it back can't make msgprof print it
         return self._key
 
     def require_key(self) -> str:

@@ -6,7 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
+from canned import Canned
 from conftest import TEST_KEY
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from msgprof_cli.sandbox import Sandbox
 
@@ -191,3 +194,68 @@ def test_sandbox_command_prints_its_key_only_in_the_export_line() -> None:
         out, err = proc.communicate(timeout=10)
     assert lines[1] == f"export TELNYX_API_KEY={shlex.quote(sandbox_key)}\n"
     assert out == "" and sandbox_key not in err
+
+
+# --------------------------------------------------------------------------- echoed secrets
+# A server (or a proxy, or a WAF error page) may echo what it was sent: the key from the
+# Authorization header, a secret ${VAR}'s value from the body.  msgprof hides every secret it has
+# read from everything it prints, whatever carried it there (masking.Scrubbed on render's streams).
+
+ECHO_FORMS = {
+    "raw": lambda s: s,
+    "json-escaped": lambda s: json.dumps(s)[1:-1],
+    "url-encoded": lambda s: __import__("urllib.parse").parse.quote(s, safe=""),
+}
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    key=st.text(st.characters(min_codepoint=0x21, max_codepoint=0x7E), min_size=8, max_size=40).map(
+        lambda k: "SECRET-beef" + k  # the suite-wide search recognises it, whatever the draw
+    ),
+    status=st.sampled_from([401, 403, 404, 422, 500, 502]),
+    form=st.sampled_from(sorted(ECHO_FORMS)),
+    debug=st.booleans(),
+)
+def test_a_key_the_server_echoes_back_is_never_printed(
+    cli, monkeypatch: pytest.MonkeyPatch, key: str, status: int, form: str, debug: bool
+) -> None:
+    echoed = ECHO_FORMS[form](key)
+    # JSON bodies carry the key as a JSON string (escaped once, by the server's encoder)
+    body = json.dumps({"errors": [{"code": "10009", "title": f"you sent Bearer {key}", "detail": key}]})
+    if status >= 500:  # a proxy's page: the key in any form it may have been written
+        body = f"<html><body>proxy error: Authorization: Bearer {echoed}</body></html>"
+    with Canned(status, body.encode(), "application/json" if status < 500 else "text/html") as server:
+        monkeypatch.setenv("TELNYX_BASE_URL", server.url)
+        monkeypatch.setenv("TELNYX_API_KEY", key)
+        res = cli("list", "--max-retries", "0", *(["--debug"] if debug else []))
+    assert res.exit_code in (4, 5, 6), res.stderr
+    shown = res.stdout + res.stderr
+    assert key not in shown and echoed not in shown, shown
+    assert "<API key>" in shown  # what it was replaced by, so the message still reads
+
+
+def test_a_secret_var_never_shows_in_debug_traces_or_echoed_errors(
+    cli, sandbox: Sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    token = "tok-Zq81-SECRET-4471"
+    monkeypatch.setenv("HOOK_TOKEN", token)
+    doc = tmp_path / "p.yaml"
+    doc.write_text("name: Echo\nwhitelisted_destinations: [US]\nwebhook_url: https://h.example/x?t=${HOOK_TOKEN}\n")
+    runs = [
+        cli("create", "-f", str(doc), "--debug"),
+        cli("plan", "-f", str(doc), "--debug"),
+        cli("update", "Echo", "-f", str(doc), "--debug"),
+        cli("apply", "-f", str(doc), "--debug", "--json"),
+    ]
+    for res in runs:
+        assert res.exit_code == 0, res.stderr
+        assert token not in res.stdout + res.stderr
+        assert "<secret from $HOOK_TOKEN>" in res.stderr  # the trace shows where it went
+    # a server that answers an error with the body it was sent
+    echo = json.dumps({"errors": [{"code": "10015", "title": "bad", "detail": f"got t={token}"}]})
+    with Canned(422, echo.encode()) as server:
+        monkeypatch.setenv("TELNYX_BASE_URL", server.url)
+        res = cli("create", "-f", str(doc), "--json")
+    assert res.exit_code == 5
+    assert token not in res.stdout + res.stderr and "got t=<secret from $HOOK_TOKEN>" in res.stderr

@@ -28,6 +28,7 @@ from msgprof_cli.errors import (
     UnexpectedAnswer,
     UsageError,
 )
+from msgprof_cli.masking import forget as forget_secrets
 from msgprof_cli.render import Renderer
 from msgprof_cli.terminal import Terminal
 
@@ -333,6 +334,7 @@ class Run:
 @contextmanager
 def run(opts: "Options | Mapping[str, Any]") -> Iterator[Run]:
     """The one place where errors become exit codes (see errors.py for the table)."""
+    forget_secrets()  # what an earlier run in this process read is not this run's to hide
     r = Run(opts if isinstance(opts, Options) else Options.of(opts))
     try:
         check_arguments()
@@ -350,7 +352,7 @@ def run(opts: "Options | Mapping[str, Any]") -> Iterator[Run]:
         raise typer.Exit(EXIT_INTERRUPTED) from None
     except Exception as exc:  # a bug: say so plainly; the traceback only with --debug
         if r.debug:
-            traceback.print_exc(file=r.terminal.stderr)
+            traceback.print_exc(file=r.render.err)
         err = MsgprofError(
             f"internal error: {type(exc).__name__}: {exc}",
             hint="this is a bug in msgprof; run again with --debug and report the traceback",

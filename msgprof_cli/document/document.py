@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from msgprof_cli import masking
 
 Path = tuple[str | int, ...]
 
@@ -41,25 +42,9 @@ def redact(value: Any, path: Path, secrets: dict[Path, str]) -> Any:
     return value
 
 
-_SHOWN = re.compile(r"(<secret from \$[A-Za-z_][A-Za-z0-9_]*>)")  # a value already replaced
-
-
 def scrub(text: str, secret_values: Mapping[str, str]) -> str:
-    """``text`` with every secret value (as written or as quoted) replaced by ``<secret from $VAR>``.
-
-    One pass, longest value first, never inside a replacement already made: so scrubbing twice
-    changes nothing, and a secret that is part of another (or of the word "secret") cannot leave
-    a piece of the other behind."""
-    forms: dict[str, str] = {}
-    for value, var in secret_values.items():
-        for form in (value, repr(value)[1:-1]):
-            if form:
-                forms.setdefault(form, f"<secret from ${var}>")
-    if not forms or not text:
-        return text
-    pattern = re.compile("|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)))
-    pieces = _SHOWN.split(text)  # odd indexes: replacements already made
-    return "".join(p if i % 2 else pattern.sub(lambda m: forms[m.group(0)], p) for i, p in enumerate(pieces))
+    """``text`` with every secret value (as written or as quoted) replaced by ``<secret from $VAR>``."""
+    return masking.scrub(text, {value: f"<secret from ${var}>" for value, var in secret_values.items()})
 
 
 def scrub_value(value: Any, secret_values: Mapping[str, str]) -> Any:
