@@ -180,13 +180,14 @@ class _Validator:
     def url(self, text: str, p: Path) -> Any:
         if text == "":
             return text
-        parts = urlsplit(text)
-        if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in text):
-            return self.error(
-                p,
-                f"{self.quoted(p, text)} is not an absolute http(s) URL",
-                hint='use e.g. "https://example.com/hooks", or "" / null for none',
-            )
+        hint = 'use e.g. "https://example.com/hooks", or "" / null for none'
+        try:
+            parts = urlsplit(text)
+            host, _ = parts.hostname, parts.port  # a bracketed host or a port that can't be read raises
+        except ValueError:
+            return self.error(p, f"{self.quoted(p, text)} is not a URL: its host or port cannot be read", hint=hint)
+        if parts.scheme not in ("http", "https") or not host or any(c.isspace() for c in text):
+            return self.error(p, f"{self.quoted(p, text)} is not an absolute http(s) URL", hint=hint)
         return text
 
     def countries(self, value: Any, p: Path) -> Any:
