@@ -227,6 +227,7 @@ def _verdict(look: _Look, name: str, reason: str) -> Created:
         f"the create of {name!r} got {reason}; profiles {ids} have every field sent, and msgprof cannot tell "
         "which (if any) this attempt created: it did not send it again",
         name=name,
+        candidates=look.ours + look.unclear,
     )
 
 

@@ -144,9 +144,12 @@ class CreateUnknown(Unavailable):
 
     kind = "create_unknown"
 
-    def __init__(self, message: str, *, name: str, interrupted: bool = False) -> None:
+    def __init__(
+        self, message: str, *, name: str, interrupted: bool = False, candidates: list[Any] | None = None
+    ) -> None:
         super().__init__(message)
         self.name = name
+        self.candidates = candidates or []  # profiles that may be this attempt's: every field sent equal
         if interrupted:
             self.exit_code = EXIT_INTERRUPTED
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import threading
 from collections.abc import Mapping
 from typing import IO
 from urllib.parse import quote, quote_plus
@@ -19,8 +20,11 @@ MIN_HIDDEN = 4  # a shorter "secret" would blank out ordinary text; it can't be 
 # A message may cut what a server echoed (a summary cut at a "<", a quote cut at 40 characters):
 # any start or end of a secret at least this long is hidden too.  mask() shows the last 4.
 MIN_PIECE = 8
+MAX_WITH_PIECES = 64  # distinct secrets in one run whose pieces are hidden too (whole values always)
 _HIDDEN: dict[str, str] = {}  # every secret read in this process -> what is shown instead
-_hidden_table: dict[str, str] | None = None  # _HIDDEN with every piece, built on first use
+# _HIDDEN with every piece: (replacements, every form of them, their pattern), built on first use
+_hidden_compiled: tuple[dict[str, str], dict[str, str], re.Pattern[str]] | None = None
+_LOCK = threading.Lock()
 
 
 def mask(secret: str | None) -> str:
@@ -34,18 +38,20 @@ def mask(secret: str | None) -> str:
 
 def forget() -> None:
     """A new run starts knowing no secrets (tests run many commands in one process)."""
-    global _hidden_table
-    _HIDDEN.clear()
-    _hidden_table = None
+    global _hidden_compiled
+    with _LOCK:
+        _HIDDEN.clear()
+        _hidden_compiled = None
 
 
 def hide(value: str | None, shown: str) -> None:
     """From now on, output shows ``shown`` wherever ``value`` (or a long start or end of it)
     would have appeared."""
-    global _hidden_table
+    global _hidden_compiled
     if value and len(value) >= MIN_HIDDEN and value not in _HIDDEN:
-        _HIDDEN[value] = shown
-        _hidden_table = None
+        with _LOCK:
+            _HIDDEN[value] = shown
+            _hidden_compiled = None
 
 
 def _pieces(value: str) -> list[str]:
@@ -83,34 +89,37 @@ def _compiled(replacements: Mapping[str, str]) -> tuple[dict[str, str], re.Patte
     """Every form of every value, and one pattern for them (longest first), compiled once per
     table: output is scrubbed against the same few tables write after write."""
     key = tuple(sorted(replacements.items()))
-    if key not in _COMPILED:
+    entry = _COMPILED.get(key)  # read once: another thread may clear the cache meanwhile
+    if entry is None:
         table: dict[str, str] = {}
         for value, shown in key:
             for form in forms(value):
                 if form:
                     table.setdefault(form, shown)
+        entry = (table, re.compile("|".join(re.escape(f) for f in sorted(table, key=len, reverse=True))))
         if len(_COMPILED) >= 16:
             _COMPILED.clear()
-        _COMPILED[key] = (table, re.compile("|".join(re.escape(f) for f in sorted(table, key=len, reverse=True))))
-    return _COMPILED[key]
+        _COMPILED[key] = entry
+    return entry
 
 
 def scrub_hidden(text: str) -> str:
-    global _hidden_table
+    """``text`` with every secret this run has read hidden (safe from apply's worker threads)."""
+    global _hidden_compiled
     if not _HIDDEN or not text:
         return text
-    if _hidden_table is None:
-        _hidden_table = {}
-        for value, shown in _HIDDEN.items():
-            _hidden_table.update((piece, shown) for piece in _pieces(value) if piece not in _hidden_table)
-        _hidden_compiled[:] = [_compiled(_hidden_table)]
-    table, pattern = _hidden_compiled[0]
+    compiled = _hidden_compiled
+    if compiled is None:
+        with _LOCK:
+            table: dict[str, str] = {}
+            cut = len(_HIDDEN) <= MAX_WITH_PIECES  # else the pattern would grow past use
+            for value, shown in list(_HIDDEN.items()):
+                table.update((piece, shown) for piece in (_pieces(value) if cut else [value]) if piece not in table)
+            compiled = _hidden_compiled = (table, *_compiled(table))
+    replacements, table, pattern = compiled
     if "<" not in text:  # nothing replaced yet (the common case): one scan
         return pattern.sub(lambda m: table[m.group(0)], text)
-    return scrub(text, _hidden_table)
-
-
-_hidden_compiled: list[tuple[dict[str, str], re.Pattern[str]]] = []
+    return scrub(text, replacements)
 
 
 class Scrubbed(io.TextIOBase):

@@ -20,7 +20,7 @@ from msgprof_cli.document.changes import Change, diff, effect
 from msgprof_cli.document.document import Issue, redact, scrub, scrub_value
 from msgprof_cli.document.rules import RULES_BY_NAME
 from msgprof_cli.document.setup_rules import Setup
-from msgprof_cli.errors import ApiError, InvalidInput, MsgprofError
+from msgprof_cli.errors import ApiError, CreateUnknown, InvalidInput, MsgprofError, NotFound
 
 # One vocabulary for plan and apply (README "Reports"): what the plan decided for an item, and
 # where it stands.  "failed" as an action means it could not even be planned.
@@ -224,6 +224,9 @@ def apply(
     created = [i for i in done if i.action == "create" and i.status == "done"]
     if created:
         _settle_duplicates(client, created)
+    twinned = [i for i in done if isinstance(i.error, CreateUnknown) and len(i.error.candidates) > 1]
+    if twinned:
+        _settle_unknown(client, twinned)
     return [i.scrub_shown() for i in done]
 
 
@@ -249,6 +252,54 @@ def _carry_out(client: Any, item: Item) -> None:
                 hint="run plan again",
             )
         client.delete_messaging_profile(item.profile_id)
+
+
+def _settle_unknown(client: Any, items: list[Item]) -> None:
+    """Creates that could not tell their profile from identical ones a concurrent run made at the
+    same moment (``CreateUnknown`` with several candidates).  Whichever was this run's, the name
+    needs one: when every profile holding it is an accidental twin (every field equal, nothing
+    attached), the oldest is kept and the others deleted, the rule every run applies, so
+    concurrent runs converge.  Otherwise the item stays failed (msgprof never guesses)."""
+    from msgprof_cli import twins
+
+    try:
+        live = live_by_name(client)
+    except MsgprofError:
+        return  # the failure already says how to check; a rerun of apply converges
+    for item in items:
+        matches = live.get(item.desired.name, [])
+        if not matches:
+            continue
+        keeper = min(matches, key=twins.keeper_key)
+        others = [m for m in matches if m is not keeper]
+        try:
+            verdicts = [_accidental_or_gone(client, item.desired.payload, m) for m in matches]
+            if verdicts[matches.index(keeper)] is not True or False in verdicts:
+                continue  # one of them carries something a person made: never guessed
+            for twin in others:
+                try:
+                    client.delete_messaging_profile(str(twin.get("id")))
+                except NotFound:
+                    pass  # a concurrent run settling the same name deleted it first
+        except MsgprofError:
+            continue
+        item.status, item.error, item.profile_id = "done", None, keeper.get("id")
+        deleted = ", ".join(str(m.get("id")) for m in others)
+        item.note = (
+            f"the create's outcome was unclear: identical profiles named {item.name!r} appeared at once "
+            f"(a concurrent run); kept the oldest, {item.profile_id}"
+            + (f", and deleted {deleted}" if deleted else "")
+        )
+
+
+def _accidental_or_gone(client: Any, desired: dict[str, Any], profile: dict[str, Any]) -> bool | None:
+    """True: an accidental twin (every field equal, nothing attached); None: deleted meanwhile."""
+    from msgprof_cli import twins
+
+    try:
+        return twins.is_accidental(client, desired, profile, diff)
+    except NotFound:
+        return None
 
 
 def _settle_duplicates(client: Any, created: list[Item]) -> None:

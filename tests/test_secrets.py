@@ -259,3 +259,31 @@ def test_a_secret_var_never_shows_in_debug_traces_or_echoed_errors(
         res = cli("create", "-f", str(doc), "--json")
     assert res.exit_code == 5
     assert token not in res.stdout + res.stderr and "got t=<secret from $HOOK_TOKEN>" in res.stderr
+
+
+def test_hiding_is_safe_from_apply_s_worker_threads() -> None:
+    """apply's threads write while secrets are being hidden: never an error, never a secret."""
+    import threading
+
+    from msgprof_cli import masking
+
+    masking.forget()
+    secrets = [f"tok-{k:04}-SECRET-{k:04}" for k in range(12)]
+    problems: list[str] = []
+
+    def writer(k: int) -> None:
+        for i in range(30):
+            masking.hide(secrets[(k * 7 + i) % 12], f"<secret from $S{k}>")
+            text = masking.scrub_hidden(f"line {i}: {secrets[(k * 7 + i) % 12]} <kept>")
+            if "SECRET" in text:
+                problems.append(text)
+
+    try:
+        threads = [threading.Thread(target=writer, args=(k,)) for k in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        masking.forget()
+    assert problems == []
