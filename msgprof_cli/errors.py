@@ -154,6 +154,13 @@ class CreateUnknown(Unavailable):
             self.exit_code = EXIT_INTERRUPTED
 
 
+class Interrupted(MsgprofError):
+    """Ctrl-C: what had not started was not sent."""
+
+    exit_code = EXIT_INTERRUPTED
+    kind = "interrupted"
+
+
 class ChangesPending(MsgprofError):
     exit_code = 7
     kind = "changes_pending"

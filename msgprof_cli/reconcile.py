@@ -20,7 +20,7 @@ from msgprof_cli.document.changes import Change, diff, effect
 from msgprof_cli.document.document import Issue, redact, scrub, scrub_value
 from msgprof_cli.document.rules import RULES_BY_NAME
 from msgprof_cli.document.setup_rules import Setup
-from msgprof_cli.errors import ApiError, CreateUnknown, InvalidInput, MsgprofError, NotFound
+from msgprof_cli.errors import ApiError, CreateUnknown, Interrupted, InvalidInput, MsgprofError, NotFound
 
 # One vocabulary for plan and apply (README "Reports"): what the plan decided for an item, and
 # where it stands.  "failed" as an action means it could not even be planned.
@@ -219,8 +219,21 @@ def apply(
             on_done(item)
         return item
 
-    with ThreadPoolExecutor(max_workers=max(1, parallel)) as pool:
-        done = list(pool.map(run, items))
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, parallel)) as pool:
+            done = list(pool.map(run, items))
+    except KeyboardInterrupt:
+        # Executor.map cancelled what had not started, and leaving the pool waited for the
+        # requests in flight: every item that started says how it ended.  No settling: the user
+        # asked to stop; a rerun of apply converges.
+        for item in items:
+            if item.status == "planned" and item.action in ("create", "update", "delete"):
+                item.status = "failed"
+                item.error = Interrupted(
+                    "interrupted before it started; nothing was sent for it",
+                    hint="run apply again: it does what is left",
+                )
+        return [i.scrub_shown() for i in items]
     created = [i for i in done if i.action == "create" and i.status == "done"]
     if created:
         _settle_duplicates(client, created)

@@ -239,3 +239,40 @@ def test_apply_dry_run_is_plan(cli, sandbox: Sandbox, tmp_path: Path) -> None:
     res = cli("apply", "-f", str(f), "--dry-run")
     assert res.exit_code == 0 and res.stdout.startswith("+ create D")
     assert sandbox.writes() == []
+
+
+def test_ctrl_c_during_apply_finishes_what_is_in_flight_and_names_what_never_started(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from conftest import record_output
+
+    docs = "".join(f"- name: Stop {i:02}\n  whitelisted_destinations: [US]\n" for i in range(12))
+    f = write(tmp_path / "p", "bulk.yaml", docs)
+    with Sandbox("127.0.0.1", 0, faults=Faults(latency_ms=300)) as sb:
+        env = {**__import__("os").environ, "TELNYX_BASE_URL": sb.url, "TELNYX_API_KEY": TEST_KEY}
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "msgprof_cli", "apply", "-f", str(f), "--parallel", "2", "--json"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        deadline = time.monotonic() + 30  # a safety stop, not a timing: wait for the first creates
+        while not any(r.method == "POST" for r in sb.received) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+        record_output(out + err)
+        assert proc.returncode == 130, err
+        report = json.loads(out)
+        done = [i for i in report["items"] if i["status"] == "done"]
+        stopped = [i for i in report["items"] if i["status"] == "failed"]
+        assert done and stopped and len(done) + len(stopped) == 12
+        assert all(i["error"]["error"] == "interrupted" for i in stopped)
+        posted = [r for r in sb.received if r.method == "POST"]
+        assert len(posted) == len(done)  # what was reported done was sent once; the rest never
+        assert sorted(p["name"] for p in sb.profiles()) == sorted(i["name"] for i in done)
+        assert "Traceback" not in err

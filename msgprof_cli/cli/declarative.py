@@ -18,7 +18,7 @@ from msgprof_cli.cli.common import (
     stdin_used_once,
     with_options,
 )
-from msgprof_cli.errors import ChangesPending, UsageError
+from msgprof_cli.errors import ChangesPending, Interrupted, UsageError
 
 if TYPE_CHECKING:  # imported lazily at run time: start-up stays light
     from msgprof_cli.client import TelnyxClient
@@ -158,14 +158,18 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
                 raise typer.Exit(_worst(items))
             with r.render.progress(len(items), "applying") as advance:
                 done = reconcile.apply(client, items, parallel=parallel, on_done=lambda _: advance())
-            reconcile_setup.apply_items(client, done, r.render.notice)
+            if not any(isinstance(i.error, Interrupted) for i in done):  # Ctrl-C: stop here
+                reconcile_setup.apply_items(client, done, r.render.notice)
             for item in done:
                 if item.note and item.action != "delete":
                     r.render.notice(f"{item.name}: {item.note}")
             _show(r, done, "apply", json_)
             failed = sum(1 for i in done if i.status == "failed")
-            if failed and not json_:
-                r.render.notice(f"{failed} of {len(done)} profiles failed; the others were applied")
+            stopped = sum(1 for i in done if isinstance(i.error, Interrupted))
+            if stopped and not json_:
+                r.render.notice(f"interrupted: {stopped} of {len(done)} profiles were not started (nothing was sent)")
+            if failed > stopped and not json_:
+                r.render.notice(f"{failed - stopped} of {len(done)} profiles failed; the others were applied")
             raise typer.Exit(_worst(done))
 
     @command(app, only, "export", rich_help_panel="Declarative")
