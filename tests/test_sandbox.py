@@ -349,6 +349,30 @@ def test_a_state_file_in_a_folder_that_does_not_exist_is_refused_at_start(cli, t
     assert "listening" not in res.stderr and not state.parent.exists()
 
 
+@pytest.mark.parametrize(("host", "url_host"), [("::1", "[::1]"), ("0.0.0.0", "127.0.0.1"), ("::", "[::1]")])
+def test_the_sandbox_listens_on_ipv6_and_every_interface_and_names_a_loopback_url(
+    cli, monkeypatch: pytest.MonkeyPatch, host: str, url_host: str
+) -> None:
+    with Sandbox(host, 0) as sb:
+        assert sb.url.startswith(f"http://{url_host}:")  # a URL msgprof accepts for a plain-http key
+        assert sb.everywhere == (host in ("0.0.0.0", "::"))
+        monkeypatch.setenv("TELNYX_BASE_URL", sb.url)
+        monkeypatch.setenv("TELNYX_API_KEY", TEST_KEY)
+        assert cli("create", "--name", "Here", "--whitelist", "US").exit_code == 0
+        assert [p["name"] for p in sb.profiles()] == ["Here"]
+
+
+def test_a_state_file_behind_a_symlink_keeps_the_link_and_updates_its_target(tmp_path: Path) -> None:
+    target = tmp_path / "data" / "state.json"
+    target.parent.mkdir()
+    link = tmp_path / "state.json"
+    link.symlink_to(target)
+    with Sandbox("127.0.0.1", 0, state_file=str(link)) as sb:
+        sb.create({"name": "Kept", "whitelisted_destinations": ["US"]})
+    assert link.is_symlink() and link.resolve() == target.resolve()
+    assert [p["name"] for p in json.loads(target.read_text())["profiles"]] == ["Kept"]
+
+
 # --------------------------------------------------------------------------- export lines
 
 

@@ -16,7 +16,7 @@ def _check_state_folder(state: Optional[str]) -> None:
         return
     from pathlib import Path
 
-    folder = Path(state).parent
+    folder = Path(os.path.realpath(state)).parent  # a link's target folder is where it is written
     if not folder.is_dir():
         raise UsageError(f"--state {state}: the folder {folder} does not exist", hint="create it first")
     if not os.access(folder, os.W_OK):
@@ -139,8 +139,12 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
                 if demo_data:
                     server.seed_demo_data(seed=seed)
             except OSError as exc:
+                import errno
+
+                in_use = exc.errno == errno.EADDRINUSE
                 raise UsageError(
-                    f"cannot listen on {host}:{port}: {exc.strerror}", hint="pick another --port (0 picks a free one)"
+                    f"cannot listen on {host}:{port}: {exc.strerror or exc}",
+                    hint="pick another --port (0 picks a free one)" if in_use else "check --host: an address of this machine",
                 ) from None
             import signal
 
@@ -149,6 +153,8 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
 
             signal.signal(signal.SIGTERM, _stop)
             r.render.notice(f"sandbox listening on {server.url} (Ctrl-C stops it)")
+            if server.everywhere:
+                r.render.warning(f"--host {host} listens on every interface: other machines can reach the sandbox")
             for line in server.export_lines(api_key or "sandbox-key"):
                 r.render.write(line)
             try:

@@ -84,6 +84,10 @@ class _Server(ThreadingHTTPServer):
         sys.stderr.write(f"sandbox: error serving {client_address[0]}: {type(exc).__name__}: {str(exc)[:200]}\n")
 
 
+class _Server6(_Server):
+    address_family = socket.AF_INET6
+
+
 class Sandbox:
     """The server.  ``start()`` runs it in a thread (tests); ``serve_forever()`` in the foreground.
 
@@ -119,7 +123,8 @@ class Sandbox:
         self.received: list[Received] = []
         self._received_lock = threading.Lock()
         handler = type("Handler", (_Handler,), {"sandbox": self, "timeout": read_timeout})
-        self.httpd = _Server((host, port), handler)
+        server = _Server6 if ":" in host else _Server  # ::1, :: (IPv6) or a name / IPv4 address
+        self.httpd = server((host.strip("[]"), port), handler)
         self._thread: threading.Thread | None = None
 
     @property
@@ -129,10 +134,18 @@ class Sandbox:
 
     @property
     def url(self) -> str:
+        """Where a client on this machine reaches it: loopback when it listens on every interface
+        (msgprof sends a key over plain http only to loopback)."""
         address = self.httpd.server_address
         host, port = str(address[0]), address[1]
+        host = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)
         host = f"[{host}]" if ":" in host else host
         return f"http://{host}:{port}/v2"
+
+    @property
+    def everywhere(self) -> bool:
+        """It listens on every interface: reachable from other machines."""
+        return str(self.httpd.server_address[0]) in ("0.0.0.0", "::")
 
     def start(self) -> Sandbox:
         self._thread = threading.Thread(

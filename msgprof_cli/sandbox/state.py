@@ -132,14 +132,15 @@ class State:
             "bulk_updates": list(self.orders.values()),
             "metrics": self.metrics,
         }
-        directory = os.path.dirname(os.path.abspath(self.path))
+        target = os.path.realpath(self.path)  # a symlink stays a link: its target is what is replaced
+        directory = os.path.dirname(target)
         fd, tmp = tempfile.mkstemp(prefix=".sandbox-state-", dir=directory)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 json.dump(data, fh, indent=1)
                 fh.flush()
                 os.fsync(fh.fileno())
-            os.replace(tmp, self.path)  # atomic: readers see the old file or the new one, never half
+            os.replace(tmp, target)  # atomic: readers see the old file or the new one, never half
         except BaseException:
             if os.path.exists(tmp):
                 os.unlink(tmp)
