@@ -142,10 +142,8 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
                 import errno
 
                 in_use = exc.errno == errno.EADDRINUSE
-                raise UsageError(
-                    f"cannot listen on {host}:{port}: {exc.strerror or exc}",
-                    hint="pick another --port (0 picks a free one)" if in_use else "check --host: an address of this machine",
-                ) from None
+                hint = "pick another --port (0 picks a free one)" if in_use else "--host must be an address of this machine"
+                raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}", hint=hint) from None
             import signal
 
             def _stop(signum: int, frame: Any) -> None:
