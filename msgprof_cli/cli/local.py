@@ -142,7 +142,7 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
                 import errno
 
                 in_use = exc.errno == errno.EADDRINUSE
-                hint = "pick another --port (0 picks a free one)" if in_use else "--host must be an address of this machine"
+                hint = "pick another --port (0 picks a free one)" if in_use else "give an address of this machine"
                 raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}", hint=hint) from None
             import signal
 
