@@ -67,7 +67,10 @@ class Item:
         return scrub(text, self.desired.secret_values)
 
     def shown(self, path: tuple[str | int, ...], value: Any) -> Any:
-        """A value as plans and reports may show it: secret values are replaced."""
+        """A value as plans and reports may show it: secret values are replaced (nothing stays
+        nothing: a create's old values are null, whatever the field)."""
+        if value is None:
+            return None
         return scrub_value(redact(value, path, self.desired.secrets), self.desired.secret_values)
 
     def scrub_shown(self) -> Item:

@@ -232,6 +232,17 @@ def test_update_dry_run_and_report_mask_a_secret(cli, sandbox: Sandbox, tmp_path
     assert TOKEN not in res.stdout + res.stderr
 
 
+def test_a_create_s_secret_field_has_a_null_old_value_in_the_report(cli, sandbox: Sandbox, tmp_path: Path, monkeypatch) -> None:
+    f = tmp_path / "c.yaml"
+    f.write_text("name: C\nwhitelisted_destinations: [US]\nwebhook_url: ${HOOK_TOKEN}\n")
+    monkeypatch.setenv("HOOK_TOKEN", URL)
+    res = cli("plan", "-f", str(f), "--json")
+    assert res.exit_code == 0, res.stderr
+    changes = {c["field"]: c for c in json.loads(res.stdout)["items"][0]["changes"]}
+    assert changes["webhook_url"] == {"field": "webhook_url", "old": None, "new": "<secret from $HOOK_TOKEN>"}
+    assert TOKEN not in res.stdout + res.stderr
+
+
 def test_interpolated_documents_validate_as_written(tmp_path: Path) -> None:
     [doc] = parse_documents(b"name: ${N}\nwhitelisted_destinations: [${C:-US}]\n", "p.yaml", {"N": "Ops"})
     result = validate(doc)
