@@ -11,6 +11,7 @@ It touches no network and prints nothing.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,9 +71,11 @@ def check_inputs(
         try:
             docs = load_documents(path, env=env)
         except InvalidInput as exc:
-            # the issue is shown with its source, so its message must not repeat the path
-            message = exc.message.removeprefix(f"{path}: ")
-            issues = exc.issues or [Issue((), message, hint=exc.hint, source=path)]
+            # the issue is shown with its source (and line), so its message must not repeat them
+            where = re.match(re.escape(path) + r"(?::(\d+))?: ", exc.message)
+            message = exc.message[where.end() :] if where else exc.message
+            line = int(where.group(1)) if where and where.group(1) else None
+            issues = exc.issues or [Issue((), message, hint=exc.hint, source=path, line=line)]
             checked.append(Checked(path, None, errors=issues))
             continue
         for doc in docs:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from conftest import TEST_KEY
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -90,3 +91,15 @@ def test_validate_refuses_exactly_what_plan_refuses(tmp_path: Path, docs: list[t
         assert (sb.received == []) == (planned.exit_code == 3)
         visible = [k for k, (_, _, hidden, _) in enumerate(docs) if not hidden]
         assert len(validated.stdout.splitlines()) == len(visible)
+
+
+@pytest.mark.parametrize(("body", "line"), [(b'{"name": "x",, }', 1), (b'{\n"name": "x",\n,}', 3), (b"name: [unclosed\n", None)])
+def test_a_file_that_cannot_be_parsed_names_its_path_once(tmp_path: Path, body: bytes, line: int | None) -> None:
+    f = tmp_path / ("bad.json" if body.startswith(b"{") else "bad.yaml")
+    f.write_bytes(body)
+    res = invoke("validate", str(f))
+    assert res.exit_code == 3
+    errors = [x for x in res.stderr.splitlines() if x.startswith("msgprof: error:")]
+    assert len(errors) == 1 and errors[0].count(str(f)) == 1, res.stderr
+    if line is not None:
+        assert errors[0].startswith(f"msgprof: error: {f}:{line}: not valid JSON")
