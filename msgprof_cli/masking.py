@@ -1,9 +1,10 @@
 """How a secret is shown (a leaf module: render, settings and the document layer use it).
 
 Two tools: ``mask`` shows a key by its last 4 characters; ``hide`` + ``Scrubbed`` make sure a
-secret this process has read (the API key, the value of a secret ``${VAR}``) never reaches the
-terminal, whatever carried it there: a table, a --debug trace, an error message that a server
-echoed back.  Every byte the user sees goes through render's streams, which are ``Scrubbed``.
+secret this run has read (the API key, the value of a secret ``${VAR}``) never reaches stderr,
+whatever carried it there: a --debug trace, an error message that a server echoed back.  stdout
+is data and is left as it is (``--json`` prints exactly what the API returned; plan and apply
+reports hide secret values themselves, by field path: document.py).
 """
 
 from __future__ import annotations
@@ -16,13 +17,17 @@ from collections.abc import Mapping
 from typing import IO
 from urllib.parse import quote, quote_plus
 
-MIN_HIDDEN = 4  # a shorter "secret" would blank out ordinary text; it can't be told from it
-# A message may cut what a server echoed (a summary cut at a "<", a quote cut at 40 characters):
-# any start or end of a secret at least this long is hidden too.  mask() shows the last 4.
-MIN_PIECE = 8
-MAX_WITH_PIECES = 64  # distinct secrets in one run whose pieces are hidden too (whole values always)
-_HIDDEN: dict[str, str] = {}  # every secret read in this process -> what is shown instead
-# _HIDDEN with every piece: (replacements, every form of them, their pattern), built on first use
+# A shorter "secret" (true, null, a 4-digit PIN) can't be told from ordinary text: hiding it
+# would change what the user reads, so it is not hidden on stderr (reports still hide it by path).
+MIN_HIDDEN = 6
+# A message may cut what a server echoed (a quote cut at 40 characters, a summary cut at a "<").
+# For the key (random, so any long piece of it is its own) its starts and ends are hidden too:
+# those of MIN_PIECE..SHORT_PIECE characters, and (for keys up to MAX_PIECED) those that lack at
+# most PIECE_SPAN characters.  A bounded number, so a 4 KiB key costs no more than a short one.
+# mask() shows the last 4.
+MIN_PIECE, SHORT_PIECE, PIECE_SPAN, MAX_PIECED = 8, 48, 24, 512
+_HIDDEN: dict[str, tuple[str, bool]] = {}  # every secret read in this run -> (shown as, pieces too)
+# (replacements with every piece, every form of them, their pattern), built on first use
 _hidden_compiled: tuple[dict[str, str], dict[str, str], re.Pattern[str]] | None = None
 _LOCK = threading.Lock()
 
@@ -44,25 +49,28 @@ def forget() -> None:
         _hidden_compiled = None
 
 
-def hide(value: str | None, shown: str) -> None:
-    """From now on, output shows ``shown`` wherever ``value`` (or a long start or end of it)
-    would have appeared."""
+def hide(value: str | None, shown: str, *, pieces: bool = False) -> None:
+    """From now on, stderr shows ``shown`` wherever ``value`` (with ``pieces``, or a long start or
+    end of it) would have appeared."""
     global _hidden_compiled
     if value and len(value) >= MIN_HIDDEN and value not in _HIDDEN:
         with _LOCK:
-            _HIDDEN[value] = shown
+            _HIDDEN[value] = (shown, pieces)
             _hidden_compiled = None
 
 
 def _pieces(value: str) -> list[str]:
-    starts = [value[:n] for n in range(MIN_PIECE, len(value))]
-    return [value, *starts, *(value[-n:] for n in range(MIN_PIECE, len(value)))]
+    lengths = set(range(MIN_PIECE, min(SHORT_PIECE, len(value) - 1) + 1))
+    if len(value) <= MAX_PIECED:
+        lengths |= set(range(max(MIN_PIECE, len(value) - PIECE_SPAN), len(value)))
+    return [value, *(value[:n] for n in sorted(lengths)), *(value[-n:] for n in sorted(lengths))]
 
 
 def forms(value: str) -> tuple[str, ...]:
     """The ways a value can appear in output: as is, quoted by repr or JSON, or in a URL."""
+    every = "".join(f"\\u{ord(c):04x}" for c in value)  # JSON with every character escaped
     return (value, repr(value)[1:-1], json.dumps(value)[1:-1], json.dumps(value, ensure_ascii=False)[1:-1],
-            quote(value, safe=""), quote_plus(value, safe=""))  # fmt: skip
+            every, quote(value, safe=""), quote_plus(value, safe=""))  # fmt: skip
 
 
 API_KEY_SHOWN = "<API key>"
@@ -112,9 +120,8 @@ def scrub_hidden(text: str) -> str:
     if compiled is None:
         with _LOCK:
             table: dict[str, str] = {}
-            cut = len(_HIDDEN) <= MAX_WITH_PIECES  # else the pattern would grow past use
-            for value, shown in list(_HIDDEN.items()):
-                table.update((piece, shown) for piece in (_pieces(value) if cut else [value]) if piece not in table)
+            for value, (shown, pieced) in list(_HIDDEN.items()):
+                table.update((piece, shown) for piece in (_pieces(value) if pieced else [value]) if piece not in table)
             compiled = _hidden_compiled = (table, *_compiled(table))
     replacements, table, pattern = compiled
     if "<" not in text:  # nothing replaced yet (the common case): one scan

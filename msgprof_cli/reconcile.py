@@ -20,7 +20,7 @@ from msgprof_cli.document.changes import Change, diff, effect
 from msgprof_cli.document.document import Issue, redact, scrub, scrub_value
 from msgprof_cli.document.rules import RULES_BY_NAME
 from msgprof_cli.document.setup_rules import Setup
-from msgprof_cli.errors import ApiError, CreateUnknown, Interrupted, InvalidInput, MsgprofError, NotFound
+from msgprof_cli.errors import ApiError, CreateUnknown, Interrupted, InvalidInput, MsgprofError
 
 # One vocabulary for plan and apply (README "Reports"): what the plan decided for an item, and
 # where it stands.  "failed" as an action means it could not even be planned.
@@ -211,12 +211,21 @@ def apply(
     """Carry out a plan.  One failed item does not stop the others.  Then, if this run created
     anything, settle the duplicates a concurrent run may have made (see twins.py)."""
 
+    started: set[int] = set()  # ids of the items whose request was sent (set.add is atomic)
+
     def run(item: Item) -> Item:
+        started.add(id(item))
         try:
             _carry_out(client, item)
             item.status = "done"
         except MsgprofError as exc:
             item.status, item.error = "failed", exc
+            if isinstance(exc, CreateUnknown) and len(exc.candidates) > 1:
+                # identical profiles made at once: another run's, or a person's; never guessed
+                exc.hint = (
+                    "another run (or a person) created the same profile at the same moment; "
+                    "`msgprof apply --resolve-twins` keeps the oldest and deletes identical ones with nothing attached"
+                )
         item.scrub_shown()
         if on_done is not None:
             on_done(item)
@@ -227,22 +236,26 @@ def apply(
             done = list(pool.map(run, items))
     except KeyboardInterrupt:
         # Executor.map cancelled what had not started, and leaving the pool waited for the
-        # requests in flight: every item that started says how it ended.  No settling: the user
-        # asked to stop; a rerun of apply converges.
+        # requests in flight: every item that started says how it ended.  A second Ctrl-C cuts
+        # that wait short: those items may or may not have been done.  No settling: the user asked
+        # to stop; a rerun of apply converges.
         for item in items:
             if item.status == "planned" and item.action in ("create", "update", "delete"):
                 item.status = "failed"
-                item.error = Interrupted(
-                    "interrupted before it started; nothing was sent for it",
-                    hint="run apply again: it does what is left",
-                )
+                if id(item) in started:
+                    item.error = Interrupted(
+                        "interrupted while its request was in flight: it may or may not have been done",
+                        hint="`msgprof plan` shows where it stands; apply again converges",
+                    )
+                else:
+                    item.error = Interrupted(
+                        "interrupted before it started; nothing was sent for it",
+                        hint="run apply again: it does what is left",
+                    )
         return [i.scrub_shown() for i in items]
     created = [i for i in done if i.action == "create" and i.status == "done"]
     if created:
         _settle_duplicates(client, created)
-    twinned = [i for i in done if isinstance(i.error, CreateUnknown) and len(i.error.candidates) > 1]
-    if twinned:
-        _settle_unknown(client, twinned)
     return [i.scrub_shown() for i in done]
 
 
@@ -268,54 +281,6 @@ def _carry_out(client: Any, item: Item) -> None:
                 hint="run plan again",
             )
         client.delete_messaging_profile(item.profile_id)
-
-
-def _settle_unknown(client: Any, items: list[Item]) -> None:
-    """Creates that could not tell their profile from identical ones a concurrent run made at the
-    same moment (``CreateUnknown`` with several candidates).  Whichever was this run's, the name
-    needs one: when every profile holding it is an accidental twin (every field equal, nothing
-    attached), the oldest is kept and the others deleted, the rule every run applies, so
-    concurrent runs converge.  Otherwise the item stays failed (msgprof never guesses)."""
-    from msgprof_cli import twins
-
-    try:
-        live = live_by_name(client)
-    except MsgprofError:
-        return  # the failure already says how to check; a rerun of apply converges
-    for item in items:
-        matches = live.get(item.desired.name, [])
-        if not matches:
-            continue
-        keeper = min(matches, key=twins.keeper_key)
-        others = [m for m in matches if m is not keeper]
-        try:
-            verdicts = [_accidental_or_gone(client, item.desired.payload, m) for m in matches]
-            if verdicts[matches.index(keeper)] is not True or False in verdicts:
-                continue  # one of them carries something a person made: never guessed
-            for twin in others:
-                try:
-                    client.delete_messaging_profile(str(twin.get("id")))
-                except NotFound:
-                    pass  # a concurrent run settling the same name deleted it first
-        except MsgprofError:
-            continue
-        item.status, item.error, item.profile_id = "done", None, keeper.get("id")
-        deleted = ", ".join(str(m.get("id")) for m in others)
-        item.note = (
-            f"the create's outcome was unclear: identical profiles named {item.name!r} appeared at once "
-            f"(a concurrent run); kept the oldest, {item.profile_id}"
-            + (f", and deleted {deleted}" if deleted else "")
-        )
-
-
-def _accidental_or_gone(client: Any, desired: dict[str, Any], profile: dict[str, Any]) -> bool | None:
-    """True: an accidental twin (every field equal, nothing attached); None: deleted meanwhile."""
-    from msgprof_cli import twins
-
-    try:
-        return twins.is_accidental(client, desired, profile, diff)
-    except NotFound:
-        return None
 
 
 def _settle_duplicates(client: Any, created: list[Item]) -> None:

@@ -80,8 +80,8 @@ class Renderer:
 
     def __init__(self, terminal: Terminal, *, json_errors: bool = False) -> None:
         self.terminal = terminal
-        self.out = Scrubbed(terminal.stdout)  # every byte msgprof shows: no secret it has read
-        self.err = Scrubbed(terminal.stderr)
+        self.out = terminal.stdout  # data, as the API returned it (reports hide secrets by path)
+        self.err = Scrubbed(terminal.stderr)  # messages, traces, errors: no secret this run has read
         self.json_errors = json_errors
         self._console: Any = None
         self._err_console: Any = None
@@ -99,7 +99,7 @@ class Renderer:
     def interactive_err(self) -> bool:
         return self.terminal.stderr_isatty
 
-    def _make_console(self, file: Scrubbed, tty: bool) -> Any:
+    def _make_console(self, file: IO[str] | Scrubbed, tty: bool) -> Any:
         from rich.console import Console
 
         return Console(
@@ -341,7 +341,7 @@ class Renderer:
             self.issues(exc.issues)
         self._styled("err", [("msgprof: ", ""), ("error", "bold red"), (f": {cells.visible(exc.message)}", "")])
         for e in getattr(exc, "errors", None) or []:
-            self._err_write(f"  {format_api_error(e)}")
+            self._err_write(f"  {cells.visible(format_api_error(e))}")  # the API's words: no raw control bytes
         if exc.hint:
             self._styled("err", [("  hint: ", "cyan"), (cells.visible(exc.hint), "")])
         self.err.flush()

@@ -81,10 +81,11 @@ def test_two_concurrent_applies_then_one_more_end_with_one_profile_per_name(tmp_
 
 
 @pytest.mark.slow
-def test_two_applies_whose_creates_commit_late_converge_to_one_profile(tmp_path: Path) -> None:
+def test_two_applies_whose_creates_commit_late_never_resend_nor_guess(tmp_path: Path) -> None:
     """Both runs time out on their creates; when they look, each finds two identical profiles
-    made after its send and cannot tell which was its own.  Neither sends again; both keep the
-    oldest and delete the rest (the rule every run applies), and both exit 0."""
+    made after its send and cannot tell which (if either) is its own: a concurrent run's or a
+    person's.  Neither sends again and neither deletes: each item fails (exit 6) naming both ids
+    and the way out, and `apply --resolve-twins` then converges to one profile per name."""
     d = tmp_path / "profiles"
     write_profiles(d, 3)
     with RacingSandbox(runs=2, commit_delay=0.8) as sb:
@@ -100,54 +101,15 @@ def test_two_applies_whose_creates_commit_late_converge_to_one_profile(tmp_path:
         for t in threads:
             t.join()
         assert sum(1 for r in sb.received if r.method == "POST") == 6  # one per name per run, no re-send
+        assert not any(r.method == "DELETE" for r in sb.received)  # nothing guessed
         for res in results:
-            assert res.returncode == 0, res.stderr + res.stdout
-        names = Counter(p["name"] for p in sb.profiles())
-        assert names == Counter({f"Team {k:02}": 1 for k in range(3)})
-        live_ids = {p["name"]: p["id"] for p in sb.profiles()}
-        for res in results:
-            assert {i["name"]: i["id"] for i in json.loads(res.stdout)["items"]} == live_ids
-
-
-@pytest.mark.parametrize(
-    ("twist", "settled"),
-    [
-        ("none", True),  # all accidental: the oldest is kept, the others deleted
-        ("newer-attached", False),  # a number on a twin: a person made something; never guessed
-        ("oldest-attached", False),
-        ("newer-differs", False),  # in a field the document gives (twins.py: what "accidental" means)
-        ("newer-gone", True),  # a concurrent run deleted it between the listing and the check
-    ],
-)
-def test_an_unclear_create_settles_only_accidental_twins(sandbox: Sandbox, twist: str, settled: bool) -> None:
-    from msgprof_cli.client import TelnyxClient
-    from msgprof_cli.errors import CreateUnknown
-    from msgprof_cli.reconcile import Desired, Item, _settle_unknown
-
-    body = {"name": "Twin", "whitelisted_destinations": ["US"]}
-    client = TelnyxClient(sandbox.url, TEST_KEY)
-    made = [client.create_messaging_profile(body) for _ in range(3)]
-    oldest, newer = made[0], made[1:]
-    if twist == "newer-attached":
-        sandbox.seed("phone_numbers", newer[0]["id"], {"phone_number": "+15550001111", "type": "longcode"})
-    elif twist == "oldest-attached":
-        sandbox.seed("phone_numbers", oldest["id"], {"phone_number": "+15550001111", "type": "longcode"})
-    elif twist == "newer-differs":
-        client.update_messaging_profile(newer[0]["id"], {"whitelisted_destinations": ["US", "CA"]})
-
-    class GoneOnCheck(TelnyxClient):  # the concurrent run's delete lands right after our listing
-        def list_related(self, profile_id: str, *a, **kw):  # type: ignore[no-untyped-def]
-            if profile_id == newer[0]["id"] and twist == "newer-gone":
-                client.delete_messaging_profile(profile_id)
-            return super().list_related(profile_id, *a, **kw)
-
-    item = Item(Desired("Twin", "t.yaml", body, {}), "create", status="failed")
-    item.error = CreateUnknown("unclear", name="Twin", candidates=made)
-    _settle_unknown(GoneOnCheck(sandbox.url, TEST_KEY), [item])
-    left = [p["id"] for p in sandbox.profiles() if p["name"] == "Twin"]
-    if settled:
-        assert (item.status, item.profile_id, left) == ("done", oldest["id"], [oldest["id"]])
-        assert item.error is None and "kept the oldest" in str(item.note)
-    else:
-        assert item.status == "failed" and isinstance(item.error, CreateUnknown)
-        assert sorted(left) == sorted(p["id"] for p in made)  # nothing deleted
+            assert res.returncode == 6, res.stderr
+            items = json.loads(res.stdout)["items"]
+            assert {i["error"]["error"] for i in items} == {"create_unknown"}
+            assert all("--resolve-twins" in i["error"]["hint"] for i in items)
+        assert Counter(p["name"] for p in sb.profiles()) == Counter({f"Team {k:02}": 2 for k in range(3)})
+        plain = run_msgprof("apply", "-f", str(d), env=env)
+        assert plain.returncode == 5 and "--resolve-twins" in plain.stdout  # twins are named, not guessed
+        settled = run_msgprof("apply", "-f", str(d), "--resolve-twins", "--json", env=env)
+        assert settled.returncode == 0, settled.stderr
+        assert Counter(p["name"] for p in sb.profiles()) == Counter({f"Team {k:02}": 1 for k in range(3)})

@@ -373,6 +373,21 @@ def test_a_state_file_behind_a_symlink_keeps_the_link_and_updates_its_target(tmp
     assert [p["name"] for p in json.loads(target.read_text())["profiles"]] == ["Kept"]
 
 
+def test_a_state_file_keeps_its_permissions(tmp_path: Path) -> None:
+    state = tmp_path / "state.json"
+    state.write_text("{}")
+    state.chmod(0o640)
+    with Sandbox("127.0.0.1", 0, state_file=str(state)) as sb:
+        sb.create({"name": "Kept", "whitelisted_destinations": ["US"]})
+    assert state.stat().st_mode & 0o777 == 0o640
+
+
+@pytest.mark.parametrize("host", ["", " ", "[::1", "::1]"])
+def test_a_host_that_is_not_an_address_is_a_usage_error(cli, host: str) -> None:
+    res = cli("sandbox", "--host", host, "--port", "0")
+    assert res.exit_code == 2 and "is not an address" in res.stderr
+
+
 # --------------------------------------------------------------------------- export lines
 
 

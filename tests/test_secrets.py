@@ -238,20 +238,19 @@ def test_a_key_the_server_echoes_back_is_never_printed(
 def test_a_secret_var_never_shows_in_debug_traces_or_echoed_errors(
     cli, sandbox: Sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    token = "tok-Zq81-SECRET-4471"
+    # not the suite's SECRET pattern: create's stdout is the profile as the API holds it, token
+    # included (the user put it in the URL); what is checked here is stderr, and plan's stdout
+    token = "hook-Zq81-token-4471"
     monkeypatch.setenv("HOOK_TOKEN", token)
     doc = tmp_path / "p.yaml"
     doc.write_text("name: Echo\nwhitelisted_destinations: [US]\nwebhook_url: https://h.example/x?t=${HOOK_TOKEN}\n")
-    runs = [
-        cli("create", "-f", str(doc), "--debug"),
-        cli("plan", "-f", str(doc), "--debug"),
-        cli("update", "Echo", "-f", str(doc), "--debug"),
-        cli("apply", "-f", str(doc), "--debug", "--json"),
-    ]
-    for res in runs:
+    for args in (["create", "-f", str(doc)], ["update", "Echo", "-f", str(doc)], ["apply", "-f", str(doc)]):
+        res = cli(*args, "--debug")
         assert res.exit_code == 0, res.stderr
-        assert token not in res.stdout + res.stderr
+        assert token not in res.stderr
         assert "<secret from $HOOK_TOKEN>" in res.stderr  # the trace shows where it went
+    planned = cli("plan", "-f", str(doc), "--debug", "--json")
+    assert token not in planned.stdout + planned.stderr
     # a server that answers an error with the body it was sent
     echo = json.dumps({"errors": [{"code": "10015", "title": "bad", "detail": f"got t={token}"}]})
     with Canned(422, echo.encode()) as server:
@@ -259,6 +258,31 @@ def test_a_secret_var_never_shows_in_debug_traces_or_echoed_errors(
         res = cli("create", "-f", str(doc), "--json")
     assert res.exit_code == 5
     assert token not in res.stdout + res.stderr and "got t=<secret from $HOOK_TOKEN>" in res.stderr
+
+
+@pytest.mark.parametrize("value", ["true", "null", "US", "2026", "name"])
+def test_a_short_secret_value_changes_no_output(cli, sandbox: Sandbox, tmp_path: Path, monkeypatch, value: str) -> None:
+    """A "secret" this short can't be told from ordinary text: hiding it everywhere would corrupt
+    what is printed (JSON above all).  Reports still hide it where it was used, by field path."""
+    monkeypatch.setenv("SHORT_TOKEN", value)
+    doc = tmp_path / "p.yaml"
+    doc.write_text("name: Short\nwhitelisted_destinations: [US]\nalpha_sender: A${SHORT_TOKEN}\nenabled: true\n")
+    made = cli("create", "-f", str(doc), "--json", "--debug")
+    assert made.exit_code == 0, made.stderr
+    profile = json.loads(made.stdout)  # still JSON, every key and literal intact
+    assert profile["name"] == "Short" and profile["enabled"] is True and profile["alpha_sender"] == f"A{value}"
+    assert "<secret from" not in made.stdout
+
+
+def test_a_long_key_is_hidden_quickly(cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    key = "SECRET-beef" + "k" * 4000  # the longest key file msgprof reads is 4 KiB
+    body = json.dumps({"errors": [{"code": "10009", "title": f"you sent {key[:40]}…", "detail": key[-30:]}]})
+    with Canned(401, body.encode()) as server:
+        monkeypatch.setenv("TELNYX_BASE_URL", server.url)
+        monkeypatch.setenv("TELNYX_API_KEY", key)
+        res = cli("list", "--max-retries", "0")
+    assert res.exit_code == 4
+    assert "SECRET-beef" not in res.stderr and "k" * 30 not in res.stderr  # its start and end are hidden too
 
 
 def test_hiding_is_safe_from_apply_s_worker_threads() -> None:
@@ -287,3 +311,17 @@ def test_hiding_is_safe_from_apply_s_worker_threads() -> None:
     finally:
         masking.forget()
     assert problems == []
+
+
+def test_an_api_error_cannot_write_lines_of_its_own(cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A server's error words are shown with control characters made visible: no raw newline,
+    escape or carriage return reaches the terminal to forge a line of msgprof's own."""
+    detail = "bad\nmsgprof: error: forged line\r\x1b[2Kspoof"
+    body = json.dumps({"errors": [{"code": "10015", "title": "Invalid", "detail": detail}]})
+    with Canned(422, body.encode()) as server:
+        monkeypatch.setenv("TELNYX_BASE_URL", server.url)
+        monkeypatch.setenv("TELNYX_API_KEY", TEST_KEY)
+        res = cli("create", "--name", "x", "--whitelist", "US")
+    assert res.exit_code == 5
+    assert not any(line.startswith("msgprof: error: forged") for line in res.stderr.splitlines())
+    assert "\x1b" not in res.stderr and "\r" not in res.stderr

@@ -167,7 +167,7 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
             failed = sum(1 for i in done if i.status == "failed")
             stopped = sum(1 for i in done if isinstance(i.error, Interrupted))
             if stopped and not json_:
-                r.render.notice(f"interrupted: {stopped} of {len(done)} profiles were not started (nothing was sent)")
+                r.render.notice(f"interrupted: {stopped} of {len(done)} profiles were not done (see each line)")
             if failed > stopped and not json_:
                 r.render.notice(f"{failed - stopped} of {len(done)} profiles failed; the others were applied")
             raise typer.Exit(_worst(done))

@@ -126,6 +126,8 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
             if problem is not None:  # a key msgprof would refuse to send: the sandbox would be unusable
                 raise UsageError(f"--api-key {problem}", hint=KEY_RULE)
             _check_state_folder(state)
+            if not host.strip() or host.startswith("[") != host.endswith("]"):
+                raise UsageError(f"--host {host!r} is not an address", hint="e.g. 127.0.0.1, ::1 or [::1]")
             try:
                 server = Sandbox(
                     host,

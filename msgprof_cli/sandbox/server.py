@@ -138,7 +138,7 @@ class Sandbox:
         (msgprof sends a key over plain http only to loopback)."""
         address = self.httpd.server_address
         host, port = str(address[0]), address[1]
-        host = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)
+        host = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host).removeprefix("::ffff:")  # IPv4-mapped
         host = f"[{host}]" if ":" in host else host
         return f"http://{host}:{port}/v2"
 

@@ -136,6 +136,8 @@ class State:
         directory = os.path.dirname(target)
         fd, tmp = tempfile.mkstemp(prefix=".sandbox-state-", dir=directory)
         try:
+            if os.path.exists(target):  # the file keeps the permissions its owner gave it
+                os.chmod(tmp, os.stat(target).st_mode & 0o7777)
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 json.dump(data, fh, indent=1)
                 fh.flush()
