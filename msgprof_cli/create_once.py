@@ -168,7 +168,7 @@ def _patiently(
         try:
             look = _look(client, payload, name, sent, clock, known)
             if look.ours or look.unclear:
-                return _verdict(look, name, failure.reason)
+                return _verdict(look, name, failure.reason if failure.answered else f"no answer ({failure.reason})")
         except CreateUnknown:
             raise
         except Unavailable as exc:  # the API or network is still in trouble: keep trying till the end

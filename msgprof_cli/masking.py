@@ -19,16 +19,13 @@ from urllib.parse import quote, quote_plus
 
 # A shorter "secret" (true, null, a 4-digit PIN) can't be told from ordinary text: hiding it
 # would change what the user reads, so it is not hidden on stderr (reports still hide it by path).
-MIN_HIDDEN = 6
-# A message may cut what a server echoed (a quote cut at 40 characters, a summary cut at a "<").
-# For the key (random, so any long piece of it is its own) its starts and ends are hidden too:
-# those of MIN_PIECE..SHORT_PIECE characters, and (for keys up to MAX_PIECED) those that lack at
-# most PIECE_SPAN characters.  A bounded number, so a 4 KiB key costs no more than a short one.
-# mask() shows the last 4.
-MIN_PIECE, SHORT_PIECE, PIECE_SPAN, MAX_PIECED = 8, 48, 24, 512
-_HIDDEN: dict[str, tuple[str, bool]] = {}  # every secret read in this run -> (shown as, pieces too)
-# (replacements with every piece, every form of them, their pattern), built on first use
-_hidden_compiled: tuple[dict[str, str], dict[str, str], re.Pattern[str]] | None = None
+# The key is random: it is hidden from 4 characters, and so is any run of GRAM or more of its
+# characters in a row (a message may cut what a server echoed: a quote at 40 characters, a
+# summary at a "<", a header at its end).  mask() shows the last 4.
+MIN_HIDDEN, MIN_KEY, GRAM = 6, 4, 8
+_HIDDEN: dict[str, tuple[str, bool]] = {}  # every secret read in this run -> (shown as, its runs too)
+# (whole values, every form of them, their pattern, [(the key's GRAM-grams, shown as)]), built on use
+_hidden_compiled: tuple[dict[str, str], dict[str, str], re.Pattern[str], list[tuple[set[str], str]]] | None = None
 _LOCK = threading.Lock()
 
 
@@ -49,21 +46,31 @@ def forget() -> None:
         _hidden_compiled = None
 
 
-def hide(value: str | None, shown: str, *, pieces: bool = False) -> None:
-    """From now on, stderr shows ``shown`` wherever ``value`` (with ``pieces``, or a long start or
-    end of it) would have appeared."""
+def hide(value: str | None, shown: str, *, key: bool = False) -> None:
+    """From now on, stderr shows ``shown`` wherever ``value`` (for the ``key``, or any run of
+    GRAM of its characters) would have appeared."""
     global _hidden_compiled
-    if value and len(value) >= MIN_HIDDEN and value not in _HIDDEN:
+    if value and len(value) >= (MIN_KEY if key else MIN_HIDDEN) and value not in _HIDDEN:
         with _LOCK:
-            _HIDDEN[value] = (shown, pieces)
+            _HIDDEN[value] = (shown, key)
             _hidden_compiled = None
 
 
-def _pieces(value: str) -> list[str]:
-    lengths = set(range(MIN_PIECE, min(SHORT_PIECE, len(value) - 1) + 1))
-    if len(value) <= MAX_PIECED:
-        lengths |= set(range(max(MIN_PIECE, len(value) - PIECE_SPAN), len(value)))
-    return [value, *(value[:n] for n in sorted(lengths)), *(value[-n:] for n in sorted(lengths))]
+def _runs(text: str, grams: set[str]) -> list[tuple[int, int]]:
+    """Spans of ``text`` in which every GRAM characters in a row are GRAM characters in a row of
+    the key: its pieces, wherever a message cut it.  One pass."""
+    spans: list[tuple[int, int]] = []
+    i, end = 0, len(text) - GRAM
+    while i <= end:
+        if text[i : i + GRAM] in grams:
+            j = i + GRAM
+            while j < len(text) and text[j - GRAM + 1 : j + 1] in grams:
+                j += 1
+            spans.append((i, j))
+            i = j
+        else:
+            i += 1
+    return spans
 
 
 def forms(value: str) -> tuple[str, ...]:
@@ -74,7 +81,7 @@ def forms(value: str) -> tuple[str, ...]:
 
 
 API_KEY_SHOWN = "<API key>"
-_DONE = re.compile(r"(<secret from \$[A-Za-z_][A-Za-z0-9_]*>|<API key>)")  # replacements already made
+_DONE = re.compile(r"(<secret from \$[A-Za-z_][A-Za-z0-9_]*>|<API key>|<redacted>)")  # replacements, markers
 
 
 def scrub(text: str, replacements: Mapping[str, str]) -> str:
@@ -119,14 +126,22 @@ def scrub_hidden(text: str) -> str:
     compiled = _hidden_compiled
     if compiled is None:
         with _LOCK:
-            table: dict[str, str] = {}
-            for value, (shown, pieced) in list(_HIDDEN.items()):
-                table.update((piece, shown) for piece in (_pieces(value) if pieced else [value]) if piece not in table)
-            compiled = _hidden_compiled = (table, *_compiled(table))
-    replacements, table, pattern = compiled
+            whole = {value: shown for value, (shown, _) in _HIDDEN.items()}
+            keys = [
+                ({value[i : i + GRAM] for i in range(len(value) - GRAM + 1)}, shown)
+                for value, (shown, is_key) in _HIDDEN.items()
+                if is_key and len(value) >= GRAM
+            ]
+            compiled = _hidden_compiled = (whole, *_compiled(whole), keys)
+    replacements, table, pattern, keys = compiled
     if "<" not in text:  # nothing replaced yet (the common case): one scan
-        return pattern.sub(lambda m: table[m.group(0)], text)
-    return scrub(text, replacements)
+        text = pattern.sub(lambda m: table[m.group(0)], text)
+    else:
+        text = scrub(text, replacements)
+    for grams, shown in keys:
+        for start, stop in reversed(_runs(text, grams)):
+            text = text[:start] + shown + text[stop:]
+    return text
 
 
 class Scrubbed(io.TextIOBase):

@@ -12,15 +12,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Literal
 
-from msgprof_cli.document.document import scrub_value
 from msgprof_cli.reconcile import ACTIONS, Item
 
 Phase = Literal["plan", "apply"]
 
 
 def item_dict(item: Item) -> dict[str, Any]:
-    # every string the report shows passes the item's scrub (names, keys, details, errors)
-    return scrub_value(_item_dict(item), item.desired.secret_values)  # type: ignore[no-any-return]
+    # Every free-text string the report shows has passed the item's scrub (its name, changed
+    # values, error, note, setup keys and details: Item.scrub_shown).  The report's own keys and
+    # vocabulary ("name", "action": "create") are never scrubbed: a secret whose value is a word
+    # such as "name" must not rewrite the report's shape.
+    return _item_dict(item.scrub_shown())
 
 
 def _item_dict(item: Item) -> dict[str, Any]:

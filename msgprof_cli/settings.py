@@ -78,7 +78,7 @@ class Settings:
                 raise CredentialsError(f"the API key from {self.key_source} is empty")
             check_key(key, str(self.key_source))
             self._key = key
-            hide(key, API_KEY_SHOWN, pieces=True)  # a server that echoes it back can't make msgprof print it
+            hide(key, API_KEY_SHOWN, key=True)  # a server that echoes it back can't make msgprof print it
         return self._key
 
     def require_key(self) -> str:

@@ -348,3 +348,24 @@ def test_any_secret_name_is_masked_in_every_plan_format(
         assert "<secret from $NAME_KEY>" in shown or "&lt;secret from $NAME_KEY&gt;" in shown, (fmt, shown)
         for form in (value, json.dumps(value)[1:-1], escaped):
             assert form not in shown, (fmt, form, shown)
+
+
+@pytest.mark.parametrize("word", ["name", "field", "source", "create", "planned", "action"])
+def test_a_secret_that_is_a_word_of_the_report_keeps_the_report_s_shape(
+    cli, sandbox: Sandbox, tmp_path: Path, monkeypatch, word: str
+) -> None:
+    import jsonschema
+
+    from msgprof_cli import report
+
+    monkeypatch.setenv("SECRET_WORD", word)
+    f = tmp_path / "p.yaml"
+    f.write_text("name: Team ${SECRET_WORD} prof\nwhitelisted_destinations: [US]\n")
+    res = cli("plan", "-f", str(f), "--json")
+    assert res.exit_code == 0, res.stderr
+    out = json.loads(res.stdout)
+    jsonschema.validate(out, report.json_schema())
+    item = out["items"][0]
+    assert (item["action"], item["status"]) == ("create", "planned")
+    assert item["name"] == "Team <secret from $SECRET_WORD> prof"
+    assert {c["field"] for c in item["changes"]} == {"name", "whitelisted_destinations"}

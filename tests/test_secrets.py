@@ -275,14 +275,16 @@ def test_a_short_secret_value_changes_no_output(cli, sandbox: Sandbox, tmp_path:
 
 
 def test_a_long_key_is_hidden_quickly(cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    key = "SECRET-beef" + "k" * 4000  # the longest key file msgprof reads is 4 KiB
-    body = json.dumps({"errors": [{"code": "10009", "title": f"you sent {key[:40]}…", "detail": key[-30:]}]})
+    key = "SECRET-beef" + "".join(f"{i:04x}" for i in range(1000))  # a key file may hold 4 KiB
+    detail = f"{key[48:488]} / {key[-30:]}"  # cut in the middle and at the end, as messages cut
+    body = json.dumps({"errors": [{"code": "10009", "title": f"you sent {key[:40]}…", "detail": detail}]})
     with Canned(401, body.encode()) as server:
         monkeypatch.setenv("TELNYX_BASE_URL", server.url)
         monkeypatch.setenv("TELNYX_API_KEY", key)
         res = cli("list", "--max-retries", "0")
     assert res.exit_code == 4
-    assert "SECRET-beef" not in res.stderr and "k" * 30 not in res.stderr  # its start and end are hidden too
+    shown = res.stderr
+    assert "SECRET-beef" not in shown and key[48:60] not in shown and key[-30:-20] not in shown, shown
 
 
 def test_hiding_is_safe_from_apply_s_worker_threads() -> None:
@@ -325,3 +327,19 @@ def test_an_api_error_cannot_write_lines_of_its_own(cli, monkeypatch: pytest.Mon
     assert res.exit_code == 5
     assert not any(line.startswith("msgprof: error: forged") for line in res.stderr.splitlines())
     assert "\x1b" not in res.stderr and "\r" not in res.stderr
+
+
+def test_a_short_key_and_the_redacted_marker(cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    key = "ab12"  # the shortest key msgprof hides
+    doc = tmp_path / "p.yaml"
+    doc.write_text("name: R\nwhitelisted_destinations: [US]\nalpha_sender: ${SECRET_B}\n")
+    monkeypatch.setenv("SECRET_B", "redacted")  # a secret that is msgprof's own marker word
+    body = json.dumps({"errors": [{"code": "10009", "title": "auth", "detail": f"invalid key {key}"}]})
+    with Canned(401, body.encode()) as server:
+        monkeypatch.setenv("TELNYX_BASE_URL", server.url)
+        monkeypatch.setenv("TELNYX_API_KEY", key)
+        res = cli("create", "-f", str(doc), "--max-retries", "0", "--debug")
+    assert res.exit_code == 4
+    assert "invalid key <API key>" in res.stderr and key not in res.stderr
+    assert "Authorization: <redacted>" in res.stderr  # the marker is not taken for the secret
+    assert '"alpha_sender": "<secret from $SECRET_B>"' in res.stderr  # the secret itself is hidden

@@ -48,13 +48,13 @@ def scrub(text: str, secret_values: Mapping[str, str]) -> str:
 
 
 def scrub_value(value: Any, secret_values: Mapping[str, str]) -> Any:
-    """Every string in a JSON-like value (keys included) scrubbed."""
+    """Every string value in a JSON-like value scrubbed (keys are field names, never secrets)."""
     if not secret_values:
         return value
     if isinstance(value, str):
         return scrub(value, secret_values)
     if isinstance(value, dict):
-        return {scrub_value(k, secret_values): scrub_value(v, secret_values) for k, v in value.items()}
+        return {k: scrub_value(v, secret_values) for k, v in value.items()}  # keys are field names
     if isinstance(value, (list, tuple)):
         return [scrub_value(v, secret_values) for v in value]
     return value
