@@ -24,8 +24,8 @@ from urllib.parse import quote, quote_plus
 # summary at a "<", a header at its end).  mask() shows the last 4.
 MIN_HIDDEN, MIN_KEY, GRAM = 6, 4, 8
 _HIDDEN: dict[str, tuple[str, bool]] = {}  # every secret read in this run -> (shown as, its runs too)
-# (whole values, every form of them, their pattern, [(the key's GRAM-grams, shown as)]), built on use
-_hidden_compiled: tuple[dict[str, str], dict[str, str], re.Pattern[str], list[tuple[set[str], str]]] | None = None
+# (every form of every value, their pattern, [(the key's GRAM-grams, shown as)]), built on use
+_hidden_compiled: tuple[dict[str, str], re.Pattern[str], list[tuple[set[str], str]]] | None = None
 _LOCK = threading.Lock()
 
 
@@ -92,7 +92,10 @@ def scrub(text: str, replacements: Mapping[str, str]) -> str:
     a piece of the other behind."""
     if not replacements or not text:
         return text
-    table, pattern = _compiled(replacements)
+    return _substitute(text, *_compiled(replacements))
+
+
+def _substitute(text: str, table: dict[str, str], pattern: re.Pattern[str]) -> str:
     pieces = _DONE.split(text)  # odd indexes: replacements already made
     return "".join(p if i % 2 else pattern.sub(lambda m: table[m.group(0)], p) for i, p in enumerate(pieces))
 
@@ -132,12 +135,9 @@ def scrub_hidden(text: str) -> str:
                 for value, (shown, is_key) in _HIDDEN.items()
                 if is_key and len(value) >= GRAM
             ]
-            compiled = _hidden_compiled = (whole, *_compiled(whole), keys)
-    replacements, table, pattern, keys = compiled
-    if "<" not in text:  # nothing replaced yet (the common case): one scan
-        text = pattern.sub(lambda m: table[m.group(0)], text)
-    else:
-        text = scrub(text, replacements)
+            compiled = _hidden_compiled = (*_compiled(whole), keys)
+    table, pattern, keys = compiled
+    text = _substitute(text, table, pattern)
     for grams, shown in keys:
         for start, stop in reversed(_runs(text, grams)):
             text = text[:start] + shown + text[stop:]

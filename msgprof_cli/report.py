@@ -18,14 +18,10 @@ Phase = Literal["plan", "apply"]
 
 
 def item_dict(item: Item) -> dict[str, Any]:
-    # Every free-text string the report shows has passed the item's scrub (its name, changed
-    # values, error, note, setup keys and details: Item.scrub_shown).  The report's own keys and
-    # vocabulary ("name", "action": "create") are never scrubbed: a secret whose value is a word
-    # such as "name" must not rewrite the report's shape.
-    return _item_dict(item.scrub_shown())
-
-
-def _item_dict(item: Item) -> dict[str, Any]:
+    # Every free-text string the report shows has already passed the item's scrub: plan and apply
+    # return items after Item.scrub_shown (name, changed values, error, note, setup keys and
+    # details).  The report's own keys and vocabulary ("name", "action": "create") are never
+    # scrubbed: a secret whose value is a word such as "name" must not rewrite the report's shape.
     return {
         "name": item.name,
         "source": item.desired.source,
