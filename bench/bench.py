@@ -33,7 +33,9 @@ SAMPLE = ROOT / "sample-configs" / "valid" / "full.yaml"
 SAMPLE_JSON = ROOT / "sample-configs" / "valid" / "full.json"
 MSGPROF = [PY, "-m", "msgprof_cli"]
 # Every module `msgprof create -f FILE --json` imports (its -X importtime), without running it.
-CREATE_IMPORTS = "import requests, typer, yaml, msgprof_cli.cli.profiles, msgprof_cli.create_once, msgprof_cli.client"
+CREATE_IMPORTS = (
+    "import requests, typer, yaml, msgprof_cli.cli.profiles, msgprof_cli.api.create_once, msgprof_cli.api.client"
+)
 
 PLAIN = r"""
 import json, os, sys

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from msgprof_cli.errors import CredentialsError, InvalidInput, UsageError
-from msgprof_cli.masking import API_KEY_SHOWN, hide
+from msgprof_cli.secrets import API_KEY_SHOWN, hide
 
 DEFAULT_BASE_URL = "https://api.telnyx.com/v2"
 DEFAULT_TIMEOUT = 30.0

@@ -18,16 +18,18 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # contract id -> (module file to touch, the forbidden import added to it)
 PROBES: dict[str, list[tuple[str, str]]] = {
-    "layers": [("msgprof_cli/client.py", "import msgprof_cli.reconcile")],
-    "client-transport-only": [("msgprof_cli/client.py", "import msgprof_cli.render")],
-    "render-decides-nothing": [("msgprof_cli/render.py", "import msgprof_cli.settings")],
+    "layers": [("msgprof_cli/api/client.py", "import msgprof_cli.declarative.plan")],
+    "declarative-layers": [("msgprof_cli/declarative/twins.py", "import msgprof_cli.declarative.report")],
+    "api-layers": [("msgprof_cli/api/client.py", "import msgprof_cli.api.setup")],
+    "client-transport-only": [("msgprof_cli/api/client.py", "import msgprof_cli.output.render")],
+    "render-decides-nothing": [("msgprof_cli/output/render.py", "import msgprof_cli.settings")],
     "document-offline": [("msgprof_cli/document/rules.py", "import requests")],
-    "sandbox-standalone": [("msgprof_cli/sandbox/server.py", "import msgprof_cli.client")],
+    "sandbox-standalone": [("msgprof_cli/sandbox/server.py", "import msgprof_cli.api.client")],
     "errors-leaf": [("msgprof_cli/errors.py", "import msgprof_cli.settings")],
     "only-client-imports-requests": [("msgprof_cli/settings.py", "import requests")],
     "only-render-imports-rich": [("msgprof_cli/cli/common.py", "import rich")],
     "only-cli-imports-typer": [
-        ("msgprof_cli/reconcile.py", "import typer"),
+        ("msgprof_cli/declarative/plan.py", "import typer"),
         ("msgprof_cli/cli/common.py", "import click"),
     ],
 }

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typer.testing import CliRunner
 
 from msgprof_cli.cli import app
-from msgprof_cli.terminal import FakeTerminal, Terminal
+from msgprof_cli.output.terminal import FakeTerminal, Terminal
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\]8;[^\x1b]*\x1b\\")
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import TEST_KEY, make_sandbox
 
-from msgprof_cli.client import TelnyxClient
+from msgprof_cli.api.client import TelnyxClient
 from msgprof_cli.clock import FakeClock
 from msgprof_cli.sandbox import Faults, Sandbox
 

@@ -14,7 +14,7 @@ from canned import Canned, Scripted
 from conftest import TEST_KEY, run_msgprof
 from raw_server import RawServer, endless_body, trickle
 
-from msgprof_cli.client import MAX_BODY, TelnyxClient
+from msgprof_cli.api.client import MAX_BODY, TelnyxClient
 from msgprof_cli.errors import UnexpectedAnswer
 
 ENV = {"TELNYX_API_KEY": TEST_KEY}

@@ -273,7 +273,7 @@ def test_dns_failure_is_named() -> None:
 
     from urllib3.exceptions import MaxRetryError, NameResolutionError
 
-    from msgprof_cli.client import classify_network_error
+    from msgprof_cli.api.client import classify_network_error
 
     cause = NameResolutionError("no-such-host.invalid", None, socket.gaierror(-2, "Name or service not known"))  # type: ignore[arg-type]
     error = requests.exceptions.ConnectionError(MaxRetryError(None, "/v2", cause))  # type: ignore[arg-type]

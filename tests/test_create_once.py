@@ -16,9 +16,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scripted_api import ScriptedApi, iso
 
-from msgprof_cli.client import TelnyxClient
+from msgprof_cli.api.client import TelnyxClient
+from msgprof_cli.api.create_once import Created, create_once
 from msgprof_cli.clock import FakeClock
-from msgprof_cli.create_once import Created, create_once
 from msgprof_cli.errors import CreateUnknown, NameTaken, Unavailable
 
 BODY = {"name": "slow", "whitelisted_destinations": ["US"]}

@@ -13,7 +13,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from msgprof_cli.exporting import MAX_STEM_BYTES, file_names, slug
+from msgprof_cli.declarative.export import MAX_STEM_BYTES, file_names, slug
 from msgprof_cli.sandbox import Sandbox
 
 

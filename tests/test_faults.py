@@ -9,9 +9,9 @@ import pytest
 from canned import Canned
 from conftest import TEST_KEY, make_sandbox
 
-from msgprof_cli.client import MAX_RETRY_WAIT, TelnyxClient, _Retry
+from msgprof_cli.api.client import MAX_RETRY_WAIT, TelnyxClient, _Retry
+from msgprof_cli.api.create_once import create_once
 from msgprof_cli.clock import FakeClock
-from msgprof_cli.create_once import create_once
 from msgprof_cli.errors import Unavailable
 from msgprof_cli.sandbox import Faults
 

@@ -21,7 +21,7 @@ from conftest import TEST_KEY
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from msgprof_cli.client import parse_url
+from msgprof_cli.api.client import parse_url
 from msgprof_cli.errors import CredentialsError, UsageError
 from msgprof_cli.settings import check_base_url, is_loopback, run_key_command
 
@@ -286,7 +286,7 @@ JSON_PIECES = st.lists(
 @given(text=st.one_of(JSON_PIECES, st.integers(0, 200).map(lambda n: "[" * n + "]" * n)))
 def test_a_parsed_answer_is_strict_json_within_the_depth_limit(text: str) -> None:
     """Whatever the API sends, parsing never raises, and what it accepts prints back as strict JSON."""
-    from msgprof_cli.client import MAX_DEPTH, _deeper_than, parse_json
+    from msgprof_cli.api.client import MAX_DEPTH, _deeper_than, parse_json
 
     value, problem = parse_json(text.encode())
     if value is not None:
@@ -298,7 +298,7 @@ def test_a_parsed_answer_is_strict_json_within_the_depth_limit(text: str) -> Non
 
 
 def test_nesting_up_to_the_limit_is_read() -> None:
-    from msgprof_cli.client import MAX_DEPTH, parse_json
+    from msgprof_cli.api.client import MAX_DEPTH, parse_json
 
     value, problem = parse_json(b"[" * MAX_DEPTH + b"]" * MAX_DEPTH)
     assert problem is None and value is not None

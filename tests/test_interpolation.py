@@ -356,7 +356,7 @@ def test_a_secret_that_is_a_word_of_the_report_keeps_the_report_s_shape(
 ) -> None:
     import jsonschema
 
-    from msgprof_cli import report
+    from msgprof_cli.declarative import report
 
     monkeypatch.setenv("SECRET_WORD", word)
     f = tmp_path / "p.yaml"

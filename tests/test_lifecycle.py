@@ -10,7 +10,7 @@ import pytest
 import yaml
 from conftest import TEST_KEY, record_output
 
-from msgprof_cli.client import TelnyxClient
+from msgprof_cli.api.client import TelnyxClient
 from msgprof_cli.sandbox import Sandbox
 from msgprof_cli.settings import resolve
 

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from screens import screen
 
+from msgprof_cli.declarative.plan import Desired, Item
 from msgprof_cli.document.changes import Change
 from msgprof_cli.errors import ApiError
-from msgprof_cli.plan_markdown import plan_markdown
-from msgprof_cli.reconcile import Desired, Item
+from msgprof_cli.output.markdown import plan_markdown
 from msgprof_cli.sandbox import Sandbox
 
 ID = "3fa85f64-5717-4562-b3fc-2c963f66afa6"

@@ -15,7 +15,7 @@ import pytest
 from canned import Canned
 from screens import screen
 
-from msgprof_cli.cells import width
+from msgprof_cli.output.cells import width
 from msgprof_cli.sandbox import Sandbox
 
 WIDTHS = [80, 120]

@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from screens import screen
 
-from msgprof_cli import metrics_view
-from msgprof_cli.cells import width
+from msgprof_cli.output import metrics_view
+from msgprof_cli.output.cells import width
 from msgprof_cli.sandbox import Sandbox
 
 WIDTHS = [80, 120]
@@ -170,8 +170,8 @@ _IDS = st.uuids().map(str) | st.from_regex(r"[a-z_]{3,12}(\.[a-z_]{3,24}){1,3}\[
 )
 def test_messages_wrap_at_words_and_ids_stay_whole(tokens: list[str], columns: int, color: bool) -> None:
     from msgprof_cli.errors import ApiError
-    from msgprof_cli.render import Renderer
-    from msgprof_cli.terminal import Terminal
+    from msgprof_cli.output.render import Renderer
+    from msgprof_cli.output.terminal import Terminal
 
     ids = [t[1:] for t in tokens if t.startswith("\0")]
     message = " ".join(t.lstrip("\0") for t in tokens)

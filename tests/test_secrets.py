@@ -16,7 +16,7 @@ from msgprof_cli.sandbox import Sandbox
 
 @pytest.fixture
 def seeded(sandbox: Sandbox) -> Sandbox:
-    from msgprof_cli.client import TelnyxClient
+    from msgprof_cli.api.client import TelnyxClient
 
     client = TelnyxClient(sandbox.url, TEST_KEY)
     p = client.create_messaging_profile({"name": "Seed", "whitelisted_destinations": ["US"]})
@@ -291,7 +291,7 @@ def test_hiding_is_safe_from_apply_s_worker_threads() -> None:
     """apply's threads write while secrets are being hidden: never an error, never a secret."""
     import threading
 
-    from msgprof_cli import masking
+    from msgprof_cli import secrets as masking
 
     masking.forget()
     secrets = [f"tok-{k:04}-SECRET-{k:04}" for k in range(12)]

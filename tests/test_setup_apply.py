@@ -13,9 +13,9 @@ from conftest import TEST_KEY, Sandbox, make_sandbox
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from msgprof_cli import reconcile_setup as rs
-from msgprof_cli import report
-from msgprof_cli.client import SetupOperations, TelnyxClient
+from msgprof_cli.api.client import SetupOperations, TelnyxClient
+from msgprof_cli.declarative import report
+from msgprof_cli.declarative import setup_plan as rs
 from msgprof_cli.document.setup_rules import Autoresp, NumberEntry, SenderEntry, Setup
 
 NUMBERS = [f"+1312555{i:04d}" for i in range(40)]

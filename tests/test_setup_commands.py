@@ -10,8 +10,8 @@ from conftest import TEST_KEY, Faults, Sandbox, make_sandbox
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from msgprof_cli import setup_actions as sa
-from msgprof_cli.client import SetupOperations, TelnyxClient
+from msgprof_cli.api import setup as sa
+from msgprof_cli.api.client import SetupOperations, TelnyxClient
 from msgprof_cli.clock import FakeClock
 from msgprof_cli.document.setup_rules import Autoresp
 

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from msgprof_cli.countries import ISO_3166_ALPHA2
 from msgprof_cli.document import setup_rules as ms
+from msgprof_cli.document.countries import ISO_3166_ALPHA2
 from msgprof_cli.document.loading import parse_documents
 from msgprof_cli.errors import InvalidInput
 

@@ -9,8 +9,8 @@ from conftest import record_output
 from screens import screen
 
 from msgprof_cli.cli.presentation import hoist_global_options
+from msgprof_cli.output.terminal import Terminal
 from msgprof_cli.sandbox import Sandbox
-from msgprof_cli.terminal import Terminal
 
 BOX = set("─│╭╮╰╯┏┓┗┛━┃┡┩")
 
@@ -131,7 +131,7 @@ def test_alpha3_codes_get_did_you_mean(code: str, suggested: str) -> None:
 
 
 def test_alpha3_table_covers_every_alpha2_code_once() -> None:
-    from msgprof_cli.countries import ALPHA3_TO_ALPHA2, ISO_3166_ALPHA2
+    from msgprof_cli.document.countries import ALPHA3_TO_ALPHA2, ISO_3166_ALPHA2
 
     assert sorted(ALPHA3_TO_ALPHA2.values()) == sorted(ISO_3166_ALPHA2)
     assert all(len(k) == 3 and k.isupper() for k in ALPHA3_TO_ALPHA2)

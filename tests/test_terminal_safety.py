@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from screens import ANSI, screen
 
-from msgprof_cli.cells import visible
+from msgprof_cli.output.cells import visible
 from msgprof_cli.sandbox import Sandbox
 
 # What a terminal would obey: C0 but newline, DEL, C1, and the bidi embeddings/overrides/isolates.

@@ -28,12 +28,12 @@ from msgprof_cli.errors import (
     UnexpectedAnswer,
     UsageError,
 )
-from msgprof_cli.masking import forget as forget_secrets
-from msgprof_cli.render import Renderer
-from msgprof_cli.terminal import Terminal
+from msgprof_cli.output.render import Renderer
+from msgprof_cli.output.terminal import Terminal
+from msgprof_cli.secrets import forget as forget_secrets
 
 if TYPE_CHECKING:  # the client imports requests: only on the paths that talk to the API
-    from msgprof_cli.client import TelnyxClient
+    from msgprof_cli.api.client import TelnyxClient
     from msgprof_cli.settings import Settings
 
 Opt = tuple[str, Any, Any]  # (parameter name, annotation, default)
@@ -302,7 +302,7 @@ class Run:
             for w in s.warnings:
                 self.render.warning(w)
             from msgprof_cli import clock
-            from msgprof_cli.client import TelnyxClient
+            from msgprof_cli.api.client import TelnyxClient
 
             self._client = TelnyxClient(
                 s.base_url.value,

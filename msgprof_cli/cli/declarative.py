@@ -21,9 +21,9 @@ from msgprof_cli.cli.common import (
 from msgprof_cli.errors import ChangesPending, Interrupted, UsageError
 
 if TYPE_CHECKING:  # imported lazily at run time: start-up stays light
-    from msgprof_cli.client import TelnyxClient
-    from msgprof_cli.reconcile import Item
-    from msgprof_cli.report import Phase
+    from msgprof_cli.api.client import TelnyxClient
+    from msgprof_cli.declarative.plan import Item
+    from msgprof_cli.declarative.report import Phase
 
 FILES = Annotated[
     list[str],
@@ -68,7 +68,8 @@ class PlanOptions:
 
 
 def _plan(r: Run, p: PlanOptions, phase: "Phase") -> "tuple[TelnyxClient, list[Item]]":
-    from msgprof_cli import reconcile, reconcile_setup
+    from msgprof_cli.declarative import plan as reconcile
+    from msgprof_cli.declarative import setup_plan as reconcile_setup
 
     stdin_used_once(r.opts, *p.files)
     desired, warnings = reconcile.load_desired(p.files, os.environ, allow_unknown=p.allow_unknown, phase=phase)
@@ -82,7 +83,7 @@ def _plan(r: Run, p: PlanOptions, phase: "Phase") -> "tuple[TelnyxClient, list[I
 
 
 def _show(r: Run, items: "list[Item]", phase: "Phase", as_json: bool) -> None:
-    from msgprof_cli import report
+    from msgprof_cli.declarative import report
 
     if as_json:
         r.render.json(report.build(items, phase))
@@ -93,8 +94,8 @@ def _show(r: Run, items: "list[Item]", phase: "Phase", as_json: bool) -> None:
 
 
 def _setups(client: Any, profiles: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    from msgprof_cli.client import SetupOperations
-    from msgprof_cli.reconcile_setup import export_setup
+    from msgprof_cli.api.client import SetupOperations
+    from msgprof_cli.declarative.setup_plan import export_setup
 
     ops = SetupOperations(client)
     return {str(p.get("id")): export_setup(ops, str(p.get("id"))) for p in profiles}
@@ -122,7 +123,7 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
         opts: Options = Options(),
     ) -> None:
         """Show, field by field, what apply would change. Changes nothing."""
-        from msgprof_cli.reconcile_setup import pending
+        from msgprof_cli.declarative.setup_plan import pending
 
         with run(replace(opts, json=json_, output=output)) as r:
             _, items = _plan(r, PlanOptions(files, allow_unknown, resolve_twins, prune_setup), "plan")
@@ -149,7 +150,8 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
         opts: Options = Options(),
     ) -> None:
         """Make the account match the files: create what is missing, PATCH what differs."""
-        from msgprof_cli import reconcile, reconcile_setup
+        from msgprof_cli.declarative import plan as reconcile
+        from msgprof_cli.declarative import setup_plan as reconcile_setup
 
         with run(replace(opts, json=json_)) as r:
             client, items = _plan(r, PlanOptions(files, allow_unknown, resolve_twins, prune_setup, parallel), "apply")
@@ -195,7 +197,7 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
     ) -> None:
         # A few lines over 50: resolve, name twins, then stdout or files; each step is a call.
         """Write live profiles as documents that apply accepts unchanged (writable fields only)."""
-        from msgprof_cli import exporting
+        from msgprof_cli.declarative import export as exporting
 
         with run(opts) as r:
             if not refs and not all_:

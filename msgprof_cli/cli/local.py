@@ -44,7 +44,7 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
         json_: Annotated[bool, typer.Option("--json", help="Machine-readable results on stdout.")] = False,
     ) -> None:
         """Check profile files offline against every field rule (no API key needed)."""
-        from msgprof_cli.checking import Mode, check_inputs
+        from msgprof_cli.declarative.inputs import Mode, check_inputs
 
         with run(Options(json=json_)) as r:
             if mode not in ("create", "update"):
@@ -69,7 +69,7 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
         """Print the JSON Schema of a profile document (for editors' YAML language servers)."""
         with run({}) as r:
             if report:
-                from msgprof_cli import report as reports
+                from msgprof_cli.declarative import report as reports
 
                 r.render.json(reports.json_schema())
                 return
@@ -180,7 +180,7 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
         def config_show(opts: Options) -> None:
             """Print every effective setting and its source (the key masked to its last 4 characters)."""
             from msgprof_cli.errors import CredentialsError
-            from msgprof_cli.masking import mask
+            from msgprof_cli.secrets import mask
             from msgprof_cli.settings import shown_url
 
             with run(opts) as r:

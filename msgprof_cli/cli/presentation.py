@@ -16,7 +16,7 @@ from typer import Abort
 from typer._click.exceptions import ClickException, NoArgsIsHelpError, NoSuchOption
 from typer.core import TyperCommand, TyperGroup
 
-from msgprof_cli.terminal import Terminal
+from msgprof_cli.output.terminal import Terminal
 
 # Options every API command takes; accepted before the command name too (`msgprof --account x list`).
 GLOBAL_VALUE_OPTIONS = ("--account", "--base-url", "--api-key-file", "--timeout", "--max-retries")
@@ -197,7 +197,7 @@ class MsgprofGroup(_Presentation, TyperGroup):
 def usage_error(terminal: Terminal, exc: ClickException, *, json_errors: bool) -> int:
     """A parsing error, rendered like every other error (exit 2)."""
     from msgprof_cli.errors import UsageError
-    from msgprof_cli.render import Renderer
+    from msgprof_cli.output.render import Renderer
 
     ctx = getattr(exc, "ctx", None)
     path = ctx.command_path if ctx is not None else "msgprof"
@@ -217,7 +217,7 @@ def usage_error(terminal: Terminal, exc: ClickException, *, json_errors: bool) -
 
 def confirm(terminal: Terminal, question: str) -> bool:
     """Ask on stderr, read the answer from stdin (the caller checked stdin is a terminal)."""
-    from msgprof_cli.cells import visible
+    from msgprof_cli.output.cells import visible
 
     terminal.stderr.write(f"{visible(question)} [y/N]: ")
     terminal.stderr.flush()

@@ -142,7 +142,7 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
             if opts["dry_run"]:
                 _preview(r, "POST", "/messaging_profiles", redact(payload, (), doc.secrets))
                 return
-            from msgprof_cli.create_once import create_once
+            from msgprof_cli.api.create_once import create_once
 
             done = create_once(r.client(), payload, unique=unique)
             if done.note:

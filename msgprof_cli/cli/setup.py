@@ -61,7 +61,7 @@ class _ListWhenNoCommand(MsgprofGroup):
 
 
 def _ops(r: Run) -> Any:
-    from msgprof_cli.client import SetupOperations
+    from msgprof_cli.api.client import SetupOperations
 
     return SetupOperations(r.client())
 
@@ -115,7 +115,7 @@ def _report(r: Run, results: list[Any]) -> None:
 
 
 def _progress_run(r: Run, fn: Any, total: int, wait: float) -> Any:
-    from msgprof_cli.setup_actions import Pacing
+    from msgprof_cli.api.setup import Pacing
 
     with r.render.progress(total, "numbers") as advance:
         shown = 0
@@ -153,7 +153,7 @@ def numbers_assign(
     opts: Options = Options(),
 ) -> None:
     """Assign phone numbers to a profile (a bulk order above 5 numbers, with progress)."""
-    from msgprof_cli import setup_actions as sa
+    from msgprof_cli.api import setup as sa
 
     with run(opts) as r:
         wanted = _numbers(r, numbers, file)
@@ -183,7 +183,7 @@ def numbers_unassign(
     opts: Options = Options(),
 ) -> None:
     """Take phone numbers off their profile (they stop sending messages)."""
-    from msgprof_cli import setup_actions as sa
+    from msgprof_cli.api import setup as sa
 
     with run(opts) as r:
         wanted = _numbers(r, numbers, file)
@@ -229,7 +229,7 @@ def _numbers_app() -> typer.Typer:
 
 
 def _number_requests(profile: str, numbers: list[str]) -> list[tuple[str, str, Optional[dict[str, Any]]]]:
-    from msgprof_cli.setup_actions import BULK_THRESHOLD
+    from msgprof_cli.api.setup import BULK_THRESHOLD
 
     if len(numbers) > BULK_THRESHOLD:
         return [("POST", "/messaging_numbers_bulk_updates", {"messaging_profile_id": profile, "numbers": numbers})]
@@ -264,7 +264,7 @@ def sender_ids_add(
     opts: Options = Options(),
 ) -> None:
     """Add an alphanumeric sender ID to a profile (never twice, even after a lost answer)."""
-    from msgprof_cli import setup_actions as sa
+    from msgprof_cli.api import setup as sa
     from msgprof_cli.document import setup_rules as ms
 
     with run(opts) as r:
@@ -305,7 +305,7 @@ def sender_ids_remove(
     opts: Options = Options(),
 ) -> None:
     """Remove an alphanumeric sender ID from a profile."""
-    from msgprof_cli import setup_actions as sa
+    from msgprof_cli.api import setup as sa
 
     with run(opts) as r:
         if dry_run:
@@ -388,7 +388,7 @@ def autoresp_create(
     opts: Options = Options(),
 ) -> None:
     """Create an auto-response: --op, --keyword (repeatable) and --country are required."""
-    from msgprof_cli import setup_actions as sa
+    from msgprof_cli.api import setup as sa
     from msgprof_cli.document.setup_rules import Autoresp
 
     with run(opts) as r:
@@ -421,7 +421,7 @@ def autoresp_update(
     opts: Options = Options(),
 ) -> None:
     """Change an auto-response; the fields not given keep their live values."""
-    from msgprof_cli import setup_actions as sa
+    from msgprof_cli.api import setup as sa
 
     with run(opts) as r:
         fields = _autoresp_fields(op, keyword, country)
@@ -450,7 +450,7 @@ def autoresp_delete(
     opts: Options = Options(),
 ) -> None:
     """Delete auto-response configs of a profile."""
-    from msgprof_cli import setup_actions as sa
+    from msgprof_cli.api import setup as sa
 
     with run(opts) as r:
         if dry_run:

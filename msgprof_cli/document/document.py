@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from msgprof_cli import masking
+from msgprof_cli import secrets as masking
 
 Path = tuple[str | int, ...]
 

@@ -27,7 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Union
 
-from msgprof_cli import masking
+from msgprof_cli import secrets as masking
 from msgprof_cli.document.document import Document, Issue, Path, quote
 from msgprof_cli.document.rules import RULES_BY_NAME, Rule
 

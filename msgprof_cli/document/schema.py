@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from msgprof_cli.countries import ISO_3166_ALPHA2
+from msgprof_cli.document.countries import ISO_3166_ALPHA2
 from msgprof_cli.document.rules import RULES, Rule
 
 

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from msgprof_cli.countries import COMMON_MISTAKES, ISO_3166_ALPHA2
+from msgprof_cli.document.countries import COMMON_MISTAKES, ISO_3166_ALPHA2
 from msgprof_cli.document.document import Document, Issue, Path, describe
 from msgprof_cli.errors import InvalidInput
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from msgprof_cli.countries import COMMON_MISTAKES, ISO_3166_ALPHA2
+from msgprof_cli.document.countries import COMMON_MISTAKES, ISO_3166_ALPHA2
 from msgprof_cli.document.document import Document, Issue, Path, describe, quote, secret_at
 from msgprof_cli.document.rules import READ_ONLY, RULES, Rule
 from msgprof_cli.errors import InvalidInput

@@ -18,10 +18,10 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import IO, Any, Literal, cast
 
-from msgprof_cli import cells, metrics_view, profile_view
 from msgprof_cli.errors import InvalidInput, MsgprofError, OutputError, format_api_error
-from msgprof_cli.masking import Scrubbed, mask
-from msgprof_cli.terminal import Terminal
+from msgprof_cli.output import cells, metrics_view, profile_view
+from msgprof_cli.output.terminal import Terminal
+from msgprof_cli.secrets import Scrubbed, mask
 
 SIGN = {"create": "+", "update": "~", "delete": "-", "unchanged": "=", "failed": "!"}
 ACTION_STYLE = {"create": "green", "update": "yellow", "delete": "red", "unchanged": "dim", "failed": "bold red"}
@@ -404,14 +404,14 @@ class Renderer:
                 self._styled("out", [("    ! ", "bold red"), (cells.visible(i.error.message + hint), "")])
             for line in setup_lines(getattr(i, "setup", None), planned=True):
                 self._styled("out", [(cells.visible(line), "")])
-        from msgprof_cli.plan_markdown import summary_line
+        from msgprof_cli.output.markdown import summary_line
 
         self.write(f"Plan: {summary_line(items)}.")
         for line in setup_summary(items):
             self.write(line)
 
     def plan_markdown(self, items: Sequence[Any]) -> None:
-        from msgprof_cli.plan_markdown import plan_markdown
+        from msgprof_cli.output.markdown import plan_markdown
 
         self.write(plan_markdown(items))
 

@@ -22,13 +22,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from msgprof_cli import setup_actions as sa
+from msgprof_cli.api import setup as sa
 from msgprof_cli.document.document import Issue
 from msgprof_cli.document.setup_rules import Autoresp, NumberEntry, SenderEntry, Setup
 from msgprof_cli.errors import Ambiguous, ApiError, MsgprofError
 
 if TYPE_CHECKING:  # the type only: the client (and requests) load when a command needs them
-    from msgprof_cli.client import SetupOperations
+    from msgprof_cli.api.client import SetupOperations
 
 Kind = Literal["phone_number", "sender_id", "autoresp"]
 Action = Literal["assign", "move", "unassign", "add", "change", "remove"]
@@ -350,7 +350,7 @@ def plan_items(client: Any, items: Sequence[Any], *, prune: bool) -> None:
 
     A setup that cannot be planned (a number not in the account, or on another profile without
     ``move: true``) fails its item, so nothing is applied for that profile."""
-    from msgprof_cli.client import SetupOperations
+    from msgprof_cli.api.client import SetupOperations
 
     ops = SetupOperations(client)
     cache: dict[str, str] = {}
@@ -380,7 +380,7 @@ def plan_items(client: Any, items: Sequence[Any], *, prune: bool) -> None:
 
 def apply_items(client: Any, items: Sequence[Any], notify: sa.Notify = sa._no_notify) -> None:
     """After reconcile.apply: carry out the setup plans of the items that were applied."""
-    from msgprof_cli.client import SetupOperations
+    from msgprof_cli.api.client import SetupOperations
 
     ops = SetupOperations(client)
     for item in items:

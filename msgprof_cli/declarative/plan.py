@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from msgprof_cli.checking import check_inputs
+from msgprof_cli.declarative.inputs import check_inputs
 from msgprof_cli.document.changes import Change, diff, effect
 from msgprof_cli.document.document import Issue, redact, scrub, scrub_value
 from msgprof_cli.document.rules import RULES_BY_NAME
@@ -110,7 +110,7 @@ def load_desired(
 
     Raises InvalidInput with every issue found; its summary names the ``phase`` (plan or apply)
     that did nothing."""
-    from msgprof_cli.reconcile_setup import check_across
+    from msgprof_cli.declarative.setup_plan import check_across
 
     checked = check_inputs(paths, env, mode="create", allow_unknown=allow_unknown)
     issues = [i for c in checked for i in c.errors]
@@ -196,7 +196,7 @@ def _update_item(d: Desired, current: dict[str, Any]) -> Item:
 
 
 def twin_resolver(client: Any) -> TwinResolver:
-    from msgprof_cli import twins
+    from msgprof_cli.declarative import twins
 
     return lambda d, matches: twins.split(client, d.payload, matches, diff)
 
@@ -263,7 +263,7 @@ def _carry_out(client: Any, item: Item) -> None:
     if item.error is not None:  # failed while planning
         raise item.error
     if item.action == "create":
-        from msgprof_cli.create_once import create_once
+        from msgprof_cli.api.create_once import create_once
 
         done = create_once(client, item.desired.payload)  # the plan saw no profile with this name
         item.note, item.profile_id = done.note, done.profile.get("id")
@@ -271,7 +271,7 @@ def _carry_out(client: Any, item: Item) -> None:
         assert item.profile_id is not None
         client.update_messaging_profile(item.profile_id, effect(item.desired.payload, item.live or {}).patch)
     elif item.action == "delete":
-        from msgprof_cli import twins
+        from msgprof_cli.declarative import twins
 
         assert item.live is not None and item.profile_id is not None
         fresh = client.retrieve_messaging_profile(item.profile_id)
@@ -285,7 +285,7 @@ def _carry_out(client: Any, item: Item) -> None:
 
 def _settle_duplicates(client: Any, created: list[Item]) -> None:
     """Delete what this run created when an older accidental twin holds the name."""
-    from msgprof_cli import twins
+    from msgprof_cli.declarative import twins
 
     try:
         live = live_by_name(client)

@@ -25,7 +25,7 @@ from msgprof_cli.document.setup_rules import Autoresp
 from msgprof_cli.errors import ApiError, MsgprofError, NotFound, Unavailable
 
 if TYPE_CHECKING:  # the type only: the client (and requests) load when a command needs them
-    from msgprof_cli.client import SetupOperations
+    from msgprof_cli.api.client import SetupOperations
 
 BULK_THRESHOLD = 5  # up to this many numbers: one PATCH each; more: one bulk order
 LOOKUP_CHUNK = 100  # numbers per filter[phone_number] look-up (keeps the URL short)

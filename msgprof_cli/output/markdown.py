@@ -13,7 +13,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from msgprof_cli.cells import visible
+from msgprof_cli.output.cells import visible
 
 SIGN = {"create": "+", "update": "~", "delete": "-", "unchanged": "=", "failed": "!"}
 VERB = {

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Literal
 
-from msgprof_cli.reconcile import ACTIONS, Item
+from msgprof_cli.declarative.plan import ACTIONS, Item
 
 Phase = Literal["plan", "apply"]
 

@@ -48,7 +48,7 @@ from msgprof_cli.errors import (
 )
 
 if TYPE_CHECKING:
-    from msgprof_cli.client import TelnyxClient
+    from msgprof_cli.api.client import TelnyxClient
 
 PATIENCE_FACTOR = 4.0
 MIN_PATIENCE = 0.5

@@ -1,0 +1,1 @@
+"""declarative layer: see docs/architecture.md."""

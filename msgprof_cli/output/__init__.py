@@ -1,0 +1,1 @@
+"""output layer: see docs/architecture.md."""
