@@ -11,7 +11,8 @@ from msgprof_cli.cli import app
 from msgprof_cli.cli.flags import flag_specs
 from msgprof_cli.errors import EXIT_CODES
 
-README = (ROOT / "README.md").read_text()
+# The README is the front page; the reference lives in docs/.  Facts are read from both.
+README = "\n".join(p.read_text() for p in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))])
 
 
 def _commands() -> list[str]:

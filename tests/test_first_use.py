@@ -46,8 +46,8 @@ def test_plan_says_nothing_was_planned_and_apply_nothing_was_applied(cli, tmp_pa
 
 
 def test_the_readme_is_not_a_profile_document(cli) -> None:
-    readme = str(ROOT / "README.md")
-    assert "${" in (ROOT / "README.md").read_text()  # the case: prose quoting `${`
+    readme = str(ROOT / "docs" / "plan-apply-ci.md")
+    assert "${" in (ROOT / "docs" / "plan-apply-ci.md").read_text()  # the case: prose quoting `${`
     res = cli("create", "-f", readme, "--dry-run")
     assert res.exit_code == 3
     assert f"error: {readme}: {NOT_A_PROFILE}" in res.stderr

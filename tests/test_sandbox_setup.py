@@ -526,7 +526,7 @@ def test_a_bulk_order_puts_exactly_its_owned_numbers_on_the_profile(picks: list[
 def test_the_readme_state_example_loads(tmp_path: Path) -> None:
     from conftest import ROOT
 
-    section = (ROOT / "README.md").read_text(encoding="utf-8").split("## The sandbox", 1)[1].split("\n## ", 1)[0]
+    section = (ROOT / "docs" / "sandbox.md").read_text(encoding="utf-8")
     example = section.split("```json", 1)[1].split("```", 1)[0]
     state = tmp_path / "state.json"
     state.write_text(example)
