@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -42,6 +42,8 @@ from urllib3.exceptions import (
 from urllib3.util.retry import Retry
 
 from msgprof_cli import USER_AGENT
+from msgprof_cli.api.paths import ApiPath, Id, path
+from msgprof_cli.api.records import check_ids
 from msgprof_cli.clock import SYSTEM, Clock
 from msgprof_cli.errors import (
     AmbiguousCreate,
@@ -333,9 +335,11 @@ class TelnyxClient:
     # ------------------------------------------------------------------ plumbing
 
     def _request(
-        self, method: str, path: str, *, params: dict[str, Any] | None = None, body: JSON | None = None
+        self, method: str, path: ApiPath, *, params: dict[str, Any] | None = None, body: JSON | None = None
     ) -> tuple[JSON, requests.structures.CaseInsensitiveDict[str]]:
         """Send, read the answer within the deadline and size cap, and decode it (or raise)."""
+        if type(path) is not ApiPath:  # only paths.path() makes one: every id in a URL is checked there
+            raise TypeError(f"request path not built by api.paths: {path!r}")
         url = self.base_url + path
         self._deadline.budget = self.deadline
         self._deadline.attempt = None
@@ -410,7 +414,7 @@ class TelnyxClient:
             raise ApiError(f"the API refused the request (HTTP {status}): {summary}", status=status, errors=errors)
         raise UnexpectedAnswer(f"unexpected HTTP {status} from the API: {summary}", status=status)
 
-    def _list(self, path: str, params: dict[str, Any]) -> Page:
+    def _list(self, path: ApiPath, params: dict[str, Any]) -> Page:
         body, headers = self._request("GET", path, params=params)
         meta = body.get("meta")
         if meta is None:
@@ -425,7 +429,7 @@ class TelnyxClient:
         )
 
     def _pages(
-        self, path: str, params: dict[str, Any], page_size: int, on_page: Callable[[int, int], None] | None
+        self, path: ApiPath, params: dict[str, Any], page_size: int, on_page: Callable[[int, int], None] | None
     ) -> Iterator[Page]:
         """The one pager: every page of a list, within the bounds in the module docstring."""
         total: int | None = None
@@ -450,7 +454,7 @@ class TelnyxClient:
         self, *, page_number: int = 1, page_size: int = 20, name: str | None = None, name_contains: str | None = None
     ) -> Page:
         params = {"page[number]": page_number, "page[size]": page_size, **_name_filter(name, name_contains)}
-        return self._list("/messaging_profiles", params)
+        return self._list(path("messaging_profiles"), params)
 
     def iter_messaging_profile_pages(
         self,
@@ -460,7 +464,7 @@ class TelnyxClient:
         name_contains: str | None = None,
         on_page: Callable[[int, int], None] | None = None,
     ) -> Iterator[Page]:
-        return self._pages("/messaging_profiles", _name_filter(name, name_contains), page_size, on_page)
+        return self._pages(path("messaging_profiles"), _name_filter(name, name_contains), page_size, on_page)
 
     def iter_messaging_profiles(
         self,
@@ -477,12 +481,17 @@ class TelnyxClient:
             yield from page.data
 
     def retrieve_messaging_profile(self, profile_id: str) -> JSON:
-        return _object_data(self._request("GET", f"/messaging_profiles/{_seg(profile_id)}")[0])
+        return _object_data(self._request("GET", path("messaging_profiles", Id(profile_id, "profile")))[0])
 
     def create_messaging_profile(self, payload: JSON) -> JSON:
         """One POST.  A failure after the request may have reached the server raises AmbiguousCreate."""
+        return self.create(path("messaging_profiles"), payload)
+
+    def create(self, where: ApiPath, payload: JSON) -> JSON:
+        """One POST of a create (any resource).  A failure after the request may have reached the
+        server raises AmbiguousCreate: whether it was done is create_once's to find out."""
         try:
-            return _object_data(self._request("POST", "/messaging_profiles", body=payload)[0])
+            return _object_data(self._request("POST", where, body=payload)[0])
         except UnexpectedAnswer as exc:  # answered, but not readably: the create may well be done
             if exc.status is not None and not 200 <= exc.status < 300:
                 raise
@@ -499,34 +508,35 @@ class TelnyxClient:
             raise
 
     def update_messaging_profile(self, profile_id: str, payload: JSON) -> JSON:
-        return _object_data(self._request("PATCH", f"/messaging_profiles/{_seg(profile_id)}", body=payload)[0])
+        where = path("messaging_profiles", Id(profile_id, "profile"))
+        return _object_data(self._request("PATCH", where, body=payload)[0])
 
     def delete_messaging_profile(self, profile_id: str) -> JSON:
-        return _object_data(self._request("DELETE", f"/messaging_profiles/{_seg(profile_id)}")[0])
+        return _object_data(self._request("DELETE", path("messaging_profiles", Id(profile_id, "profile")))[0])
 
     def regenerate_secret(self, profile_id: str) -> JSON:
         # A regenerate is safe to repeat (the newest secret wins), but urllib3 does not retry POSTs.
-        path = f"/messaging_profiles/{_seg(profile_id)}/actions/regenerate_secret"
-        return _object_data(self._request("POST", path)[0])
+        where = path("messaging_profiles", Id(profile_id, "profile"), "actions", "regenerate_secret")
+        return _object_data(self._request("POST", where)[0])
 
     def list_related(self, profile_id: str, what: str, *, page_number: int = 1, page_size: int = 20) -> Page:
         """One page of a profile's phone_numbers, short_codes or alphanumeric_sender_ids."""
-        path = f"/messaging_profiles/{_seg(profile_id)}/{what}"
-        return self._list(path, {"page[number]": page_number, "page[size]": page_size})
+        where = path("messaging_profiles", Id(profile_id, "profile"), what)
+        return self._list(where, {"page[number]": page_number, "page[size]": page_size})
 
     def iter_related(self, profile_id: str, what: str, *, page_size: int = MAX_PAGE_SIZE) -> Iterator[JSON]:
         """Every phone_numbers, short_codes or alphanumeric_sender_ids item of a profile."""
-        for page in self._pages(f"/messaging_profiles/{_seg(profile_id)}/{what}", {}, page_size, None):
+        for page in self._pages(path("messaging_profiles", Id(profile_id, "profile"), what), {}, page_size, None):
             yield from page.data
 
     def profile_metrics(self, profile_id: str, time_frame: str | None = None) -> JSON:
         params = {"time_frame": time_frame} if time_frame else None
-        path = f"/messaging_profiles/{_seg(profile_id)}/metrics"
-        return _object_data(self._request("GET", path, params=params)[0])
+        where = path("messaging_profiles", Id(profile_id, "profile"), "metrics")
+        return _object_data(self._request("GET", where, params=params)[0])
 
     def list_profile_metrics(self, time_frame: str | None = None) -> list[JSON]:
         params = {"time_frame": time_frame} if time_frame else None
-        return _list_data(self._request("GET", "/messaging_profile_metrics", params=params)[0], "metrics")
+        return _list_data(self._request("GET", path("messaging_profile_metrics"), params=params)[0], "metrics")
 
 
 class _NotJson(ValueError):
@@ -587,14 +597,12 @@ def _name_filter(name: str | None, name_contains: str | None) -> dict[str, Any]:
     return params
 
 
-def _seg(value: str) -> str:
-    return quote(value, safe="")
-
-
 def _list_data(body: JSON, path: str) -> list[JSON]:
     data = body.get("data")
     if not isinstance(data, list) or not all(isinstance(x, dict) for x in data):
         raise UnexpectedAnswer(f"GET {path}: the API answered with a list whose `data` is not a list of objects")
+    for item in data:
+        check_ids(item, f"record of GET {path}")
     return data
 
 
@@ -602,6 +610,7 @@ def _object_data(body: JSON) -> JSON:
     data = body.get("data")
     if not isinstance(data, dict):
         raise UnexpectedAnswer("the API answered without an object in `data`")
+    check_ids(data, "record")
     return data
 
 
@@ -704,10 +713,10 @@ class SetupOperations:
     def __init__(self, client: TelnyxClient) -> None:
         self.client = client
 
-    def _all(self, path: str, params: dict[str, Any]) -> list[JSON]:
+    def _all(self, path: ApiPath, params: dict[str, Any]) -> list[JSON]:
         return [item for page in self.client._pages(path, params, MAX_PAGE_SIZE, None) for item in page.data]
 
-    def _one(self, method: str, path: str, body: JSON | None = None) -> JSON:
+    def _one(self, method: str, path: ApiPath, body: JSON | None = None) -> JSON:
         return _object_data(self.client._request(method, path, body=body)[0])
 
     def list_phone_numbers_with_messaging_settings(
@@ -718,43 +727,47 @@ class SetupOperations:
             params["filter[messaging_profile_id]"] = profile_id
         if phone_numbers is not None:
             params["filter[phone_number]"] = ",".join(phone_numbers)  # the spec: a comma-separated list
-        return self._all("/phone_numbers/messaging", params)
+        return self._all(path("phone_numbers", "messaging"), params)
 
     def update_phone_number_messaging_settings(self, number_id: str, payload: JSON) -> JSON:
-        return self._one("PATCH", f"/phone_numbers/{_seg(number_id)}/messaging", payload)
+        return self._one("PATCH", path("phone_numbers", Id(number_id, "phone number"), "messaging"), payload)
 
     def bulk_update_messaging_settings(self, profile_id: str, numbers: list[str]) -> JSON:
         """POST an order (``""`` as the profile unassigns).  Not re-sent after it may have been sent."""
         body = {"messaging_profile_id": profile_id, "numbers": numbers}
-        return self._one("POST", "/messaging_numbers_bulk_updates", body)
+        return self.client.create(path("messaging_numbers_bulk_updates"), body)
 
     def get_bulk_update_status(self, order_id: str) -> JSON:
-        return self._one("GET", f"/messaging_numbers_bulk_updates/{_seg(order_id)}")
+        return self._one("GET", path("messaging_numbers_bulk_updates", Id(order_id, "bulk order")))
 
     def list_alphanumeric_sender_ids(self, profile_id: str) -> list[JSON]:
-        return self._all("/alphanumeric_sender_ids", {"filter[messaging_profile_id]": profile_id})
+        return self._all(path("alphanumeric_sender_ids"), {"filter[messaging_profile_id]": profile_id})
 
     def create_alphanumeric_sender_id(self, payload: JSON) -> JSON:
-        return self._one("POST", "/alphanumeric_sender_ids", payload)
+        return self.client.create(path("alphanumeric_sender_ids"), payload)
 
     def delete_alphanumeric_sender_id(self, sender_id: str) -> JSON:
-        return self._one("DELETE", f"/alphanumeric_sender_ids/{_seg(sender_id)}")
+        return self._one("DELETE", path("alphanumeric_sender_ids", Id(sender_id, "sender ID")))
 
     def get_autoresp_configs(self, profile_id: str) -> list[JSON]:
-        return self._all(f"/messaging_profiles/{_seg(profile_id)}/autoresp_configs", {})
+        return self._all(path("messaging_profiles", Id(profile_id, "profile"), "autoresp_configs"), {})
 
     def create_autoresp_config(self, profile_id: str, payload: JSON) -> JSON:
-        return self._one("POST", f"/messaging_profiles/{_seg(profile_id)}/autoresp_configs", payload)
+        return self.client.create(path("messaging_profiles", Id(profile_id, "profile"), "autoresp_configs"), payload)
 
     def update_autoresp_config(self, profile_id: str, config_id: str, payload: JSON) -> JSON:
-        path = f"/messaging_profiles/{_seg(profile_id)}/autoresp_configs/{_seg(config_id)}"
-        return self._one("PUT", path, payload)
+        where = path(
+            "messaging_profiles", Id(profile_id, "profile"), "autoresp_configs", Id(config_id, "auto-response")
+        )
+        return self._one("PUT", where, payload)
 
     def delete_autoresp_config(self, profile_id: str, config_id: str) -> None:
         """The spec answers a bare JSON string ("OK"), not a `data` object: any 2xx is done."""
-        path = f"/messaging_profiles/{_seg(profile_id)}/autoresp_configs/{_seg(config_id)}"
+        where = path(
+            "messaging_profiles", Id(profile_id, "profile"), "autoresp_configs", Id(config_id, "auto-response")
+        )
         try:
-            self.client._request("DELETE", path)
+            self.client._request("DELETE", where)
         except UnexpectedAnswer as exc:
             if exc.status is None or not 200 <= exc.status < 300:
                 raise

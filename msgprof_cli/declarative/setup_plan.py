@@ -18,14 +18,16 @@ codes.  The rules:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import copy
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from msgprof_cli.api.records import number_settings
 from msgprof_cli.api import setup as sa
 from msgprof_cli.document.document import Issue
 from msgprof_cli.document.setup_rules import Autoresp, NumberEntry, SenderEntry, Setup
-from msgprof_cli.errors import Ambiguous, ApiError, MsgprofError
+from msgprof_cli.errors import Ambiguous, ApiError, MsgprofError, format_api_error
 
 if TYPE_CHECKING:  # the type only: the client (and requests) load when a command needs them
     from msgprof_cli.api.client import SetupOperations
@@ -107,11 +109,11 @@ def plan_setup(
     if setup.numbers is not None:
         _plan_numbers(ops, profile_id, setup.numbers, prune, names or (lambda pid: "?"), out)
     if setup.sender_ids is not None:
-        live = ops.list_alphanumeric_sender_ids(profile_id) if profile_id else []
-        _plan_sender_ids(live, setup.sender_ids, prune, out)
+        senders = sa.sender_ids(ops, profile_id) if profile_id else []
+        _plan_sender_ids(senders, setup.sender_ids, prune, out)
     if setup.autoresp is not None:
-        live = ops.get_autoresp_configs(profile_id) if profile_id else []
-        _plan_autoresp(live, setup.autoresp, prune, out)
+        configs = sa.autoresps(ops, profile_id) if profile_id else []
+        _plan_autoresp(configs, setup.autoresp, prune, out)
     out.changes.sort(key=lambda c: ORDER[c.action])  # removals first, as the plan shows them
     return out
 
@@ -147,8 +149,9 @@ def _plan_numbers(
                 )
             )
     if prune and pid is not None:
-        for rec in ops.list_phone_numbers_with_messaging_settings(profile_id=pid):
-            if rec.get("phone_number") not in wanted:
+        for raw in ops.list_phone_numbers_with_messaging_settings(profile_id=pid):
+            rec = number_settings(raw)
+            if rec["phone_number"] not in wanted:
                 detail = "not in the document; it stops sending"
                 out.changes.append(
                     SetupChange(
@@ -157,7 +160,7 @@ def _plan_numbers(
                 )
 
 
-def _plan_sender_ids(live: list[dict[str, Any]], entries: list[SenderEntry], prune: bool, out: SetupPlan) -> None:
+def _plan_sender_ids(live: Sequence[Mapping[str, Any]], entries: list[SenderEntry], prune: bool, out: SetupPlan) -> None:
     by_text = {r.get("alphanumeric_sender_id"): r for r in live}
     for e in entries:
         rec = by_text.get(e.sender_id)
@@ -186,12 +189,12 @@ def _plan_sender_ids(live: list[dict[str, Any]], entries: list[SenderEntry], pru
                 )
 
 
-def _autoresp_key(record: dict[str, Any]) -> tuple[str, str]:
+def _autoresp_key(record: Mapping[str, Any]) -> tuple[str, str]:
     return (str(record.get("country_code")), str(record.get("op")))
 
 
-def _plan_autoresp(live: list[dict[str, Any]], entries: list[Autoresp], prune: bool, out: SetupPlan) -> None:
-    by_key: dict[tuple[str, str], list[dict[str, Any]]] = {}
+def _plan_autoresp(live: Sequence[Mapping[str, Any]], entries: list[Autoresp], prune: bool, out: SetupPlan) -> None:
+    by_key: dict[tuple[str, str], list[Mapping[str, Any]]] = {}
     for r in live:
         by_key.setdefault(_autoresp_key(r), []).append(r)
     for e in entries:
@@ -213,7 +216,7 @@ def _plan_autoresp(live: list[dict[str, Any]], entries: list[Autoresp], prune: b
                     out.changes.append(SetupChange("autoresp", "remove", f"{key[0]} {key[1]}", record_id=r.get("id")))
 
 
-def _same(want: Autoresp, have: dict[str, Any]) -> bool:
+def _same(want: Autoresp, have: Mapping[str, Any]) -> bool:
     return sorted(have.get("keywords") or []) == sorted(want.keywords) and (
         want.resp_text is None or (have.get("resp_text") or "") == want.resp_text
     )
@@ -223,7 +226,7 @@ def _describe(e: Autoresp) -> str:
     return f"keywords {', '.join(e.keywords)}" + (f"; text {e.resp_text!r}" if e.resp_text is not None else "")
 
 
-def _autoresp_diff(want: Autoresp, have: dict[str, Any]) -> str:
+def _autoresp_diff(want: Autoresp, have: Mapping[str, Any]) -> str:
     parts = []
     if sorted(have.get("keywords") or []) != sorted(want.keywords):
         parts.append(f"keywords {', '.join(have.get('keywords') or [])} -> {', '.join(want.keywords)}")
@@ -243,24 +246,101 @@ def apply_setup(
     pacing: sa.Pacing | None = None,
     notify: sa.Notify = sa._no_notify,
 ) -> list[SetupChange]:
-    """Carry out a plan in its order (removals first).  One failed change does not stop the others."""
+    """Carry out a plan in its order (removals first; auto-responses in an order the keyword rule
+    allows, see ``_autoresp_order``).  One failed change does not stop the others."""
     numbers = [c for c in plan.changes if c.kind == "phone_number"]
     _apply_numbers(ops, profile_id, numbers, pacing, notify)
-    for change in plan.changes:
-        if change.kind == "phone_number":
-            continue
-        try:
-            _apply_one(ops, profile_id, change, notify)
-            change.result = "done"
-        except MsgprofError as exc:
-            change.result, change.error = "failed", exc
+    rest = [c for c in plan.changes if c.kind != "phone_number"]
+    removals = [c for c in rest if c.action == "remove"]
+    writes = [c for c in rest if c.action != "remove"]
+    for change in removals + [c for c in writes if c.kind == "sender_id"]:
+        _apply_safely(ops, profile_id, change, notify)
+    configs = [c for c in writes if c.kind == "autoresp"]
+    if configs:
+        _autoresp_order(ops, profile_id, configs, notify)
     return plan.changes
+
+
+def _apply_safely(ops: SetupOperations, profile_id: str, change: SetupChange, notify: sa.Notify) -> None:
+    try:
+        _apply_one(ops, profile_id, change, notify)
+        change.result = "done"
+    except MsgprofError as exc:
+        change.result, change.error = "failed", with_details(exc)
+
+
+def with_details(exc: MsgprofError) -> MsgprofError:
+    """The API's errors[] (code, title, detail, field) in the error's message: a setup change's
+    report is one line, and "HTTP 422: 1 error" alone does not say what to fix."""
+    errors = getattr(exc, "errors", None)
+    if errors and not getattr(exc, "detailed", False):
+        exc.message = f"{exc.message}: " + "; ".join(format_api_error(e) for e in errors)
+        exc.args = (exc.message,)
+        exc.detailed = True  # type: ignore[attr-defined]
+    return exc
+
+
+def _autoresp_order(ops: SetupOperations, profile_id: str, changes: list[SetupChange], notify: sa.Notify) -> None:
+    """Adds and changes of auto-responses, in an order the API accepts: a keyword is held by one
+    config of a country at a time, so a write that adds a keyword another config still holds
+    waits for that config's own write.  A cycle (two configs swapping keywords) is broken by
+    releasing one config's contested keywords first: a PUT of the keywords it keeps, or, when it
+    keeps none, remove then add (auto-responses are keyed by country and op, not by id)."""
+    try:
+        live = sa.autoresps(ops, profile_id)
+    except MsgprofError as exc:
+        for c in changes:
+            c.result, c.error = "failed", with_details(exc)
+        return
+    held = {r["id"]: (r["country_code"], {k.upper() for k in r["keywords"]}) for r in live}
+    todo = list(changes)
+    while todo:
+        ready = next((c for c in todo if not _contested(c, held)), None)
+        if ready is None:
+            ready = todo[0]
+            if ready.action == "change" and ready.record_id in held:
+                _release(ops, profile_id, ready, held)
+        todo.remove(ready)
+        _apply_safely(ops, profile_id, ready, notify)
+        want: Autoresp = ready.new
+        held.pop(str(ready.record_id), None)
+        if ready.result == "done":
+            held[f"new:{ready.key}"] = (want.country_code, {k.upper() for k in want.keywords})
+
+
+def _contested(change: SetupChange, held: dict[str, tuple[str, set[str]]]) -> bool:
+    want: Autoresp = change.new
+    words = {k.upper() for k in want.keywords}
+    return any(
+        country == want.country_code and rid != change.record_id and words & keys
+        for rid, (country, keys) in held.items()
+    )
+
+
+def _release(ops: SetupOperations, profile_id: str, change: SetupChange, held: dict[str, tuple[str, set[str]]]) -> None:
+    """Free the keywords ``change`` gives up, so that the config holding its new ones can move."""
+    want: Autoresp = change.new
+    rid = str(change.record_id)
+    country, keys = held[rid]
+    keep = [k for k in change.old.get("keywords", []) if k.upper() in {w.upper() for w in want.keywords}]
+    try:
+        if keep:
+            body = _put_body(Autoresp(want.op, keep, want.country_code, want.resp_text), change.old)
+            ops.update_autoresp_config(profile_id, rid, body)
+            held[rid] = (country, {k.upper() for k in keep})
+        else:
+            sa.delete_autoresp(ops, profile_id, rid)
+            held.pop(rid)
+            change.action, change.detail = "add", change.detail + "; removed, then added (keywords swapped)"
+    except MsgprofError:
+        pass  # the write itself is tried next, and reports the API's answer
 
 
 def _apply_numbers(
     ops: SetupOperations, profile_id: str, changes: list[SetupChange], pacing: sa.Pacing | None, notify: sa.Notify
 ) -> None:
     by_number = {c.target: c for c in changes}
+    planned = {c.target: c.old for c in changes if c.action in ("assign", "move")}
 
     def batch(action: str) -> list[str]:
         return [c.target for c in changes if c.action == action]
@@ -270,9 +350,17 @@ def _apply_numbers(
             batch("unassign"),
             lambda ns: sa.unassign_numbers(ops, ns, pacing=pacing, notify=notify, only_from=profile_id),
         ),
-        (batch("assign"), lambda ns: sa.assign_numbers(ops, profile_id, ns, pacing=pacing, notify=notify)),
-        # only the numbers the document marked `move: true` may be taken from another profile
-        (batch("move"), lambda ns: sa.assign_numbers(ops, profile_id, ns, move=True, pacing=pacing, notify=notify)),
+        (
+            batch("assign"),
+            lambda ns: sa.assign_numbers(ops, profile_id, ns, planned_owners=planned, pacing=pacing, notify=notify),
+        ),
+        # only the numbers the document marked `move: true` may be taken, and only from where the plan saw them
+        (
+            batch("move"),
+            lambda ns: sa.assign_numbers(
+                ops, profile_id, ns, move=True, planned_owners=planned, pacing=pacing, notify=notify
+            ),
+        ),
     )
     for numbers, run in batches:
         if not numbers:
@@ -281,21 +369,23 @@ def _apply_numbers(
             results = run(numbers)
         except MsgprofError as exc:
             for n in numbers:
-                by_number[n].result, by_number[n].error = "failed", exc
+                by_number[n].result, by_number[n].error = "failed", with_details(exc)
             continue
         for res in results:
             c = by_number[res.number]
             ok = res.result in ("assigned", "unassigned", "unchanged")
             c.result = "done" if ok else "failed"
             if not ok:
-                c.error = res.error or ApiError(f"{res.number}: {res.result}: {res.detail}")
+                c.error = with_details(res.error or ApiError(f"{res.number}: {res.result}: {res.detail}"))
 
 
 def _apply_one(ops: SetupOperations, profile_id: str, change: SetupChange, notify: sa.Notify) -> None:
     if change.kind == "sender_id":
-        if change.action in ("remove", "change"):
+        if change.action == "remove":
             sa.remove_sender_id(ops, profile_id, str(change.record_id))
-        if change.action in ("add", "change"):
+        elif change.action == "change":
+            sa.change_sender_id(ops, profile_id, change.target, str(change.record_id), change.old, change.new, notify)
+        else:
             sa.add_sender_id(ops, profile_id, change.target, change.new, notify)
         return
     if change.action == "remove":
@@ -307,7 +397,7 @@ def _apply_one(ops: SetupOperations, profile_id: str, change: SetupChange, notif
         ops.update_autoresp_config(profile_id, str(change.record_id), _put_body(want, change.old))
 
 
-def _put_body(want: Autoresp, live: dict[str, Any]) -> dict[str, Any]:
+def _put_body(want: Autoresp, live: Mapping[str, Any]) -> dict[str, Any]:
     """The API's update is a PUT of the whole config: a text the document leaves out stays live."""
     body = want.payload()
     if want.resp_text is None and live.get("resp_text") is not None:
@@ -385,17 +475,30 @@ def apply_items(client: Any, items: Sequence[Any], notify: sa.Notify = sa._no_no
     ops = SetupOperations(client)
     for item in items:
         plan = getattr(item, "setup", None)
-        if plan is None or not plan.changes or item.status != "done" or not item.profile_id:
+        if plan is None or not plan.changes:
+            continue
+        if item.status != "done" or not item.profile_id:
+            _not_sent(plan, item)
             continue
         apply_setup(ops, item.profile_id, plan, notify=_scrubbing(notify, item))
         item.scrub_shown()
         failed = [c for c in plan.changes if c.result == "failed"]
         if failed:
-            n = len(failed)
+            n, done = len(failed), sum(1 for c in plan.changes if c.result == "done")
             first = failed[0].error or ApiError("setup change failed")
-            item.status = "failed"
-            item.error = type(first)(f"{n} setup change{'s' if n > 1 else ''} failed: {first.message}", hint=first.hint)
+            error = copy.copy(first)  # its class and exit code; the message says how many
+            error.message = f"{n} setup change{'s' if n > 1 else ''} failed ({done} done): {first.message}"
+            error.args = (error.message,)
+            item.status, item.error, item.applied = "failed", error, True
             item.scrub_shown()
+
+
+def _not_sent(plan: SetupPlan, item: Any) -> None:
+    """The profile's own change failed: its setup changes were not sent, and say so."""
+    why = "the profile was not created" if item.action == "create" else "the profile's change failed"
+    for c in plan.changes:
+        if c.result is None:
+            c.error = MsgprofError(f"not sent: {why}")
 
 
 def _scrubbing(notify: sa.Notify, item: Any) -> sa.Notify:
