@@ -29,7 +29,7 @@ from msgprof_cli.api.create_once import Found, create
 from msgprof_cli.api.records import AutoResp, BulkOrder, NumberSettings, SenderId
 from msgprof_cli.clock import SYSTEM, Clock
 from msgprof_cli.document.setup_rules import Autoresp
-from msgprof_cli.errors import ApiError, CreateUnknown, MsgprofError, NotFound, Unavailable
+from msgprof_cli.errors import ApiError, CreateUnknown, MsgprofError, NotFound, Unavailable, format_api_error
 
 if TYPE_CHECKING:  # the type only: the client (and requests) load when a command needs them
     from msgprof_cli.api.client import SetupOperations
@@ -64,6 +64,17 @@ class Pacing:
     first_interval: float = 0.5
     max_interval: float = 2.0
     clock: Clock = SYSTEM
+
+
+def with_details(exc: MsgprofError) -> MsgprofError:
+    """The API's errors[] (code, title, detail, field) in the error's message: a setup change or a
+    number is reported in one line, and "HTTP 422: 1 error" alone does not say what to fix."""
+    errors = getattr(exc, "errors", None)
+    if errors and not getattr(exc, "detailed", False):
+        exc.message = f"{exc.message}: " + "; ".join(format_api_error(e) for e in errors)
+        exc.args = (exc.message,)
+        exc.detailed = True  # type: ignore[attr-defined]
+    return exc
 
 
 def _no_notify(message: str) -> None:
@@ -188,7 +199,7 @@ def _patch_one(ops: SetupOperations, profile_id: str, number: str, record: Numbe
     try:
         ops.update_phone_number_messaging_settings(record["id"], {"messaging_profile_id": profile_id})
     except MsgprofError as exc:  # reported per number; the others go on
-        return NumberResult(number, "failed", exc.message, record.get("id"), exc)
+        return NumberResult(number, "failed", with_details(exc).message, record.get("id"), exc)
     return NumberResult(number, outcome, "", record.get("id"))
 
 
@@ -311,7 +322,7 @@ def _number_results(
                 detail = "the bulk order's answer was lost; it may still run, and was not sent again"
             out[n] = NumberResult(n, "pending", detail, rid, error)
         else:
-            gone: MsgprofError = error or Unavailable("the bulk order was not made")
+            gone: MsgprofError = with_details(error or Unavailable("the bulk order was not made"))
             out[n] = NumberResult(n, "failed", gone.message, rid, gone)
     return out
 
@@ -420,7 +431,7 @@ def change_sender_id(
         exc.args = (exc.message,)
         raise
     except MsgprofError as exc:
-        failure = exc
+        failure = with_details(exc)
     try:
         add_sender_id(ops, profile_id, sender_id, old, notify)
     except MsgprofError as again:

@@ -27,7 +27,7 @@ from msgprof_cli.api.records import number_settings
 from msgprof_cli.api import setup as sa
 from msgprof_cli.document.document import Issue
 from msgprof_cli.document.setup_rules import Autoresp, NumberEntry, SenderEntry, Setup
-from msgprof_cli.errors import Ambiguous, ApiError, MsgprofError, format_api_error
+from msgprof_cli.errors import Ambiguous, ApiError, MsgprofError
 
 if TYPE_CHECKING:  # the type only: the client (and requests) load when a command needs them
     from msgprof_cli.api.client import SetupOperations
@@ -266,18 +266,7 @@ def _apply_safely(ops: SetupOperations, profile_id: str, change: SetupChange, no
         _apply_one(ops, profile_id, change, notify)
         change.result = "done"
     except MsgprofError as exc:
-        change.result, change.error = "failed", with_details(exc)
-
-
-def with_details(exc: MsgprofError) -> MsgprofError:
-    """The API's errors[] (code, title, detail, field) in the error's message: a setup change's
-    report is one line, and "HTTP 422: 1 error" alone does not say what to fix."""
-    errors = getattr(exc, "errors", None)
-    if errors and not getattr(exc, "detailed", False):
-        exc.message = f"{exc.message}: " + "; ".join(format_api_error(e) for e in errors)
-        exc.args = (exc.message,)
-        exc.detailed = True  # type: ignore[attr-defined]
-    return exc
+        change.result, change.error = "failed", sa.with_details(exc)
 
 
 def _autoresp_order(ops: SetupOperations, profile_id: str, changes: list[SetupChange], notify: sa.Notify) -> None:
@@ -290,16 +279,19 @@ def _autoresp_order(ops: SetupOperations, profile_id: str, changes: list[SetupCh
         live = sa.autoresps(ops, profile_id)
     except MsgprofError as exc:
         for c in changes:
-            c.result, c.error = "failed", with_details(exc)
+            c.result, c.error = "failed", sa.with_details(exc)
         return
     held = {r["id"]: (r["country_code"], {k.upper() for k in r["keywords"]}) for r in live}
-    todo = list(changes)
+    todo, released = list(changes), set[int]()
     while todo:
         ready = next((c for c in todo if not _contested(c, held)), None)
         if ready is None:
             ready = todo[0]
-            if ready.action == "change" and ready.record_id in held:
-                _release(ops, profile_id, ready, held)
+            stuck = next((c for c in todo if c.action == "change" and id(c) not in released), None)
+            if stuck is not None and stuck.record_id in held:
+                released.add(id(stuck))
+                _release(ops, profile_id, stuck, held)
+                continue  # the config waiting for those keywords may go now
         todo.remove(ready)
         _apply_safely(ops, profile_id, ready, notify)
         want: Autoresp = ready.new
@@ -369,14 +361,14 @@ def _apply_numbers(
             results = run(numbers)
         except MsgprofError as exc:
             for n in numbers:
-                by_number[n].result, by_number[n].error = "failed", with_details(exc)
+                by_number[n].result, by_number[n].error = "failed", sa.with_details(exc)
             continue
         for res in results:
             c = by_number[res.number]
             ok = res.result in ("assigned", "unassigned", "unchanged")
             c.result = "done" if ok else "failed"
             if not ok:
-                c.error = with_details(res.error or ApiError(f"{res.number}: {res.result}: {res.detail}"))
+                c.error = sa.with_details(res.error or ApiError(f"{res.number}: {res.result}: {res.detail}"))
 
 
 def _apply_one(ops: SetupOperations, profile_id: str, change: SetupChange, notify: sa.Notify) -> None:
