@@ -18,13 +18,14 @@ from __future__ import annotations
 import json
 import threading
 import uuid
-from datetime import datetime, timezone
 from collections.abc import Callable
+from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from msgprof_cli.sandbox.server import stop_serving
+
 
 def iso_now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
@@ -86,7 +87,9 @@ class HostileApi:
         return pid
 
     def number(self, phone: str, nid: Any = None, owner: str | None = None) -> None:
-        self.numbers.append({"id": phone.strip("+") if nid is None else nid, "phone_number": phone, "messaging_profile_id": owner})
+        self.numbers.append(
+            {"id": phone.strip("+") if nid is None else nid, "phone_number": phone, "messaging_profile_id": owner}
+        )
 
     def posts(self, suffix: str) -> int:
         return sum(1 for m, p in self.paths if m == "POST" and urlsplit(p).path.endswith(suffix))
@@ -153,7 +156,9 @@ class HostileApi:
 
     def _autoresp(self, method: str, pid: str, parts: list[str], body: Any) -> tuple[int, Any] | None:
         if not parts and method == "GET":
-            return self._page([{k: v for k, v in c.items() if k != "profile"} for c in self.autoresp if c["profile"] == pid])
+            return self._page(
+                [{k: v for k, v in c.items() if k != "profile"} for c in self.autoresp if c["profile"] == pid]
+            )
         if not parts and method == "POST":
             config = {"id": str(uuid.uuid4()), "profile": pid, **body}
             answer = {k: v for k, v in config.items() if k != "profile"}
@@ -187,7 +192,7 @@ class HostileApi:
     def _orders(self, method: str, parts: list[str], body: Any) -> tuple[int, Any] | None:
         if method == "GET":
             return 200, {"data": self.orders[parts[0]]}
-        order = {"order_id": str(uuid.uuid4()), "success": [], "pending": [], "failed": []}
+        order: dict[str, Any] = {"order_id": str(uuid.uuid4()), "success": [], "pending": [], "failed": []}
 
         def commit() -> None:
             for phone in body["numbers"]:

@@ -369,7 +369,9 @@ class _ListedCreation(Generic[R]):
         return Found(ours=[r for r in fresh if self.same(r)])
 
 
-def _create_listed(ops: SetupOperations, creation: _ListedCreation[R], before: list[R], notify: Notify, hint: str) -> Created:
+def _create_listed(
+    ops: SetupOperations, creation: _ListedCreation[R], before: list[R], notify: Notify, hint: str
+) -> Created:
     """What is there already is the result (nothing sent); else one create through the protocol."""
     for record in before:
         if creation.same(record):
@@ -402,8 +404,10 @@ def add_sender_id(
         "sender ID",
         before,
         lambda: sender_ids(ops, profile_id),
-        lambda r: r.get("alphanumeric_sender_id") == sender_id
-        and (fallback is None or r.get("us_long_code_fallback") == fallback),
+        lambda r: (
+            r.get("alphanumeric_sender_id") == sender_id
+            and (fallback is None or r.get("us_long_code_fallback") == fallback)
+        ),
         lambda: records.sender_id(ops.create_alphanumeric_sender_id(payload)),
     )
     live = next((r for r in before if r.get("alphanumeric_sender_id") == sender_id), None)
@@ -418,7 +422,12 @@ def add_sender_id(
 
 
 def change_sender_id(
-    ops: SetupOperations, profile_id: str, sender_id: str, record_id: str, old: str | None, new: str | None,
+    ops: SetupOperations,
+    profile_id: str,
+    sender_id: str,
+    record_id: str,
+    old: str | None,
+    new: str | None,
     notify: Notify = _no_notify,
 ) -> Created:
     """The API cannot change a sender ID: remove it, then add it again.  When the add fails, the old

@@ -157,7 +157,9 @@ def plan(
                 continue
             keeper, extra = resolved
             items += [
-                Item(d, "delete", live=p, profile_id=p.get("id"), note="accidental twin: nothing attached", keeper=keeper)
+                Item(
+                    d, "delete", live=p, profile_id=p.get("id"), note="accidental twin: nothing attached", keeper=keeper
+                )
                 for p in extra
             ]
             matches = [keeper]
@@ -306,8 +308,10 @@ def _settle_duplicates(client: Any, created: list[Item]) -> None:
         try:
             # The keeper may hold what the other run assigned already; what must be a plain copy
             # is this run's profile (its setup has not run yet), and the keeper must match the file.
-            if diff(item.desired.payload, keeper) or mine is None or not twins.is_accidental(
-                client, item.desired.payload, mine, diff
+            if (
+                diff(item.desired.payload, keeper)
+                or mine is None
+                or not twins.is_accidental(client, item.desired.payload, mine, diff)
             ):
                 item.note = f"another profile is named {item.name!r} ({keeper.get('id')}) and differs; both kept"
                 continue

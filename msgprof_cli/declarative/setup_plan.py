@@ -23,8 +23,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from msgprof_cli.api.records import number_settings
 from msgprof_cli.api import setup as sa
+from msgprof_cli.api.records import number_settings
 from msgprof_cli.document.document import Issue
 from msgprof_cli.document.setup_rules import Autoresp, NumberEntry, SenderEntry, Setup
 from msgprof_cli.errors import Ambiguous, ApiError, MsgprofError
@@ -160,7 +160,9 @@ def _plan_numbers(
                 )
 
 
-def _plan_sender_ids(live: Sequence[Mapping[str, Any]], entries: list[SenderEntry], prune: bool, out: SetupPlan) -> None:
+def _plan_sender_ids(
+    live: Sequence[Mapping[str, Any]], entries: list[SenderEntry], prune: bool, out: SetupPlan
+) -> None:
     by_text = {r.get("alphanumeric_sender_id"): r for r in live}
     for e in entries:
         rec = by_text.get(e.sender_id)
