@@ -152,7 +152,11 @@ class HostileApi:
             return 200, {"data": found[0]}
         if parts[1] == "autoresp_configs":
             return self._autoresp(method, parts[0], parts[2:], body)
-        return self._page([])  # related lists: nothing attached
+        related = {
+            "phone_numbers": [n for n in self.numbers if n["messaging_profile_id"] == parts[0]],
+            "alphanumeric_sender_ids": [s for s in self.senders if s["messaging_profile_id"] == parts[0]],
+        }
+        return self._page(related.get(parts[1], []))
 
     def _autoresp(self, method: str, pid: str, parts: list[str], body: Any) -> tuple[int, Any] | None:
         if not parts and method == "GET":
