@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from msgprof_cli.declarative.inputs import check_inputs
 from msgprof_cli.document.changes import Change, diff, effect
@@ -21,6 +21,10 @@ from msgprof_cli.document.document import Issue, redact, scrub, scrub_value
 from msgprof_cli.document.rules import RULES_BY_NAME
 from msgprof_cli.document.setup_rules import Setup
 from msgprof_cli.errors import ApiError, CreateUnknown, Interrupted, InvalidInput, MsgprofError
+
+if TYPE_CHECKING:  # the types only: the client (and requests) load when a command needs them
+    from msgprof_cli.api.client import TelnyxClient
+    from msgprof_cli.declarative.setup_plan import SetupPlan
 
 # One vocabulary for plan and apply (README "Reports"): what the plan decided for an item, and
 # where it stands.  "failed" as an action means it could not even be planned.
@@ -51,7 +55,7 @@ class Item:
     status: Status = "planned"
     profile_id: str | None = None
     note: str | None = None
-    setup: Any = None  # reconcile_setup.SetupPlan, when the document has setup sections
+    setup: SetupPlan | None = None  # when the document has setup sections
     intended: Action | None = None  # a failed item's planned action: its changes read as that
     keeper: dict[str, Any] | None = None  # a twin's delete: the profile kept, which it must equal
     applied: bool = False  # something was changed for it (a failed item's setup may have been partly done)
@@ -200,14 +204,14 @@ def _update_item(d: Desired, current: dict[str, Any]) -> Item:
     return Item(d, "update" if changes else "unchanged", live=current, changes=changes, profile_id=current.get("id"))
 
 
-def twin_resolver(client: Any) -> TwinResolver:
+def twin_resolver(client: TelnyxClient) -> TwinResolver:
     from msgprof_cli.declarative import twins
 
     return lambda d, matches: twins.split(client, d.payload, matches, diff)
 
 
 def apply(
-    client: Any,
+    client: TelnyxClient,
     items: list[Item],
     *,
     parallel: int = 4,
@@ -264,7 +268,7 @@ def apply(
     return [i.scrub_shown() for i in done]
 
 
-def _carry_out(client: Any, item: Item) -> None:
+def _carry_out(client: TelnyxClient, item: Item) -> None:
     if item.error is not None:  # failed while planning
         raise item.error
     if item.action == "create":
@@ -289,7 +293,7 @@ def _carry_out(client: Any, item: Item) -> None:
         client.delete_messaging_profile(item.profile_id)
 
 
-def _settle_duplicates(client: Any, created: list[Item]) -> None:
+def _settle_duplicates(client: TelnyxClient, created: list[Item]) -> None:
     """Delete what this run created when an older accidental twin holds the name."""
     from msgprof_cli.declarative import twins
 

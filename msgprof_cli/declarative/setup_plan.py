@@ -18,10 +18,9 @@ codes.  The rules:
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from msgprof_cli.api import setup as sa
 from msgprof_cli.api.records import number_settings
@@ -30,7 +29,7 @@ from msgprof_cli.document.setup_rules import Autoresp, NumberEntry, SenderEntry,
 from msgprof_cli.errors import Ambiguous, ApiError, MsgprofError
 
 if TYPE_CHECKING:  # the type only: the client (and requests) load when a command needs them
-    from msgprof_cli.api.client import SetupOperations
+    from msgprof_cli.api.client import SetupOperations, TelnyxClient
 
 Kind = Literal["phone_number", "sender_id", "autoresp"]
 Action = Literal["assign", "move", "unassign", "add", "change", "remove"]
@@ -462,7 +461,24 @@ def plan_items(client: Any, items: Sequence[Any], *, prune: bool) -> None:
         item.scrub_shown()
 
 
-def apply_items(client: Any, items: Sequence[Any], notify: sa.Notify = sa._no_notify) -> None:
+class SetupItem(Protocol):
+    """What apply_items reads and sets on a plan item (plan.Item; plan sits above this module)."""
+
+    status: Literal["planned", "done", "failed"]
+    profile_id: str | None
+    setup: SetupPlan | None
+    error: MsgprofError | None
+    applied: bool
+
+    @property
+    def action(self) -> str: ...
+
+    def scrub(self, text: str) -> str: ...
+
+    def scrub_shown(self) -> object: ...
+
+
+def apply_items(client: TelnyxClient, items: Sequence[SetupItem], notify: sa.Notify = sa._no_notify) -> None:
     """After reconcile.apply: carry out the setup plans of the items that were applied."""
     from msgprof_cli.api.client import SetupOperations
 
@@ -480,14 +496,21 @@ def apply_items(client: Any, items: Sequence[Any], notify: sa.Notify = sa._no_no
         if failed:
             n, done = len(failed), sum(1 for c in plan.changes if c.result == "done")
             first = failed[0].error or ApiError("setup change failed")
-            error = copy.copy(first)  # its class and exit code; the message says how many
-            error.message = f"{n} setup change{'s' if n > 1 else ''} failed ({done} done): {first.message}"
-            error.args = (error.message,)
+            error = _retold(first, f"{n} setup change{'s' if n > 1 else ''} failed ({done} done): {first.message}")
             item.status, item.error, item.applied = "failed", error, True
             item.scrub_shown()
 
 
-def _not_sent(plan: SetupPlan, item: Any) -> None:
+def _retold(exc: MsgprofError, message: str) -> MsgprofError:
+    """The same error (class, exit code, the API's errors[]) with another message.  Not copy.copy:
+    that re-creates an exception from its args, and CreateUnknown needs more than a message."""
+    out = type(exc).__new__(type(exc), message)
+    out.__dict__.update(exc.__dict__)
+    out.message, out.args = message, (message,)
+    return out
+
+
+def _not_sent(plan: SetupPlan, item: SetupItem) -> None:
     """The profile's own change failed: its setup changes were not sent, and say so."""
     why = "the profile was not created" if item.action == "create" else "the profile's change failed"
     for c in plan.changes:
@@ -495,7 +518,7 @@ def _not_sent(plan: SetupPlan, item: Any) -> None:
             c.error = MsgprofError(f"not sent: {why}")
 
 
-def _scrubbing(notify: sa.Notify, item: Any) -> sa.Notify:
+def _scrubbing(notify: sa.Notify, item: SetupItem) -> sa.Notify:
     """``notify`` with the item's secret values replaced (a sender ID may come from one)."""
 
     def say(message: str) -> None:

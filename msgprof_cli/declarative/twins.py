@@ -32,7 +32,8 @@ PER_PROFILE = frozenset({"id", "created_at", "updated_at", "v1_secret", "record_
 
 
 class _Page(Protocol):
-    data: list[dict[str, Any]]
+    @property
+    def data(self) -> list[dict[str, Any]]: ...  # read-only: the client's Page is frozen
 
 
 class TwinClient(Protocol):
