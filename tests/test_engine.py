@@ -454,3 +454,30 @@ def test_two_applies_with_numbers_end_with_one_profile_holding_them(
         assert all(n["messaging_profile_id"] == other["id"] for n in api.numbers)
     assert res.exit_code == 0, res.output
     assert "differs" not in res.stderr and "this run's copy" in res.stderr
+
+
+def test_records_that_leave_out_defaulted_fields_read_as_their_defaults(
+    cli: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A number without messaging_profile_id is on no profile; a sender ID without a fallback has
+    none; an auto-response without resp_text or keywords has none: no crash, no phantom change."""
+    with HostileApi() as api:
+        pid = api.profile("Support", whitelisted_destinations=["US"])
+        api.numbers.append({"id": "n1", "phone_number": PHONES[0]})
+        api.senders.append({"id": "s1", "alphanumeric_sender_id": "Acme", "messaging_profile_id": pid})
+        api.autoresp.append({"id": "c1", "profile": pid, "op": "stop", "country_code": "US", "keywords": ["STOP"]})
+        api.autoresp.append({"id": "c2", "profile": pid, "op": "info", "country_code": "US"})
+        use(api, monkeypatch)
+        doc = tmp_path / "s.yaml"
+        doc.write_text(
+            f"name: Support\nwhitelisted_destinations: [US]\nphone_numbers: ['{PHONES[0]}']\n"
+            "alphanumeric_sender_ids: [Acme]\nautoresp_configs:\n"
+            "  - {op: stop, keywords: [STOP], country_code: US}\n  - {op: info, keywords: [HELP], country_code: US}\n"
+        )
+        res = cli("plan", "-f", str(doc), "--json")
+    (item,) = json.loads(res.stdout)["items"]
+    assert [(c["kind"], c["action"], c["key"]) for c in item["setup"]] == [
+        ("autoresp", "change", "US info"),  # changes before additions: the plan's order
+        ("phone_number", "assign", PHONES[0]),
+    ]
+    assert res.exit_code == 0, res.output

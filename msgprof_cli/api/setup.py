@@ -29,7 +29,15 @@ from msgprof_cli.api.create_once import Found, create
 from msgprof_cli.api.records import AutoResp, BulkOrder, NumberSettings, SenderId
 from msgprof_cli.clock import SYSTEM, Clock
 from msgprof_cli.document.setup_rules import Autoresp
-from msgprof_cli.errors import ApiError, CreateUnknown, MsgprofError, NotFound, Unavailable, format_api_error
+from msgprof_cli.errors import (
+    EXIT_INTERRUPTED,
+    ApiError,
+    CreateUnknown,
+    MsgprofError,
+    NotFound,
+    Unavailable,
+    format_api_error,
+)
 
 if TYPE_CHECKING:  # the type only: the client (and requests) load when a command needs them
     from msgprof_cli.api.client import SetupOperations
@@ -75,6 +83,11 @@ def with_details(exc: MsgprofError) -> MsgprofError:
         exc.args = (exc.message,)
         exc.detailed = True  # type: ignore[attr-defined]
     return exc
+
+
+def interrupted(exc: MsgprofError) -> bool:
+    """Ctrl-C during a create (create_once says so with exit 130): stop, never go on to the next write."""
+    return isinstance(exc, CreateUnknown) and exc.exit_code == EXIT_INTERRUPTED
 
 
 def _no_notify(message: str) -> None:
@@ -258,6 +271,8 @@ def _bulk(
     try:
         state = create(ops.client, order, notify).record
     except CreateUnknown as exc:  # the order may exist and still run: never sent again
+        if interrupted(exc):
+            raise
         exc.hint = "its numbers are reported pending; run the command again later: it sends only what is missing"
         error = exc
     except MsgprofError as exc:  # refused (4xx), or unavailable on every attempt: nothing was made

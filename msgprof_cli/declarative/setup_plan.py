@@ -267,6 +267,8 @@ def _apply_safely(ops: SetupOperations, profile_id: str, change: SetupChange, no
         _apply_one(ops, profile_id, change, notify)
         change.result = "done"
     except MsgprofError as exc:
+        if sa.interrupted(exc):
+            raise
         change.result, change.error = "failed", sa.with_details(exc)
 
 
@@ -325,8 +327,9 @@ def _release(ops: SetupOperations, profile_id: str, change: SetupChange, held: d
             sa.delete_autoresp(ops, profile_id, rid)
             held.pop(rid)
             change.action, change.detail = "add", change.detail + "; removed, then added (keywords swapped)"
-    except MsgprofError:
-        pass  # the write itself is tried next, and reports the API's answer
+    except MsgprofError as exc:
+        if sa.interrupted(exc):
+            raise  # the write itself is tried next otherwise, and reports the API's answer
 
 
 def _apply_numbers(
@@ -361,6 +364,8 @@ def _apply_numbers(
         try:
             results = run(numbers)
         except MsgprofError as exc:
+            if sa.interrupted(exc):
+                raise
             for n in numbers:
                 by_number[n].result, by_number[n].error = "failed", sa.with_details(exc)
             continue
