@@ -97,6 +97,7 @@ class Creation(Protocol[R]):
     name: str  # what CreateUnknown carries (a profile's name; the hint names it)
     what: str  # how messages name it: "'Sales'", "sender ID 'Acme'"
     noun: str  # "profile", "sender ID", "auto-response", "bulk order"
+    proof: str  # why a found record is ours, for the note: "every field sent is equal, and ..."
 
     def send(self) -> R: ...  # one POST; AmbiguousCreate when it may have reached the server
 
@@ -141,6 +142,7 @@ def create_once(
 
 class _ProfileCreation:
     noun = "profile"
+    proof = "every field sent is equal, and it was created after the send"
 
     def __init__(self, client: TelnyxClient, payload: JSON, name: str, clock: Clock, known: set[str]) -> None:
         self.client, self.payload, self.name, self.clock, self.known = client, payload, name, clock, known
@@ -253,8 +255,7 @@ def _verdict(c: Creation[R], look: Found[R], reason: str) -> Created[R]:
     if len(look.ours) == 1 and not look.unclear:
         ours = look.ours[0]
         note = (
-            f"the create got {reason}; {c.label(ours)} was found and is the one this attempt created "
-            "(every field sent is equal, and it was created after the send)"
+            f"the create got {reason}; {c.label(ours)} was found and is the one this attempt created ({c.proof})"
         )
         if look.others:
             ids = ", ".join(str(p.get("id")) for p in look.others)

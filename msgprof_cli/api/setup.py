@@ -225,6 +225,7 @@ class _OrderCreation:
 
     noun = "bulk order"
     name = ""
+    proof = "each of its numbers is on the profile now"
 
     def __init__(self, ops: SetupOperations, target: str, numbers: list[str], owners: Mapping[str, str | None]) -> None:
         self.ops, self.target, self.numbers, self.owners = ops, target, numbers, owners
@@ -357,6 +358,7 @@ class _ListedCreation(Generic[R]):
     before the POST, and "ours" is a record not in that list with every field sent."""
 
     name = ""
+    proof = "every field sent is equal, and it was not there before the send"
 
     def __init__(
         self,
