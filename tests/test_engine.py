@@ -481,3 +481,12 @@ def test_records_that_leave_out_defaulted_fields_read_as_their_defaults(
         ("phone_number", "assign", PHONES[0]),
     ]
     assert res.exit_code == 0, res.output
+
+
+def test_dry_run_shows_one_order_per_5000_numbers(cli: Any, tmp_path: Path) -> None:
+    listing = tmp_path / "n.txt"
+    listing.write_text("\n".join(f"+1202{i:07d}" for i in range(5001)) + "\n")
+    res = cli("numbers", "assign", "Support", "-f", str(listing), "--dry-run", "--json")
+    orders = json.loads(res.stdout)
+    assert [len(o["body"]["numbers"]) for o in orders] == [5000, 1]
+    assert res.exit_code == 0
