@@ -167,7 +167,7 @@ def list_profiles(state: State, query: dict[str, str]) -> dict[str, Any]:
 
 
 def list_related(state: State, profile_id: str, kind: str, query: dict[str, str]) -> dict[str, Any]:
-    number, size = paging(query)
+    number, size = paging(query, lenient=kind == "alphanumeric_sender_ids")  # its spec sets no bounds
     with state.lock:
         get(state, profile_id)
         items = [dict(x) for x in state.related[kind] if x.get("messaging_profile_id") == profile_id]
