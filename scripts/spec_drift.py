@@ -7,7 +7,7 @@ msgprof leaves out on purpose are listed apart, with why (``NOT_MANAGED``, ``rul
 
 Exit status: 0 no drift; 3 drift found (the list says where); 2 the SDK could not be installed or
 read (the message says why).  ``--sdk-fields FILE`` compares with a JSON file of SDK fields
-instead of installing (the shape ``sdk_fields`` prints); ``--python PY`` reads them with a Python
+instead of installing (the shape ``--save FILE`` writes); ``--python PY`` reads them with a Python
 that already has ``telnyx``.  The comparison itself (``compare``) is covered by
 tests/test_spec_drift.py on a small fixture; the suite never needs the network.
 """
@@ -176,6 +176,8 @@ def main(argv: list[str]) -> int:
             sdk = json.loads(Path(argv[argv.index("--sdk-fields") + 1]).read_text(encoding="utf-8"))
         else:
             sdk = sdk_fields(argv[argv.index("--python") + 1] if "--python" in argv else None)
+        if "--save" in argv:  # refresh tests/spec/sdk-request-fields.json (see tests/spec/README.md)
+            Path(argv[argv.index("--save") + 1]).write_text(json.dumps(sdk, indent=1, sort_keys=True) + "\n")
     except (RuntimeError, OSError, ValueError, IndexError, subprocess.CalledProcessError) as exc:
         print(f"spec-drift: {exc}", file=sys.stderr)
         return 2

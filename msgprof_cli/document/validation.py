@@ -141,7 +141,11 @@ class _Validator:
         if rule.kind == "number":
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 return self.error(p, f"expected a non-negative number, found {self.describe(p, value)}")
-            if not math.isfinite(value) or value < 0:
+            try:
+                finite = math.isfinite(value)
+            except OverflowError:  # an integer past a double's range (from a request to the sandbox)
+                return self.error(p, f"must be a number a double can hold, found {self.describe(p, value)}")
+            if not finite or value < 0:
                 return self.error(p, f"must be a non-negative number, found {value!r}")
             return value
         if rule.kind == "integer":
