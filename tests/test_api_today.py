@@ -220,3 +220,18 @@ def test_a_create_ignores_update_only_fields_as_the_api_does(sandbox: Sandbox) -
     made = call(sandbox, "POST", "/messaging_profiles", json={**BASE, "redaction_enabled": True, "v1_secret": "x" * 24})
     assert made.status_code == 200
     assert made.json()["data"]["redaction_enabled"] is False and made.json()["data"]["v1_secret"] != "x" * 24
+
+
+def test_a_created_profile_gets_update_only_fields_by_an_update(cli, sandbox: Sandbox, tmp_path: Path) -> None:
+    """The create request has no redaction fields: the POST leaves them out (the sandbox, like the
+    API, ignores them there), and an update sets them.  Today the create path sends the document's
+    payload as is, so the next apply does that update (rules.split_create is the seam that makes it
+    one apply: docs/documents.md)."""
+    f = tmp_path / "new.yaml"
+    f.write_text("name: New\nwhitelisted_destinations: [US]\nredaction_enabled: true\n")
+    assert cli("apply", "-f", str(f)).exit_code == 0
+    assert sandbox.profiles()[0]["redaction_enabled"] is False
+    assert cli("apply", "-f", str(f)).exit_code == 0
+    assert sandbox.profiles()[0]["redaction_enabled"] is True
+    assert sandbox.writes()[-1].method == "PATCH" and sandbox.writes()[-1].body == {"redaction_enabled": True}
+    assert cli("plan", "-f", str(f), "--detailed-exitcode").exit_code == 0
