@@ -148,7 +148,10 @@ def profiles(r: Run) -> None:
     r.op("messaging_profiles.list_short_codes", list_short_codes)
     r.op("messaging_profiles.list_alphanumeric_sender_ids", list_alphanumeric_sender_ids)
     r.op("messaging_profiles.retrieve_metrics", retrieve_metrics)
-    r.op("messaging_profile_metrics.list", lambda: check(r.client.messaging_profile_metrics.list() is not None, "metrics"))
+    r.op(
+        "messaging_profile_metrics.list",
+        lambda: check(r.client.messaging_profile_metrics.list() is not None, "metrics"),
+    )
     r.op("messaging_profiles.actions.regenerate_secret", regenerate_secret)
 
 
@@ -230,7 +233,9 @@ def sender_ids(r: Run) -> None:
     s = r.client.alphanumeric_sender_ids
 
     def create() -> None:
-        made = s.create(alphanumeric_sender_id="Acme", messaging_profile_id=PROFILE_ID, us_long_code_fallback="+15551234567")
+        made = s.create(
+            alphanumeric_sender_id="Acme", messaging_profile_id=PROFILE_ID, us_long_code_fallback="+15551234567"
+        )
         assert made.data is not None
         r.ids["sender"] = made.data.id or ""
         check(made.data.us_long_code_fallback == "+15551234567", "the spec's own example fallback is taken")

@@ -40,12 +40,18 @@ ENDPOINTS: dict[str, tuple[str, str]] = {
         "telnyx.types.messaging_profiles.autoresp_config_update_params",
         "AutorespConfigUpdateParams",
     ),
-    "PATCH /phone_numbers/{id}/messaging": ("telnyx.types.phone_numbers.messaging_update_params", "MessagingUpdateParams"),
+    "PATCH /phone_numbers/{id}/messaging": (
+        "telnyx.types.phone_numbers.messaging_update_params",
+        "MessagingUpdateParams",
+    ),
     "POST /messaging_numbers_bulk_updates": (
         "telnyx.types.messaging_numbers_bulk_update_create_params",
         "MessagingNumbersBulkUpdateCreateParams",
     ),
-    "POST /alphanumeric_sender_ids": ("telnyx.types.alphanumeric_sender_id_create_params", "AlphanumericSenderIDCreateParams"),
+    "POST /alphanumeric_sender_ids": (
+        "telnyx.types.alphanumeric_sender_id_create_params",
+        "AlphanumericSenderIDCreateParams",
+    ),
 }
 PATH_PARAMETERS = {"profile_id", "id", "autoresp_cfg_id"}  # the SDK puts some path parameters in its params
 

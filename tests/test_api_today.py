@@ -13,6 +13,7 @@ from typing import Any
 
 import requests
 import yaml
+from conftest import TEST_KEY
 from jsonschema import Draft202012Validator
 
 from msgprof_cli.document.document import Document
@@ -20,8 +21,6 @@ from msgprof_cli.document.rules import RULES_BY_NAME, split_create
 from msgprof_cli.document.schema import json_schema
 from msgprof_cli.document.validation import validate
 from msgprof_cli.sandbox import Sandbox
-
-from conftest import TEST_KEY
 
 AUTH = {"Authorization": f"Bearer {TEST_KEY}"}
 
@@ -184,7 +183,9 @@ def test_a_feature_the_document_leaves_out_is_kept_by_an_update(cli, sandbox: Sa
 
 
 def test_the_sandbox_stores_every_field_the_api_takes(sandbox: Sandbox) -> None:
-    made = call(sandbox, "POST", "/messaging_profiles", json={**BASE, "features": {"ai_opt_out_detection_enabled": True}})
+    made = call(
+        sandbox, "POST", "/messaging_profiles", json={**BASE, "features": {"ai_opt_out_detection_enabled": True}}
+    )
     assert made.status_code == 200
     profile = made.json()["data"]
     assert profile["features"] == {"ai_opt_out_detection_enabled": True}

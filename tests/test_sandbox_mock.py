@@ -37,7 +37,7 @@ def control(sb: Sandbox, method: str, name: str, **kw: Any) -> requests.Response
     return requests.request(method, f"{root}/_sandbox/{name}", timeout=10, **kw)
 
 
-SEED = {
+SEED: dict[str, Any] = {
     "profiles": [{"id": PID, "name": "Seeded", "whitelisted_destinations": ["US"]}],
     "phone_numbers": [
         {"id": "num-1", "phone_number": "+12025550100", "messaging_profile_id": PID},
@@ -130,14 +130,23 @@ def test_a_bad_seed_is_422_and_changes_nothing(sandbox: Sandbox) -> None:
 
 def test_a_hand_written_state_file_is_completed_and_keeps_its_ids(tmp_path: Path) -> None:
     state = tmp_path / "state.json"
-    state.write_text(json.dumps({**SEED, "alphanumeric_sender_ids": [{"alphanumeric_sender_id": "NoId", "messaging_profile_id": PID}]}))
+    state.write_text(
+        json.dumps(
+            {**SEED, "alphanumeric_sender_ids": [{"alphanumeric_sender_id": "NoId", "messaging_profile_id": PID}]}
+        )
+    )
     with Sandbox("127.0.0.1", 0, state_file=str(state)) as sb:
         sender = call(sb, "GET", "/alphanumeric_sender_ids").json()["data"][0]
         assert sender["id"] and sender["record_type"] == "alphanumeric_sender_id"
         assert call(sb, "GET", f"/alphanumeric_sender_ids/{sender['id']}").status_code == 200
         updated = call(sb, "PATCH", f"/messaging_profiles/{PID}", json={"name": "Renamed"}).json()["data"]
         assert updated["id"] == PID and updated["updated_at"] > updated["created_at"]
-        assert call(sb, "PUT", f"/messaging_profiles/{PID}/autoresp_configs/ar-1", json=SEED["autoresp_configs"][0]).status_code == 200
+        assert (
+            call(
+                sb, "PUT", f"/messaging_profiles/{PID}/autoresp_configs/ar-1", json=SEED["autoresp_configs"][0]
+            ).status_code
+            == 200
+        )
 
 
 # --------------------------------------------------------------------------- leniency where the spec is lenient
@@ -177,8 +186,12 @@ def test_validate_and_the_sandbox_share_the_keyword_clash_rule(cli, sandbox: San
     assert "keyword 'ıNFO' is also a keyword of the info config for US" in res.stderr
     pid = sandbox.create({"name": "P", "whitelisted_destinations": ["US"]})["id"]
     path = f"/messaging_profiles/{pid}/autoresp_configs"
-    assert call(sandbox, "POST", path, json={"op": "info", "keywords": ["INFO"], "country_code": "US"}).status_code == 200
-    assert call(sandbox, "POST", path, json={"op": "stop", "keywords": ["ıNFO"], "country_code": "US"}).status_code == 422
+    assert (
+        call(sandbox, "POST", path, json={"op": "info", "keywords": ["INFO"], "country_code": "US"}).status_code == 200
+    )
+    assert (
+        call(sandbox, "POST", path, json={"op": "stop", "keywords": ["ıNFO"], "country_code": "US"}).status_code == 422
+    )
 
 
 def _fields(rules_: tuple[Rule, ...], prefix: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], Rule]]:
@@ -190,7 +203,7 @@ def _fields(rules_: tuple[Rule, ...], prefix: tuple[str, ...] = ()) -> list[tupl
 
 
 FIELDS = _fields(RULES)
-NESTED_BASE = {
+NESTED_BASE: dict[str, dict[str, Any]] = {
     "number_pool_settings": {"long_code_weight": 1, "toll_free_weight": 1, "skip_unhealthy": True},
     "url_shortener_settings": {"domain": "acct.fyi"},
     "features": {},
@@ -295,7 +308,43 @@ def test_msgprof_and_the_sandbox_agree_on_every_setup_field(sandbox: Sandbox, ki
     resp = call(sandbox, "POST", f"/messaging_profiles/{pid}/autoresp_configs", json=body)
     if kind == "country_code" and ok:
         # msgprof normalises (" us" -> "US"): the sandbox takes what msgprof sends
-        assert call(sandbox, "POST", f"/messaging_profiles/{pid}/autoresp_configs", json={**body, "country_code": sent, "op": "info", "keywords": ["HELP"]}).status_code == 200
+        assert (
+            call(
+                sandbox,
+                "POST",
+                f"/messaging_profiles/{pid}/autoresp_configs",
+                json={**body, "country_code": sent, "op": "info", "keywords": ["HELP"]},
+            ).status_code
+            == 200
+        )
         assert resp.status_code == (200 if sent == value else 422), (value, resp.text)
         return
     assert resp.status_code == (200 if ok else 422), (kind, value, resp.text)
+
+
+CASES = st.text(st.sampled_from("iIıİsSſßkKKfﬀaA1"), min_size=1, max_size=3)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(first=CASES, second=CASES)
+def test_validate_finds_a_keyword_clash_exactly_when_the_sandbox_refuses_one(
+    cli, sandbox: Sandbox, tmp_path: Path, first: str, second: str
+) -> None:
+    """Two configs of one profile and country: `validate` reports a clash iff the sandbox says 422."""
+    f = tmp_path / "p.yaml"
+    f.write_text(
+        "name: P\nwhitelisted_destinations: [US]\nautoresp_configs:\n"
+        f"  - {{op: info, keywords: [{json.dumps(first)}], country_code: US}}\n"
+        f"  - {{op: stop, keywords: [{json.dumps(second)}], country_code: US}}\n"
+    )
+    res = cli("validate", str(f))
+    assert res.exit_code in (0, 3), res.stderr
+    clash = "is also a keyword of the info config" in res.stderr
+    assert res.exit_code == (3 if clash else 0), res.stderr
+    pid = sandbox.create({"name": "P", "whitelisted_destinations": ["US"]})["id"]
+    path = f"/messaging_profiles/{pid}/autoresp_configs"
+    assert (
+        call(sandbox, "POST", path, json={"op": "info", "keywords": [first], "country_code": "US"}).status_code == 200
+    )
+    second_answer = call(sandbox, "POST", path, json={"op": "stop", "keywords": [second], "country_code": "US"})
+    assert second_answer.status_code == (422 if clash else 200), (first, second, second_answer.text)

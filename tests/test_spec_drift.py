@@ -56,7 +56,9 @@ def test_msgprofs_rules_match_the_sdk_fields_read_for_the_docs() -> None:
     assert found == [] and len(known) == 3
     created = sdk["endpoints"][P]
     assert created["features"] == {"ai_opt_out_detection_enabled": None} and "redaction_enabled" not in created
-    assert {"redaction_enabled", "redaction_level", "v1_secret"} <= set(sdk["endpoints"]["PATCH /messaging_profiles/{id}"])
+    assert {"redaction_enabled", "redaction_level", "v1_secret"} <= set(
+        sdk["endpoints"]["PATCH /messaging_profiles/{id}"]
+    )
 
 
 def test_the_command_reports_drift_with_exit_3_and_a_bad_input_with_exit_2(tmp_path: Path) -> None:
@@ -68,5 +70,7 @@ def test_the_command_reports_drift_with_exit_3_and_a_bad_input_with_exit_2(tmp_p
     done = subprocess.run([sys.executable, script, "--sdk-fields", str(given)], capture_output=True, text=True)
     assert done.returncode == 3, done.stderr
     assert f"  DRIFT: {P}: features.next_feature is in the SDK, not in msgprof's rules" in done.stdout.splitlines()
-    missing = subprocess.run([sys.executable, script, "--sdk-fields", str(tmp_path / "nope.json")], capture_output=True, text=True)
+    missing = subprocess.run(
+        [sys.executable, script, "--sdk-fields", str(tmp_path / "nope.json")], capture_output=True, text=True
+    )
     assert missing.returncode == 2 and missing.stderr.startswith("spec-drift: ") and missing.stdout == ""

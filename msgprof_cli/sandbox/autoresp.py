@@ -78,7 +78,9 @@ def _checked(body: Any) -> dict[str, Any]:
     if not isinstance(keywords, list) or not keywords:
         problems.append(("/keywords", f"keywords must be a list of 1 to {rules.MAX_KEYWORDS} words"))
     else:
-        problems += [(f"/keywords/{i}", "a keyword is a string") for i, k in enumerate(keywords) if not isinstance(k, str)]
+        problems += [
+            (f"/keywords/{i}", "a keyword is a string") for i, k in enumerate(keywords) if not isinstance(k, str)
+        ]
         if not problems:
             rules.check_keywords(keywords, lambda i, message, hint: problems.append((f"/keywords/{i}", message)))
     code, wrong = rules.country(country) if isinstance(country, str) else (None, None)

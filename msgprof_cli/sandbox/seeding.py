@@ -20,7 +20,15 @@ from typing import Any
 from msgprof_cli.sandbox.errors import HttpError, invalid
 from msgprof_cli.sandbox.state import ORGANIZATION_ID, RELATED, SEEDED_AT, State, number_record
 
-KEYS = ("profiles", "phone_numbers", "short_codes", "alphanumeric_sender_ids", "autoresp_configs", "bulk_updates", "metrics")
+KEYS = (
+    "profiles",
+    "phone_numbers",
+    "short_codes",
+    "alphanumeric_sender_ids",
+    "autoresp_configs",
+    "bulk_updates",
+    "metrics",
+)
 
 
 def complete_profile(profile: dict[str, Any]) -> dict[str, Any]:
