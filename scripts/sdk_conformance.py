@@ -95,6 +95,8 @@ def profiles(r: Run) -> None:
         check(got is not None and got.name == "SDK conformance", "retrieve answers what was created")
         seeded = c.retrieve(PROFILE_ID).data
         check(seeded is not None and seeded.daily_spend_limit is None, "a never-set daily_spend_limit is null")
+        assert seeded is not None
+        check("daily_spend_limit" in seeded.model_fields_set, "daily_spend_limit answered as null, not left out")
 
     def update() -> None:
         done = c.update(
