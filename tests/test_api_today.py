@@ -221,6 +221,8 @@ def test_a_create_ignores_update_only_fields_as_the_api_does(sandbox: Sandbox) -
     made = call(sandbox, "POST", "/messaging_profiles", json={**BASE, "redaction_enabled": True, "v1_secret": "x" * 24})
     assert made.status_code == 200
     assert made.json()["data"]["redaction_enabled"] is False and made.json()["data"]["v1_secret"] != "x" * 24
+    ignored = call(sandbox, "POST", "/messaging_profiles", json={**BASE, "redaction_level": 7})
+    assert ignored.status_code == 200 and ignored.json()["data"]["redaction_level"] == 2
 
 
 def test_a_created_profile_gets_update_only_fields_by_an_update(cli, sandbox: Sandbox, tmp_path: Path) -> None:

@@ -69,6 +69,9 @@ def _validated(body: Any, mode: str) -> dict[str, Any]:
     for issue in result.errors:
         if issue.message == "unknown field" or issue.message.startswith("is a read-only"):
             continue  # like the real API, ignore fields it does not take
+        rule = RULES_BY_NAME.get(str(issue.path[0])) if issue.path else None
+        if mode == "create" and rule is not None and not rule.creatable:
+            continue  # not in the create request: ignored, whatever its value
         pointer = "/" + "/".join(str(p) for p in issue.path)
         missing = issue.message == "required field is missing"
         errors.append(
