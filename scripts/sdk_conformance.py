@@ -69,6 +69,8 @@ def seed(sandbox: Sandbox) -> None:
 
 
 def profiles(r: Run) -> None:
+    # Longer than 50 lines on purpose: one short check per SDK operation of the resource, in the
+    # order they depend on each other (create before retrieve, update before list), read as a list.
     c = r.client.messaging_profiles
 
     def create() -> None:
