@@ -81,7 +81,7 @@ def test_reset_seeds_every_resource_with_its_chosen_id(sandbox: Sandbox) -> None
     assert call(sandbox, "PATCH", f"/messaging_profiles/{PID}", json={"enabled": False}).status_code == 200
     clash = {"op": "info", "keywords": ["stop"], "country_code": "US"}
     assert call(sandbox, "POST", f"/messaging_profiles/{PID}/autoresp_configs", json=clash).status_code == 422
-    # reset writes the state file too, and a reset without a body empties the sandbox
+    # a reset without a body empties the sandbox
     assert control(sandbox, "POST", "reset").json()["data"]["profiles"] == 0
     assert sandbox.profiles() == [] and sandbox.numbers() == []
 
@@ -147,6 +147,9 @@ def test_a_hand_written_state_file_is_completed_and_keeps_its_ids(tmp_path: Path
             ).status_code
             == 200
         )
+        # a reset is written to the state file, as every change is
+        assert control(sb, "POST", "reset", json={"profiles": [{"id": "kept", "name": "K"}]}).status_code == 200
+    assert [p["id"] for p in json.loads(state.read_text())["profiles"]] == ["kept"]
 
 
 # --------------------------------------------------------------------------- leniency where the spec is lenient
