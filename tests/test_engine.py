@@ -490,3 +490,37 @@ def test_dry_run_shows_one_order_per_5000_numbers(cli: Any, tmp_path: Path) -> N
     orders = json.loads(res.stdout)
     assert [len(o["body"]["numbers"]) for o in orders] == [5000, 1]
     assert res.exit_code == 0
+
+
+@pytest.mark.parametrize("count", [2, 8])  # PATCH each, and a bulk order
+def test_apply_moves_a_number_only_from_the_profile_the_plan_showed(
+    cli: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, count: int
+) -> None:
+    """`move: true` takes a number from the profile the plan named; one that went to a third
+    profile between plan and apply is reported, and stays there."""
+    with HostileApi() as api:
+        api.profile("Support", whitelisted_destinations=["US"])
+        sales, third = api.profile("Sales"), api.profile("Third")
+        for p in PHONES[:count]:
+            api.number(p, owner=sales)
+        real, reads = api._numbers, {"n": 0}
+
+        def numbers(method: str, parts: list[str], query: dict[str, str], body: Any) -> Any:
+            if method == "GET":
+                reads["n"] += 1
+                if reads["n"] == 2:  # after the plan's read: someone gives the first number to Third
+                    api.numbers[0]["messaging_profile_id"] = third
+            return real(method, parts, query, body)
+
+        api._numbers = numbers  # type: ignore[method-assign]
+        use(api, monkeypatch)
+        doc = tmp_path / "s.yaml"
+        entries = "".join(f"  - {{number: '{p}', move: true}}\n" for p in PHONES[:count])
+        doc.write_text(f"name: Support\nwhitelisted_destinations: [US]\nphone_numbers:\n{entries}")
+        res = cli("apply", "-f", str(doc), "--json")
+        assert api.numbers[0]["messaging_profile_id"] == third
+    (item,) = json.loads(res.stdout)["items"]
+    first = next(c for c in item["setup"] if c["key"] == PHONES[0])
+    assert first["result"] == "failed" and "not where the plan saw it" in first["error"]
+    assert [c["result"] for c in item["setup"] if c["key"] != PHONES[0]] == ["done"] * (count - 1)
+    assert res.exit_code == 5

@@ -20,9 +20,6 @@ from typing import Any, TypedDict, cast
 from msgprof_cli.api.paths import json_type, shown
 from msgprof_cli.errors import UnexpectedRecord
 
-Profile = dict[str, Any]
-
-
 class NumberSettings(TypedDict, total=False):
     """A phone number's messaging settings (``/phone_numbers/messaging``)."""
 
