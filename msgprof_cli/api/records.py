@@ -20,6 +20,7 @@ from typing import Any, TypedDict, cast
 from msgprof_cli.api.paths import json_type, shown
 from msgprof_cli.errors import UnexpectedRecord
 
+
 class NumberSettings(TypedDict, total=False):
     """A phone number's messaging settings (``/phone_numbers/messaging``)."""
 
