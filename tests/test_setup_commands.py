@@ -195,7 +195,7 @@ def test_a_dropped_bulk_order_is_never_sent_again_and_its_numbers_are_pending(
         ops = ops_for(box, retries=0)
         notes: list[str] = []
 
-        def post_then_heal(profile_id: str, numbers: list[str]) -> dict[str, Any]:
+        def post_then_heal(profile_id: str, numbers: list[str]) -> Any:
             # the first order is made and its answer lost (nobody ever polls it); later ones go through
             box.faults.drop_rate = 1.0 if not notes else 0.0
             try:
@@ -255,7 +255,7 @@ def test_a_lost_create_answer_is_looked_up_not_resent(cli: Any, monkeypatch: pyt
         ops = ops_for(box, retries=0)
         real = SetupOperations.create_autoresp_config
 
-        def drop_once(profile_id: str, payload: dict[str, Any]) -> dict[str, Any]:
+        def drop_once(profile_id: str, payload: dict[str, Any]) -> Any:
             box.faults.drop_rate = 1.0
             try:
                 return real(ops, profile_id, payload)

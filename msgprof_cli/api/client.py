@@ -42,8 +42,9 @@ from urllib3.exceptions import (
 from urllib3.util.retry import Retry
 
 from msgprof_cli import USER_AGENT
+from msgprof_cli.api import records
 from msgprof_cli.api.paths import ApiPath, Id, path
-from msgprof_cli.api.records import check_ids
+from msgprof_cli.api.records import AutoResp, BulkOrder, NumberSettings, SenderId, check_ids
 from msgprof_cli.clock import SYSTEM, Clock
 from msgprof_cli.errors import (
     AmbiguousCreate,
@@ -721,45 +722,50 @@ class SetupOperations:
 
     def list_phone_numbers_with_messaging_settings(
         self, *, profile_id: str | None = None, phone_numbers: list[str] | None = None
-    ) -> list[JSON]:
+    ) -> list[NumberSettings]:
         params: dict[str, Any] = {}
         if profile_id is not None:
             params["filter[messaging_profile_id]"] = profile_id
         if phone_numbers is not None:
             params["filter[phone_number]"] = ",".join(phone_numbers)  # the spec: a comma-separated list
-        return self._all(path("phone_numbers", "messaging"), params)
+        return [records.number_settings(r) for r in self._all(path("phone_numbers", "messaging"), params)]
 
-    def update_phone_number_messaging_settings(self, number_id: str, payload: JSON) -> JSON:
-        return self._one("PATCH", path("phone_numbers", Id(number_id, "phone number"), "messaging"), payload)
+    def update_phone_number_messaging_settings(self, number_id: str, payload: JSON) -> NumberSettings:
+        where = path("phone_numbers", Id(number_id, "phone number"), "messaging")
+        return records.number_settings(self._one("PATCH", where, payload))
 
-    def bulk_update_messaging_settings(self, profile_id: str, numbers: list[str]) -> JSON:
+    def bulk_update_messaging_settings(self, profile_id: str, numbers: list[str]) -> BulkOrder:
         """POST an order (``""`` as the profile unassigns).  Not re-sent after it may have been sent."""
         body = {"messaging_profile_id": profile_id, "numbers": numbers}
-        return self.client.create(path("messaging_numbers_bulk_updates"), body)
+        return records.bulk_order(self.client.create(path("messaging_numbers_bulk_updates"), body))
 
-    def get_bulk_update_status(self, order_id: str) -> JSON:
-        return self._one("GET", path("messaging_numbers_bulk_updates", Id(order_id, "bulk order")))
+    def get_bulk_update_status(self, order_id: str) -> BulkOrder:
+        answer = self._one("GET", path("messaging_numbers_bulk_updates", Id(order_id, "bulk order")))
+        return records.bulk_order(answer, order_id)
 
-    def list_alphanumeric_sender_ids(self, profile_id: str) -> list[JSON]:
-        return self._all(path("alphanumeric_sender_ids"), {"filter[messaging_profile_id]": profile_id})
+    def list_alphanumeric_sender_ids(self, profile_id: str) -> list[SenderId]:
+        listed = self._all(path("alphanumeric_sender_ids"), {"filter[messaging_profile_id]": profile_id})
+        return [records.sender_id(r) for r in listed]
 
-    def create_alphanumeric_sender_id(self, payload: JSON) -> JSON:
-        return self.client.create(path("alphanumeric_sender_ids"), payload)
+    def create_alphanumeric_sender_id(self, payload: JSON) -> SenderId:
+        return records.sender_id(self.client.create(path("alphanumeric_sender_ids"), payload))
 
     def delete_alphanumeric_sender_id(self, sender_id: str) -> JSON:
         return self._one("DELETE", path("alphanumeric_sender_ids", Id(sender_id, "sender ID")))
 
-    def get_autoresp_configs(self, profile_id: str) -> list[JSON]:
-        return self._all(path("messaging_profiles", Id(profile_id, "profile"), "autoresp_configs"), {})
+    def get_autoresp_configs(self, profile_id: str) -> list[AutoResp]:
+        listed = self._all(path("messaging_profiles", Id(profile_id, "profile"), "autoresp_configs"), {})
+        return [records.autoresp(r) for r in listed]
 
-    def create_autoresp_config(self, profile_id: str, payload: JSON) -> JSON:
-        return self.client.create(path("messaging_profiles", Id(profile_id, "profile"), "autoresp_configs"), payload)
+    def create_autoresp_config(self, profile_id: str, payload: JSON) -> AutoResp:
+        where = path("messaging_profiles", Id(profile_id, "profile"), "autoresp_configs")
+        return records.autoresp(self.client.create(where, payload))
 
-    def update_autoresp_config(self, profile_id: str, config_id: str, payload: JSON) -> JSON:
+    def update_autoresp_config(self, profile_id: str, config_id: str, payload: JSON) -> AutoResp:
         where = path(
             "messaging_profiles", Id(profile_id, "profile"), "autoresp_configs", Id(config_id, "auto-response")
         )
-        return self._one("PUT", where, payload)
+        return records.autoresp(self._one("PUT", where, payload))
 
     def delete_autoresp_config(self, profile_id: str, config_id: str) -> None:
         """The spec answers a bare JSON string ("OK"), not a `data` object: any 2xx is done."""

@@ -254,9 +254,7 @@ def _patiently(client: TelnyxClient, c: Creation[R], sent: float, clock: Clock, 
 def _verdict(c: Creation[R], look: Found[R], reason: str) -> Created[R]:
     if len(look.ours) == 1 and not look.unclear:
         ours = look.ours[0]
-        note = (
-            f"the create got {reason}; {c.label(ours)} was found and is the one this attempt created ({c.proof})"
-        )
+        note = f"the create got {reason}; {c.label(ours)} was found and is the one this attempt created ({c.proof})"
         if look.others:
             ids = ", ".join(str(p.get("id")) for p in look.others)
             note += f"; other {c.noun}s named {c.what} already exist: {ids}"

@@ -24,7 +24,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
-from msgprof_cli.api import records
 from msgprof_cli.api.create_once import Found, create
 from msgprof_cli.api.records import AutoResp, BulkOrder, NumberSettings, SenderId
 from msgprof_cli.clock import SYSTEM, Clock
@@ -106,8 +105,7 @@ def look_up_numbers(ops: SetupOperations, numbers: Sequence[str]) -> dict[str, N
     found: dict[str, NumberSettings] = {}
     for i in range(0, len(numbers), LOOKUP_CHUNK):
         chunk = list(numbers[i : i + LOOKUP_CHUNK])
-        for raw in ops.list_phone_numbers_with_messaging_settings(phone_numbers=chunk):
-            record = records.number_settings(raw)
+        for record in ops.list_phone_numbers_with_messaging_settings(phone_numbers=chunk):
             if record["phone_number"] in chunk:
                 found[record["phone_number"]] = record
     return found
@@ -237,7 +235,7 @@ class _OrderCreation:
         todo = [n for n in self.numbers if n not in self.arrived and n not in self.taken]
         if not todo:
             return BulkOrder(order_id="", success=sorted(self.arrived), pending=[], failed=[])
-        return records.bulk_order(self.ops.bulk_update_messaging_settings(self.target, todo))
+        return self.ops.bulk_update_messaging_settings(self.target, todo)
 
     def label(self, record: BulkOrder) -> str:
         return self.what
@@ -299,7 +297,7 @@ def _poll(
             interval = min(interval * 2, pacing.max_interval)
         first = False
         try:
-            state = records.bulk_order(ops.get_bulk_update_status(order["order_id"]), order["order_id"])
+            state = ops.get_bulk_update_status(order["order_id"])
         except MsgprofError as exc:  # each number is read afterwards; what is not there is pending
             notify(f"checking bulk order {order['order_id']} failed ({exc.message}); checking the numbers instead")
             return state
@@ -402,11 +400,11 @@ def _create_listed(
 
 
 def sender_ids(ops: SetupOperations, profile_id: str) -> list[SenderId]:
-    return [records.sender_id(r) for r in ops.list_alphanumeric_sender_ids(profile_id)]
+    return ops.list_alphanumeric_sender_ids(profile_id)
 
 
 def autoresps(ops: SetupOperations, profile_id: str) -> list[AutoResp]:
-    return [records.autoresp(r) for r in ops.get_autoresp_configs(profile_id)]
+    return ops.get_autoresp_configs(profile_id)
 
 
 def add_sender_id(
@@ -425,7 +423,7 @@ def add_sender_id(
             r.get("alphanumeric_sender_id") == sender_id
             and (fallback is None or r.get("us_long_code_fallback") == fallback)
         ),
-        lambda: records.sender_id(ops.create_alphanumeric_sender_id(payload)),
+        lambda: ops.create_alphanumeric_sender_id(payload),
     )
     live = next((r for r in before if r.get("alphanumeric_sender_id") == sender_id), None)
     if live is not None and fallback is not None and live.get("us_long_code_fallback") != fallback:
@@ -503,7 +501,7 @@ def create_autoresp(ops: SetupOperations, profile_id: str, config: Autoresp, not
         before,
         lambda: autoresps(ops, profile_id),
         lambda r: same_autoresp(config, r),
-        lambda: records.autoresp(ops.create_autoresp_config(profile_id, config.payload())),
+        lambda: ops.create_autoresp_config(profile_id, config.payload()),
     )
     hint = "`msgprof autoresp list PROFILE` shows whether it was made; creating it again looks first"
     return _create_listed(ops, creation, before, notify, hint)

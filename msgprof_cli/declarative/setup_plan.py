@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from msgprof_cli.api import setup as sa
-from msgprof_cli.api.records import number_settings
 from msgprof_cli.document.document import Issue
 from msgprof_cli.document.setup_rules import Autoresp, NumberEntry, SenderEntry, Setup
 from msgprof_cli.errors import Ambiguous, ApiError, MsgprofError
@@ -148,8 +147,7 @@ def _plan_numbers(
                 )
             )
     if prune and pid is not None:
-        for raw in ops.list_phone_numbers_with_messaging_settings(profile_id=pid):
-            rec = number_settings(raw)
+        for rec in ops.list_phone_numbers_with_messaging_settings(profile_id=pid):
             if rec["phone_number"] not in wanted:
                 detail = "not in the document; it stops sending"
                 out.changes.append(
@@ -422,8 +420,10 @@ def export_setup(ops: SetupOperations, profile_id: str) -> dict[str, Any]:
     if senders:
         out["alphanumeric_sender_ids"] = senders
     configs = []
-    for r in ops.get_autoresp_configs(profile_id):
-        item = {k: r[k] for k in ("op", "keywords", "country_code", "resp_text") if r.get(k) is not None}
+    for c in ops.get_autoresp_configs(profile_id):
+        item: dict[str, Any] = {"op": c["op"], "keywords": c["keywords"], "country_code": c["country_code"]}
+        if c.get("resp_text") is not None:
+            item["resp_text"] = c["resp_text"]
         configs.append(item)
     if configs:
         out["autoresp_configs"] = configs
