@@ -1,9 +1,9 @@
 """Typed records: the API's answers parsed once, at the boundary, into the shapes the engines use.
 
 Every object the transport returns passes ``check_ids`` (``client._object_data``/``_list_data``):
-``id`` is a string, and any other ``*_id`` field is a string or null.  The setup records are then
-parsed by the functions below, which check each field the engines read and fill the fields the
-API may leave out with their documented defaults (a missing ``us_long_code_fallback`` is null, a
+``id`` is a string, and any other ``*_id`` field is a string or null.  The setup operations
+(``client.SetupOperations``) then parse each answer with the functions below, which check each
+field the engines read and fill the fields the API may leave out with their documented defaults (a missing ``us_long_code_fallback`` is null, a
 missing ``keywords`` is ``[]``).  Anything else is ``UnexpectedRecord`` (exit 5) saying which
 record and field, never a ``KeyError`` or a ``TypeError`` (exit 1) later.
 

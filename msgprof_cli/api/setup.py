@@ -1,7 +1,7 @@
 """Messaging-setup operations that must never lose a number or create anything twice.
 
-Above the client: this module decides, the client only sends.  Answers are parsed into typed
-records (``records``) as they arrive.
+Above the client: this module decides, the client only sends; the client's answers arrive as
+typed records (``records``).
 
 * **Numbers** are assigned one PATCH each up to ``BULK_THRESHOLD`` (a PATCH is safe to repeat);
   more go through bulk orders of at most ``BULK_MAX`` numbers (the API's per-order size), each on
