@@ -3,9 +3,10 @@
 Every object the transport returns passes ``check_ids`` (``client._object_data``/``_list_data``):
 ``id`` is a string, and any other ``*_id`` field is a string or null.  The setup operations
 (``client.SetupOperations``) then parse each answer with the functions below, which check each
-field the engines read and fill the fields the API may leave out with their documented defaults (a missing ``us_long_code_fallback`` is null, a
-missing ``keywords`` is ``[]``).  Anything else is ``UnexpectedRecord`` (exit 5) saying which
-record and field, never a ``KeyError`` or a ``TypeError`` (exit 1) later.
+field the engines read and fill the fields the API may leave out with their documented defaults
+(a missing ``us_long_code_fallback`` is null, a missing ``keywords`` is ``[]``).  Anything else is
+``UnexpectedRecord`` (exit 5) saying which record and field, never a ``KeyError`` or a
+``TypeError`` (exit 1) later.
 
 A record keeps the fields it does not check (``--json`` shows what the API answered); the typed
 fields are the ones the engines may rely on.  A profile stays a ``dict``: it is checked here
