@@ -127,5 +127,5 @@ def _named(what: str, record: Mapping[str, Any]) -> str:
 def _bad(where: str, key: str, value: Any, expected: str) -> UnexpectedRecord:
     return UnexpectedRecord(
         f"the API answered with a {where} whose {key} is {shown(value)} (a JSON {json_type(value)}), not {expected}",
-        hint="msgprof uses no record it cannot read; nothing was changed for it",
+        hint="msgprof does not use a record it cannot read; check --base-url, or report it to the API's owner",
     )
