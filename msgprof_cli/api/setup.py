@@ -268,7 +268,10 @@ def _bulk(
     state: BulkOrder | None = None
     error: MsgprofError | None = None
     try:
-        state = create(ops.client, order, notify).record
+        made = create(ops.client, order, notify)
+        state = made.record
+        if made.note:
+            notify(made.note)
     except CreateUnknown as exc:  # the order may exist and still run: never sent again
         if interrupted(exc):
             raise
