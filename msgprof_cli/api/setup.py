@@ -134,9 +134,10 @@ def assign_numbers(
             results[n] = NumberResult(n, "failed", "not a phone number of this account")
         elif owner == profile_id:
             results[n] = NumberResult(n, "unchanged", "already on the profile", rec.get("id"))
-        elif planned_owners is not None and n in planned_owners and owner != planned_owners[n]:
+        elif planned_owners is not None and n in planned_owners and owner and owner != planned_owners[n]:
+            # on a profile the plan did not show (a number that has gone free may still be taken)
             why = ApiError(
-                f"{n} is on profile {owner or '(none)'} now, not where the plan saw it "
+                f"{n} is on profile {owner} now, not where the plan saw it "
                 f"({planned_owners[n] or 'no profile'}); it was not taken"
             )
             results[n] = NumberResult(n, "failed", why.message, rec.get("id"), why)
