@@ -29,6 +29,7 @@ from msgprof_cli.errors import Ambiguous, ApiError, MsgprofError
 
 if TYPE_CHECKING:  # the type only: the client (and requests) load when a command needs them
     from msgprof_cli.api.client import SetupOperations
+    from msgprof_cli.api.inventory import Inventory
 
 Kind = Literal["phone_number", "sender_id", "autoresp"]
 Action = Literal["assign", "move", "unassign", "add", "change", "remove"]
@@ -95,29 +96,52 @@ def check_across(setups: list[tuple[str, Setup]]) -> list[Issue]:
 
 
 def plan_setup(
-    ops: SetupOperations,
+    source: SetupOperations | Inventory,
     profile_id: str | None,
     setup: Setup,
     *,
     prune: bool,
     names: Callable[[str], str] | None = None,
 ) -> SetupPlan:
-    """What apply would do for one profile (``profile_id`` None: the profile is to be created)."""
+    """What apply would do for one profile (``profile_id`` None: the profile is to be created).
+
+    ``source`` is the run's inventory (plan and apply read the account once), or the operations,
+    to read just this profile's setup (a few requests)."""
+    from msgprof_cli.api.inventory import Inventory
+
+    inv = source if isinstance(source, Inventory) else _one_profile(source, profile_id, setup, prune)
     out = SetupPlan()
     if setup.numbers is not None:
-        _plan_numbers(ops, profile_id, setup.numbers, prune, names or (lambda pid: "?"), out)
+        _plan_numbers(inv, profile_id, setup.numbers, prune, names or inv.name_of, out)
     if setup.sender_ids is not None:
-        live = ops.list_alphanumeric_sender_ids(profile_id) if profile_id else []
+        live = inv.sender_ids_of(profile_id) if profile_id else []
         _plan_sender_ids(live, setup.sender_ids, prune, out)
     if setup.autoresp is not None:
-        live = ops.get_autoresp_configs(profile_id) if profile_id else []
+        live = inv.autoresp_of(profile_id) if profile_id else []
         _plan_autoresp(live, setup.autoresp, prune, out)
     out.changes.sort(key=lambda c: ORDER[c.action])  # removals first, as the plan shows them
     return out
 
 
+def _one_profile(ops: SetupOperations, pid: str | None, setup: Setup, prune: bool) -> Inventory:
+    """The inventory of one profile's setup, for a caller that plans a single profile."""
+    from msgprof_cli.api.inventory import Inventory
+
+    inv = Inventory([])
+    if setup.numbers is not None:
+        numbers = list(sa.look_up_numbers(ops, [e.number for e in setup.numbers]).values())
+        if prune and pid:
+            numbers += ops.list_phone_numbers_with_messaging_settings(profile_id=pid)
+        inv.numbers = numbers
+    if setup.sender_ids is not None and pid:
+        inv.sender_ids = ops.list_alphanumeric_sender_ids(pid)
+    if setup.autoresp is not None and pid:
+        inv.autoresp[pid] = ops.get_autoresp_configs(pid)
+    return inv
+
+
 def _plan_numbers(
-    ops: SetupOperations,
+    inv: Inventory,
     pid: str | None,
     entries: list[NumberEntry],
     prune: bool,
@@ -125,7 +149,7 @@ def _plan_numbers(
     out: SetupPlan,
 ) -> None:
     wanted = [e.number for e in entries]
-    records = sa.look_up_numbers(ops, wanted)
+    records = inv.look_up(wanted)
     for e in entries:
         rec = records.get(e.number)
         owner = (rec or {}).get("messaging_profile_id") or None
@@ -147,8 +171,9 @@ def _plan_numbers(
                 )
             )
     if prune and pid is not None:
-        for rec in ops.list_phone_numbers_with_messaging_settings(profile_id=pid):
-            if rec.get("phone_number") not in wanted:
+        listed = set(wanted)
+        for rec in inv.numbers_of(pid):
+            if rec.get("phone_number") not in listed:
                 detail = "not in the document; it stops sending"
                 out.changes.append(
                     SetupChange(
@@ -318,23 +343,31 @@ def _put_body(want: Autoresp, live: dict[str, Any]) -> dict[str, Any]:
 # --------------------------------------------------------------------------- export
 
 
-def export_setup(ops: SetupOperations, profile_id: str) -> dict[str, Any]:
-    """The sections of a live profile, as a document lists them (only the non-empty ones)."""
+def export_setup(ops: SetupOperations | Inventory, profile_id: str) -> dict[str, Any]:
+    """The sections of a live profile, as a document lists them (only the non-empty ones).
+
+    ``ops``: the run's inventory (``export_setups``), or the operations, to read this profile's."""
+    from msgprof_cli.api.inventory import Inventory
+
+    if isinstance(ops, Inventory):
+        inv = ops
+    else:
+        inv = Inventory([], ops.list_phone_numbers_with_messaging_settings(profile_id=profile_id))
+        inv.sender_ids = ops.list_alphanumeric_sender_ids(profile_id)
+        inv.autoresp[profile_id] = ops.get_autoresp_configs(profile_id)
     out: dict[str, Any] = {}
-    numbers = sorted(
-        str(r.get("phone_number")) for r in ops.list_phone_numbers_with_messaging_settings(profile_id=profile_id)
-    )
+    numbers = sorted(str(r.get("phone_number")) for r in inv.numbers_of(profile_id))
     if numbers:
         out["phone_numbers"] = numbers
     senders = []
-    for r in ops.list_alphanumeric_sender_ids(profile_id):
+    for r in inv.sender_ids_of(profile_id):
         fallback = r.get("us_long_code_fallback")
         sid = str(r.get("alphanumeric_sender_id"))
         senders.append({"sender_id": sid, "us_long_code_fallback": fallback} if fallback else sid)
     if senders:
         out["alphanumeric_sender_ids"] = senders
     configs = []
-    for r in ops.get_autoresp_configs(profile_id):
+    for r in inv.autoresp_of(profile_id):
         item = {k: r[k] for k in ("op", "keywords", "country_code", "resp_text") if r.get(k) is not None}
         configs.append(item)
     if configs:
@@ -342,33 +375,45 @@ def export_setup(ops: SetupOperations, profile_id: str) -> dict[str, Any]:
     return out
 
 
+def export_setups(client: Any, profiles: Sequence[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Every profile's sections, by id: the account's numbers and sender IDs listed once, and
+    each profile's auto-responses (per-profile endpoints only) read in parallel."""
+    from msgprof_cli.api import inventory as inventories
+
+    ids = [str(p.get("id")) for p in profiles]
+    if not ids:
+        return {}
+    inv = inventories.read(client, numbers=True, sender_ids=True, profiles=False)
+    inventories.read_autoresp(client, inv, ids)
+    return {pid: export_setup(inv, pid) for pid in ids}
+
+
 # --------------------------------------------------------------------------- glue for plan/apply
 
 
-def plan_items(client: Any, items: Sequence[Any], *, prune: bool) -> None:
+def plan_items(client: Any, items: Sequence[Any], *, prune: bool, inventory: Inventory | None = None) -> None:
     """Attach its setup plan to every reconcile item whose document has setup sections.
 
-    A setup that cannot be planned (a number not in the account, or on another profile without
-    ``move: true``) fails its item, so nothing is applied for that profile."""
-    from msgprof_cli.api.client import SetupOperations
+    Everything is planned from the run's ``inventory`` (read once, see ``api/inventory.py``): what
+    it lacks is listed here, once; auto-responses are read for the profiles whose documents have
+    that section, in parallel.  A setup that cannot be planned (a number not in the account, or on
+    another profile without ``move: true``) fails its item, so nothing is applied for that profile."""
+    from msgprof_cli.api import inventory as inventories
 
-    ops = SetupOperations(client)
-    cache: dict[str, str] = {}
-
-    def name_of(pid: str) -> str:
-        if pid not in cache:
-            try:
-                cache[pid] = str(client.retrieve_messaging_profile(pid).get("name"))
-            except MsgprofError:
-                cache[pid] = "?"
-        return cache[pid]
-
-    for item in items:
+    todo = [i for i in items if not i.desired.setup.empty and i.action not in ("failed", "delete")]
+    if not todo:
+        return
+    inv = inventory if inventory is not None else inventories.read(client)
+    _complete(client, inv, [i.desired.setup for i in todo])
+    inventories.read_autoresp(
+        client,
+        inv,
+        [str(i.profile_id) for i in todo if i.action != "create" and i.profile_id and i.desired.setup.autoresp],
+    )
+    for item in todo:
         setup = item.desired.setup
-        if setup.empty or item.action in ("failed", "delete"):
-            continue
         pid = item.profile_id if item.action != "create" else None
-        plan = plan_setup(ops, pid, setup, prune=prune, names=name_of)
+        plan = plan_setup(inv, pid, setup, prune=prune)
         item.setup = plan
         if plan.errors:
             first = plan.errors[0]
@@ -376,6 +421,17 @@ def plan_items(client: Any, items: Sequence[Any], *, prune: bool) -> None:
             item.intended = item.intended or item.action
             item.action, item.error = "failed", type(first)(first.message + more, hint=first.hint)
         item.scrub_shown()
+
+
+def _complete(client: Any, inv: Inventory, setups: Sequence[Setup]) -> None:
+    """List what the inventory lacks and a document's sections need (each listing once)."""
+    from msgprof_cli.api.client import SetupOperations
+
+    ops = SetupOperations(client)
+    if inv.numbers is None and any(s.numbers is not None for s in setups):
+        inv.numbers = ops.list_phone_numbers_with_messaging_settings()
+    if inv.sender_ids is None and any(s.sender_ids is not None for s in setups):
+        inv.sender_ids = ops.list_alphanumeric_sender_ids()
 
 
 def apply_items(client: Any, items: Sequence[Any], notify: sa.Notify = sa._no_notify) -> None:
