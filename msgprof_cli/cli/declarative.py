@@ -159,7 +159,7 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
             with r.render.progress(len(items), "applying") as advance:
                 done = reconcile.apply(client, items, parallel=parallel, on_done=lambda _: advance())
             if not any(isinstance(i.error, Interrupted) for i in done):  # Ctrl-C: stop here
-                reconcile_setup.apply_items(client, done, r.render.notice)
+                reconcile_setup.apply_items(client, done, r.render.notice, parallel=parallel)
             for item in done:
                 if item.note and item.action != "delete":
                     r.render.notice(f"{item.name}: {item.note}")

@@ -267,11 +267,14 @@ def apply_setup(
     *,
     pacing: sa.Pacing | None = None,
     notify: sa.Notify = sa._no_notify,
+    only: Callable[[SetupChange], bool] | None = None,
 ) -> list[SetupChange]:
-    """Carry out a plan in its order (removals first).  One failed change does not stop the others."""
-    numbers = [c for c in plan.changes if c.kind == "phone_number"]
+    """Carry out a plan in its order (removals first).  One failed change does not stop the others.
+    ``only``: just the changes it accepts (apply_items runs every profile's removals first)."""
+    changes = [c for c in plan.changes if only is None or only(c)]
+    numbers = [c for c in changes if c.kind == "phone_number"]
     _apply_numbers(ops, profile_id, numbers, pacing, notify)
-    for change in plan.changes:
+    for change in changes:
         if change.kind == "phone_number":
             continue
         try:
@@ -434,16 +437,48 @@ def _complete(client: Any, inv: Inventory, setups: Sequence[Setup]) -> None:
         inv.sender_ids = ops.list_alphanumeric_sender_ids()
 
 
-def apply_items(client: Any, items: Sequence[Any], notify: sa.Notify = sa._no_notify) -> None:
-    """After reconcile.apply: carry out the setup plans of the items that were applied."""
+REMOVALS = frozenset({"unassign", "remove"})
+
+
+def apply_items(client: Any, items: Sequence[Any], notify: sa.Notify = sa._no_notify, *, parallel: int = 1) -> None:
+    """After reconcile.apply: carry out the setup plans of the items that were applied.
+
+    Profiles' setups run side by side (``parallel`` at once; each profile's changes stay in their
+    order), in two waves: first every profile's removals, then the rest.  So a number or sender ID
+    that one profile gives up is free before another profile's change takes it, whatever the
+    threads' timing (the plan refuses a number listed by two documents)."""
     from msgprof_cli.api.client import SetupOperations
 
     ops = SetupOperations(client)
-    for item in items:
-        plan = getattr(item, "setup", None)
-        if plan is None or not plan.changes or item.status != "done" or not item.profile_id:
+    todo = [
+        item
+        for item in items
+        if getattr(item, "setup", None) is not None
+        and item.setup.changes
+        and item.status == "done"
+        and item.profile_id
+    ]
+
+    def wave(removals: bool) -> Callable[[Any], None]:
+        def run(item: Any) -> None:
+            picked = {id(c) for c in item.setup.changes if (c.action in REMOVALS) == removals}
+            if picked:
+                say = _scrubbing(notify, item)
+                apply_setup(ops, item.profile_id, item.setup, notify=say, only=lambda c: id(c) in picked)
+
+        return run
+
+    for removals in (True, False):
+        if parallel <= 1 or len(todo) <= 1:
+            for item in todo:
+                wave(removals)(item)
             continue
-        apply_setup(ops, item.profile_id, plan, notify=_scrubbing(notify, item))
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=min(parallel, len(todo)), thread_name_prefix="msgprof-setup") as pool:
+            list(pool.map(wave(removals), todo))
+    for item in todo:
+        plan = item.setup
         item.scrub_shown()
         failed = [c for c in plan.changes if c.result == "failed"]
         if failed:
