@@ -373,3 +373,32 @@ def test_property_parallel_setup_with_moves_and_prunes_ends_where_the_documents_
         assert cli("plan", "-f", str(f), "--prune-setup", "--detailed-exitcode").exit_code == 0
     finally:
         sb.stop()
+
+
+# --------------------------------------------------------------------------- start-up
+
+
+def test_create_does_not_import_the_setup_rules_or_the_inventory(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    from msgprof_cli.document import loading, setup_rules
+
+    assert loading.SECTIONS == setup_rules.SECTIONS  # written out in loading, kept equal here
+    sample = str(ROOT / "sample-configs" / "valid" / "full.yaml")
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "msgprof_cli", "create", "-f", sample, "--dry-run", "--json"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ},
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    modules = {line.rsplit("|", 1)[1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
+    assert "msgprof_cli.document.loading" in modules
+    assert not modules & {"msgprof_cli.document.setup_rules", "msgprof_cli.api.inventory", "concurrent.futures"}

@@ -18,7 +18,8 @@ How the file is kept, so that a write costs the same with 10 records or 10,000:
 
 * ``save()`` only marks the state changed.  A writer thread writes the whole file at most every
   ``FLUSH_INTERVAL`` seconds (longer when a write itself takes long: at most a tenth of its time
-  goes to writing), and ``close()`` writes what is left, so a stopped sandbox loses nothing.
+  goes to writing), and ``close()`` (on stop, and at the process's exit) writes what is left, so
+  a stopped sandbox loses nothing.
 * Each write is atomic (temporary file, fsync, rename): a killed sandbox loses at most the
   changes of the last interval, never the file.
 * One file has one writer: a lock (``flock`` on ``.NAME.lock`` beside it, removed on close) makes
@@ -30,6 +31,7 @@ How the file is kept, so that a write costs the same with 10 records or 10,000:
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import json
 import os
@@ -37,6 +39,7 @@ import re
 import tempfile
 import threading
 import time
+import weakref
 from collections.abc import Iterable
 from datetime import datetime, timezone
 from typing import IO, Any
@@ -163,6 +166,8 @@ class State:
                 if self._writer is None:
                     self._writer = threading.Thread(target=self._write_soon, name="msgprof-state", daemon=True)
                     self._writer.start()
+                    # a process that ends without stop() (Ctrl-C before serving began) still writes
+                    atexit.register(_close_at_exit, weakref.ref(self))
 
     def close(self, *, write: bool = True) -> None:
         """Write what is not written yet, stop the writer and give the file up to the next sandbox."""
@@ -218,6 +223,12 @@ class State:
 
 
 _TOO_DEEP = object()
+
+
+def _close_at_exit(ref: weakref.ReferenceType[State]) -> None:
+    state = ref()
+    if state is not None:
+        state.close()
 
 
 def _unloadable(path: str, why: str) -> InvalidInput:
