@@ -91,7 +91,9 @@ def test_paging_stops_at_the_total_the_first_page_reported(cli, monkeypatch: pyt
 def test_paging_stops_at_the_first_empty_page(cli, monkeypatch: pytest.MonkeyPatch) -> None:
     # pages after the first are fetched side by side (answered here in arrival order): every page
     # after the first is empty, and only what came before the first empty page is listed
-    with Scripted([(200, page(2, 9))] + [(200, page(0, 9))] * 8) as server:
+    empty: list[tuple[int | None, bytes]] = [(200, page(0, 9))] * 8
+    script: list[tuple[int | None, bytes]] = [(200, page(2, 9)), *empty]
+    with Scripted(script) as server:
         use(monkeypatch, server.url)
         res = cli("list", "--all", "--json")
     assert res.exit_code == 0, res.stderr

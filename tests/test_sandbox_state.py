@@ -25,7 +25,7 @@ from msgprof_cli.sandbox import Sandbox
 from msgprof_cli.sandbox import state as sandbox_state
 
 AUTH = {"Authorization": f"Bearer {TEST_KEY}"}
-PROFILE = {"name": "Kept", "whitelisted_destinations": ["US"]}
+PROFILE: dict[str, object] = {"name": "Kept", "whitelisted_destinations": ["US"]}
 
 
 def post(sb: Sandbox, body: dict[str, object]) -> dict[str, object]:

@@ -217,6 +217,7 @@ class _PagesThenFailure:
             def do_GET(self) -> None:
                 outer.hits.append(self.path)
                 number = int(self.path.split("page%5Bnumber%5D=")[1].split("&")[0])
+                body: dict[str, Any]
                 if number == 3:
                     body, status = {"errors": [{"title": "Bad Gateway"}]}, 503
                 else:
