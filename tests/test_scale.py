@@ -403,3 +403,17 @@ def test_create_does_not_import_the_setup_rules_or_the_inventory(tmp_path: Path)
     modules = {line.rsplit("|", 1)[1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
     assert "msgprof_cli.document.loading" in modules
     assert not modules & {"msgprof_cli.document.setup_rules", "msgprof_cli.api.inventory", "concurrent.futures"}
+
+
+def test_metrics_of_every_profile_follow_every_page(cli, monkeypatch) -> None:
+    sb = make_sandbox(monkeypatch, numbers=[])
+    try:
+        seed(sb, 300)
+        sb.received.clear()
+        res = cli("metrics", "--json")
+        assert res.exit_code == 0, res.output
+        assert len(json.loads(res.stdout)) == 300  # not the first 20
+        assert sorted(r.query["page[number]"] for r in sb.received) == ["1", "2"]
+        assert {r.query["page[size]"] for r in sb.received} == {"250"}
+    finally:
+        sb.stop()

@@ -616,8 +616,10 @@ class TelnyxClient:
         return _object_data(self._request("GET", path, params=params)[0])
 
     def list_profile_metrics(self, time_frame: str | None = None) -> list[JSON]:
-        params = {"time_frame": time_frame} if time_frame else None
-        return _list_data(self._request("GET", "/messaging_profile_metrics", params=params)[0], "metrics")
+        """Every profile's summary: the answer is paged (its `meta`), so through the pager."""
+        params = {"time_frame": time_frame} if time_frame else {}
+        pages = self._pages("/messaging_profile_metrics", params, MAX_PAGE_SIZE, None)
+        return [item for page in pages for item in page.data]
 
 
 class _NotJson(ValueError):
