@@ -417,3 +417,40 @@ def test_metrics_of_every_profile_follow_every_page(cli, monkeypatch) -> None:
         assert {r.query["page[size]"] for r in sb.received} == {"250"}
     finally:
         sb.stop()
+
+
+OPS = ("start", "stop", "info")
+KEYWORDS = ["GO", "HALT", "QUIT", "HELP", "INFO", "END"]
+partition = st.lists(st.integers(0, 2), min_size=6, max_size=6).filter(lambda owners: set(owners) == {0, 1, 2})
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(before=partition, after=partition)
+def test_property_keywords_move_between_auto_responses_before_they_are_added(
+    cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, before: list[int], after: list[int]
+) -> None:
+    """Any reshuffle of keywords between one profile's auto-responses (swaps and cycles
+    included) is applied although the API refuses a keyword held twice: a keyword leaves its
+    config before another takes it; then live equals the document and a second plan is clean."""
+    from msgprof_cli.sandbox import autoresp
+
+    sb = make_sandbox(monkeypatch, numbers=[])
+    try:
+        (profile,) = seed(sb, 1)
+        for i, op in enumerate(OPS):
+            words = [k for k, o in zip(KEYWORDS, before, strict=True) if o == i]
+            autoresp.create_config(sb.state, profile["id"], {"op": op, "keywords": words, "country_code": "US"})
+        configs = [
+            {"op": op, "keywords": [k for k, o in zip(KEYWORDS, after, strict=True) if o == i], "country_code": "US"}
+            for i, op in enumerate(OPS)
+        ]
+        f = tmp_path / "p.yaml"
+        f.write_text(yaml.safe_dump({"name": profile["name"], "whitelisted_destinations": ["US"], "autoresp_configs": configs}))
+        res = cli("apply", "-f", str(f))
+        assert res.exit_code == 0, res.output
+        with sb.state.lock:
+            live = {c["op"]: sorted(c["keywords"]) for c in sb.state.autoresp}
+        assert live == {c["op"]: sorted(c["keywords"]) for c in configs}
+        assert cli("plan", "-f", str(f), "--detailed-exitcode").exit_code == 0
+    finally:
+        sb.stop()

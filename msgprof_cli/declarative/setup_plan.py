@@ -274,15 +274,78 @@ def apply_setup(
     changes = [c for c in plan.changes if only is None or only(c)]
     numbers = [c for c in changes if c.kind == "phone_number"]
     _apply_numbers(ops, profile_id, numbers, pacing, notify)
+    configs = [c for c in changes if c.kind == "autoresp" and c.action in ("add", "change")]
+    ordered = {id(c) for c in configs}
     for change in changes:
-        if change.kind == "phone_number":
+        if change.kind == "phone_number" or id(change) in ordered:
             continue
         try:
             _apply_one(ops, profile_id, change, notify)
             change.result = "done"
         except MsgprofError as exc:
             change.result, change.error = "failed", exc
+    for change, step, body in _autoresp_steps(configs):  # last, and in keyword order
+        if change.result == "failed":
+            continue  # its first step failed: the second is not tried
+        try:
+            _autoresp_step(ops, profile_id, change, step, body, notify)
+            if step in ("post", "put"):  # its final state (a step aside is only the first of two)
+                change.result = "done"
+        except MsgprofError as exc:
+            change.result, change.error = "failed", exc
     return plan.changes
+
+
+Step = Literal["post", "put", "step aside", "delete"]
+
+
+def _autoresp_steps(changes: list[SetupChange]) -> list[tuple[SetupChange, Step, Autoresp | None]]:
+    """Adds and changes of one profile's auto-responses, ordered so that a keyword leaves its
+    config before another config takes it (the API refuses a keyword two configs of a country
+    hold, matched without regard to case).  A cycle (two configs swapping keywords) is broken:
+    one config first steps aside, keeping only the keywords it keeps (a PUT), or, keeping none,
+    is deleted; its final state comes after the others (a PUT, or a create)."""
+
+    def words(keywords: Any) -> set[str]:
+        return {str(k).upper() for k in keywords or []}
+
+    pending = list(changes)
+    old = {id(c): words((c.old or {}).get("keywords")) if c.action == "change" else set() for c in pending}
+    final: dict[int, Step] = {id(c): "put" if c.action == "change" else "post" for c in pending}
+    steps: list[tuple[SetupChange, Step, Autoresp | None]] = []
+    def takes(c: SetupChange) -> set[tuple[str, str]]:  # the keywords it adds to its config
+        return {(c.new.country_code, w) for w in words(c.new.keywords) - old[id(c)]}
+
+    while pending:
+        held = {(c.new.country_code, w) for c in pending for w in old[id(c)]}
+        ready = next((c for c in pending if not takes(c) & held), None)
+        if ready is not None:
+            steps.append((ready, final[id(ready)], ready.new))
+            pending = [c for c in pending if c is not ready]
+            continue
+        aside = next(c for c in pending if old[id(c)])  # in a cycle, every config holds a keyword
+        keep = [k for k in (aside.old or {}).get("keywords") or [] if str(k).upper() in words(aside.new.keywords)]
+        if keep:
+            text = (aside.old or {}).get("resp_text")
+            steps.append((aside, "step aside", Autoresp(aside.new.op, keep, aside.new.country_code, text)))
+        else:
+            steps.append((aside, "delete", None))
+            final[id(aside)] = "post"
+        old[id(aside)] = words(keep)
+    return steps
+
+
+def _autoresp_step(
+    ops: SetupOperations, profile_id: str, change: SetupChange, step: Step, body: Autoresp | None, notify: sa.Notify
+) -> None:
+    if step == "post":
+        assert body is not None
+        sa.create_autoresp(ops, profile_id, body, notify)
+    elif step == "delete":
+        sa.delete_autoresp(ops, profile_id, str(change.record_id))
+    else:
+        assert body is not None
+        ops.update_autoresp_config(profile_id, str(change.record_id), _put_body(body, change.old or {}))
 
 
 def _apply_numbers(
