@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import tempfile
 import threading
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -452,5 +453,46 @@ def test_property_keywords_move_between_auto_responses_before_they_are_added(
             live = {c["op"]: sorted(c["keywords"]) for c in sb.state.autoresp}
         assert live == {c["op"]: sorted(c["keywords"]) for c in configs}
         assert cli("plan", "-f", str(f), "--detailed-exitcode").exit_code == 0
+    finally:
+        sb.stop()
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    held=st.lists(st.integers(0, 2), min_size=30, max_size=30),  # each number: profile 0, 1, or none (2)
+    senders=st.lists(
+        st.tuples(st.integers(0, 1), st.sampled_from(["ACME", "Acme Co", "SHOP1"]), st.booleans()),
+        max_size=4,
+        unique_by=lambda t: (t[0], t[1]),
+    ),
+    texts=st.lists(st.sampled_from(["", "Bye.", "Thanks — we got it"]), min_size=2, max_size=2),
+)
+def test_property_what_export_with_setup_writes_validates_and_plans_clean(
+    cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, held: list[int], senders: list[Any], texts: list[str]
+) -> None:
+    from msgprof_cli.sandbox import autoresp, sender_ids
+
+    pool = numbers(30)
+    sb = make_sandbox(monkeypatch, numbers=pool)
+    try:
+        profiles = seed(sb, 2)
+        for number, owner in zip(pool, held, strict=True):
+            if owner < 2:
+                sb.state.number(number)["messaging_profile_id"] = profiles[owner]["id"]  # type: ignore[index]
+        for owner, text, fallback in senders:
+            body = {"alphanumeric_sender_id": text, "messaging_profile_id": profiles[owner]["id"]}
+            sender_ids.create_sender_id(sb.state, {**body, **({"us_long_code_fallback": "+13125550123"} if fallback else {})})
+        for i, text in enumerate(texts):
+            autoresp.create_config(
+                sb.state, profiles[i]["id"], {"op": "stop", "keywords": ["STOP", "Quit"], "country_code": "US", "resp_text": text}
+            )
+        out = Path(tempfile.mkdtemp(dir=tmp_path))  # one per example: export never replaces a file
+        assert cli("export", "--all", "--with-setup", "-o", str(out)).exit_code == 0
+        files = sorted(str(p) for p in out.iterdir())
+        res = cli("validate", *files)
+        assert res.exit_code == 0, res.output
+        args = [a for f in files for a in ("-f", f)]
+        res = cli("plan", *args, "--prune-setup", "--detailed-exitcode")
+        assert res.exit_code == 0, res.output
     finally:
         sb.stop()
