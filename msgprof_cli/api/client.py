@@ -319,6 +319,7 @@ class TelnyxClient:
         self.max_pages = max_pages
         self.max_body = max_body
         self.page_workers = max(1, min(page_workers, pool_size))
+        self._page_slots = threading.BoundedSemaphore(self.page_workers)
         self._gate = _Gate(clock)
         self.notify = notify
         self.trace = trace
@@ -487,7 +488,8 @@ class TelnyxClient:
         yield from self._pages_side_by_side(path, params, page_size, total, on_page)
 
     def _page(self, path: str, params: dict[str, Any], page_size: int, number: int) -> Page:
-        return self._list(path, {"page[number]": number, "page[size]": page_size, **params})
+        with self._page_slots:  # listings run side by side too (inventory): page_workers in all
+            return self._list(path, {"page[number]": number, "page[size]": page_size, **params})
 
     def _pages_in_turn(
         self, path: str, params: dict[str, Any], page_size: int, total: int, on_page: Callable[[int, int], None] | None
