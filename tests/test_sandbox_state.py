@@ -126,7 +126,8 @@ def test_what_a_sandbox_was_told_is_in_its_file_once_it_stops(tmp_path: Path, na
     state = tmp_path / f"state-{len(names)}-{len(assign)}.json"
     state.unlink(missing_ok=True)
     numbers = [f"+1312555{i:04d}" for i in range(30)]
-    with Sandbox("127.0.0.1", 0, state_file=str(state), numbers=numbers) as sb:
+    state.write_text(json.dumps({"phone_numbers": numbers}))
+    with Sandbox("127.0.0.1", 0, state_file=str(state)) as sb:
         ids = [post(sb, {"name": n, "whitelisted_destinations": ["US"]})["id"] for n in names]
         for i in assign:
             if ids:
@@ -148,6 +149,7 @@ def test_a_burst_of_writes_is_written_in_few_batches_not_once_each(tmp_path: Pat
     state = tmp_path / "state.json"
     numbers = [f"+1312{i:07d}" for i in range(10_000)]
     with Sandbox("127.0.0.1", 0, state_file=str(state), numbers=numbers) as sb:
+        sb.state.save()
         sb.state.close()  # write the seeded inventory now; a fresh State below measures the writes
     inodes: set[int] = set()
     with Sandbox("127.0.0.1", 0, state_file=str(state)) as sb:
@@ -248,3 +250,12 @@ def test_headers_that_trickle_in_are_cut_after_a_total_time_not_per_read() -> No
     assert answer == b""  # cut: no answer at all
     assert sent < len(request) or server.received == []
     assert server.received == []
+
+
+def test_a_state_file_nobody_changed_is_left_as_its_owner_wrote_it(tmp_path: Path) -> None:
+    state = tmp_path / "state.json"
+    state.write_text('{"phone_numbers": ["+12025550100"]}')  # by hand, one line
+    before = state.read_bytes(), state.stat().st_mtime_ns
+    with Sandbox("127.0.0.1", 0, state_file=str(state)) as sb:
+        assert requests.get(sb.url + "/messaging_profiles", headers=AUTH, timeout=10).ok  # reads only
+    assert (state.read_bytes(), state.stat().st_mtime_ns) == before

@@ -105,6 +105,8 @@ class State:
         self.lock = threading.RLock()
         self._owner: IO[str] | None = None  # the held lock file: one writer per state file
         self._dirty = threading.Event()
+        self._stopping = threading.Event()  # close() wakes the writer at once, even mid-interval
+        self._saved, self._written = 0, 0  # save() calls so far, and how many the file holds
         self._closed = False
         self._writer: threading.Thread | None = None
         self._write_lock = threading.Lock()  # the writer thread and close() never write at once
@@ -160,6 +162,8 @@ class State:
         """Mark the state changed: the writer thread writes it soon (see the module docstring)."""
         if not self.path or self._closed:
             return
+        with self.lock:
+            self._saved += 1
         self._dirty.set()
         if self._writer is None:
             with self._write_lock:
@@ -174,11 +178,12 @@ class State:
         if self._closed:
             return
         self._closed = True
+        self._stopping.set()
         self._dirty.set()  # wakes the writer, which sees closed and stops
         if self._writer is not None:
             self._writer.join(timeout=30)
-        if write and self.path and self._owner is not None:
-            self._write()
+        if write and self.path and self._owner is not None and self._written != self._saved:
+            self._write()  # only what changed: a file nobody changed is left as its owner wrote it
         if self._owner is not None:
             _give_up(self._owner)
             self._owner = None
@@ -189,8 +194,7 @@ class State:
             self._dirty.wait()
             if self._closed:
                 return
-            time.sleep(interval)  # changes within the interval are written together
-            if self._closed:
+            if self._stopping.wait(interval):  # changes within the interval are written together
                 return
             took = self._write()
             interval = max(FLUSH_INTERVAL, 10 * took)  # writing takes at most a tenth of the time
@@ -201,8 +205,9 @@ class State:
         with self._write_lock:
             with self.lock:  # a consistent snapshot: encoded while no request changes it
                 self._dirty.clear()
-                text = self._encode()
+                text, version = self._encode(), self._saved
             _replace(str(self.path), text)
+            self._written = version
         return time.monotonic() - start
 
     def _encode(self) -> str:
