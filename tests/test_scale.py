@@ -496,3 +496,21 @@ def test_property_what_export_with_setup_writes_validates_and_plans_clean(
         assert res.exit_code == 0, res.output
     finally:
         sb.stop()
+
+
+def test_export_of_a_few_profiles_lists_just_their_setup(cli, monkeypatch, tmp_path: Path) -> None:
+    sb = make_sandbox(monkeypatch, numbers=numbers(2_000))
+    try:
+        made = seed(sb, 10, per_profile=100)  # the account: 2,000 numbers, 1,000 of them on these
+        sb.received.clear()
+        res = cli("export", made[0]["id"], made[1]["id"], "--with-setup", "-o", str(tmp_path / "out"))
+        assert res.exit_code == 0, res.output
+        assert gets(sb) == {
+            "GET /v2/messaging_profiles/{id}": 2,
+            "GET /v2/phone_numbers/messaging": 2,  # filtered by profile: not the account's 8 pages
+            "GET /v2/alphanumeric_sender_ids": 2,
+            "GET /v2/messaging_profiles/{id}/autoresp_configs": 2,
+        }
+        assert all(r.query.get("filter[messaging_profile_id]") for r in sb.received if "phone_numbers" in r.path)
+    finally:
+        sb.stop()

@@ -441,15 +441,22 @@ def export_setup(ops: SetupOperations | Inventory, profile_id: str) -> dict[str,
     return out
 
 
+EXPORT_BY_PROFILE = 8  # up to this many profiles, their own setup is listed, not the account's
+
+
 def export_setups(client: Any, profiles: Sequence[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """Every profile's sections, by id: the account's numbers and sender IDs listed once, and
-    each profile's auto-responses (per-profile endpoints only) read in parallel."""
+    """Every profile's sections, by id.  For many profiles, the account's numbers and sender IDs
+    are listed once (not once per profile); for a few, just theirs (a large account's listing
+    would cost more).  Auto-responses (per-profile endpoints only) are read in parallel."""
     from msgprof_cli.api import inventory as inventories
 
     ids = [str(p.get("id")) for p in profiles]
     if not ids:
         return {}
-    inv = inventories.read(client, numbers=True, sender_ids=True, profiles=False)
+    if len(ids) > EXPORT_BY_PROFILE:
+        inv = inventories.read(client, numbers=True, sender_ids=True, profiles=False)
+    else:
+        inv = inventories.read_of_profiles(client, ids)
     inventories.read_autoresp(client, inv, ids)
     return {pid: export_setup(inv, pid) for pid in ids}
 
