@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import yaml
 from conftest import TEST_KEY, make_sandbox
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from msgprof_cli.api.client import TelnyxClient
@@ -174,6 +174,7 @@ def test_list_all_asks_for_pages_of_250_and_keeps_the_order(cli, monkeypatch) ->
 @settings(max_examples=25, deadline=None)
 @given(count=st.integers(0, 700), page_size=st.integers(1, 250), limit=st.none() | st.integers(1, 800))
 def test_property_the_parallel_pager_reads_every_page_once_in_order(count: int, page_size: int, limit: int | None) -> None:
+    assume(count <= 40 * page_size)  # up to 40 pages an example: the suite stays fast
     with Sandbox("127.0.0.1", 0, numbers=[]) as sb:
         for i in range(count):
             sb.state.profiles[f"id-{i:04d}"] = {"id": f"id-{i:04d}", "name": f"P{i:04d}"}
