@@ -150,9 +150,12 @@ def _autoresp_job(ops: Any, pid: str) -> Callable[[], list[JSON]]:
 
 
 def _side_by_side(jobs: dict[str, Callable[[], list[JSON]]], workers: int | None = None) -> dict[str, list[JSON]]:
-    """Run the listings at once; the first that fails is raised (after the others end)."""
+    """Run the listings at once; the first that fails (in the order given) is raised."""
     if len(jobs) <= 1:
         return {k: job() for k, job in jobs.items()}
-    with ThreadPoolExecutor(max_workers=min(workers or len(jobs), len(jobs))) as pool:
+    pool = ThreadPoolExecutor(max_workers=min(workers or len(jobs), len(jobs)), thread_name_prefix="msgprof-list")
+    try:
         futures = {k: pool.submit(job) for k, job in jobs.items()}
         return {k: f.result() for k, f in futures.items()}
+    finally:  # on a failure or Ctrl-C, what has not started is dropped; nothing waits for the rest
+        pool.shutdown(wait=False, cancel_futures=True)
