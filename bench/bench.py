@@ -478,7 +478,9 @@ def _bench_apply_numbers(tmp: Path, repeats: int, latency: int) -> list[dict[str
         to.append(_fresh_apply(without, seed, tmp, latency, apply_))
         tw.append(_fresh_apply(with_numbers, seed, tmp, latency, apply_))
     w, o = statistics.median(tw), statistics.median(to)
+    loop = statistics.median(_fresh_apply(with_numbers, seed, tmp, 0, apply_) for _ in range(repeats))
     return [
+        _row("apply 200 profiles × 2 numbers, --parallel 8, no latency", f"{loop:.2f} s", "", "seconds", loop <= 5),
         _row("apply 200 profiles --parallel 8 (numbers seeded, none listed)", f"{o:.2f} s", "1.00 ×"),
         {
             "name": "apply 200 profiles × 2 numbers --parallel 8",
