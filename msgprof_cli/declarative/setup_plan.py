@@ -29,6 +29,7 @@ from msgprof_cli.errors import Ambiguous, ApiError, MsgprofError
 
 if TYPE_CHECKING:  # the type only: the client (and requests) load when a command needs them
     from msgprof_cli.api.client import SetupOperations, TelnyxClient
+    from msgprof_cli.api.inventory import Inventory
 
 Kind = Literal["phone_number", "sender_id", "autoresp"]
 Action = Literal["assign", "move", "unassign", "add", "change", "remove"]
@@ -95,29 +96,52 @@ def check_across(setups: list[tuple[str, Setup]]) -> list[Issue]:
 
 
 def plan_setup(
-    ops: SetupOperations,
+    source: SetupOperations | Inventory,
     profile_id: str | None,
     setup: Setup,
     *,
     prune: bool,
     names: Callable[[str], str] | None = None,
 ) -> SetupPlan:
-    """What apply would do for one profile (``profile_id`` None: the profile is to be created)."""
+    """What apply would do for one profile (``profile_id`` None: the profile is to be created).
+
+    ``source`` is the run's inventory (plan and apply read the account once), or the operations,
+    to read just this profile's setup (a few requests)."""
+    from msgprof_cli.api.inventory import Inventory
+
+    inv = source if isinstance(source, Inventory) else _one_profile(source, profile_id, setup, prune)
     out = SetupPlan()
     if setup.numbers is not None:
-        _plan_numbers(ops, profile_id, setup.numbers, prune, names or (lambda pid: "?"), out)
+        _plan_numbers(inv, profile_id, setup.numbers, prune, names or inv.name_of, out)
     if setup.sender_ids is not None:
-        senders = sa.sender_ids(ops, profile_id) if profile_id else []
+        senders = inv.sender_ids_of(profile_id) if profile_id else []
         _plan_sender_ids(senders, setup.sender_ids, prune, out)
     if setup.autoresp is not None:
-        configs = sa.autoresps(ops, profile_id) if profile_id else []
+        configs = inv.autoresp_of(profile_id) if profile_id else []
         _plan_autoresp(configs, setup.autoresp, prune, out)
     out.changes.sort(key=lambda c: ORDER[c.action])  # removals first, as the plan shows them
     return out
 
 
+def _one_profile(ops: SetupOperations, pid: str | None, setup: Setup, prune: bool) -> Inventory:
+    """The inventory of one profile's setup, for a caller that plans a single profile."""
+    from msgprof_cli.api.inventory import Inventory
+
+    inv = Inventory([])
+    if setup.numbers is not None:
+        numbers = list(sa.look_up_numbers(ops, [e.number for e in setup.numbers]).values())
+        if prune and pid:
+            numbers += ops.list_phone_numbers_with_messaging_settings(profile_id=pid)
+        inv.numbers = numbers
+    if setup.sender_ids is not None and pid:
+        inv.sender_ids = ops.list_alphanumeric_sender_ids(pid)
+    if setup.autoresp is not None and pid:
+        inv.autoresp[pid] = ops.get_autoresp_configs(pid)
+    return inv
+
+
 def _plan_numbers(
-    ops: SetupOperations,
+    inv: Inventory,
     pid: str | None,
     entries: list[NumberEntry],
     prune: bool,
@@ -125,7 +149,7 @@ def _plan_numbers(
     out: SetupPlan,
 ) -> None:
     wanted = [e.number for e in entries]
-    records = sa.look_up_numbers(ops, wanted)
+    records = inv.look_up(wanted)
     for e in entries:
         rec = records.get(e.number)
         owner = (rec or {}).get("messaging_profile_id") or None
@@ -147,8 +171,9 @@ def _plan_numbers(
                 )
             )
     if prune and pid is not None:
-        for rec in ops.list_phone_numbers_with_messaging_settings(profile_id=pid):
-            if rec["phone_number"] not in wanted:
+        listed = set(wanted)
+        for rec in inv.numbers_of(pid):
+            if rec.get("phone_number") not in listed:
                 detail = "not in the document; it stops sending"
                 out.changes.append(
                     SetupChange(
@@ -244,19 +269,30 @@ def apply_setup(
     *,
     pacing: sa.Pacing | None = None,
     notify: sa.Notify = sa._no_notify,
+    only: Callable[[SetupChange], bool] | None = None,
 ) -> list[SetupChange]:
-    """Carry out a plan in its order (removals first; auto-responses in an order the keyword rule
-    allows, see ``_autoresp_order``).  One failed change does not stop the others."""
-    numbers = [c for c in plan.changes if c.kind == "phone_number"]
+    """Carry out a plan in its order (removals first).  One failed change does not stop the others.
+    ``only``: just the changes it accepts (apply_items runs every profile's removals first)."""
+    changes = [c for c in plan.changes if only is None or only(c)]
+    numbers = [c for c in changes if c.kind == "phone_number"]
     _apply_numbers(ops, profile_id, numbers, pacing, notify)
-    rest = [c for c in plan.changes if c.kind != "phone_number"]
-    removals = [c for c in rest if c.action == "remove"]
-    writes = [c for c in rest if c.action != "remove"]
-    for change in removals + [c for c in writes if c.kind == "sender_id"]:
+    configs = [c for c in changes if c.kind == "autoresp" and c.action in ("add", "change")]
+    ordered = {id(c) for c in configs}
+    for change in changes:
+        if change.kind == "phone_number" or id(change) in ordered:
+            continue
         _apply_safely(ops, profile_id, change, notify)
-    configs = [c for c in writes if c.kind == "autoresp"]
-    if configs:
-        _autoresp_order(ops, profile_id, configs, notify)
+    for change, step, body in _autoresp_steps(configs):  # last, and in keyword order
+        if change.result == "failed":
+            continue  # its first step failed: the second is not tried
+        try:
+            _autoresp_step(ops, profile_id, change, step, body, notify)
+            if step in ("post", "put"):  # its final state (a step aside is only the first of two)
+                change.result = "done"
+        except MsgprofError as exc:
+            if sa.interrupted(exc):
+                raise
+            change.result, change.error = "failed", sa.with_details(exc)
     return plan.changes
 
 
@@ -266,68 +302,60 @@ def _apply_safely(ops: SetupOperations, profile_id: str, change: SetupChange, no
         change.result = "done"
     except MsgprofError as exc:
         if sa.interrupted(exc):
-            raise
+            raise  # Ctrl-C during a create: stop here
         change.result, change.error = "failed", sa.with_details(exc)
 
 
-def _autoresp_order(ops: SetupOperations, profile_id: str, changes: list[SetupChange], notify: sa.Notify) -> None:
-    """Adds and changes of auto-responses, in an order the API accepts: a keyword is held by one
-    config of a country at a time, so a write that adds a keyword another config still holds
-    waits for that config's own write.  A cycle (two configs swapping keywords) is broken by
-    releasing one config's contested keywords first: a PUT of the keywords it keeps, or, when it
-    keeps none, remove then add (auto-responses are keyed by country and op, not by id)."""
-    try:
-        live = sa.autoresps(ops, profile_id)
-    except MsgprofError as exc:
-        for c in changes:
-            c.result, c.error = "failed", sa.with_details(exc)
-        return
-    held = {r["id"]: (r["country_code"], {k.upper() for k in r["keywords"]}) for r in live}
-    todo, released = list(changes), set[int]()
-    while todo:
-        ready = next((c for c in todo if not _contested(c, held)), None)
-        if ready is None:
-            ready = todo[0]
-            stuck = next((c for c in todo if c.action == "change" and id(c) not in released), None)
-            if stuck is not None and stuck.record_id in held:
-                released.add(id(stuck))
-                _release(ops, profile_id, stuck, held)
-                continue  # the config waiting for those keywords may go now
-        todo.remove(ready)
-        _apply_safely(ops, profile_id, ready, notify)
-        want: Autoresp = ready.new
-        held.pop(str(ready.record_id), None)
-        if ready.result == "done":
-            held[f"new:{ready.key}"] = (want.country_code, {k.upper() for k in want.keywords})
+Step = Literal["post", "put", "step aside", "delete"]
 
 
-def _contested(change: SetupChange, held: dict[str, tuple[str, set[str]]]) -> bool:
-    want: Autoresp = change.new
-    words = {k.upper() for k in want.keywords}
-    return any(
-        country == want.country_code and rid != change.record_id and words & keys
-        for rid, (country, keys) in held.items()
-    )
+def _autoresp_steps(changes: list[SetupChange]) -> list[tuple[SetupChange, Step, Autoresp | None]]:
+    """Adds and changes of one profile's auto-responses, ordered so that a keyword leaves its
+    config before another config takes it (the API refuses a keyword two configs of a country
+    hold, matched without regard to case).  A cycle (two configs swapping keywords) is broken:
+    one config first steps aside, keeping only the keywords it keeps (a PUT), or, keeping none,
+    is deleted; its final state comes after the others (a PUT, or a create)."""
 
+    def words(keywords: Any) -> set[str]:
+        return {str(k).upper() for k in keywords or []}
 
-def _release(ops: SetupOperations, profile_id: str, change: SetupChange, held: dict[str, tuple[str, set[str]]]) -> None:
-    """Free the keywords ``change`` gives up, so that the config holding its new ones can move."""
-    want: Autoresp = change.new
-    rid = str(change.record_id)
-    country, keys = held[rid]
-    keep = [k for k in change.old.get("keywords", []) if k.upper() in {w.upper() for w in want.keywords}]
-    try:
+    pending = list(changes)
+    old = {id(c): words((c.old or {}).get("keywords")) if c.action == "change" else set() for c in pending}
+    final: dict[int, Step] = {id(c): "put" if c.action == "change" else "post" for c in pending}
+    steps: list[tuple[SetupChange, Step, Autoresp | None]] = []
+    def takes(c: SetupChange) -> set[tuple[str, str]]:  # the keywords it adds to its config
+        return {(c.new.country_code, w) for w in words(c.new.keywords) - old[id(c)]}
+
+    while pending:
+        held = {(c.new.country_code, w) for c in pending for w in old[id(c)]}
+        ready = next((c for c in pending if not takes(c) & held), None)
+        if ready is not None:
+            steps.append((ready, final[id(ready)], ready.new))
+            pending = [c for c in pending if c is not ready]
+            continue
+        aside = next(c for c in pending if old[id(c)])  # in a cycle, every config holds a keyword
+        keep = [k for k in (aside.old or {}).get("keywords") or [] if str(k).upper() in words(aside.new.keywords)]
         if keep:
-            body = _put_body(Autoresp(want.op, keep, want.country_code, want.resp_text), change.old)
-            ops.update_autoresp_config(profile_id, rid, body)
-            held[rid] = (country, {k.upper() for k in keep})
+            text = (aside.old or {}).get("resp_text")
+            steps.append((aside, "step aside", Autoresp(aside.new.op, keep, aside.new.country_code, text)))
         else:
-            sa.delete_autoresp(ops, profile_id, rid)
-            held.pop(rid)
-            change.action, change.detail = "add", change.detail + "; removed, then added (keywords swapped)"
-    except MsgprofError as exc:
-        if sa.interrupted(exc):
-            raise  # the write itself is tried next otherwise, and reports the API's answer
+            steps.append((aside, "delete", None))
+            final[id(aside)] = "post"
+        old[id(aside)] = words(keep)
+    return steps
+
+
+def _autoresp_step(
+    ops: SetupOperations, profile_id: str, change: SetupChange, step: Step, body: Autoresp | None, notify: sa.Notify
+) -> None:
+    if step == "post":
+        assert body is not None
+        sa.create_autoresp(ops, profile_id, body, notify)
+    elif step == "delete":
+        sa.delete_autoresp(ops, profile_id, str(change.record_id))
+    else:
+        assert body is not None
+        ops.update_autoresp_config(profile_id, str(change.record_id), _put_body(body, change.old or {}))
 
 
 def _apply_numbers(
@@ -404,23 +432,31 @@ def _put_body(want: Autoresp, live: Mapping[str, Any]) -> dict[str, Any]:
 # --------------------------------------------------------------------------- export
 
 
-def export_setup(ops: SetupOperations, profile_id: str) -> dict[str, Any]:
-    """The sections of a live profile, as a document lists them (only the non-empty ones)."""
+def export_setup(ops: SetupOperations | Inventory, profile_id: str) -> dict[str, Any]:
+    """The sections of a live profile, as a document lists them (only the non-empty ones).
+
+    ``ops``: the run's inventory (``export_setups``), or the operations, to read this profile's."""
+    from msgprof_cli.api.inventory import Inventory
+
+    if isinstance(ops, Inventory):
+        inv = ops
+    else:
+        inv = Inventory([], ops.list_phone_numbers_with_messaging_settings(profile_id=profile_id))
+        inv.sender_ids = ops.list_alphanumeric_sender_ids(profile_id)
+        inv.autoresp[profile_id] = ops.get_autoresp_configs(profile_id)
     out: dict[str, Any] = {}
-    numbers = sorted(
-        str(r.get("phone_number")) for r in ops.list_phone_numbers_with_messaging_settings(profile_id=profile_id)
-    )
+    numbers = sorted(str(r.get("phone_number")) for r in inv.numbers_of(profile_id))
     if numbers:
         out["phone_numbers"] = numbers
     senders = []
-    for r in ops.list_alphanumeric_sender_ids(profile_id):
+    for r in inv.sender_ids_of(profile_id):
         fallback = r.get("us_long_code_fallback")
         sid = str(r.get("alphanumeric_sender_id"))
         senders.append({"sender_id": sid, "us_long_code_fallback": fallback} if fallback else sid)
     if senders:
         out["alphanumeric_sender_ids"] = senders
     configs = []
-    for c in ops.get_autoresp_configs(profile_id):
+    for c in inv.autoresp_of(profile_id):
         item: dict[str, Any] = {"op": c["op"], "keywords": c["keywords"], "country_code": c["country_code"]}
         if c.get("resp_text") is not None:
             item["resp_text"] = c["resp_text"]
@@ -430,33 +466,56 @@ def export_setup(ops: SetupOperations, profile_id: str) -> dict[str, Any]:
     return out
 
 
+EXPORT_BY_PROFILE = 8  # up to this many profiles, their own setup is listed, not the account's
+
+
+def export_setups(client: Any, profiles: Sequence[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Every profile's sections, by id.  For many profiles, the account's numbers and sender IDs
+    are listed once (not once per profile); for a few, just theirs (a large account's listing
+    would cost more).  Auto-responses (per-profile endpoints only) are read in parallel."""
+    from msgprof_cli.api import inventory as inventories
+
+    ids = [str(p.get("id")) for p in profiles]
+    if not ids:
+        return {}
+    if len(ids) > EXPORT_BY_PROFILE:
+        inv = inventories.read(client, numbers=True, sender_ids=True, profiles=False)
+    else:
+        inv = inventories.read_of_profiles(client, ids)
+    inventories.read_autoresp(client, inv, ids)
+    return {pid: export_setup(inv, pid) for pid in ids}
+
+
 # --------------------------------------------------------------------------- glue for plan/apply
 
 
-def plan_items(client: Any, items: Sequence[Any], *, prune: bool) -> None:
+def plan_items(client: Any, items: Sequence[Any], *, prune: bool, inventory: Inventory | None = None) -> None:
     """Attach its setup plan to every reconcile item whose document has setup sections.
 
-    A setup that cannot be planned (a number not in the account, or on another profile without
-    ``move: true``) fails its item, so nothing is applied for that profile."""
-    from msgprof_cli.api.client import SetupOperations
+    Everything is planned from the run's ``inventory`` (read once, see ``api/inventory.py``): what
+    it lacks is listed here, once; auto-responses are read for the profiles whose documents have
+    that section, in parallel.  A setup that cannot be planned (a number not in the account, or on
+    another profile without ``move: true``) fails its item, so nothing is applied for that profile."""
+    from msgprof_cli.api import inventory as inventories
 
-    ops = SetupOperations(client)
-    cache: dict[str, str] = {}
-
-    def name_of(pid: str) -> str:
-        if pid not in cache:
-            try:
-                cache[pid] = str(client.retrieve_messaging_profile(pid).get("name"))
-            except MsgprofError:
-                cache[pid] = "?"
-        return cache[pid]
-
-    for item in items:
+    todo = [i for i in items if not i.desired.setup.empty and i.action not in ("failed", "delete")]
+    if not todo:
+        return
+    inv = inventory if inventory is not None else inventories.read(client)
+    _complete(client, inv, [i.desired.setup for i in todo])
+    inventories.read_autoresp(
+        client,
+        inv,
+        [
+            str(i.profile_id)
+            for i in todo
+            if i.action != "create" and i.profile_id and i.desired.setup.autoresp is not None  # [] prunes all
+        ],
+    )
+    for item in todo:
         setup = item.desired.setup
-        if setup.empty or item.action in ("failed", "delete"):
-            continue
         pid = item.profile_id if item.action != "create" else None
-        plan = plan_setup(ops, pid, setup, prune=prune, names=name_of)
+        plan = plan_setup(inv, pid, setup, prune=prune)
         item.setup = plan
         if plan.errors:
             first = plan.errors[0]
@@ -483,19 +542,63 @@ class SetupItem(Protocol):
     def scrub_shown(self) -> object: ...
 
 
-def apply_items(client: TelnyxClient, items: Sequence[SetupItem], notify: sa.Notify = sa._no_notify) -> None:
-    """After reconcile.apply: carry out the setup plans of the items that were applied."""
+def _complete(client: Any, inv: Inventory, setups: Sequence[Setup]) -> None:
+    """List what the inventory lacks and a document's sections need (each listing once)."""
     from msgprof_cli.api.client import SetupOperations
 
     ops = SetupOperations(client)
+    if inv.numbers is None and any(s.numbers is not None for s in setups):
+        inv.numbers = ops.list_phone_numbers_with_messaging_settings()
+    if inv.sender_ids is None and any(s.sender_ids is not None for s in setups):
+        inv.sender_ids = ops.list_alphanumeric_sender_ids()
+
+
+REMOVALS = frozenset({"unassign", "remove"})
+
+
+def apply_items(
+    client: TelnyxClient, items: Sequence[SetupItem], notify: sa.Notify = sa._no_notify, *, parallel: int = 1
+) -> None:
+    """After reconcile.apply: carry out the setup plans of the items that were applied.
+
+    Profiles' setups run side by side (``parallel`` at once; each profile's changes stay in their
+    order), in two waves: first every profile's removals, then the rest.  So a number or sender ID
+    that one profile gives up is free before another profile's change takes it, whatever the
+    threads' timing (the plan refuses a number listed by two documents)."""
+    from msgprof_cli.api.client import SetupOperations
+
+    ops = SetupOperations(client)
+    todo: list[SetupItem] = []
     for item in items:
-        plan = getattr(item, "setup", None)
-        if plan is None or not plan.changes:
+        if item.setup is None or not item.setup.changes:
             continue
-        if item.status != "done" or not item.profile_id:
-            _not_sent(plan, item)
+        if item.status == "done" and item.profile_id:
+            todo.append(item)
+        else:
+            _not_sent(item.setup, item)
+
+    def wave(removals: bool) -> Callable[[SetupItem], None]:
+        def run(item: SetupItem) -> None:
+            assert item.setup is not None and item.profile_id is not None
+            picked = {id(c) for c in item.setup.changes if (c.action in REMOVALS) == removals}
+            if picked:
+                say = _scrubbing(notify, item)
+                apply_setup(ops, item.profile_id, item.setup, notify=say, only=lambda c: id(c) in picked)
+
+        return run
+
+    for removals in (True, False):
+        if parallel <= 1 or len(todo) <= 1:
+            for item in todo:
+                wave(removals)(item)
             continue
-        apply_setup(ops, item.profile_id, plan, notify=_scrubbing(notify, item))
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=min(parallel, len(todo)), thread_name_prefix="msgprof-setup") as pool:
+            list(pool.map(wave(removals), todo))
+    for item in todo:
+        plan = item.setup
+        assert plan is not None
         item.scrub_shown()
         failed = [c for c in plan.changes if c.result == "failed"]
         if failed:
