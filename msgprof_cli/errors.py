@@ -8,6 +8,7 @@
     │   ├── NotFound             5  no profile has that id or name
     │   └── Ambiguous            5  several profiles share that name
     │   └── NameTaken            5  create --unique: a profile with that name exists
+    │   └── UnexpectedRecord     5  an answer's record msgprof cannot use (an id that can't be an id)
     ├── Unavailable              6  429, 5xx, network error or timeout: try again later
     │   ├── NetworkError         6  no answer (refused, DNS, TLS, timeout, dropped, deadline)
     │   ├── UnexpectedAnswer     6  an answer that is not the API's (no `data`, too large, bad meta)
@@ -108,6 +109,14 @@ class Ambiguous(ApiError):
 
 class NameTaken(ApiError):
     kind = "name_taken"
+
+
+class UnexpectedRecord(ApiError):
+    """The API answered, but a record in it cannot be used: an id that is not a string or that
+    cannot be placed in a URL (``..``, ``a/b``), a field of the wrong JSON type.  Exit 5, not 6:
+    the answer arrived, and asking again gets the same answer.  Nothing is sent with such an id."""
+
+    kind = "unexpected_record"
 
 
 class Unavailable(_Answered):

@@ -20,7 +20,10 @@ ROOT = Path(__file__).resolve().parent.parent
 PROBES: dict[str, list[tuple[str, str]]] = {
     "layers": [("msgprof_cli/api/client.py", "import msgprof_cli.declarative.plan")],
     "declarative-layers": [("msgprof_cli/declarative/twins.py", "import msgprof_cli.declarative.report")],
-    "api-layers": [("msgprof_cli/api/client.py", "import msgprof_cli.api.setup")],
+    "api-layers": [
+        ("msgprof_cli/api/client.py", "import msgprof_cli.api.setup"),
+        ("msgprof_cli/api/paths.py", "import msgprof_cli.api.client"),
+    ],
     "client-transport-only": [("msgprof_cli/api/client.py", "import msgprof_cli.output.render")],
     "render-decides-nothing": [("msgprof_cli/output/render.py", "import msgprof_cli.settings")],
     "document-offline": [("msgprof_cli/document/rules.py", "import requests")],

@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -44,6 +44,9 @@ from urllib3.exceptions import (
 from urllib3.util.retry import Retry
 
 from msgprof_cli import USER_AGENT
+from msgprof_cli.api import records
+from msgprof_cli.api.paths import ApiPath, Id, path
+from msgprof_cli.api.records import AutoResp, BulkOrder, NumberSettings, SenderId, check_ids
 from msgprof_cli.clock import SYSTEM, Clock
 from msgprof_cli.errors import (
     AmbiguousCreate,
@@ -362,9 +365,11 @@ class TelnyxClient:
     # ------------------------------------------------------------------ plumbing
 
     def _request(
-        self, method: str, path: str, *, params: dict[str, Any] | None = None, body: JSON | None = None
+        self, method: str, path: ApiPath, *, params: dict[str, Any] | None = None, body: JSON | None = None
     ) -> tuple[JSON, requests.structures.CaseInsensitiveDict[str]]:
         """Send, read the answer within the deadline and size cap, and decode it (or raise)."""
+        if type(path) is not ApiPath:  # only paths.path() makes one: every id in a URL is checked there
+            raise TypeError(f"request path not built by api.paths: {path!r}")
         url = self.base_url + path
         self._gate.wait()
         self._deadline.budget = self.deadline
@@ -440,7 +445,7 @@ class TelnyxClient:
             raise ApiError(f"the API refused the request (HTTP {status}): {summary}", status=status, errors=errors)
         raise UnexpectedAnswer(f"unexpected HTTP {status} from the API: {summary}", status=status)
 
-    def _list(self, path: str, params: dict[str, Any]) -> Page:
+    def _list(self, path: ApiPath, params: dict[str, Any]) -> Page:
         body, headers = self._request("GET", path, params=params)
         meta = body.get("meta")
         if meta is None:
@@ -456,7 +461,7 @@ class TelnyxClient:
 
     def _pages(
         self,
-        path: str,
+        path: ApiPath,
         params: dict[str, Any],
         page_size: int,
         on_page: Callable[[int, int], None] | None,
@@ -487,12 +492,17 @@ class TelnyxClient:
             return
         yield from self._pages_side_by_side(path, params, page_size, total, on_page)
 
-    def _page(self, path: str, params: dict[str, Any], page_size: int, number: int) -> Page:
+    def _page(self, path: ApiPath, params: dict[str, Any], page_size: int, number: int) -> Page:
         with self._page_slots:  # listings run side by side too (inventory): page_workers in all
             return self._list(path, {"page[number]": number, "page[size]": page_size, **params})
 
     def _pages_in_turn(
-        self, path: str, params: dict[str, Any], page_size: int, total: int, on_page: Callable[[int, int], None] | None
+        self,
+        path: ApiPath,
+        params: dict[str, Any],
+        page_size: int,
+        total: int,
+        on_page: Callable[[int, int], None] | None,
     ) -> Iterator[Page]:
         for number in range(2, total + 1):
             page = self._page(path, params, page_size, number)
@@ -503,7 +513,12 @@ class TelnyxClient:
                 return
 
     def _pages_side_by_side(
-        self, path: str, params: dict[str, Any], page_size: int, total: int, on_page: Callable[[int, int], None] | None
+        self,
+        path: ApiPath,
+        params: dict[str, Any],
+        page_size: int,
+        total: int,
+        on_page: Callable[[int, int], None] | None,
     ) -> Iterator[Page]:
         from collections import deque
         from concurrent.futures import Future, ThreadPoolExecutor
@@ -541,7 +556,7 @@ class TelnyxClient:
         self, *, page_number: int = 1, page_size: int = 20, name: str | None = None, name_contains: str | None = None
     ) -> Page:
         params = {"page[number]": page_number, "page[size]": page_size, **_name_filter(name, name_contains)}
-        return self._list("/messaging_profiles", params)
+        return self._list(path("messaging_profiles"), params)
 
     def iter_messaging_profile_pages(
         self,
@@ -552,7 +567,7 @@ class TelnyxClient:
         on_page: Callable[[int, int], None] | None = None,
         limit: int | None = None,
     ) -> Iterator[Page]:
-        return self._pages("/messaging_profiles", _name_filter(name, name_contains), page_size, on_page, limit)
+        return self._pages(path("messaging_profiles"), _name_filter(name, name_contains), page_size, on_page, limit)
 
     def iter_messaging_profiles(
         self,
@@ -570,12 +585,17 @@ class TelnyxClient:
             yield from page.data
 
     def retrieve_messaging_profile(self, profile_id: str) -> JSON:
-        return _object_data(self._request("GET", f"/messaging_profiles/{_seg(profile_id)}")[0])
+        return _object_data(self._request("GET", path("messaging_profiles", Id(profile_id, "profile")))[0])
 
     def create_messaging_profile(self, payload: JSON) -> JSON:
         """One POST.  A failure after the request may have reached the server raises AmbiguousCreate."""
+        return self.create(path("messaging_profiles"), payload)
+
+    def create(self, where: ApiPath, payload: JSON) -> JSON:
+        """One POST of a create (any resource).  A failure after the request may have reached the
+        server raises AmbiguousCreate: whether it was done is create_once's to find out."""
         try:
-            return _object_data(self._request("POST", "/messaging_profiles", body=payload)[0])
+            return _object_data(self._request("POST", where, body=payload)[0])
         except UnexpectedAnswer as exc:  # answered, but not readably: the create may well be done
             if exc.status is not None and not 200 <= exc.status < 300:
                 raise
@@ -592,35 +612,36 @@ class TelnyxClient:
             raise
 
     def update_messaging_profile(self, profile_id: str, payload: JSON) -> JSON:
-        return _object_data(self._request("PATCH", f"/messaging_profiles/{_seg(profile_id)}", body=payload)[0])
+        where = path("messaging_profiles", Id(profile_id, "profile"))
+        return _object_data(self._request("PATCH", where, body=payload)[0])
 
     def delete_messaging_profile(self, profile_id: str) -> JSON:
-        return _object_data(self._request("DELETE", f"/messaging_profiles/{_seg(profile_id)}")[0])
+        return _object_data(self._request("DELETE", path("messaging_profiles", Id(profile_id, "profile")))[0])
 
     def regenerate_secret(self, profile_id: str) -> JSON:
         # A regenerate is safe to repeat (the newest secret wins), but urllib3 does not retry POSTs.
-        path = f"/messaging_profiles/{_seg(profile_id)}/actions/regenerate_secret"
-        return _object_data(self._request("POST", path)[0])
+        where = path("messaging_profiles", Id(profile_id, "profile"), "actions", "regenerate_secret")
+        return _object_data(self._request("POST", where)[0])
 
     def list_related(self, profile_id: str, what: str, *, page_number: int = 1, page_size: int = 20) -> Page:
         """One page of a profile's phone_numbers, short_codes or alphanumeric_sender_ids."""
-        path = f"/messaging_profiles/{_seg(profile_id)}/{what}"
-        return self._list(path, {"page[number]": page_number, "page[size]": page_size})
+        where = path("messaging_profiles", Id(profile_id, "profile"), what)
+        return self._list(where, {"page[number]": page_number, "page[size]": page_size})
 
     def iter_related(self, profile_id: str, what: str, *, page_size: int = MAX_PAGE_SIZE) -> Iterator[JSON]:
         """Every phone_numbers, short_codes or alphanumeric_sender_ids item of a profile."""
-        for page in self._pages(f"/messaging_profiles/{_seg(profile_id)}/{what}", {}, page_size, None):
+        for page in self._pages(path("messaging_profiles", Id(profile_id, "profile"), what), {}, page_size, None):
             yield from page.data
 
     def profile_metrics(self, profile_id: str, time_frame: str | None = None) -> JSON:
         params = {"time_frame": time_frame} if time_frame else None
-        path = f"/messaging_profiles/{_seg(profile_id)}/metrics"
-        return _object_data(self._request("GET", path, params=params)[0])
+        where = path("messaging_profiles", Id(profile_id, "profile"), "metrics")
+        return _object_data(self._request("GET", where, params=params)[0])
 
     def list_profile_metrics(self, time_frame: str | None = None) -> list[JSON]:
         """Every profile's summary: the answer is paged (its `meta`), so through the pager."""
         params = {"time_frame": time_frame} if time_frame else {}
-        pages = self._pages("/messaging_profile_metrics", params, MAX_PAGE_SIZE, None)
+        pages = self._pages(path("messaging_profile_metrics"), params, MAX_PAGE_SIZE, None)
         return [item for page in pages for item in page.data]
 
 
@@ -682,14 +703,12 @@ def _name_filter(name: str | None, name_contains: str | None) -> dict[str, Any]:
     return params
 
 
-def _seg(value: str) -> str:
-    return quote(value, safe="")
-
-
 def _list_data(body: JSON, path: str) -> list[JSON]:
     data = body.get("data")
     if not isinstance(data, list) or not all(isinstance(x, dict) for x in data):
         raise UnexpectedAnswer(f"GET {path}: the API answered with a list whose `data` is not a list of objects")
+    for item in data:
+        check_ids(item, f"record of GET {path}")
     return data
 
 
@@ -697,6 +716,7 @@ def _object_data(body: JSON) -> JSON:
     data = body.get("data")
     if not isinstance(data, dict):
         raise UnexpectedAnswer("the API answered without an object in `data`")
+    check_ids(data, "record")
     return data
 
 
@@ -799,59 +819,67 @@ class SetupOperations:
     def __init__(self, client: TelnyxClient) -> None:
         self.client = client
 
-    def _all(self, path: str, params: dict[str, Any]) -> list[JSON]:
+    def _all(self, path: ApiPath, params: dict[str, Any]) -> list[JSON]:
         return [item for page in self.client._pages(path, params, MAX_PAGE_SIZE, None) for item in page.data]
 
-    def _one(self, method: str, path: str, body: JSON | None = None) -> JSON:
+    def _one(self, method: str, path: ApiPath, body: JSON | None = None) -> JSON:
         return _object_data(self.client._request(method, path, body=body)[0])
 
     def list_phone_numbers_with_messaging_settings(
         self, *, profile_id: str | None = None, phone_numbers: list[str] | None = None
-    ) -> list[JSON]:
+    ) -> list[NumberSettings]:
         params: dict[str, Any] = {}
         if profile_id is not None:
             params["filter[messaging_profile_id]"] = profile_id
         if phone_numbers is not None:
             params["filter[phone_number]"] = ",".join(phone_numbers)  # the spec: a comma-separated list
-        return self._all("/phone_numbers/messaging", params)
+        return [records.number_settings(r) for r in self._all(path("phone_numbers", "messaging"), params)]
 
-    def update_phone_number_messaging_settings(self, number_id: str, payload: JSON) -> JSON:
-        return self._one("PATCH", f"/phone_numbers/{_seg(number_id)}/messaging", payload)
+    def update_phone_number_messaging_settings(self, number_id: str, payload: JSON) -> NumberSettings:
+        where = path("phone_numbers", Id(number_id, "phone number"), "messaging")
+        return records.number_settings(self._one("PATCH", where, payload))
 
-    def bulk_update_messaging_settings(self, profile_id: str, numbers: list[str]) -> JSON:
+    def bulk_update_messaging_settings(self, profile_id: str, numbers: list[str]) -> BulkOrder:
         """POST an order (``""`` as the profile unassigns).  Not re-sent after it may have been sent."""
         body = {"messaging_profile_id": profile_id, "numbers": numbers}
-        return self._one("POST", "/messaging_numbers_bulk_updates", body)
+        return records.bulk_order(self.client.create(path("messaging_numbers_bulk_updates"), body))
 
-    def get_bulk_update_status(self, order_id: str) -> JSON:
-        return self._one("GET", f"/messaging_numbers_bulk_updates/{_seg(order_id)}")
+    def get_bulk_update_status(self, order_id: str) -> BulkOrder:
+        answer = self._one("GET", path("messaging_numbers_bulk_updates", Id(order_id, "bulk order")))
+        return records.bulk_order(answer, order_id)
 
-    def list_alphanumeric_sender_ids(self, profile_id: str | None = None) -> list[JSON]:
+    def list_alphanumeric_sender_ids(self, profile_id: str | None = None) -> list[SenderId]:
         """A profile's sender IDs, or (no profile) every sender ID of the account."""
         params = {} if profile_id is None else {"filter[messaging_profile_id]": profile_id}
-        return self._all("/alphanumeric_sender_ids", params)
+        return [records.sender_id(r) for r in self._all(path("alphanumeric_sender_ids"), params)]
 
-    def create_alphanumeric_sender_id(self, payload: JSON) -> JSON:
-        return self._one("POST", "/alphanumeric_sender_ids", payload)
+    def create_alphanumeric_sender_id(self, payload: JSON) -> SenderId:
+        return records.sender_id(self.client.create(path("alphanumeric_sender_ids"), payload))
 
     def delete_alphanumeric_sender_id(self, sender_id: str) -> JSON:
-        return self._one("DELETE", f"/alphanumeric_sender_ids/{_seg(sender_id)}")
+        return self._one("DELETE", path("alphanumeric_sender_ids", Id(sender_id, "sender ID")))
 
-    def get_autoresp_configs(self, profile_id: str) -> list[JSON]:
-        return self._all(f"/messaging_profiles/{_seg(profile_id)}/autoresp_configs", {})
+    def get_autoresp_configs(self, profile_id: str) -> list[AutoResp]:
+        listed = self._all(path("messaging_profiles", Id(profile_id, "profile"), "autoresp_configs"), {})
+        return [records.autoresp(r) for r in listed]
 
-    def create_autoresp_config(self, profile_id: str, payload: JSON) -> JSON:
-        return self._one("POST", f"/messaging_profiles/{_seg(profile_id)}/autoresp_configs", payload)
+    def create_autoresp_config(self, profile_id: str, payload: JSON) -> AutoResp:
+        where = path("messaging_profiles", Id(profile_id, "profile"), "autoresp_configs")
+        return records.autoresp(self.client.create(where, payload))
 
-    def update_autoresp_config(self, profile_id: str, config_id: str, payload: JSON) -> JSON:
-        path = f"/messaging_profiles/{_seg(profile_id)}/autoresp_configs/{_seg(config_id)}"
-        return self._one("PUT", path, payload)
+    def update_autoresp_config(self, profile_id: str, config_id: str, payload: JSON) -> AutoResp:
+        where = path(
+            "messaging_profiles", Id(profile_id, "profile"), "autoresp_configs", Id(config_id, "auto-response")
+        )
+        return records.autoresp(self._one("PUT", where, payload))
 
     def delete_autoresp_config(self, profile_id: str, config_id: str) -> None:
         """The spec answers a bare JSON string ("OK"), not a `data` object: any 2xx is done."""
-        path = f"/messaging_profiles/{_seg(profile_id)}/autoresp_configs/{_seg(config_id)}"
+        where = path(
+            "messaging_profiles", Id(profile_id, "profile"), "autoresp_configs", Id(config_id, "auto-response")
+        )
         try:
-            self.client._request("DELETE", path)
+            self.client._request("DELETE", where)
         except UnexpectedAnswer as exc:
             if exc.status is None or not 200 <= exc.status < 300:
                 raise

@@ -1,13 +1,15 @@
-"""Create a messaging profile once: one request on the happy path, never a duplicate.
+"""Create once: one request on the happy path, never a duplicate, for every resource made by POST.
 
-Telnyx has no idempotency key for creates, so after a create fails, what happened has to be
-found out.  A failure is one of three kinds:
+Profiles, sender IDs, auto-responses and bulk orders are all created through ``create``.  Each
+resource gives a ``Creation``: how to send its POST once, and how to look for what that POST made
+(what makes a found record "ours").  Telnyx has no idempotency key for creates, so after a create
+fails, what happened has to be found out.  A failure is one of these kinds:
 
 * **Certainly not received** (connection refused or never made, 429): urllib3 re-sends it in the
   client; nothing here.
 * **Answered with an error** (5xx, 408): the server has finished with the request, so one
   look-up tells.  Found: reported as created, with a note.  Not found: sent again (up to the
-  client's ``max_retries``, with back-off).
+  client's ``max_retries``, with back-off).  A 4xx is a refusal: nothing was made, nothing re-sent.
 * **Answered 2xx, unreadably** (not JSON, NaN, nested too deep, no `data` object): the server
   says it was done, so it is never sent again; looked for with patience as below.
 * **No answer** (timeout after the send, dropped connection, deadline): the request may still be
@@ -16,15 +18,23 @@ found out.  A failure is one of three kinds:
   never send again.  Found: created.  Not found: ``CreateUnknown`` (exit 6).  Ctrl-C during a
   create says the same (exit 130).
 
-**Which profile is "ours".**  A look-up (``filter[name][eq]``) answers with the server's
-``Date``.  The profile this attempt created was created after the send, so no earlier than
-``Date − (local monotonic time from the send to the look-up's answer) − SKEW``.  A profile is
-ours when its id was not already known (``apply`` passes the ids it listed), every field that was
-sent is equal, and its ``created_at`` is at or after that bound.  When one profile is ours it is
-the result.  When several are, or a candidate's time cannot be read (no ``Date``, no
-``created_at``), msgprof cannot tell and stops with ``CreateUnknown`` rather than guess or
-re-send.  The Date header has one-second resolution: an identical profile created by someone
-else within about a second before the send cannot be told from ours.
+**Which record is "ours"** (each resource's ``look``):
+
+* A profile (``create_once``): a look-up (``filter[name][eq]``) answers with the server's
+  ``Date``.  The profile this attempt created was created after the send, so no earlier than
+  ``Date − (local monotonic time from the send to the look-up's answer) − SKEW``.  A profile is
+  ours when its id was not already known (``apply`` passes the ids it listed), every field that
+  was sent is equal, and its ``created_at`` is at or after that bound.  The Date header has
+  one-second resolution: an identical profile created by someone else within about a second
+  before the send cannot be told from ours.
+* A sender ID or an auto-response (``api/setup.py``): the profile's records are listed before the
+  POST; ours is a record that was not in that list and has every field sent.
+* A bulk order (``api/setup.py``): there is no list of orders, so the look reads the numbers'
+  owners; the order is found when every number it carries is on the target.
+
+When one record is ours it is the result.  When several are, or a candidate's time cannot be read
+(no ``Date``, no ``created_at``), msgprof cannot tell and stops with ``CreateUnknown`` rather than
+guess or re-send.
 
 This module prints nothing and exits nothing: it returns ``Created`` or raises ``errors``.
 """
@@ -32,10 +42,10 @@ This module prints nothing and exits nothing: it returns ``Created`` or raises `
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from msgprof_cli.clock import Clock
 from msgprof_cli.document.changes import diff
@@ -59,25 +69,58 @@ MAX_RESEND_WAIT = 30.0
 SKEW = 1.0  # allowed difference between the server's Date and its created_at clocks
 
 JSON = dict[str, Any]
+R = TypeVar("R", bound=Mapping[str, Any])
 
 
 @dataclass(frozen=True)
-class Created:
-    profile: JSON
+class Created(Generic[R]):
+    record: R
     note: str | None = None
+
+    @property
+    def profile(self) -> R:  # the profile path's name for it
+        return self.record
 
 
 @dataclass
-class _Look:
-    """What one look-up found under the name."""
+class Found(Generic[R]):
+    """What one look-up found that could be this attempt's record."""
 
-    ours: list[JSON] = field(default_factory=list)
-    unclear: list[JSON] = field(default_factory=list)  # equal fields, but the time can't be told
-    others: list[JSON] = field(default_factory=list)
+    ours: list[R] = field(default_factory=list)
+    unclear: list[R] = field(default_factory=list)  # equal fields, but whose it is can't be told
+    others: list[R] = field(default_factory=list)
+
+
+class Creation(Protocol[R]):
+    """One resource's part of the protocol: its POST, and what makes a found record ours."""
+
+    name: str  # what CreateUnknown carries (a profile's name; the hint names it)
+    what: str  # how messages name it: "'Sales'", "sender ID 'Acme'"
+    noun: str  # "profile", "sender ID", "auto-response", "bulk order"
+    proof: str  # why a found record is ours, for the note: "every field sent is equal, and ..."
+
+    def send(self) -> R: ...  # one POST; AmbiguousCreate when it may have reached the server
+
+    def look(self, sent: float) -> Found[R]: ...  # sent: the clock's monotonic time of the send
+
+    def label(self, record: R) -> str: ...  # the record in a note ("profile 1234")
 
 
 def patience(read_timeout: float) -> float:
     return min(MAX_PATIENCE, max(MIN_PATIENCE, PATIENCE_FACTOR * read_timeout))
+
+
+def create(client: TelnyxClient, creation: Creation[R], say: Callable[[str], None] | None = None) -> Created[R]:
+    """Create it once; see the module docstring for what happens when a create fails."""
+    say = say or client.notify or (lambda _msg: None)
+    try:
+        return _attempts(client, creation, client.clock, say)
+    except KeyboardInterrupt:
+        raise CreateUnknown(
+            f"interrupted during the create of {creation.what}: the {creation.noun} may or may not exist",
+            name=creation.name,
+            interrupted=True,
+        ) from None
 
 
 def create_once(
@@ -88,19 +131,49 @@ def create_once(
     known_ids: frozenset[str] | set[str] = frozenset(),
     unique: bool = False,
     notify: Callable[[str], None] | None = None,
-) -> Created:
+) -> Created[JSON]:
     """Create the profile; see the module docstring for what happens when a create fails."""
     name = str(payload.get("name", ""))
     clock = clock or client.clock  # one clock for the client's back-off and these look-ups
-    say = notify or client.notify or (lambda _msg: None)
     if unique:
         _refuse_taken(client, name)
-    try:
-        return _attempts(client, payload, name, clock, set(known_ids), say)
-    except KeyboardInterrupt:
-        raise CreateUnknown(
-            f"interrupted during the create of {name!r}: the profile may or may not exist", name=name, interrupted=True
-        ) from None
+    return create(client, _ProfileCreation(client, payload, name, clock, set(known_ids)), notify)
+
+
+class _ProfileCreation:
+    noun = "profile"
+    proof = "every field sent is equal, and it was created after the send"
+
+    def __init__(self, client: TelnyxClient, payload: JSON, name: str, clock: Clock, known: set[str]) -> None:
+        self.client, self.payload, self.name, self.clock, self.known = client, payload, name, clock, known
+        self.what = repr(name)
+
+    def send(self) -> JSON:
+        return self.client.create_messaging_profile(self.payload)
+
+    def label(self, record: JSON) -> str:
+        return f"profile {record.get('id')}"
+
+    def look(self, sent: float) -> Found[JSON]:
+        profiles: list[JSON] = []
+        floor: float | None = None
+        for number, page in enumerate(self.client.iter_messaging_profile_pages(name=self.name)):
+            if number == 0 and page.date is not None:
+                floor = page.date - (self.clock.monotonic() - sent) - SKEW
+            profiles += page.data
+        out: Found[JSON] = Found()
+        for p in profiles:
+            if str(p.get("id")) in self.known or p.get("name") != self.name or diff(self.payload, p):
+                out.others.append(p)
+                continue
+            created = _timestamp(p.get("created_at"))
+            if floor is None or created is None:
+                out.unclear.append(p)
+            elif created >= floor:
+                out.ours.append(p)
+            else:
+                out.others.append(p)
+        return out
 
 
 def _refuse_taken(client: TelnyxClient, name: str) -> None:
@@ -113,9 +186,7 @@ def _refuse_taken(client: TelnyxClient, name: str) -> None:
         )
 
 
-def _attempts(
-    client: TelnyxClient, payload: JSON, name: str, clock: Clock, known: set[str], say: Callable[[str], None]
-) -> Created:
+def _attempts(client: TelnyxClient, c: Creation[R], clock: Clock, say: Callable[[str], None]) -> Created[R]:
     last: AmbiguousCreate | None = None
     for attempt in range(client.max_retries + 1):
         if attempt:
@@ -123,26 +194,26 @@ def _attempts(
             clock.sleep(min(MAX_RESEND_WAIT, b * 2 ** (attempt - 1)) + random.uniform(0, b / 2))
         sent = clock.monotonic()
         try:
-            return Created(client.create_messaging_profile(payload))
+            return Created(c.send())
         except AmbiguousCreate as exc:
             last = exc
-        say(f"create of {name!r} failed after it may have reached the API ({last.reason}); looking for it")
+        say(f"create of {c.what} failed after it may have reached the API ({last.reason}); looking for it")
         if not last.answered or _succeeded(last):
-            return _patiently(client, payload, name, sent, clock, known, last, say)
+            return _patiently(client, c, sent, clock, last)
         try:
-            look = _look(client, payload, name, sent, clock, known)
+            look = c.look(sent)
         except MsgprofError as exc:  # any failure to look leaves the outcome unknown
             raise CreateUnknown(
-                f"the create of {name!r} got {last.reason}, and looking for it failed too ({exc.message}): "
+                f"the create of {c.what} got {last.reason}, and looking for it failed too ({exc.message}): "
                 "it may or may not exist; msgprof did not send it again",
-                name=name,
+                name=c.name,
             ) from None
         if look.ours or look.unclear:
-            return _verdict(look, name, last.reason)
+            return _verdict(c, look, last.reason)
         if attempt < client.max_retries:
-            say(f"no profile named {name!r} was created; sending the create again")
+            say(f"no {c.noun} {c.what} was created; sending the create again")
     assert last is not None
-    raise Unavailable(f"{last.message} (no profile was created)", status=last.status, hint="try again later")
+    raise Unavailable(f"{last.message} (no {c.noun} was created)", status=last.status, hint="try again later")
 
 
 def _succeeded(failure: AmbiguousCreate) -> bool:
@@ -150,25 +221,16 @@ def _succeeded(failure: AmbiguousCreate) -> bool:
     return failure.status is None or 200 <= failure.status < 300
 
 
-def _patiently(
-    client: TelnyxClient,
-    payload: JSON,
-    name: str,
-    sent: float,
-    clock: Clock,
-    known: set[str],
-    failure: AmbiguousCreate,
-    say: Callable[[str], None],
-) -> Created:
+def _patiently(client: TelnyxClient, c: Creation[R], sent: float, clock: Clock, failure: AmbiguousCreate) -> Created[R]:
     """No answer: look again and again for a bounded time; never send again."""
     allowed = patience(client.timeout[1])
     end, wait = clock.monotonic() + allowed, FIRST_WAIT
     trouble = ""
     while True:
         try:
-            look = _look(client, payload, name, sent, clock, known)
+            look = c.look(sent)
             if look.ours or look.unclear:
-                return _verdict(look, name, failure.reason if failure.answered else f"no answer ({failure.reason})")
+                return _verdict(c, look, failure.reason if failure.answered else f"no answer ({failure.reason})")
         except CreateUnknown:
             raise
         except Unavailable as exc:  # the API or network is still in trouble: keep trying till the end
@@ -183,50 +245,25 @@ def _patiently(
         wait = min(wait * 2, MAX_WAIT)
     got = f"got {failure.reason}" if failure.answered else f"got no answer ({failure.reason})"
     raise CreateUnknown(
-        f"the create of {name!r} {got}, and no profile with the fields sent "
+        f"the create of {c.what} {got}, and no {c.noun} with the fields sent "
         f"appeared within {allowed:g}s{trouble}: it may or may not exist; msgprof did not send it again",
-        name=name,
+        name=c.name,
     )
 
 
-def _look(client: TelnyxClient, payload: JSON, name: str, sent: float, clock: Clock, known: set[str]) -> _Look:
-    profiles: list[JSON] = []
-    floor: float | None = None
-    for number, page in enumerate(client.iter_messaging_profile_pages(name=name)):
-        if number == 0 and page.date is not None:
-            floor = page.date - (clock.monotonic() - sent) - SKEW
-        profiles += page.data
-    out = _Look()
-    for p in profiles:
-        if str(p.get("id")) in known or p.get("name") != name or diff(payload, p):
-            out.others.append(p)
-            continue
-        created = _timestamp(p.get("created_at"))
-        if floor is None or created is None:
-            out.unclear.append(p)
-        elif created >= floor:
-            out.ours.append(p)
-        else:
-            out.others.append(p)
-    return out
-
-
-def _verdict(look: _Look, name: str, reason: str) -> Created:
+def _verdict(c: Creation[R], look: Found[R], reason: str) -> Created[R]:
     if len(look.ours) == 1 and not look.unclear:
         ours = look.ours[0]
-        note = (
-            f"the create got {reason}; profile {ours.get('id')} was found by name and is the one this "
-            "attempt created (every field sent is equal, and it was created after the send)"
-        )
+        note = f"the create got {reason}; {c.label(ours)} was found and is the one this attempt created ({c.proof})"
         if look.others:
             ids = ", ".join(str(p.get("id")) for p in look.others)
-            note += f"; other profiles named {name!r} already exist: {ids}"
+            note += f"; other {c.noun}s named {c.what} already exist: {ids}"
         return Created(ours, note)
     ids = ", ".join(str(p.get("id")) for p in look.ours + look.unclear)
     raise CreateUnknown(
-        f"the create of {name!r} got {reason}; profiles {ids} have every field sent, and msgprof cannot tell "
+        f"the create of {c.what} got {reason}; {c.noun}s {ids} have every field sent, and msgprof cannot tell "
         "which (if any) this attempt created: it did not send it again",
-        name=name,
+        name=c.name,
         candidates=look.ours + look.unclear,
     )
 

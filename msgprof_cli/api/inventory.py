@@ -23,8 +23,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:  # the type only: the client (and requests) load when a command needs them
+if TYPE_CHECKING:  # the types only: the client (and requests) load when a command needs them
     from msgprof_cli.api.client import TelnyxClient
+    from msgprof_cli.api.records import AutoResp, NumberSettings, SenderId
 
 JSON = dict[str, Any]
 AUTORESP_WORKERS = 8  # per-profile auto-response reads side by side (bounded by the client's pool)
@@ -35,12 +36,12 @@ class Inventory:
     """What one run knows of the account; ``None`` for a listing it did not need."""
 
     profiles: list[JSON]
-    numbers: list[JSON] | None = None
-    sender_ids: list[JSON] | None = None
-    autoresp: dict[str, list[JSON]] = field(default_factory=dict)
-    _by_number: tuple[int, dict[str, JSON]] | None = field(default=None, repr=False)
+    numbers: list[NumberSettings] | None = None
+    sender_ids: list[SenderId] | None = None
+    autoresp: dict[str, list[AutoResp]] = field(default_factory=dict)
+    _by_number: tuple[int, dict[str, NumberSettings]] | None = field(default=None, repr=False)
     _names: dict[str, str] | None = field(default=None, repr=False)
-    _groups: dict[str, tuple[int, dict[str, list[JSON]]]] = field(default_factory=dict, repr=False)
+    _groups: dict[str, tuple[int, dict[str, list[Any]]]] = field(default_factory=dict, repr=False)
 
     def by_name(self) -> dict[str, list[JSON]]:
         """Live profiles by name, in listing order (a name held twice keeps both)."""
@@ -54,33 +55,33 @@ class Inventory:
             self._names = {str(p.get("id")): str(p.get("name")) for p in self.profiles}
         return self._names.get(profile_id, "?")
 
-    def numbers_by_number(self) -> dict[str, JSON]:
+    def numbers_by_number(self) -> dict[str, NumberSettings]:
         numbers = self.numbers or []
         if self._by_number is None or self._by_number[0] != id(numbers):
             self._by_number = (id(numbers), {str(r.get("phone_number")): r for r in numbers})
         return self._by_number[1]
 
-    def look_up(self, numbers: Iterable[str]) -> dict[str, JSON]:
+    def look_up(self, numbers: Iterable[str]) -> dict[str, NumberSettings]:
         """The account's records of these numbers, by number (absent: not in the account)."""
         known = self.numbers_by_number()
         return {n: known[n] for n in numbers if n in known}
 
-    def numbers_of(self, profile_id: str) -> list[JSON]:
+    def numbers_of(self, profile_id: str) -> list[NumberSettings]:
         return _grouped(self, "numbers").get(profile_id, [])
 
-    def sender_ids_of(self, profile_id: str) -> list[JSON]:
+    def sender_ids_of(self, profile_id: str) -> list[SenderId]:
         return _grouped(self, "sender_ids").get(profile_id, [])
 
-    def autoresp_of(self, profile_id: str) -> list[JSON]:
+    def autoresp_of(self, profile_id: str) -> list[AutoResp]:
         return self.autoresp.get(profile_id, [])
 
 
-def _grouped(inv: Inventory, what: str) -> dict[str, list[JSON]]:
+def _grouped(inv: Inventory, what: str) -> dict[str, list[Any]]:
     """A listing's records by profile id, indexed once (and again if the listing was replaced)."""
     records = getattr(inv, what) or []
     cached = inv._groups.get(what)
     if cached is None or cached[0] != id(records):
-        groups: dict[str, list[JSON]] = {}
+        groups: dict[str, list[Any]] = {}
         for r in records:
             groups.setdefault(str(r.get("messaging_profile_id")), []).append(r)
         cached = inv._groups[what] = (id(records), groups)
@@ -100,7 +101,7 @@ def read(
     from msgprof_cli.api.client import SetupOperations
 
     ops = SetupOperations(client)
-    jobs: dict[str, Callable[[], list[JSON]]] = {}
+    jobs: dict[str, Callable[[], list[Any]]] = {}
     if profiles:
         jobs["profiles"] = lambda: list(client.iter_messaging_profiles(page_size=250, on_page=on_page))
     if numbers:
@@ -117,7 +118,7 @@ def read_of_profiles(client: TelnyxClient, profile_ids: Iterable[str]) -> Invent
     from msgprof_cli.api.client import SetupOperations
 
     ops = SetupOperations(client)
-    jobs: dict[str, Callable[[], list[JSON]]] = {}
+    jobs: dict[str, Callable[[], list[Any]]] = {}
     for pid in dict.fromkeys(profile_ids):
         jobs[f"numbers {pid}"] = _numbers_job(ops, pid)
         jobs[f"sender_ids {pid}"] = _sender_ids_job(ops, pid)
@@ -127,11 +128,11 @@ def read_of_profiles(client: TelnyxClient, profile_ids: Iterable[str]) -> Invent
     return Inventory([], numbers, senders)
 
 
-def _numbers_job(ops: Any, pid: str) -> Callable[[], list[JSON]]:
+def _numbers_job(ops: Any, pid: str) -> Callable[[], list[Any]]:
     return lambda: list(ops.list_phone_numbers_with_messaging_settings(profile_id=pid))
 
 
-def _sender_ids_job(ops: Any, pid: str) -> Callable[[], list[JSON]]:
+def _sender_ids_job(ops: Any, pid: str) -> Callable[[], list[Any]]:
     return lambda: list(ops.list_alphanumeric_sender_ids(pid))
 
 
@@ -141,15 +142,15 @@ def read_autoresp(client: TelnyxClient, inventory: Inventory, profile_ids: Itera
 
     ops = SetupOperations(client)
     wanted = [pid for pid in dict.fromkeys(profile_ids) if pid not in inventory.autoresp]
-    jobs: dict[str, Callable[[], list[JSON]]] = {pid: _autoresp_job(ops, pid) for pid in wanted}
+    jobs: dict[str, Callable[[], list[Any]]] = {pid: _autoresp_job(ops, pid) for pid in wanted}
     inventory.autoresp.update(_side_by_side(jobs, AUTORESP_WORKERS))
 
 
-def _autoresp_job(ops: Any, pid: str) -> Callable[[], list[JSON]]:
+def _autoresp_job(ops: Any, pid: str) -> Callable[[], list[Any]]:
     return lambda: list(ops.get_autoresp_configs(pid))
 
 
-def _side_by_side(jobs: dict[str, Callable[[], list[JSON]]], workers: int | None = None) -> dict[str, list[JSON]]:
+def _side_by_side(jobs: dict[str, Callable[[], list[Any]]], workers: int | None = None) -> dict[str, list[Any]]:
     """Run the listings at once; the first that fails (in the order given) is raised."""
     if len(jobs) <= 1:
         return {k: job() for k, job in jobs.items()}

@@ -169,7 +169,13 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
             if stopped and not json_:
                 r.render.notice(f"interrupted: {stopped} of {len(done)} profiles were not done (see each line)")
             if failed > stopped and not json_:
-                rest = "the others were applied" if failed < len(done) else "none was applied"
+                rest = (
+                    "the others were applied"
+                    if failed < len(done)
+                    else "some of their changes were applied (see each line)"
+                    if reconcile.something_applied(done)
+                    else "none was applied"
+                )
                 r.render.notice(f"{failed - stopped} of {len(done)} profiles failed; {rest}")
             raise typer.Exit(_worst(done))
 

@@ -229,6 +229,7 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
             ask = require_interactive_or_yes(r, yes, "delete")
             client = r.client()
             targets = [resolve_profile(client, ref) for ref in refs]
+            targets = list({t["id"]: t for t in targets}.values())  # `delete ID NAME` of one profile: once
             if ask:
                 names = ", ".join(f"{t.get('name')} ({t['id']})" for t in targets)
                 if not confirm(r.terminal, f"Delete {names}?"):

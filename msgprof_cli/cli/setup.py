@@ -229,10 +229,17 @@ def _numbers_app() -> typer.Typer:
 
 
 def _number_requests(profile: str, numbers: list[str]) -> list[tuple[str, str, Optional[dict[str, Any]]]]:
-    from msgprof_cli.api.setup import BULK_THRESHOLD
+    from msgprof_cli.api.setup import BULK_MAX, BULK_THRESHOLD
 
-    if len(numbers) > BULK_THRESHOLD:
-        return [("POST", "/messaging_numbers_bulk_updates", {"messaging_profile_id": profile, "numbers": numbers})]
+    if len(numbers) > BULK_THRESHOLD:  # one order per BULK_MAX numbers, as assign sends them
+        return [
+            (
+                "POST",
+                "/messaging_numbers_bulk_updates",
+                {"messaging_profile_id": profile, "numbers": numbers[i : i + BULK_MAX]},
+            )
+            for i in range(0, len(numbers), BULK_MAX)
+        ]
     return [("PATCH", f"/phone_numbers/<id of {n}>/messaging", {"messaging_profile_id": profile}) for n in numbers]
 
 

@@ -22,8 +22,10 @@ from msgprof_cli.document.rules import RULES_BY_NAME
 from msgprof_cli.document.setup_rules import Setup
 from msgprof_cli.errors import ApiError, CreateUnknown, Interrupted, InvalidInput, MsgprofError
 
-if TYPE_CHECKING:  # the type only: the client (and requests) load when a command needs them
+if TYPE_CHECKING:  # the types only: the client (and requests) load when a command needs them
+    from msgprof_cli.api.client import TelnyxClient
     from msgprof_cli.api.inventory import Inventory
+    from msgprof_cli.declarative.setup_plan import SetupPlan
 
 # One vocabulary for plan and apply (README "Reports"): what the plan decided for an item, and
 # where it stands.  "failed" as an action means it could not even be planned.
@@ -54,8 +56,10 @@ class Item:
     status: Status = "planned"
     profile_id: str | None = None
     note: str | None = None
-    setup: Any = None  # reconcile_setup.SetupPlan, when the document has setup sections
+    setup: SetupPlan | None = None  # when the document has setup sections
     intended: Action | None = None  # a failed item's planned action: its changes read as that
+    keeper: dict[str, Any] | None = None  # a twin's delete: the profile kept, which it must equal
+    applied: bool = False  # something was changed for it (a failed item's setup may have been partly done)
 
     # Secret rule for reports: every string an item shows (its name, values, setup keys and
     # details, errors, notes) passes through ``scrub``, which replaces the values of the document's
@@ -174,7 +178,9 @@ def plan(
                 continue
             keeper, extra = resolved
             items += [
-                Item(d, "delete", live=p, profile_id=p.get("id"), note="accidental twin: nothing attached")
+                Item(
+                    d, "delete", live=p, profile_id=p.get("id"), note="accidental twin: nothing attached", keeper=keeper
+                )
                 for p in extra
             ]
             matches = [keeper]
@@ -190,7 +196,8 @@ def _twins_item(d: Desired, matches: list[dict[str, Any]], tried: bool) -> Item:
 
     ids = ", ".join(str(m.get("id")) for m in matches)
     hint = (
-        "more than one of them differs from the file or has numbers or sender IDs attached: "
+        "more than one of them differs from the file or has numbers or sender IDs attached (or auto-responses), "
+        "or a twin differs from the one kept in a field the file leaves out: "
         "msgprof never guesses; rename or delete all but one"
         if tried
         else "msgprof never guesses: rename or delete all but one, or use --resolve-twins "
@@ -214,14 +221,14 @@ def _update_item(d: Desired, current: dict[str, Any]) -> Item:
     return Item(d, "update" if changes else "unchanged", live=current, changes=changes, profile_id=current.get("id"))
 
 
-def twin_resolver(client: Any) -> TwinResolver:
+def twin_resolver(client: TelnyxClient) -> TwinResolver:
     from msgprof_cli.declarative import twins
 
     return lambda d, matches: twins.split(client, d.payload, matches, diff)
 
 
 def apply(
-    client: Any,
+    client: TelnyxClient,
     items: list[Item],
     *,
     parallel: int = 4,
@@ -236,7 +243,7 @@ def apply(
         started.add(id(item))
         try:
             _carry_out(client, item)
-            item.status = "done"
+            item.status, item.applied = "done", item.action in ("create", "update", "delete")
         except MsgprofError as exc:
             item.status, item.error = "failed", exc
             if isinstance(exc, CreateUnknown) and len(exc.candidates) > 1:
@@ -278,7 +285,7 @@ def apply(
     return [i.scrub_shown() for i in done]
 
 
-def _carry_out(client: Any, item: Item) -> None:
+def _carry_out(client: TelnyxClient, item: Item) -> None:
     if item.error is not None:  # failed while planning
         raise item.error
     if item.action == "create":
@@ -292,9 +299,10 @@ def _carry_out(client: Any, item: Item) -> None:
     elif item.action == "delete":
         from msgprof_cli.declarative import twins
 
-        assert item.live is not None and item.profile_id is not None
+        assert item.live is not None and item.profile_id is not None and item.keeper is not None
         fresh = client.retrieve_messaging_profile(item.profile_id)
-        if not twins.is_accidental(client, item.desired.payload, fresh, diff):  # checked again, right before
+        keeper = client.retrieve_messaging_profile(str(item.keeper.get("id")))
+        if not twins.deletable(client, item.desired.payload, fresh, keeper, diff):  # checked again, right before
             raise ApiError(
                 f"{item.name!r}: twin {item.profile_id} changed since the plan; it was not deleted",
                 hint="run plan again",
@@ -302,7 +310,7 @@ def _carry_out(client: Any, item: Item) -> None:
         client.delete_messaging_profile(item.profile_id)
 
 
-def _settle_duplicates(client: Any, created: list[Item]) -> None:
+def _settle_duplicates(client: TelnyxClient, created: list[Item]) -> None:
     """Delete what this run created when an older accidental twin holds the name."""
     from msgprof_cli.declarative import twins
 
@@ -317,8 +325,15 @@ def _settle_duplicates(client: Any, created: list[Item]) -> None:
         if keeper is None:
             continue
         ours = item.profile_id
+        mine = next((p for p in live.get(item.desired.name, []) if str(p.get("id")) == str(ours)), None)
         try:
-            if not twins.is_accidental(client, item.desired.payload, keeper, diff):
+            # The keeper may hold what the other run assigned already; what must be a plain copy
+            # is this run's profile (its setup has not run yet), and the keeper must match the file.
+            if (
+                diff(item.desired.payload, keeper)
+                or mine is None
+                or not twins.is_accidental(client, item.desired.payload, mine, diff)
+            ):
                 item.note = f"another profile is named {item.name!r} ({keeper.get('id')}) and differs; both kept"
                 continue
             client.delete_messaging_profile(str(ours))
@@ -329,3 +344,8 @@ def _settle_duplicates(client: Any, created: list[Item]) -> None:
         item.note = (
             f"a concurrent run created {item.name!r} first ({item.profile_id}); this run's copy {ours} was deleted"
         )
+
+
+def something_applied(items: list[Item]) -> bool:
+    """Whether a run changed anything: a failed item may have had its profile or part of its setup done."""
+    return any(i.applied or (i.status == "done" and i.action in ("create", "update", "delete")) for i in items)

@@ -18,9 +18,9 @@ codes.  The rules:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from msgprof_cli.api import setup as sa
 from msgprof_cli.document.document import Issue
@@ -28,7 +28,7 @@ from msgprof_cli.document.setup_rules import Autoresp, NumberEntry, SenderEntry,
 from msgprof_cli.errors import Ambiguous, ApiError, MsgprofError
 
 if TYPE_CHECKING:  # the type only: the client (and requests) load when a command needs them
-    from msgprof_cli.api.client import SetupOperations
+    from msgprof_cli.api.client import SetupOperations, TelnyxClient
     from msgprof_cli.api.inventory import Inventory
 
 Kind = Literal["phone_number", "sender_id", "autoresp"]
@@ -114,11 +114,11 @@ def plan_setup(
     if setup.numbers is not None:
         _plan_numbers(inv, profile_id, setup.numbers, prune, names or inv.name_of, out)
     if setup.sender_ids is not None:
-        live = inv.sender_ids_of(profile_id) if profile_id else []
-        _plan_sender_ids(live, setup.sender_ids, prune, out)
+        senders = inv.sender_ids_of(profile_id) if profile_id else []
+        _plan_sender_ids(senders, setup.sender_ids, prune, out)
     if setup.autoresp is not None:
-        live = inv.autoresp_of(profile_id) if profile_id else []
-        _plan_autoresp(live, setup.autoresp, prune, out)
+        configs = inv.autoresp_of(profile_id) if profile_id else []
+        _plan_autoresp(configs, setup.autoresp, prune, out)
     out.changes.sort(key=lambda c: ORDER[c.action])  # removals first, as the plan shows them
     return out
 
@@ -182,7 +182,9 @@ def _plan_numbers(
                 )
 
 
-def _plan_sender_ids(live: list[dict[str, Any]], entries: list[SenderEntry], prune: bool, out: SetupPlan) -> None:
+def _plan_sender_ids(
+    live: Sequence[Mapping[str, Any]], entries: list[SenderEntry], prune: bool, out: SetupPlan
+) -> None:
     by_text = {r.get("alphanumeric_sender_id"): r for r in live}
     for e in entries:
         rec = by_text.get(e.sender_id)
@@ -211,12 +213,12 @@ def _plan_sender_ids(live: list[dict[str, Any]], entries: list[SenderEntry], pru
                 )
 
 
-def _autoresp_key(record: dict[str, Any]) -> tuple[str, str]:
+def _autoresp_key(record: Mapping[str, Any]) -> tuple[str, str]:
     return (str(record.get("country_code")), str(record.get("op")))
 
 
-def _plan_autoresp(live: list[dict[str, Any]], entries: list[Autoresp], prune: bool, out: SetupPlan) -> None:
-    by_key: dict[tuple[str, str], list[dict[str, Any]]] = {}
+def _plan_autoresp(live: Sequence[Mapping[str, Any]], entries: list[Autoresp], prune: bool, out: SetupPlan) -> None:
+    by_key: dict[tuple[str, str], list[Mapping[str, Any]]] = {}
     for r in live:
         by_key.setdefault(_autoresp_key(r), []).append(r)
     for e in entries:
@@ -238,7 +240,7 @@ def _plan_autoresp(live: list[dict[str, Any]], entries: list[Autoresp], prune: b
                     out.changes.append(SetupChange("autoresp", "remove", f"{key[0]} {key[1]}", record_id=r.get("id")))
 
 
-def _same(want: Autoresp, have: dict[str, Any]) -> bool:
+def _same(want: Autoresp, have: Mapping[str, Any]) -> bool:
     return sorted(have.get("keywords") or []) == sorted(want.keywords) and (
         want.resp_text is None or (have.get("resp_text") or "") == want.resp_text
     )
@@ -248,7 +250,7 @@ def _describe(e: Autoresp) -> str:
     return f"keywords {', '.join(e.keywords)}" + (f"; text {e.resp_text!r}" if e.resp_text is not None else "")
 
 
-def _autoresp_diff(want: Autoresp, have: dict[str, Any]) -> str:
+def _autoresp_diff(want: Autoresp, have: Mapping[str, Any]) -> str:
     parts = []
     if sorted(have.get("keywords") or []) != sorted(want.keywords):
         parts.append(f"keywords {', '.join(have.get('keywords') or [])} -> {', '.join(want.keywords)}")
@@ -279,11 +281,7 @@ def apply_setup(
     for change in changes:
         if change.kind == "phone_number" or id(change) in ordered:
             continue
-        try:
-            _apply_one(ops, profile_id, change, notify)
-            change.result = "done"
-        except MsgprofError as exc:
-            change.result, change.error = "failed", exc
+        _apply_safely(ops, profile_id, change, notify)
     for change, step, body in _autoresp_steps(configs):  # last, and in keyword order
         if change.result == "failed":
             continue  # its first step failed: the second is not tried
@@ -292,8 +290,20 @@ def apply_setup(
             if step in ("post", "put"):  # its final state (a step aside is only the first of two)
                 change.result = "done"
         except MsgprofError as exc:
-            change.result, change.error = "failed", exc
+            if sa.interrupted(exc):
+                raise
+            change.result, change.error = "failed", sa.with_details(exc)
     return plan.changes
+
+
+def _apply_safely(ops: SetupOperations, profile_id: str, change: SetupChange, notify: sa.Notify) -> None:
+    try:
+        _apply_one(ops, profile_id, change, notify)
+        change.result = "done"
+    except MsgprofError as exc:
+        if sa.interrupted(exc):
+            raise  # Ctrl-C during a create: stop here
+        change.result, change.error = "failed", sa.with_details(exc)
 
 
 Step = Literal["post", "put", "step aside", "delete"]
@@ -352,6 +362,7 @@ def _apply_numbers(
     ops: SetupOperations, profile_id: str, changes: list[SetupChange], pacing: sa.Pacing | None, notify: sa.Notify
 ) -> None:
     by_number = {c.target: c for c in changes}
+    planned = {c.target: c.old for c in changes if c.action in ("assign", "move")}
 
     def batch(action: str) -> list[str]:
         return [c.target for c in changes if c.action == action]
@@ -361,9 +372,17 @@ def _apply_numbers(
             batch("unassign"),
             lambda ns: sa.unassign_numbers(ops, ns, pacing=pacing, notify=notify, only_from=profile_id),
         ),
-        (batch("assign"), lambda ns: sa.assign_numbers(ops, profile_id, ns, pacing=pacing, notify=notify)),
-        # only the numbers the document marked `move: true` may be taken from another profile
-        (batch("move"), lambda ns: sa.assign_numbers(ops, profile_id, ns, move=True, pacing=pacing, notify=notify)),
+        (
+            batch("assign"),
+            lambda ns: sa.assign_numbers(ops, profile_id, ns, planned_owners=planned, pacing=pacing, notify=notify),
+        ),
+        # only the numbers the document marked `move: true` may be taken, and only from where the plan saw them
+        (
+            batch("move"),
+            lambda ns: sa.assign_numbers(
+                ops, profile_id, ns, move=True, planned_owners=planned, pacing=pacing, notify=notify
+            ),
+        ),
     )
     for numbers, run in batches:
         if not numbers:
@@ -371,22 +390,26 @@ def _apply_numbers(
         try:
             results = run(numbers)
         except MsgprofError as exc:
+            if sa.interrupted(exc):
+                raise
             for n in numbers:
-                by_number[n].result, by_number[n].error = "failed", exc
+                by_number[n].result, by_number[n].error = "failed", sa.with_details(exc)
             continue
         for res in results:
             c = by_number[res.number]
             ok = res.result in ("assigned", "unassigned", "unchanged")
             c.result = "done" if ok else "failed"
             if not ok:
-                c.error = res.error or ApiError(f"{res.number}: {res.result}: {res.detail}")
+                c.error = sa.with_details(res.error or ApiError(f"{res.number}: {res.result}: {res.detail}"))
 
 
 def _apply_one(ops: SetupOperations, profile_id: str, change: SetupChange, notify: sa.Notify) -> None:
     if change.kind == "sender_id":
-        if change.action in ("remove", "change"):
+        if change.action == "remove":
             sa.remove_sender_id(ops, profile_id, str(change.record_id))
-        if change.action in ("add", "change"):
+        elif change.action == "change":
+            sa.change_sender_id(ops, profile_id, change.target, str(change.record_id), change.old, change.new, notify)
+        else:
             sa.add_sender_id(ops, profile_id, change.target, change.new, notify)
         return
     if change.action == "remove":
@@ -398,7 +421,7 @@ def _apply_one(ops: SetupOperations, profile_id: str, change: SetupChange, notif
         ops.update_autoresp_config(profile_id, str(change.record_id), _put_body(want, change.old))
 
 
-def _put_body(want: Autoresp, live: dict[str, Any]) -> dict[str, Any]:
+def _put_body(want: Autoresp, live: Mapping[str, Any]) -> dict[str, Any]:
     """The API's update is a PUT of the whole config: a text the document leaves out stays live."""
     body = want.payload()
     if want.resp_text is None and live.get("resp_text") is not None:
@@ -433,8 +456,10 @@ def export_setup(ops: SetupOperations | Inventory, profile_id: str) -> dict[str,
     if senders:
         out["alphanumeric_sender_ids"] = senders
     configs = []
-    for r in inv.autoresp_of(profile_id):
-        item = {k: r[k] for k in ("op", "keywords", "country_code", "resp_text") if r.get(k) is not None}
+    for c in inv.autoresp_of(profile_id):
+        item: dict[str, Any] = {"op": c["op"], "keywords": c["keywords"], "country_code": c["country_code"]}
+        if c.get("resp_text") is not None:
+            item["resp_text"] = c["resp_text"]
         configs.append(item)
     if configs:
         out["autoresp_configs"] = configs
@@ -481,7 +506,11 @@ def plan_items(client: Any, items: Sequence[Any], *, prune: bool, inventory: Inv
     inventories.read_autoresp(
         client,
         inv,
-        [str(i.profile_id) for i in todo if i.action != "create" and i.profile_id and i.desired.setup.autoresp],
+        [
+            str(i.profile_id)
+            for i in todo
+            if i.action != "create" and i.profile_id and i.desired.setup.autoresp is not None  # [] prunes all
+        ],
     )
     for item in todo:
         setup = item.desired.setup
@@ -494,6 +523,23 @@ def plan_items(client: Any, items: Sequence[Any], *, prune: bool, inventory: Inv
             item.intended = item.intended or item.action
             item.action, item.error = "failed", type(first)(first.message + more, hint=first.hint)
         item.scrub_shown()
+
+
+class SetupItem(Protocol):
+    """What apply_items reads and sets on a plan item (plan.Item; plan sits above this module)."""
+
+    status: Literal["planned", "done", "failed"]
+    profile_id: str | None
+    setup: SetupPlan | None
+    error: MsgprofError | None
+    applied: bool
+
+    @property
+    def action(self) -> str: ...
+
+    def scrub(self, text: str) -> str: ...
+
+    def scrub_shown(self) -> object: ...
 
 
 def _complete(client: Any, inv: Inventory, setups: Sequence[Setup]) -> None:
@@ -510,7 +556,9 @@ def _complete(client: Any, inv: Inventory, setups: Sequence[Setup]) -> None:
 REMOVALS = frozenset({"unassign", "remove"})
 
 
-def apply_items(client: Any, items: Sequence[Any], notify: sa.Notify = sa._no_notify, *, parallel: int = 1) -> None:
+def apply_items(
+    client: TelnyxClient, items: Sequence[SetupItem], notify: sa.Notify = sa._no_notify, *, parallel: int = 1
+) -> None:
     """After reconcile.apply: carry out the setup plans of the items that were applied.
 
     Profiles' setups run side by side (``parallel`` at once; each profile's changes stay in their
@@ -520,17 +568,18 @@ def apply_items(client: Any, items: Sequence[Any], notify: sa.Notify = sa._no_no
     from msgprof_cli.api.client import SetupOperations
 
     ops = SetupOperations(client)
-    todo = [
-        item
-        for item in items
-        if getattr(item, "setup", None) is not None
-        and item.setup.changes
-        and item.status == "done"
-        and item.profile_id
-    ]
+    todo: list[SetupItem] = []
+    for item in items:
+        if item.setup is None or not item.setup.changes:
+            continue
+        if item.status == "done" and item.profile_id:
+            todo.append(item)
+        else:
+            _not_sent(item.setup, item)
 
-    def wave(removals: bool) -> Callable[[Any], None]:
-        def run(item: Any) -> None:
+    def wave(removals: bool) -> Callable[[SetupItem], None]:
+        def run(item: SetupItem) -> None:
+            assert item.setup is not None and item.profile_id is not None
             picked = {id(c) for c in item.setup.changes if (c.action in REMOVALS) == removals}
             if picked:
                 say = _scrubbing(notify, item)
@@ -549,17 +598,35 @@ def apply_items(client: Any, items: Sequence[Any], notify: sa.Notify = sa._no_no
             list(pool.map(wave(removals), todo))
     for item in todo:
         plan = item.setup
+        assert plan is not None
         item.scrub_shown()
         failed = [c for c in plan.changes if c.result == "failed"]
         if failed:
-            n = len(failed)
+            n, done = len(failed), sum(1 for c in plan.changes if c.result == "done")
             first = failed[0].error or ApiError("setup change failed")
-            item.status = "failed"
-            item.error = type(first)(f"{n} setup change{'s' if n > 1 else ''} failed: {first.message}", hint=first.hint)
+            error = _retold(first, f"{n} setup change{'s' if n > 1 else ''} failed ({done} done): {first.message}")
+            item.status, item.error, item.applied = "failed", error, True
             item.scrub_shown()
 
 
-def _scrubbing(notify: sa.Notify, item: Any) -> sa.Notify:
+def _retold(exc: MsgprofError, message: str) -> MsgprofError:
+    """The same error (class, exit code, the API's errors[]) with another message.  Not copy.copy:
+    that re-creates an exception from its args, and CreateUnknown needs more than a message."""
+    out = type(exc).__new__(type(exc), message)
+    out.__dict__.update(exc.__dict__)
+    out.message, out.args = message, (message,)
+    return out
+
+
+def _not_sent(plan: SetupPlan, item: SetupItem) -> None:
+    """The profile's own change failed: its setup changes were not sent, and say so."""
+    why = "the profile was not created" if item.action == "create" else "the profile's change failed"
+    for c in plan.changes:
+        if c.result is None:
+            c.error = MsgprofError(f"not sent: {why}")
+
+
+def _scrubbing(notify: sa.Notify, item: SetupItem) -> sa.Notify:
     """``notify`` with the item's secret values replaced (a sender ID may come from one)."""
 
     def say(message: str) -> None:
