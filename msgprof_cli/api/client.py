@@ -528,6 +528,11 @@ class TelnyxClient:
         params = {"time_frame": time_frame} if time_frame else None
         return _list_data(self._request("GET", "/messaging_profile_metrics", params=params)[0], "metrics")
 
+    def iter_alphanumeric_sender_ids(self, *, page_size: int = MAX_PAGE_SIZE) -> Iterator[JSON]:
+        """Every alphanumeric sender ID of the account, of every profile (doctor finds a sender's)."""
+        for page in self._pages("/alphanumeric_sender_ids", {}, page_size, None):
+            yield from page.data
+
 
 class _NotJson(ValueError):
     """What makes a body something other than strict JSON (its message says what)."""
