@@ -303,7 +303,7 @@ def features_check(record: JSON, route: Route) -> Check:
     status, reason = route_features(record, route.channel, origin, route.destination_country, route.cross_nanp)
     where = f" ({origin} to {route.destination_country})" if route.destination_country else ""
     # No msgprof command adds a feature to a number: the way out is another number.
-    advice = ": send from a number that has it (`numbers list` shows each one's)" if status == "fail" else ""
+    advice = ": send from a number that has it" if status == "fail" else ""
     return Check(f"{route.channel}_features", status, f"{record.get('phone_number')}: {reason}{where}{advice}")
 
 
@@ -533,6 +533,9 @@ def _document(c: Checked, inv: Inventory) -> Diagnosis:
         checks += _number_routes(record, countries, scrub)
     for sender, fallback in sender_ids:
         checks += _sender_routes(scrub(sender), countries, fallback)
+    if not numbers and not sender_ids:
+        detail = "no phone number and no sender ID: the profile has nothing to send from"
+        checks.append(Check("senders", "warn", detail))
     checks.append(_webhook(merged))
     checks.append(_spend_limit(merged))
     return result
@@ -570,9 +573,15 @@ def _number_routes(record: JSON, countries: list[str], scrub: Callable[[str], st
     origin = numbering.country_of(number) or record.get("country_code")
     nanp = set(numbering.countries_of_calling_code(NANP))
     grouped: dict[tuple[Status, str], list[str]] = {}
-    for country in countries:
+    # "*" lets every country in without naming one: its own country is checked, and a number that
+    # cannot send abroad is a warning there (a refusal only where the document names the country).
+    named = [c for c in countries if c != "*"] + ([str(origin), "*"] if "*" in countries else [])
+    for country in dict.fromkeys(named):
         cross = origin in nanp and country in nanp and origin != country
-        grouped.setdefault(route_features(record, "sms", origin, country, cross), []).append(country)
+        status, reason = route_features(record, "sms", origin, country, cross)
+        if country == "*" and status == "fail":
+            status, reason = "warn", f"{reason}: only {origin} can be reached"
+        grouped.setdefault((status, reason), []).append(country)
     checks = [
         Check("sms_features", status, f"{scrub(number)} to {', '.join(group)}: {reason} (from {origin})")
         for (status, reason), group in grouped.items()
