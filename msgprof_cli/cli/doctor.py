@@ -103,6 +103,8 @@ def _documents(r: Run, files: list[str]) -> "list[Diagnosis]":
 
 
 def _blocked(results: "list[Diagnosis]", per_profile: bool) -> RouteBlocked:
+    from msgprof_cli.declarative.doctor import PLACEHOLDER
+
     if per_profile:
         names = [str(d.profile) for d in results if not d.ready]
         n = len(names)
@@ -111,9 +113,10 @@ def _blocked(results: "list[Diagnosis]", per_profile: bool) -> RouteBlocked:
         failed = [c.check for c in results[0].checks if c.status == "fail"]
         n = len(failed)
         message = f"{n} check{'s' if n > 1 else ''} failed: {', '.join(failed)}; the message would be refused"
-    return RouteBlocked(
-        message, hint="each FAIL line says why, and ends with the command that fixes it when there is one"
-    )
+    hint = "each FAIL line says why, and ends with the command that fixes it when there is one"
+    if not per_profile and any(c.fix and c.fix.profile == PLACEHOLDER for c in results[0].checks):
+        hint += "; --profile ID|NAME also checks the profile it would be on"
+    return RouteBlocked(message, hint=hint)
 
 
 @with_options(API_OPTIONS)

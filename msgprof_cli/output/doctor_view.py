@@ -30,16 +30,9 @@ def _check(check: dict[str, Any]) -> Parts:
 
 def _summary(checks: Sequence[dict[str, Any]]) -> str:
     counts = {s: sum(1 for c in checks if c.get("status") == s) for s in MARK}
-    return ", ".join(
-        f"{n} {word}"
-        for word, n in (
-            ("failed", counts["fail"]),
-            ("warnings", counts["warn"]),
-            ("unknown", counts["unknown"]),
-            ("passed", counts["pass"]),
-        )
-        if n
-    )
+    words = (("failed", "fail"), ("warning", "warn"), ("unknown", "unknown"), ("passed", "pass"))
+    shown = [f"{counts[s]} {w}{'s' if w == 'warning' and counts[s] != 1 else ''}" for w, s in words if counts[s]]
+    return ", ".join(shown)
 
 
 def route_lines(report: dict[str, Any]) -> list[Parts]:
