@@ -521,7 +521,7 @@ def test_doctor_f_reports_each_profiles_refused_routes(cli: Any, demo: dict[str,
         "warn",
     ]
     assert new["from"] == ["Acme"] and all(c["status"] in ("pass", "unknown") for c in new["checks"])
-    assert json.loads(res.stderr)["message"] == "1 of 3 profiles have routes that would be refused: Demo Alerts"
+    assert json.loads(res.stderr)["message"] == "routes would be refused for 1 of 3 profiles: Demo Alerts"
 
 
 def test_doctor_f_lists_the_inventory_once_whatever_the_documents(
@@ -607,3 +607,47 @@ def _assign(sb: Sandbox, *numbers: str, whitelist: tuple[str, ...] = ("US",)) ->
         for n in sb.state.related["phone_numbers"]:
             if n["phone_number"] in numbers:
                 n["messaging_profile_id"] = profile["id"]
+
+
+COUNTRIES = ["US", "CA", "AI", "PR", "GB", "DE", "KZ", "RU", "FR"]
+FLAGS = st.fixed_dictionaries(
+    {"domestic_two_way": st.booleans(), "international_inbound": st.booleans(), "international_outbound": st.booleans()}
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    sms=st.one_of(st.none(), FLAGS),
+    origin=st.sampled_from(["US", "CA", "GB", "KZ"]),
+    whitelist=st.lists(st.sampled_from(COUNTRIES), min_size=1, max_size=4, unique=True),
+)
+def test_doctor_f_and_one_route_agree_on_every_route(
+    cli: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, sms: Any, origin: str, whitelist: list[str]
+) -> None:
+    """For each whitelisted country, -f's verdict on a number's route is the one-route verdict."""
+    import phonenumbers
+
+    def example(country: str) -> str:
+        number = phonenumbers.example_number(country)
+        assert number is not None
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+    sender = example(origin)
+    path = tmp_path / "doc.yaml"
+    path.write_text(f"name: Doctor\nwhitelisted_destinations: [{', '.join(whitelist)}]\nphone_numbers: [{sender}]\n")
+    with _sandbox_with(monkeypatch, [{"phone_number": sender, "features": {"sms": sms, "mms": None}}]) as sb:
+        _assign(sb, sender, whitelist=tuple(whitelist))
+        res = cli("doctor", "-f", str(path), "--json")
+        assert res.exit_code in (0, 9), res.stderr
+        (report,) = json.loads(res.stdout)
+        for country in whitelist:
+            _, one = doctor(cli, "--from", sender, "--to", example(country))
+            assert one["destination_country"] == country
+            single = check(one, "sms_features")["status"]
+            grouped = [
+                c["status"]
+                for c in report["checks"]
+                if c["check"] == "sms_features" and country in c["detail"].split(":")[0].split(" to ")[1].split(", ")
+            ]
+            assert grouped == [single], (country, report["checks"], single)
+    assert report["ready"] == all(c["status"] != "fail" for c in report["checks"])

@@ -107,15 +107,16 @@ def _blocked(results: "list[Diagnosis]", per_profile: bool) -> RouteBlocked:
 
     if per_profile:
         names = [str(d.profile) for d in results if not d.ready]
-        n = len(names)
-        message = f"{n} of {len(results)} profiles have routes that would be refused: {', '.join(names)}"
+        total = f"{len(results)} profile{'s' if len(results) > 1 else ''}"
+        message = f"routes would be refused for {len(names)} of {total}: {', '.join(names)}"
+        hint = "each FAIL line names the route and why; fix the document, then apply it"
     else:
         failed = [c.check for c in results[0].checks if c.status == "fail"]
         n = len(failed)
         message = f"{n} check{'s' if n > 1 else ''} failed: {', '.join(failed)}; the message would be refused"
-    hint = "each FAIL line says why, and ends with the command that fixes it when there is one"
-    if not per_profile and any(c.fix and c.fix.profile == PLACEHOLDER for c in results[0].checks):
-        hint += "; --profile ID|NAME also checks the profile it would be on"
+        hint = "each FAIL line says why, and ends with the command that fixes it when there is one"
+        if any(c.fix and c.fix.profile == PLACEHOLDER for c in results[0].checks):
+            hint += "; --profile ID|NAME also checks the profile it would be on"
     return RouteBlocked(message, hint=hint)
 
 

@@ -23,7 +23,7 @@ This module decides; it prints nothing, exits nothing and builds no URL (the cli
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -282,7 +282,8 @@ def _enabled(profile: JSON) -> Check:
 
 
 def _whitelisted(profile: JSON, country: str | None) -> Check:
-    listed = [str(c) for c in profile.get("whitelisted_destinations") or []]
+    raw = profile.get("whitelisted_destinations")
+    listed = [str(c) for c in raw] if isinstance(raw, list) else []
     shown = ", ".join(listed) or "none"
     if "*" in listed:
         return Check("destination_whitelisted", "pass", "every country is whitelisted (*)")
@@ -510,7 +511,8 @@ def _document(c: Checked, inv: Inventory) -> Diagnosis:
     twins = inv.profiles.get(name, [])
     live: JSON = twins[0] if len(twins) == 1 else {}
     merged: JSON = {**live, **c.payload, "name": name}
-    countries = [str(x) for x in merged.get("whitelisted_destinations") or []]
+    raw = merged.get("whitelisted_destinations")
+    countries = [str(x) for x in raw] if isinstance(raw, list) else []
     numbers = _document_numbers(c, live, inv)
     sender_ids = _document_senders(c, live, inv)
     result = Diagnosis(
@@ -538,6 +540,9 @@ def _document(c: Checked, inv: Inventory) -> Diagnosis:
         checks.append(Check("senders", "warn", detail))
     checks.append(_webhook(merged))
     checks.append(_spend_limit(merged))
+    # The document is what apply makes true: a fix is an edit of it, not an `update` that the
+    # next apply would undo.  So -f's checks carry no command.
+    result.checks = [replace(c, fix=None) for c in checks]
     return result
 
 
