@@ -651,3 +651,20 @@ def test_doctor_f_and_one_route_agree_on_every_route(
             ]
             assert grouped == [single], (country, report["checks"], single)
     assert report["ready"] == all(c["status"] != "fail" for c in report["checks"])
+
+
+@pytest.mark.parametrize("width", [40, 80, 120])
+def test_the_checklist_at_a_colour_terminal_keeps_every_word_and_the_fix_whole(
+    demo: dict[str, str], width: int
+) -> None:
+    from screens import screen
+
+    shown = screen("doctor", "--from", TOLL_FREE, "--to", GB, width=width)
+    assert shown.code == 9 and "\x1b[" in shown.out  # styled
+    lines = shown.text.splitlines()
+    # wrapped at spaces: a line is longer than the screen only when it is one word (an id) kept whole
+    assert all(len(line) <= width or len(line.split()) == 1 for line in lines)
+    fix = "msgprof update 'Demo Alerts' --whitelist US,CA,GB"
+    words = " ".join(shown.text.split())
+    assert fix in words  # wrapped at spaces only: no character of the command is lost
+    assert "US,CA,GB" in shown.text and TOLL_FREE in shown.text  # a number or a list is never cut
