@@ -610,6 +610,8 @@ def _assign(sb: Sandbox, *numbers: str, whitelist: tuple[str, ...] = ("US",)) ->
 
 
 COUNTRIES = ["US", "CA", "AI", "PR", "GB", "DE", "KZ", "RU", "FR"]
+FLAGS_KEYS = ("domestic_two_way", "international_inbound", "international_outbound")
+HEALTH_KEYS = ("inbound_outbound_ratio", "message_count", "spam_ratio", "success_ratio")
 FLAGS = st.fixed_dictionaries(
     {"domestic_two_way": st.booleans(), "international_inbound": st.booleans(), "international_outbound": st.booleans()}
 )
@@ -668,3 +670,38 @@ def test_the_checklist_at_a_colour_terminal_keeps_every_word_and_the_fix_whole(
     words = " ".join(shown.text.split())
     assert fix in words  # wrapped at spaces only: no character of the command is lost
     assert "US,CA,GB" in shown.text and TOLL_FREE in shown.text  # a number or a list is never cut
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+    max_leaves=6,
+)
+FEATURE_SET = st.one_of(JSON_VALUES, st.fixed_dictionaries({}, optional={k: JSON_VALUES for k in FLAGS_KEYS}))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    features=st.one_of(JSON_VALUES, st.fixed_dictionaries({}, optional={"sms": FEATURE_SET, "mms": FEATURE_SET})),
+    health=st.one_of(JSON_VALUES, st.fixed_dictionaries({}, optional={k: JSON_VALUES for k in HEALTH_KEYS})),
+    kind=JSON_VALUES,
+    eligible=JSON_VALUES,
+    mms=st.booleans(),
+)
+def test_any_shape_of_a_numbers_settings_never_crashes_doctor(
+    cli: Any, monkeypatch: pytest.MonkeyPatch, features: Any, health: Any, kind: Any, eligible: Any, mms: bool
+) -> None:
+    """Whatever the API says of a number's features, health, type or products: exit 0 or 9, never 1."""
+    number = {
+        "phone_number": "+12025550142",
+        "features": features,
+        "health": health,
+        "type": kind,
+        "eligible_messaging_products": eligible,
+    }
+    with _sandbox_with(monkeypatch, [number]) as sb:
+        _assign(sb, "+12025550142", whitelist=("US", "GB"))
+        for to in (US, GB):
+            res = cli("doctor", "--from", "+12025550142", "--to", to, "--json", *(["--mms"] if mms else []))
+            assert res.exit_code in (0, 9), res.stderr
+            assert json.loads(res.stdout)["ready"] == (res.exit_code == 0)

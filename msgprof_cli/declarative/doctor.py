@@ -438,7 +438,10 @@ def _spend_limit(profile: JSON) -> Check:
 def _real(value: Any) -> float | None:
     """A number from the API's data, or None (booleans, NaN and text are not numbers)."""
     if isinstance(value, (int, float)) and not isinstance(value, bool) and value == value:
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:  # an integer past a float's range is not a ratio or a count we can use
+            return None
     return None
 
 
