@@ -532,10 +532,17 @@ def test_doctor_f_lists_the_inventory_once_whatever_the_documents(
     )
     (tmp_path / "many.yaml").write_text(docs + "\n---\n" + DOCUMENTS)
     sent = _requests(sandbox, cli, "-f", str(tmp_path / "many.yaml"))
-    assert sent == [
-        "GET /v2/phone_numbers/messaging",
-        "GET /v2/messaging_profiles",
+    assert sorted(sent) == [  # side by side: in any order
         "GET /v2/alphanumeric_sender_ids",
+        "GET /v2/messaging_profiles",
+        "GET /v2/phone_numbers/messaging",
+    ]
+    # every document lists its sender IDs: the account's are not listed
+    only_numbers = tmp_path / "numbers.yaml"
+    only_numbers.write_text(docs.replace("phone_numbers:", "alphanumeric_sender_ids: []\nphone_numbers:"))
+    assert sorted(_requests(sandbox, cli, "-f", str(only_numbers))) == [
+        "GET /v2/messaging_profiles",
+        "GET /v2/phone_numbers/messaging",
     ]
 
 

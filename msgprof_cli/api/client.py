@@ -623,11 +623,6 @@ class TelnyxClient:
         pages = self._pages("/messaging_profile_metrics", params, MAX_PAGE_SIZE, None)
         return [item for page in pages for item in page.data]
 
-    def iter_alphanumeric_sender_ids(self, *, page_size: int = MAX_PAGE_SIZE) -> Iterator[JSON]:
-        """Every alphanumeric sender ID of the account, of every profile (doctor finds a sender's)."""
-        for page in self._pages("/alphanumeric_sender_ids", {}, page_size, None):
-            yield from page.data
-
 
 class _NotJson(ValueError):
     """What makes a body something other than strict JSON (its message says what)."""

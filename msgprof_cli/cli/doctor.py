@@ -93,13 +93,12 @@ def _route(r: Run, sender: str, to: str, mms: bool, profile_ref: Optional[str]) 
 
 
 def _documents(r: Run, files: list[str]) -> "list[Diagnosis]":
-    from msgprof_cli.api.client import SetupOperations
     from msgprof_cli.declarative import doctor
 
     stdin_used_once(r.opts, *files)
     documents = doctor.load_documents(files, os.environ)  # exit 3 before any request
     client = r.client()
-    return doctor.diagnose_documents(documents, doctor.read_inventory(client, SetupOperations(client)))
+    return doctor.diagnose_documents(documents, doctor.read_inventory(client, documents))
 
 
 def _blocked(results: "list[Diagnosis]", per_profile: bool) -> RouteBlocked:

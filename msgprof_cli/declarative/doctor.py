@@ -33,6 +33,7 @@ from msgprof_cli.errors import Ambiguous, InvalidInput, NotFound
 
 if TYPE_CHECKING:  # the client (and requests) load only when a command talks to the API
     from msgprof_cli.api.client import SetupOperations, TelnyxClient
+    from msgprof_cli.api.inventory import Inventory
     from msgprof_cli.declarative.inputs import Checked
 
 Status = Literal["pass", "fail", "warn", "unknown"]
@@ -254,7 +255,7 @@ def _sender_route(client: TelnyxClient, ops: SetupOperations, route: Route, want
             detail = f"{sender} is not a sender ID of {_label(wanted)} (the rest is checked as if it were)"
             on = Check("sender_id_on_profile", "fail", detail, Fix("add_sender_id", _ref(wanted), sender))
     else:
-        records = [r for r in client.iter_alphanumeric_sender_ids() if r.get("alphanumeric_sender_id") == sender]
+        records = [r for r in ops.list_alphanumeric_sender_ids() if r.get("alphanumeric_sender_id") == sender]
         ids = list(dict.fromkeys(str(r.get("messaging_profile_id")) for r in records if r.get("messaging_profile_id")))
         if not ids:  # the profile's own alpha_sender field is a sender ID too
             ids = [str(p.get("id")) for p in client.iter_messaging_profiles() if p.get("alpha_sender") == sender]
@@ -465,28 +466,13 @@ def _country_name(country: str | None) -> str:
 # --------------------------------------------------------------------------- doctor -f
 
 
-@dataclass
-class Inventory:
-    """What -f reads from the account, each listed once: numbers, profiles, sender IDs."""
+def read_inventory(client: TelnyxClient, documents: Sequence[Checked]) -> Inventory:
+    """The account as -f needs it, each listing once and side by side (api/inventory.py): the
+    profiles, the numbers, and the sender IDs only when a document has no such section."""
+    from msgprof_cli.api import inventory
 
-    numbers: dict[str, JSON]
-    profiles: dict[str, list[JSON]]  # by name
-    sender_ids: Callable[[], list[JSON]]  # listed on first need, then kept
-
-
-def read_inventory(client: TelnyxClient, ops: SetupOperations) -> Inventory:
-    numbers = {str(n.get("phone_number")): n for n in ops.list_phone_numbers_with_messaging_settings()}
-    profiles: dict[str, list[JSON]] = {}
-    for p in client.iter_messaging_profiles():
-        profiles.setdefault(str(p.get("name")), []).append(p)
-    kept: list[list[JSON]] = []
-
-    def sender_ids() -> list[JSON]:
-        if not kept:
-            kept.append(list(client.iter_alphanumeric_sender_ids()))
-        return kept[0]
-
-    return Inventory(numbers, profiles, sender_ids)
+    senders = any(c.setup.sender_ids is None for c in documents)
+    return inventory.read(client, numbers=True, sender_ids=senders)
 
 
 def load_documents(paths: list[str], env: Mapping[str, str]) -> list[Checked]:
@@ -511,7 +497,7 @@ def _document(c: Checked, inv: Inventory) -> Diagnosis:
     assert c.doc is not None
     scrub = c.doc.scrub  # a value from a secret variable is never shown
     name = str(c.payload.get("name"))
-    twins = inv.profiles.get(name, [])
+    twins = inv.by_name().get(name, [])
     live: JSON = twins[0] if len(twins) == 1 else {}
     merged: JSON = {**live, **c.payload, "name": name}
     raw = merged.get("whitelisted_destinations")
@@ -551,11 +537,12 @@ def _document(c: Checked, inv: Inventory) -> Diagnosis:
 
 def _document_numbers(c: Checked, live: JSON, inv: Inventory) -> list[tuple[str, JSON | None]]:
     if c.setup.numbers is not None:
-        return [(e.number, inv.numbers.get(e.number)) for e in c.setup.numbers]
+        known = inv.numbers_by_number()
+        return [(e.number, known.get(e.number)) for e in c.setup.numbers]
     if not live:  # no phone_numbers section and no live profile: no number to check
         return []
     pid = live.get("id")
-    return [(n, r) for n, r in inv.numbers.items() if r.get("messaging_profile_id") == pid]
+    return [(str(r.get("phone_number")), r) for r in inv.numbers_of(str(pid))]
 
 
 def _document_senders(c: Checked, live: JSON, inv: Inventory) -> list[tuple[str, str | None]]:
@@ -565,9 +552,7 @@ def _document_senders(c: Checked, live: JSON, inv: Inventory) -> list[tuple[str,
     elif live:
         pid = live.get("id")
         out.update(
-            (str(r.get("alphanumeric_sender_id")), r.get("us_long_code_fallback"))
-            for r in inv.sender_ids()
-            if r.get("messaging_profile_id") == pid
+            (str(r.get("alphanumeric_sender_id")), r.get("us_long_code_fallback")) for r in inv.sender_ids_of(str(pid))
         )
     alpha = c.payload.get("alpha_sender", live.get("alpha_sender"))
     if isinstance(alpha, str) and alpha and alpha not in out:
