@@ -182,6 +182,13 @@ class OutputError(MsgprofError):
     kind = "output"
 
 
+class RouteBlocked(MsgprofError):
+    """``doctor``: at least one check failed; a message on that route would be refused."""
+
+    exit_code = 9
+    kind = "route_blocked"
+
+
 def format_api_error(e: dict[str, Any]) -> str:
     """One Telnyx error as a line: code, title, detail and the field source.pointer names."""
     code = e.get("code")
@@ -211,5 +218,6 @@ EXIT_CODES: dict[int, str] = {
     6: "the API or the network is unavailable (429, 5xx, network error, timeout): try again later",
     7: "plan --detailed-exitcode: changes are pending",
     8: "output could not be written (disk full, no permission): whatever was done before stands",
+    9: "doctor: at least one check failed",
     130: "interrupted (Ctrl-C)",
 }

@@ -31,6 +31,7 @@ COMMAND_MODULES = {
     **dict.fromkeys(("plan", "apply", "export"), "declarative"),
     **dict.fromkeys(("numbers", "sender-ids", "autoresp"), "setup"),
     **dict.fromkeys(("validate", "schema", "sandbox", "config"), "local"),
+    "doctor": "doctor",
 }
 
 
@@ -65,7 +66,9 @@ def build_app(only: Optional[str] = None) -> typer.Typer:
         rich_markup_mode=None,  # help and errors are presented by msgprof (cli/presentation.py)
     )
     app.callback()(_main)
-    names = [COMMAND_MODULES[only]] if only in COMMAND_MODULES else ["profiles", "setup", "declarative", "local"]
+    names = (
+        [COMMAND_MODULES[only]] if only in COMMAND_MODULES else ["profiles", "setup", "declarative", "local", "doctor"]
+    )
     for name in names:
         importlib.import_module(f"msgprof_cli.cli.{name}").register(app, only)
     return app

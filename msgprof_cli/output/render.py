@@ -435,6 +435,14 @@ class Renderer:
             del counts["deleted"]
         self.write("Apply: " + ", ".join(f"{n} {k}" for k, n in counts.items()) + ".")
 
+    def doctor(self, report: Any) -> None:
+        """doctor's checklist (output/doctor_view.py): a route's dict, or -f's list of profiles."""
+        from msgprof_cli.output import doctor_view
+
+        lines = doctor_view.profile_lines(report) if isinstance(report, list) else doctor_view.route_lines(report)
+        for parts in lines:
+            self._styled("out", parts)
+
 
 def _wrapped_parts(parts: Sequence[tuple[str, str]], width: int) -> list[list[tuple[str, str]]]:
     """(text, style) parts cut into lines at the spaces ``cells.wrap_spans`` picks, styles kept."""

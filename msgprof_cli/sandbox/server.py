@@ -62,6 +62,12 @@ DEMO_PROFILES = [
     {"name": "Demo Marketing", "whitelisted_destinations": ["US"], "webhook_url": "https://example.com/hooks"},
 ]
 
+# The health the demo numbers get (each profile's first and second): doctor warns on the second.
+DEMO_HEALTH = [
+    {"inbound_outbound_ratio": 0.31, "message_count": 1200, "spam_ratio": 0.01, "success_ratio": 0.97},
+    {"inbound_outbound_ratio": 0.02, "message_count": 800, "spam_ratio": 0.09, "success_ratio": 0.71},
+]
+
 
 @dataclass
 class Received:
@@ -234,8 +240,9 @@ class Sandbox:
             for i, body in enumerate(DEMO_PROFILES):
                 profile = profiles.create(self.state, dict(body))
                 with self.state.lock:
-                    for number in free[2 * i : 2 * i + 2]:
+                    for number, health in zip(free[2 * i : 2 * i + 2], DEMO_HEALTH, strict=False):
                         number["messaging_profile_id"] = profile["id"]
+                        number["health"] = dict(health)  # one healthy number, one that looks like spam
         metrics.seed_demo(self.state, time.time() if now is None else now, seed)
 
     def export_lines(self, api_key: str) -> list[str]:

@@ -76,6 +76,9 @@ def number_record(entry: Any) -> dict[str, Any]:
     toll_free = number.startswith("+1") and number[2:5] in TOLL_FREE_NPA
     product = "A2P" if toll_free else "P2P"
     on = {"domestic_two_way": True, "international_inbound": True, "international_outbound": True}
+    # Toll-free numbers are domestic-only (Telnyx: toll-free messaging reaches the US and Canada):
+    # so the demo inventory has numbers that can and numbers that cannot send abroad.
+    domestic = {**on, "international_inbound": False, "international_outbound": False}
     prefix = next((p for p in sorted(COUNTRY_BY_PREFIX, key=len, reverse=True) if number.startswith(p)), "")
     return {
         "record_type": "messaging_settings",
@@ -87,7 +90,7 @@ def number_record(entry: Any) -> dict[str, Any]:
         "messaging_product": product,
         "traffic_type": product,
         "eligible_messaging_products": [product],
-        "features": {"sms": dict(on), "mms": dict(on) if not toll_free else None},
+        "features": {"sms": dict(domestic if toll_free else on), "mms": dict(on) if not toll_free else None},
         "health": {"inbound_outbound_ratio": 0.0, "message_count": 0, "spam_ratio": 0.0, "success_ratio": 1.0},
         "organization_id": ORGANIZATION_ID,
         "tags": [],

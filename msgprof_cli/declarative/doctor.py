@@ -1,0 +1,608 @@
+"""``doctor``: would a message from FROM to TO be refused, and what fixes it.
+
+Each check reads facts the API already exposes: the sending number's messaging settings
+(``messaging_profile_id``, ``features.sms/mms``, ``type``, ``health``,
+``eligible_messaging_products``), its profile (``enabled``, ``whitelisted_destinations``,
+``webhook_url``, the daily spend limit) and the profile's alphanumeric sender IDs.  Countries come
+from the numbering plan (``document/numbering.py``), the countries that refuse alphanumeric
+senders from one table (``document/senders.py``).
+
+A check is ``pass``, ``fail`` (the message would be refused: ``doctor`` exits 9), ``warn``
+(it would be sent, but something is off) or ``unknown``: what msgprof cannot see (10DLC,
+toll-free verification, sender ID pre-registration) is never ``pass``.  A failing check may carry
+a ``Fix``, which the command layer writes as a msgprof command.  Checks that need something a
+failed check did not find (no number, no profile) are left out.
+
+Cost: one route is at most 3 requests (the command resolves ``--profile``: 1; the number's
+settings, or the profile's sender IDs: 1; the number's profile: 1).  ``-f`` lists the account's
+numbers, profiles and sender IDs once each, whatever the number of documents.
+
+This module decides; it prints nothing, exits nothing and builds no URL (the client does).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any, Literal
+
+from msgprof_cli.document import numbering, senders
+from msgprof_cli.document.setup_rules import number_problem
+from msgprof_cli.errors import Ambiguous, InvalidInput, NotFound
+
+if TYPE_CHECKING:  # the client (and requests) load only when a command talks to the API
+    from msgprof_cli.api.client import SetupOperations, TelnyxClient
+    from msgprof_cli.api.inventory import Inventory
+    from msgprof_cli.declarative.inputs import Checked
+
+Status = Literal["pass", "fail", "warn", "unknown"]
+FixAction = Literal["assign", "whitelist", "enable", "webhook", "spend_limit", "add_sender_id"]
+JSON = dict[str, Any]
+
+# Health thresholds (the API gives ratios from 0 to 1): warn above 5 % of messages blocked as
+# spam, or below 80 % delivered.  Carriers filter senders whose traffic looks like that.
+SPAM_RATIO_WARN = 0.05
+SUCCESS_RATIO_WARN = 0.80
+TOLL_FREE = ("tollfree", "toll-free")
+LONG_CODE = ("longcode", "long-code")
+NANP = 1  # the calling code that the US, Canada and 20-odd countries share
+PLACEHOLDER = "PROFILE"  # in a fix, when msgprof cannot know which profile the user wants
+
+WHERE_10DLC = "the Telnyx portal, Messaging > 10DLC (brands and campaigns)"
+WHERE_TOLL_FREE = "the Telnyx portal, Messaging > Toll-free verification"
+WHERE_SENDER_REGISTRATION = "Telnyx support (pre-registration differs by country)"
+
+
+@dataclass(frozen=True)
+class Fix:
+    """What fixes a check, in msgprof's terms; the command layer writes it as a command."""
+
+    action: FixAction
+    profile: str  # a profile's name (or id when it has none), or PLACEHOLDER
+    value: str = ""  # the number, the sender ID
+    countries: tuple[str, ...] = ()  # the whole whitelist the fix sets
+    move: bool = False  # the number is on another profile
+
+
+@dataclass(frozen=True)
+class Check:
+    check: str
+    status: Status
+    detail: str
+    fix: Fix | None = None
+
+    def to_dict(self, command: Callable[[Fix], str]) -> JSON:
+        return {
+            "check": self.check,
+            "status": self.status,
+            "detail": self.detail,
+            "fix": command(self.fix) if self.fix else None,
+        }
+
+
+@dataclass
+class Diagnosis:
+    """One route (doctor --from --to), or one profile document (doctor -f)."""
+
+    sender: str | list[str]
+    to: str | list[str]
+    destination_country: str | None
+    checks: list[Check] = field(default_factory=list)
+    profile: str | None = None  # -f: the document's profile name
+    source: str | None = None  # -f: where the document is
+
+    @property
+    def ready(self) -> bool:
+        return not any(c.status == "fail" for c in self.checks)
+
+    def to_dict(self, command: Callable[[Fix], str]) -> JSON:
+        if self.source is None:  # the shape issue 23 gives, key for key
+            return {
+                "ready": self.ready,
+                "from": self.sender,
+                "to": self.to,
+                "destination_country": self.destination_country,
+                "checks": [c.to_dict(command) for c in self.checks],
+            }
+        return {
+            "ready": self.ready,
+            "profile": self.profile,
+            "source": self.source,
+            "from": self.sender,
+            "to": self.to,
+            "checks": [c.to_dict(command) for c in self.checks],
+        }
+
+
+@dataclass(frozen=True)
+class Route:
+    """FROM and TO as given, read: what FROM is, and both countries from the numbering plan."""
+
+    sender: str
+    kind: Literal["number", "sender_id"]
+    to: str
+    destination_country: str | None
+    origin_country: str | None  # a number's; None for a sender ID
+    cross_nanp: bool  # both numbers are +1, in different countries (US and CA, say)
+    mms: bool = False
+
+    @property
+    def channel(self) -> str:
+        return "mms" if self.mms else "sms"
+
+
+# --------------------------------------------------------------------------- reading FROM and TO
+
+
+def read_route(sender: str, to: str, *, mms: bool = False) -> Route:
+    """FROM and TO checked before any request; InvalidInput (exit 3) names every problem."""
+    problems: list[str] = []
+    hints: list[str] = []
+    kind: Literal["number", "sender_id"] = "number"
+    origin = None
+    if sender.startswith("+") or sender.isdigit():
+        origin = _number(sender, "FROM", problems, hints, possible=False)
+    elif senders.is_sender_id(sender):
+        kind = "sender_id"
+    else:
+        problems.append(f"FROM {sender!r} is neither a +E.164 phone number nor an alphanumeric sender ID")
+        hints.append("a sender ID is 1-11 letters, digits or spaces, with at least one letter")
+    dest = _number(to, "TO", problems, hints, possible=True)
+    if problems:
+        raise InvalidInput("; ".join(problems), hint="; ".join(dict.fromkeys(hints)) or None)
+    assert dest is not None
+    cross = origin is not None and origin.calling_code == dest.calling_code == NANP and origin.country != dest.country
+    return Route(
+        sender=sender,
+        kind=kind,
+        to=to,
+        destination_country=dest.country,
+        origin_country=origin.country if origin else None,
+        cross_nanp=cross,
+        mms=mms,
+    )
+
+
+def _number(text: str, what: str, problems: list[str], hints: list[str], *, possible: bool) -> numbering.Parsed | None:
+    syntax = number_problem(text)
+    if syntax is not None:
+        problems.append(f"{what} {syntax[0].removeprefix(repr(text) + ' ')}: {text!r}")
+        if syntax[1]:
+            hints.append(syntax[1])
+        return None
+    parsed = numbering.parse(text)
+    if parsed is None:
+        problems.append(f"{what} {text!r} has no country calling code that the numbering plan knows")
+        return None
+    if possible and not parsed.possible:
+        problems.append(f"{what} {text!r} has a length that no number of +{parsed.calling_code} has")
+        hints.append("check the digits: a destination must be a number that can exist")
+        return None
+    return parsed
+
+
+# --------------------------------------------------------------------------- one route
+
+
+def diagnose(client: TelnyxClient, ops: SetupOperations, route: Route, profile: JSON | None = None) -> Diagnosis:
+    """Every check of one route.  ``profile`` is the one ``--profile`` named, already resolved."""
+    result = Diagnosis(route.sender, route.to, route.destination_country)
+    if route.kind == "number":
+        result.checks = _number_route(client, ops, route, profile)
+    else:
+        result.checks = _sender_route(client, ops, route, profile)
+    return result
+
+
+def _number_route(client: TelnyxClient, ops: SetupOperations, route: Route, wanted: JSON | None) -> list[Check]:
+    found = ops.list_phone_numbers_with_messaging_settings(phone_numbers=[route.sender])
+    record = next((n for n in found if n.get("phone_number") == route.sender), None)
+    if record is None:
+        detail = f"{route.sender} is not a number of this account (the API lists no messaging settings for it)"
+        return [Check("number_on_account", "fail", detail)]
+    kind = str(record.get("type") or "number")
+    checks = [Check("number_on_account", "pass", f"{route.sender}: {kind}, {_country_name(route.origin_country)}")]
+    profile, on_profile = _number_profile(client, record, wanted, route.sender)
+    checks.append(on_profile)
+    if profile is not None:
+        checks += [_enabled(profile), _whitelisted(profile, route.destination_country)]
+    checks.append(features_check(record, route))
+    checks.append(_product(record))
+    checks += _registration(record, route)
+    if profile is not None:
+        checks.append(_webhook(profile))
+    checks.append(_health(record))
+    if profile is not None:
+        checks.append(_spend_limit(profile))
+    return checks
+
+
+def _number_profile(client: TelnyxClient, record: JSON, wanted: JSON | None, number: str) -> tuple[JSON | None, Check]:
+    """The profile the number sends through (or would, once assigned), and the check that says so."""
+    current = record.get("messaging_profile_id") or None
+    if wanted is not None and current != wanted.get("id"):
+        where = f"on profile {current}" if current else "on no messaging profile"
+        detail = f"{number} is {where}, not on {_label(wanted)} (the rest is checked as if it were)"
+        return wanted, Check(
+            "number_on_profile", "fail", detail, Fix("assign", _ref(wanted), number, move=bool(current))
+        )
+    if current is None:
+        detail = f"{number} is on no messaging profile: the API refuses it as a sender (40305 Invalid 'from' address)"
+        return None, Check("number_on_profile", "fail", detail, Fix("assign", PLACEHOLDER, number))
+    if wanted is not None:
+        return wanted, Check("number_on_profile", "pass", f"on {_label(wanted)}")
+    try:
+        profile = client.retrieve_messaging_profile(str(current))
+    except NotFound:
+        detail = f"{number} names profile {current}, which does not exist"
+        return None, Check("number_on_profile", "fail", detail, Fix("assign", PLACEHOLDER, number, move=True))
+    return profile, Check("number_on_profile", "pass", f"on {_label(profile)}")
+
+
+def _sender_route(client: TelnyxClient, ops: SetupOperations, route: Route, wanted: JSON | None) -> list[Check]:
+    sender = route.sender
+    if wanted is not None:
+        records = [
+            r
+            for r in ops.list_alphanumeric_sender_ids(str(wanted.get("id")))
+            if r.get("alphanumeric_sender_id") == sender
+        ]
+        profile = wanted
+        if records or wanted.get("alpha_sender") == sender:
+            on = Check("sender_id_on_profile", "pass", f"{sender} is a sender ID of {_label(wanted)}")
+        else:
+            detail = f"{sender} is not a sender ID of {_label(wanted)} (the rest is checked as if it were)"
+            on = Check("sender_id_on_profile", "fail", detail, Fix("add_sender_id", _ref(wanted), sender))
+    else:
+        records = [r for r in ops.list_alphanumeric_sender_ids() if r.get("alphanumeric_sender_id") == sender]
+        ids = list(dict.fromkeys(str(r.get("messaging_profile_id")) for r in records if r.get("messaging_profile_id")))
+        if not ids:  # the profile's own alpha_sender field is a sender ID too
+            ids = [str(p.get("id")) for p in client.iter_messaging_profiles() if p.get("alpha_sender") == sender]
+        if not ids:
+            detail = f"no messaging profile has the sender ID {sender}"
+            return [Check("sender_id_on_profile", "fail", detail, Fix("add_sender_id", PLACEHOLDER, sender))]
+        if len(ids) > 1:
+            raise Ambiguous(f"{len(ids)} messaging profiles have the sender ID {sender!r}: {', '.join(ids)}")
+        profile = client.retrieve_messaging_profile(ids[0])
+        on = Check("sender_id_on_profile", "pass", f"{sender} is a sender ID of {_label(profile)}")
+    fallback = next((str(r["us_long_code_fallback"]) for r in records if r.get("us_long_code_fallback")), None)
+    checks = [on, _enabled(profile), _whitelisted(profile, route.destination_country)]
+    checks += sender_checks(sender, route.destination_country, fallback, mms=route.mms)
+    return checks + [_webhook(profile), _spend_limit(profile)]
+
+
+# --------------------------------------------------------------------------- the checks
+
+
+def _enabled(profile: JSON) -> Check:
+    name = f"profile {_ref(profile)!r}"
+    if profile.get("enabled") is False:
+        return Check("profile_enabled", "fail", f"{name} is disabled", Fix("enable", _ref(profile)))
+    return Check("profile_enabled", "pass", f"{name} is enabled")
+
+
+def _whitelisted(profile: JSON, country: str | None) -> Check:
+    raw = profile.get("whitelisted_destinations")
+    listed = [str(c) for c in raw] if isinstance(raw, list) else []
+    shown = ", ".join(listed) or "none"
+    if "*" in listed:
+        return Check("destination_whitelisted", "pass", "every country is whitelisted (*)")
+    if country is None:
+        detail = f"the destination is in no country (non-geographic); whitelisted: {shown}"
+        return Check("destination_whitelisted", "unknown", detail)
+    if country in listed:
+        return Check("destination_whitelisted", "pass", f"{country} is whitelisted ({shown})")
+    detail = f"{country} is not in whitelisted_destinations ({shown}): 'Non White-listed Destination - rejected'"
+    return Check(
+        "destination_whitelisted", "fail", detail, Fix("whitelist", _ref(profile), countries=(*listed, country))
+    )
+
+
+def features_check(record: JSON, route: Route) -> Check:
+    """The number's SMS (or MMS) features against one route."""
+    origin = route.origin_country or record.get("country_code")
+    status, reason = route_features(record, route.channel, origin, route.destination_country, route.cross_nanp)
+    where = f" ({origin} to {route.destination_country})" if route.destination_country else ""
+    # No msgprof command adds a feature to a number: the way out is another number.
+    advice = ": send from a number that has it" if status == "fail" else ""
+    return Check(f"{route.channel}_features", status, f"{record.get('phone_number')}: {reason}{where}{advice}")
+
+
+def route_features(
+    record: JSON, channel: str, origin: Any, country: str | None, cross_nanp: bool
+) -> tuple[Status, str]:
+    """Domestic two-way when the countries match, international outbound otherwise.  ``country``
+    "*" stands for every other country (a whitelist of *).  The reason names no country, so that
+    -f can group the countries that share it."""
+    features = record.get("features")
+    have = features.get(channel) if isinstance(features, dict) else None
+    kind = channel.upper()
+    if not isinstance(have, dict):
+        return "fail", f"no {kind} features (features.{channel} is null)"
+    if country is None:
+        return "unknown", "the destination is in no country (non-geographic): domestic or not is unclear"
+    if origin == country:
+        if have.get("domestic_two_way") is True:
+            return "pass", f"domestic {kind}"
+        return "fail", f"no domestic two-way {kind}"
+    if have.get("international_outbound") is True:
+        return "pass", f"international outbound {kind}"
+    if cross_nanp and have.get("domestic_two_way") is True:
+        reason = (
+            f"domestic but not international outbound {kind}; both countries share +1, and whether Telnyx "
+            "carries this as domestic is not in the API"
+        )
+        return "unknown", reason
+    return "fail", f"no international outbound {kind}"
+
+
+def sender_checks(sender: str, country: str | None, fallback: str | None, *, mms: bool) -> list[Check]:
+    """What an alphanumeric sender can reach (document/senders.py is the table)."""
+    checks = []
+    if mms:
+        checks.append(Check("mms_features", "fail", "an alphanumeric sender ID sends SMS only, never MMS"))
+    refusal = senders.REFUSING.get(country or "")
+    if country is None:
+        checks.append(Check("alphanumeric_destination", "unknown", "the destination is in no country"))
+    elif refusal is None:
+        detail = f"{country} is not among the countries that refuse alphanumeric senders"
+        checks.append(Check("alphanumeric_destination", "pass", detail))
+        detail = (
+            "some countries require a sender ID to be registered first; msgprof cannot see it: "
+            f"ask {WHERE_SENDER_REGISTRATION}"
+        )
+        checks.append(Check("sender_id_registration", "unknown", detail))
+    elif fallback and refusal.fallback:
+        detail = f"{refusal.name} refuses alphanumeric senders; the message goes from the fallback {fallback}"
+        checks.append(Check("alphanumeric_destination", "pass", detail))
+    elif fallback:
+        detail = (
+            f"{refusal.name} refuses alphanumeric senders; the fallback {fallback} is documented "
+            "for the US and Canada only"
+        )
+        checks.append(Check("alphanumeric_destination", "unknown", detail))
+    else:
+        detail = f"{refusal.name} ({country}) refuses alphanumeric senders: send from a number"
+        if refusal.fallback:
+            detail += ", or give the sender ID a US long-code fallback"
+        checks.append(Check("alphanumeric_destination", "fail", detail))
+    return checks
+
+
+def _product(record: JSON) -> Check:
+    eligible = record.get("eligible_messaging_products")
+    product = record.get("messaging_product")
+    if isinstance(eligible, list) and not eligible:
+        return Check("messaging_product", "fail", "the number is eligible for no messaging product")
+    if isinstance(eligible, list) and product is not None and product not in eligible:
+        detail = f"messaging_product {product} is not among the eligible ones ({', '.join(map(str, eligible))})"
+        return Check("messaging_product", "warn", detail)
+    return Check("messaging_product", "pass", f"messaging product {product or 'not set'}")
+
+
+def _registration(record: JSON, route: Route) -> list[Check]:
+    """What the API does not show: never pass."""
+    kind = str(record.get("type") or "")
+    origin = route.origin_country or record.get("country_code")
+    if kind in TOLL_FREE and origin in ("US", "CA"):
+        detail = f"a toll-free number sends only once verified; msgprof cannot see it: check {WHERE_TOLL_FREE}"
+        return [Check("toll_free_verification", "unknown", detail)]
+    if kind in LONG_CODE and origin == "US" and route.destination_country == "US":
+        detail = (
+            "A2P messages from a US long code to the US need a 10DLC brand and campaign with this number; "
+            f"msgprof cannot see them: check {WHERE_10DLC}"
+        )
+        return [Check("10dlc_registration", "unknown", detail)]
+    return []
+
+
+def _webhook(profile: JSON) -> Check:
+    if profile.get("webhook_url"):
+        return Check("webhook_url", "pass", "webhooks go to the profile's webhook_url")
+    detail = "no webhook_url: no delivery receipts, and inbound messages reach no one"
+    return Check("webhook_url", "warn", detail, Fix("webhook", _ref(profile)))
+
+
+def _health(record: JSON) -> Check:
+    health = record.get("health")
+    if not isinstance(health, dict):
+        return Check("number_health", "unknown", "the API gave no health for this number")
+    count = _real(health.get("message_count"))
+    if count is None or count <= 0:
+        return Check("number_health", "pass", "no messages analysed yet")
+    spam, success = _real(health.get("spam_ratio")), _real(health.get("success_ratio"))
+    problems = []
+    if spam is not None and spam > SPAM_RATIO_WARN:
+        problems.append(f"spam ratio {spam:.0%} (above {SPAM_RATIO_WARN:.0%})")
+    if success is not None and success < SUCCESS_RATIO_WARN:
+        problems.append(f"success ratio {success:.0%} (below {SUCCESS_RATIO_WARN:.0%})")
+    if problems:
+        return Check("number_health", "warn", f"{', '.join(problems)} over {count:g} messages: carriers may filter it")
+    return Check("number_health", "pass", f"spam {_pct(spam)}, delivered {_pct(success)} over {count:g} messages")
+
+
+def _spend_limit(profile: JSON) -> Check:
+    limit = profile.get("daily_spend_limit")
+    if profile.get("daily_spend_limit_enabled") is not True:
+        return Check("daily_spend_limit", "pass", "no daily spend limit is enforced")
+    try:
+        amount = Decimal(str(limit))
+    except InvalidOperation:
+        return Check("daily_spend_limit", "unknown", f"the daily spend limit {str(limit)[:20]!r} is not an amount")
+    if amount == 0:
+        detail = "the daily spend limit is enforced and 0: messages may be refused once any is charged"
+        return Check("daily_spend_limit", "warn", detail, Fix("spend_limit", _ref(profile)))
+    return Check("daily_spend_limit", "pass", f"at most {limit} USD a day")
+
+
+def _real(value: Any) -> float | None:
+    """A number from the API's data, or None (booleans, NaN and text are not numbers)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value == value:
+        try:
+            return float(value)
+        except OverflowError:  # an integer past a float's range is not a ratio or a count we can use
+            return None
+    return None
+
+
+def _pct(value: float | None) -> str:
+    return "?" if value is None else f"{value:.0%}"
+
+
+def _label(profile: JSON) -> str:
+    name, ident = profile.get("name"), profile.get("id")
+    return f"profile {name!r} ({ident})" if name else f"profile {ident}"
+
+
+def _ref(profile: JSON) -> str:
+    return str(profile.get("name") or profile.get("id") or PLACEHOLDER)
+
+
+def _country_name(country: str | None) -> str:
+    return country or "no country (non-geographic)"
+
+
+# --------------------------------------------------------------------------- doctor -f
+
+
+def read_inventory(client: TelnyxClient, documents: Sequence[Checked]) -> Inventory:
+    """The account as -f needs it, each listing once and side by side (api/inventory.py): the
+    profiles, the numbers, and the sender IDs only when a document has no such section."""
+    from msgprof_cli.api import inventory
+
+    senders = any(c.setup.sender_ids is None for c in documents)
+    return inventory.read(client, numbers=True, sender_ids=senders)
+
+
+def load_documents(paths: list[str], env: Mapping[str, str]) -> list[Checked]:
+    """The documents as plan reads them; every problem at once (exit 3), nothing checked."""
+    from msgprof_cli.declarative.inputs import check_inputs
+
+    checked = check_inputs(paths, env, mode="create")
+    issues = [i for c in checked for i in c.errors]
+    if issues:
+        n = len(issues)
+        raise InvalidInput(f"{n} problem{'s' if n > 1 else ''} found; nothing was checked", issues)
+    return [c for c in checked if c.doc is not None]
+
+
+def diagnose_documents(documents: Sequence[Checked], inventory: Inventory) -> list[Diagnosis]:
+    """Each document's routes: every number it lists (or its live profile has) to every country
+    it whitelists, and every sender ID to those countries."""
+    return [_document(c, inventory) for c in documents]
+
+
+def _document(c: Checked, inv: Inventory) -> Diagnosis:
+    assert c.doc is not None
+    scrub = c.doc.scrub  # a value from a secret variable is never shown
+    name = str(c.payload.get("name"))
+    twins = inv.by_name().get(name, [])
+    live: JSON = twins[0] if len(twins) == 1 else {}
+    merged: JSON = {**live, **c.payload, "name": name}
+    raw = merged.get("whitelisted_destinations")
+    countries = [str(x) for x in raw] if isinstance(raw, list) else []
+    numbers = _document_numbers(c, live, inv)
+    sender_ids = _document_senders(c, live, inv)
+    result = Diagnosis(
+        [scrub(n) for n, _ in numbers] + [scrub(s) for s, _ in sender_ids],
+        countries,
+        None,
+        profile=scrub(name),
+        source=c.source,
+    )
+    checks = result.checks
+    checks.append(_enabled(merged))
+    if not countries:
+        checks.append(
+            Check("destination_whitelisted", "fail", "whitelisted_destinations is empty: every route is refused")
+        )
+    for number, record in numbers:
+        if record is None:
+            checks.append(Check("number_on_account", "fail", f"{scrub(number)} is not a number of this account"))
+            continue
+        checks += _number_routes(record, countries, scrub)
+    for sender, fallback in sender_ids:
+        checks += _sender_routes(scrub(sender), countries, fallback)
+    if not numbers and not sender_ids:
+        detail = "no phone number and no sender ID: the profile has nothing to send from"
+        checks.append(Check("senders", "warn", detail))
+    checks.append(_webhook(merged))
+    checks.append(_spend_limit(merged))
+    # The document is what apply makes true: a fix is an edit of it, not an `update` that the
+    # next apply would undo.  So -f's checks carry no command.
+    result.checks = [replace(c, fix=None) for c in checks]
+    return result
+
+
+def _document_numbers(c: Checked, live: JSON, inv: Inventory) -> list[tuple[str, JSON | None]]:
+    if c.setup.numbers is not None:
+        known = inv.numbers_by_number()
+        return [(e.number, known.get(e.number)) for e in c.setup.numbers]
+    if not live:  # no phone_numbers section and no live profile: no number to check
+        return []
+    pid = live.get("id")
+    return [(str(r.get("phone_number")), r) for r in inv.numbers_of(str(pid))]
+
+
+def _document_senders(c: Checked, live: JSON, inv: Inventory) -> list[tuple[str, str | None]]:
+    out: dict[str, str | None] = {}
+    if c.setup.sender_ids is not None:
+        out.update((e.sender_id, e.us_long_code_fallback) for e in c.setup.sender_ids)
+    elif live:
+        pid = live.get("id")
+        out.update(
+            (str(r.get("alphanumeric_sender_id")), r.get("us_long_code_fallback")) for r in inv.sender_ids_of(str(pid))
+        )
+    alpha = c.payload.get("alpha_sender", live.get("alpha_sender"))
+    if isinstance(alpha, str) and alpha and alpha not in out:
+        out[alpha] = None
+    return list(out.items())
+
+
+def _number_routes(record: JSON, countries: list[str], scrub: Callable[[str], str]) -> list[Check]:
+    """One check per number and outcome: the countries that share an outcome are one line."""
+    number = str(record.get("phone_number"))
+    origin = numbering.country_of(number) or record.get("country_code")
+    nanp = set(numbering.countries_of_calling_code(NANP))
+    grouped: dict[tuple[Status, str], list[str]] = {}
+    # "*" lets every country in without naming one: its own country is checked, and a number that
+    # cannot send abroad is a warning there (a refusal only where the document names the country).
+    named = [c for c in countries if c != "*"] + ([str(origin), "*"] if "*" in countries else [])
+    for country in dict.fromkeys(named):
+        cross = origin in nanp and country in nanp and origin != country
+        status, reason = route_features(record, "sms", origin, country, cross)
+        if country == "*" and status == "fail":
+            status, reason = "warn", f"{reason}: only {origin} can be reached"
+        grouped.setdefault((status, reason), []).append(country)
+    checks = [
+        Check("sms_features", status, f"{scrub(number)} to {', '.join(group)}: {reason} (from {origin})")
+        for (status, reason), group in grouped.items()
+    ]
+    kind = str(record.get("type") or "")
+    if kind in TOLL_FREE and origin in ("US", "CA"):
+        detail = f"{scrub(number)} sends only once verified; msgprof cannot see it: check {WHERE_TOLL_FREE}"
+        checks.append(Check("toll_free_verification", "unknown", detail))
+    elif kind in LONG_CODE and origin == "US" and ("US" in countries or "*" in countries):
+        detail = f"{scrub(number)} to US needs a 10DLC brand and campaign; msgprof cannot see them: check {WHERE_10DLC}"
+        checks.append(Check("10dlc_registration", "unknown", detail))
+    return checks
+
+
+def _sender_routes(sender: str, countries: list[str], fallback: str | None) -> list[Check]:
+    checks = []
+    refused = [c for c in countries if c in senders.REFUSING]
+    if "*" in countries:
+        refused = list(senders.REFUSING)
+    for country in refused:
+        for check in sender_checks(sender, country, fallback, mms=False):
+            status: Status = (
+                "warn" if "*" in countries and country not in countries and check.status == "fail" else check.status
+            )
+            checks.append(Check(check.check, status, f"{sender} to {country}: {check.detail}", check.fix))
+    if not refused and countries:
+        shown = ", ".join(countries)
+        checks.append(
+            Check("alphanumeric_destination", "pass", f"{sender} to {shown}: none refuses alphanumeric senders")
+        )
+    return checks
