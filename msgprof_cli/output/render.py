@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from typing import IO, Any, Literal, cast
 
 from msgprof_cli.errors import InvalidInput, MsgprofError, OutputError, format_api_error
-from msgprof_cli.output import cells, metrics_view, profile_view
+from msgprof_cli.output import cells, metrics_view, profile_view, tables
 from msgprof_cli.output.terminal import Terminal
 from msgprof_cli.secrets import Scrubbed, mask
 
@@ -29,6 +29,8 @@ RESULT_STYLE = {"created": "green", "updated": "yellow", "deleted": "red", "unch
 ID_COLUMNS = ("id", "messaging_profile_id")
 NUMBERS = ("sent", "delivered", "failed", "rate", "received")  # right-aligned at a terminal
 KEY_COLUMN = 26  # the widest key that sets the plain key column (daily_spend_limit_enabled is 25)
+ROLE_STYLE = {"head": "bold", "id": "cyan"}
+WHOLE_COLUMNS = ("phone_number", "number", "us_long_code_fallback")  # never wrapped, like ids
 KEEP_WHOLE = ("created", "enabled", "sent", "delivered", "failed", "rate", "received")  # short; never wrapped
 # JSON escapes C0 itself; C1 and the bidi controls it leaves raw, and an escape is the same data.
 _JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
@@ -213,21 +215,39 @@ class Renderer:
     # ------------------------------------------------------------------ lists
 
     def table(self, columns: Sequence[str], rows: Iterable[Sequence[Any]], *, empty: str = "nothing found") -> None:
+        """Rows of values under upper-case headings.  At a terminal, laid out to its width by
+        ``tables.layout`` (nothing ever cut: wrapped, or one block per record); in a pipe, one
+        line per record (scripts grep lines), a value's own line breaks shown as "; "."""
         text_rows = [[_cell(c) for c in row] for row in rows]
         if not text_rows:
             self.notice(empty)
             return
-        if self.fancy:
-            self.console().print(_list_table(columns, text_rows))
+        cols = [_column(c) for c in columns]
+        if not self.terminal.stdout_isatty:
+            self.write(cells.plain_table(columns, [[v.replace("\n", "; ") for v in r] for r in text_rows]))
             return
-        self.write(cells.plain_table(columns, [[v.split("\n")[0] for v in r] for r in text_rows]))
+        self.lines(tables.layout(cols, text_rows, self.terminal.width))
+
+    def lines(self, lines: Sequence[tables.Line]) -> None:
+        """Laid-out lines of (text, role) spans: roles styled at a colour terminal, plain elsewhere."""
+        if not self.fancy:
+            self.write("\n".join("".join(t for t, _ in line) for line in lines))
+            return
+        from rich.text import Text
+
+        console = self.console()
+        for line in lines:
+            shown = Text()
+            for text, role in line:
+                shown.append(text, style=ROLE_STYLE.get(role) or None)
+            console.print(shown, soft_wrap=True)
 
     def profiles(self, profiles: list[dict[str, Any]]) -> None:
         """id, name, enabled, destinations, created; below 100 columns a terminal drops created
         (get shows it) so that the name has room and nothing is cut."""
-        dated = not self.fancy or self.terminal.width >= 100
+        dated = not self.terminal.stdout_isatty or self.terminal.width >= 100
         columns = ["id", "name", "enabled", "destinations"] + (["created"] if dated else [])
-        length = 16 if self.fancy else 19  # plain text keeps the seconds
+        length = 16 if self.terminal.stdout_isatty else 19  # plain text keeps the seconds
         rows = []
         for p in profiles:
             row = [p.get("id"), p.get("name"), p.get("enabled"), p.get("whitelisted_destinations") or []]
@@ -269,7 +289,7 @@ class Renderer:
             return
         # Below 100 columns a terminal shows sent, failed and the rate (delivered is what the rate
         # says; `metrics ID` has it) so that the name, not the numbers, gets the room.
-        wide = not self.fancy or self.terminal.width >= 100
+        wide = not self.terminal.stdout_isatty or self.terminal.width >= 100
         columns = ["id", "name", "sent", "delivered", "failed", "rate", "received"]
         columns = columns if wide else ["id", "name", "sent", "failed", "rate"]
         rows = []
@@ -479,23 +499,10 @@ def _profile_table(rows: list[tuple[profile_view.Row, str]]) -> Any:
     return table
 
 
-def _list_table(columns: Sequence[str], rows: list[list[str]]) -> Any:
-    """Ids and short columns never cut or wrapped (fixed at their widest value); the others wrap."""
-    from rich.table import Table
-    from rich.text import Text
-
-    table = Table(box=None, pad_edge=False, padding=(0, 1), header_style="bold underline")
-    for n, name in enumerate(columns):
-        if name in ID_COLUMNS or name in KEEP_WHOLE:
-            widest = max(len(name), *(cells.width(r[n].split("\n")[0]) for r in rows))
-            style = "cyan" if name in ID_COLUMNS else ""
-            justify: Literal["left", "right"] = "right" if name in NUMBERS else "left"
-            table.add_column(name.upper(), no_wrap=True, width=widest, style=style, justify=justify)
-        else:
-            table.add_column(name.upper(), overflow="fold", min_width=len(name))
-    for r in rows:
-        table.add_row(*(Text(v) for v in r))
-    return table
+def _column(name: str) -> tables.Column:
+    """How a list column is laid out: ids and short values whole, counts right-aligned."""
+    whole = name in ID_COLUMNS or name in KEEP_WHOLE or name in WHOLE_COLUMNS
+    return tables.Column(name, whole=whole, right=name in NUMBERS, role="id" if name in ID_COLUMNS else "")
 
 
 def _metrics_chart(ident: str, frame: str, total: Any, rows: list[Any], width: int) -> Any:
