@@ -52,26 +52,28 @@ def test_create_and_get_show_sections_with_the_id_whole(sandbox: Sandbox, column
     created = screen(*CREATE, width=columns)
     assert created.code == 0, created.err
     [p] = sandbox.profiles()
-    for s in (created, screen("get", p["id"], width=columns)):
+    for s in (created, screen("get", p["id"], "--all-fields", width=columns)):
         fits(s.text, columns)
         ids_whole(s.text, [p["id"], p["organization_id"]])
-        for section in ("profile", "webhooks", "sending", "number pool", "URL shortener", "metadata"):
-            assert re.search(rf"│ {section}\s", s.text), section
+        assert s.text.splitlines()[:2] == [f"{'id':<{s.text.index(p['id'])}}{p['id']}", s.text.splitlines()[1]]
+        assert s.text.splitlines()[1].split()[0] == "name"  # the id and the name first
+        for section in ("profile", "webhooks", "sending", "number pool", "metadata"):
+            assert re.search(rf"^{section}$", s.text, re.M), section
         # nested settings are rows of their own, not one cell
-        assert re.search(r"│\s+long_code_weight\s+│ 1\s", s.text)
-        assert re.search(r"│\s+toll_free_weight\s+│ 10\s", s.text)
+        assert re.search(r"^\s+long_code_weight\s+1$", s.text, re.M)
+        assert re.search(r"^\s+toll_free_weight\s+10$", s.text, re.M)
         assert p["v1_secret"] not in s.out and f"****{p['v1_secret'][-4:]}" in s.text
 
 
-def test_defaults_are_dimmed_and_set_values_are_not(sandbox: Sandbox) -> None:
-    s = screen("create", "--name", "Dim", "--whitelist", "US", "--mms-transcoding")
+def test_defaults_are_dimmed_with_all_fields_and_fold_without(sandbox: Sandbox) -> None:
+    s = screen("create", "--name", "Dim", "--whitelist", "US", "--mms-transcoding", "--all-fields")
     assert s.code == 0, s.err
-    row = {line.split("│")[1].strip(): line.split("│")[2] for line in s.text.splitlines() if line.count("│") == 3}
-    raw = {line.split("│")[1]: line.split("│")[2] for line in s.out.splitlines() if line.count("│") == 3}
-    value = {re.sub(r"\x1b\[[0-9;]*m", "", k).strip(): v for k, v in raw.items()}
-    assert row["mobile_only"].strip() == "false" and value["mobile_only"].startswith(" \x1b[2mfalse")  # a default
-    assert row["mms_transcoding"].strip() == "true" and value["mms_transcoding"] == row["mms_transcoding"]  # set
-    assert value["name"] == row["name"] and row["name"].strip() == "Dim"
+    dim = {m.group(1) for m in re.finditer(r"\x1b\[36m\s*(\w+)\x1b\[0m\s+\x1b\[2m", s.out)}
+    assert "mobile_only" in dim and "mms_transcoding" not in dim and "name" not in dim
+    folded = screen("get", "Dim")
+    assert not re.search(r"^\s+mobile_only", folded.text, re.M)
+    assert re.search(r"^\s+mms_transcoding\s+true$", folded.text, re.M)
+    assert re.search(r"^\d+ fields at their defaults \(--all-fields shows them\)$", folded.text, re.M)
 
 
 @pytest.mark.parametrize("columns", WIDTHS)

@@ -528,6 +528,17 @@ class TelnyxClient:
         params = {"time_frame": time_frame} if time_frame else None
         return _list_data(self._request("GET", "/messaging_profile_metrics", params=params)[0], "metrics")
 
+    def iter_profile_metric_pages(
+        self,
+        time_frame: str | None = None,
+        *,
+        page_size: int = MAX_PAGE_SIZE,
+        on_page: Callable[[int, int], None] | None = None,
+    ) -> Iterator[Page]:
+        """Every profile's metrics, page by page (the API answers 20 a page unless asked)."""
+        params = {"time_frame": time_frame} if time_frame else {}
+        return self._pages("/messaging_profile_metrics", params, page_size, on_page)
+
 
 class _NotJson(ValueError):
     """What makes a body something other than strict JSON (its message says what)."""

@@ -165,10 +165,28 @@ OUTPUT_OPTIONS: list[Opt] = [
         Annotated[Optional[Output], typer.Option("--output", "-o", help="Output format.", rich_help_panel="Output")],
         None,
     ),
+]
+# Only on the commands that show a secret (a profile's v1_secret): offered elsewhere it would
+# promise something it cannot do.
+SECRET_OPTIONS: list[Opt] = [
     (
         "show_secrets",
         Annotated[
             bool, typer.Option("--show-secrets", help="Show v1_secret in tables unmasked.", rich_help_panel="Output")
+        ],
+        False,
+    ),
+]
+# On the commands that show one record (create, get, update, sender-ids add, autoresp create).
+FIELDS_OPTIONS: list[Opt] = [
+    (
+        "all_fields",
+        Annotated[
+            bool,
+            typer.Option(
+                "--all-fields", help="Show every field; at a terminal, fields at their defaults fold into one line.",
+                rich_help_panel="Output",
+            ),
         ],
         False,
     ),
@@ -192,6 +210,7 @@ class Options:
     json: bool = False
     output: Optional[Enum] = None  # Output, or a command's own formats (plan: PlanFormat)
     show_secrets: bool = False
+    all_fields: bool = False
     # A command's own values, for commands that still pass a dict to run(); read with get().
     extra: Mapping[str, Any] = field(default_factory=dict)
 
@@ -326,9 +345,11 @@ class Run:
         s = self.settings
         return str(check_base_url(s.base_url.value, s.base_url.source, stdlib_parts)).rstrip("/")
 
-    def emit_profile(self, profile: dict[str, Any], title: Optional[str] = None) -> None:
+    def emit_profile(self, profile: dict[str, Any], title: Optional[str] = None, kind: str = "profile") -> None:
+        """One record in its own view (kind: profile, number, sender_id, autoresp, ...)."""
         if not self.render.data(profile, self.output):
-            self.render.profile(profile, show_secrets=self.opts.show_secrets, title=title)
+            o = self.opts
+            self.render.record(kind, profile, show_secrets=o.show_secrets, title=title, all_fields=o.all_fields)
 
 
 @contextmanager

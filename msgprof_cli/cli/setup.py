@@ -10,6 +10,7 @@ import typer
 
 from msgprof_cli.cli.common import (
     API_OPTIONS,
+    FIELDS_OPTIONS,
     OUTPUT_OPTIONS,
     REF,
     Options,
@@ -252,7 +253,7 @@ def sender_ids_list(ref: REF, opts: Options = Options()) -> None:
             )
 
 
-@with_options(OUTPUT_OPTIONS, API_OPTIONS)
+@with_options(OUTPUT_OPTIONS, FIELDS_OPTIONS, API_OPTIONS)
 def sender_ids_add(
     ref: REF,
     sender_id: Annotated[str, typer.Argument(metavar="SENDER_ID", help="1-11 letters, digits or spaces.")],
@@ -293,7 +294,7 @@ def sender_ids_add(
             r.render.notice(created.note)
         if created.result == "exists":
             r.render.notice(f"sender ID {sender_id!r} is already on the profile; nothing was sent")
-        r.emit_profile(created.record, title=created.result)
+        r.emit_profile(created.record, title=created.result, kind="sender_id")
 
 
 @with_options(OUTPUT_OPTIONS, API_OPTIONS)
@@ -377,7 +378,7 @@ def autoresp_list(ref: REF, opts: Options = Options()) -> None:
             )
 
 
-@with_options(OUTPUT_OPTIONS, API_OPTIONS)
+@with_options(OUTPUT_OPTIONS, FIELDS_OPTIONS, API_OPTIONS)
 def autoresp_create(
     ref: REF,
     keyword: KEYWORDS = None,
@@ -406,10 +407,10 @@ def autoresp_create(
             r.render.notice(created.note)
         if created.result == "exists":
             r.render.notice("an identical auto-response is already on the profile; nothing was sent")
-        r.emit_profile(created.record, title=created.result)
+        r.emit_profile(created.record, title=created.result, kind="autoresp")
 
 
-@with_options(OUTPUT_OPTIONS, API_OPTIONS)
+@with_options(OUTPUT_OPTIONS, FIELDS_OPTIONS, API_OPTIONS)
 def autoresp_update(
     ref: REF,
     config_id: CONFIG_ID,
@@ -438,7 +439,7 @@ def autoresp_update(
         live = sa.find_autoresp(ops, pid, config_id)
         # The API's update is a PUT of the whole config: the live values fill what is not given.
         body = {k: live[k] for k in ("op", "keywords", "country_code", "resp_text") if live.get(k) is not None}
-        r.emit_profile(ops.update_autoresp_config(pid, config_id, body | fields), title="updated")
+        r.emit_profile(ops.update_autoresp_config(pid, config_id, body | fields), title="updated", kind="autoresp")
 
 
 @with_options(OUTPUT_OPTIONS, API_OPTIONS)

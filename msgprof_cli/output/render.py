@@ -18,8 +18,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import IO, Any, Literal, cast
 
-from msgprof_cli.errors import InvalidInput, MsgprofError, OutputError, format_api_error
-from msgprof_cli.output import cells, metrics_view, profile_view, tables
+from msgprof_cli.errors import InvalidInput, Interrupted, MsgprofError, OutputError, format_api_error
+from msgprof_cli.output import cells, metrics_view, profile_view, tables, views
 from msgprof_cli.output.terminal import Terminal
 from msgprof_cli.secrets import Scrubbed, mask
 
@@ -29,7 +29,7 @@ RESULT_STYLE = {"created": "green", "updated": "yellow", "deleted": "red", "unch
 ID_COLUMNS = ("id", "messaging_profile_id")
 NUMBERS = ("sent", "delivered", "failed", "rate", "received")  # right-aligned at a terminal
 KEY_COLUMN = 26  # the widest key that sets the plain key column (daily_spend_limit_enabled is 25)
-ROLE_STYLE = {"head": "bold", "id": "cyan"}
+ROLE_STYLE = {"head": "bold", "id": "cyan", "key": "cyan", "section": "bold magenta", "dim": "dim"}
 WHOLE_COLUMNS = ("phone_number", "number", "us_long_code_fallback")  # never wrapped, like ids
 KEEP_WHOLE = ("created", "enabled", "sent", "delivered", "failed", "rate", "received")  # short; never wrapped
 # JSON escapes C0 itself; C1 and the bidi controls it leaves raw, and an escape is the same data.
@@ -88,6 +88,7 @@ class Renderer:
         self._console: Any = None
         self._err_console: Any = None
         self._status_shown = False
+        self._live = False  # a rich progress bar is drawn on stderr
         self._reader_gone = False
 
     # ------------------------------------------------------------------ terminal facts
@@ -132,13 +133,15 @@ class Renderer:
         """One line of (text, style) parts: styled at a colour terminal, plain text elsewhere;
         wrapped at spaces to the width at a terminal, never in a pipe (scripts grep lines)."""
         fancy = self.terminal.stdout_fancy if stream == "out" else self.terminal.stderr_fancy
+        if stream == "err":
+            self._clear_status()
         lines = _wrapped_parts(parts, self.terminal.width) if self._tty(stream) else [list(parts)]
         if not fancy:
             text = "\n".join("".join(t for t, _ in line) for line in lines)
             if stream == "out":
                 self.write(text)
             else:
-                self.err.write(text + "\n")
+                self._err_text(text)
             return
         from rich.text import Text
 
@@ -185,20 +188,36 @@ class Renderer:
 
     # ------------------------------------------------------------------ one profile
 
-    def profile(self, profile: dict[str, Any], *, show_secrets: bool = False, title: str | None = None) -> None:
-        """The profile in sections; nested settings as their own rows; defaults dimmed."""
+    def profile(
+        self, profile: dict[str, Any], *, show_secrets: bool = False, title: str | None = None, all_fields: bool = False
+    ) -> None:
+        self.record("profile", profile, show_secrets=show_secrets, title=title, all_fields=all_fields)
+
+    def record(
+        self,
+        kind: str,
+        record: dict[str, Any],
+        *,
+        show_secrets: bool = False,
+        title: str | None = None,
+        all_fields: bool = False,
+    ) -> None:
+        """One record in its own view (``views.KINDS``): its id and name first, then its sections.
+        At a terminal, fields still at their defaults fold into one line (``all_fields`` shows
+        them) so that create and get fit a 24-row screen; in a pipe, every field, one a line."""
+        shown = views.view(kind, record, all_fields=all_fields or not self.terminal.stdout_isatty)
         rows = []
-        for row in profile_view.rows(profile):
+        for row in shown.rows:
             value = row.value
             if row.field in profile_view.SECRET_FIELDS and not show_secrets and value:
                 value = mask(str(value))
             rows.append((row, _cell(value)))
         if title and self.interactive_err:
-            self.notice(title)  # a title is not data: stderr, and only for a person
-        if not self.fancy:
+            self.notice(f"{title} {shown.title}")  # a title is not data: stderr, and only for a person
+        if not self.terminal.stdout_isatty:
             self.key_values([(r.field, v) for r, v in rows])
             return
-        self.console().print(_profile_table(rows))
+        self.lines(_record_lines(rows, shown.folded, self.terminal.width))
 
     def key_values(self, rows: Sequence[tuple[str, str]]) -> None:
         """key  value lines; the key column fits the keys up to KEY_COLUMN cells, and a longer key
@@ -311,10 +330,21 @@ class Renderer:
     # ------------------------------------------------------------------ stderr
 
     def _err_write(self, text: str) -> None:
+        self._clear_status()
         lines = [cells.visible(line) for line in text.split("\n")]
         if self.terminal.stderr_isatty:  # at a terminal: wrapped at spaces, ids whole
             lines = [part for line in lines for part in cells.wrap(line, self.terminal.width)]
-        self.err.write("\n".join(lines) + "\n")
+        self._err_text("\n".join(lines))
+
+    def _err_text(self, text: str) -> None:
+        """Lines on stderr, never glued to a status line or drawn over a progress bar."""
+        self._clear_status()
+        if self._live:
+            from rich.text import Text
+
+            self.err_console().print(Text(text), soft_wrap=True)
+            return
+        self.err.write(text + "\n")
         self.err.flush()
 
     def notice(self, message: str) -> None:
@@ -324,18 +354,29 @@ class Renderer:
         self._styled("err", [("msgprof: ", ""), ("warning", "yellow"), (f": {cells.visible(message)}", "")])
         self.err.flush()
 
-    def status(self, text: str) -> None:
-        """A one-line status on stderr, redrawn in place; only on a terminal."""
-        if self.interactive_err:
-            self.err.write(f"\rmsgprof: {cells.visible(text)}")
-            self.err.flush()
-            self._status_shown = True
+    @contextmanager
+    def status(self) -> Iterator[Callable[[str], None]]:
+        """A one-line status on stderr, redrawn in place (only on a terminal): ``with
+        render.status() as show: show("fetched page 1 of 3")``.  The line is cleared when the
+        block ends, however it ends, and before any message is written meanwhile, so an error
+        never lands on the end of "fetched page 1 of 3"."""
 
-    def clear_status(self) -> None:
+        def show(text: str) -> None:
+            if self.interactive_err:
+                self.err.write(f"\r\033[Kmsgprof: {cells.visible(text)}")
+                self.err.flush()
+                self._status_shown = True
+
+        try:
+            yield show
+        finally:
+            self._clear_status()
+
+    def _clear_status(self) -> None:
         if self._status_shown:
+            self._status_shown = False
             self.err.write("\r\033[K")
             self.err.flush()
-            self._status_shown = False
 
     def trace(self, line: str) -> None:
         self._err_write(f"debug: {line}")
@@ -353,6 +394,7 @@ class Renderer:
         self.err.flush()
 
     def error(self, exc: MsgprofError) -> None:
+        self._clear_status()
         if self.json_errors:
             self.err.write(_dumps(exc.to_dict()) + "\n")
             self.err.flush()
@@ -401,7 +443,11 @@ class Renderer:
                 with lock:
                     bar.advance(task)
 
-            yield advance
+            self._live = True  # messages meanwhile go through the bar's console, above the bar
+            try:
+                yield advance
+            finally:
+                self._live = False
 
     def plan(self, items: Sequence[Any]) -> None:
         """The plan as text, + ~ - coloured at a terminal; plan --json is report.build(items, "plan")."""
@@ -439,9 +485,13 @@ class Renderer:
         """The apply report as text; apply --json is report.build(items, "apply") through json()."""
         past = {"create": "created", "update": "updated", "delete": "deleted", "unchanged": "unchanged"}
         counts = dict.fromkeys((*past.values(), "failed"), 0)
+        never = [i for i in items if _never_started(i)]
+        never_ids = {id(i) for i in never}
         for i in items:
             word = "failed" if i.status == "failed" else past.get(i.action, i.action)
             counts[word] = counts.get(word, 0) + 1
+            if id(i) in never_ids:
+                continue  # one line for them all, below
             ident = f" ({i.profile_id})" if i.profile_id else ""
             line = f"  {cells.visible(i.name)}{cells.visible(ident)}"
             if word == "updated":
@@ -451,9 +501,19 @@ class Renderer:
             self._styled("out", [(f"{word:<9}", RESULT_STYLE.get(word, "")), (line, "")])
             for line in setup_lines(getattr(i, "setup", None), planned=False):
                 self._styled("out", [(cells.visible(line), "")])
+        if never:
+            names = ", ".join(cells.visible(i.name) for i in never)
+            head = f"{len(never)} profile{'s' if len(never) != 1 else ''} never started"
+            line = f"  {head} (nothing was sent for them; apply again does what is left): {names}"
+            self._styled("out", [(f"{'failed':<9}", RESULT_STYLE["failed"]), (line, "")])
         if not counts["deleted"]:
             del counts["deleted"]
         self.write("Apply: " + ", ".join(f"{n} {k}" for k, n in counts.items()) + ".")
+
+
+def _never_started(item: Any) -> bool:
+    """An item a Ctrl-C stopped before its request left (plan.apply says so in its message)."""
+    return isinstance(item.error, Interrupted) and "before it started" in item.error.message
 
 
 def _wrapped_parts(parts: Sequence[tuple[str, str]], width: int) -> list[list[tuple[str, str]]]:
@@ -480,23 +540,38 @@ def _str(rows: list[list[Any]]) -> list[list[str]]:
 # ---------------------------------------------------------------------- rich drawings
 
 
-def _profile_table(rows: list[tuple[profile_view.Row, str]]) -> Any:
-    from rich import box
-    from rich.table import Table
-    from rich.text import Text
-
-    table = Table(show_header=False, box=box.ROUNDED, padding=(0, 1))
-    table.add_column("field", style="cyan", no_wrap=True)
-    table.add_column("value", overflow="fold")
-    section = None
-    for n, (row, value) in enumerate(rows):
+def _record_lines(rows: list[tuple[views.Row, str]], folded: list[str], width: int) -> list[tables.Line]:
+    """A record as key/value lines: the id and name unindented, each section under its heading,
+    values wrapped beside their key (below it, indented, when the key leaves too little room),
+    then the fields at their defaults named on one wrapped line."""
+    labels = [("  " if r.section else "") + r.label for r, _ in rows]
+    key_width = min(max((cells.width(k) for k in labels), default=0), max(8, width * 2 // 5))
+    out: list[tables.Line] = []
+    section = ""
+    for (row, value), label in zip(rows, labels, strict=True):
         if row.section != section:
             section = row.section
-            table.add_row(Text(section, style="bold magenta"), Text(""))
-        last = n + 1 == len(rows) or rows[n + 1][0].section != section
-        shown = Text(value, style="dim" if row.default else "")
-        table.add_row(Text(f"  {row.label}"), shown, end_section=last)
-    return table
+            out.append([(section, "section")])
+        role = "id" if row.field in ID_COLUMNS or row.field == "order_id" else ("dim" if row.default else "")
+        room = width - key_width - tables.GAP
+        if cells.width(label) > key_width or room < max(tables.FLEX_MIN, _widest_protected(value)):
+            out.append([(label, "key")])
+            out += [[("    ", ""), (text, role)] for text in tables.wrap(value, width - 4)]
+            continue
+        for n, text in enumerate(tables.wrap(value, room)):
+            key = label if n == 0 else ""
+            pad = " " * (key_width - cells.width(key) + tables.GAP)
+            out.append([(key, "key"), (pad, ""), (text, role)] if text else [(key, "key")])
+    if folded:  # one line: the names when they fit, else how many
+        text = f"at their defaults: {', '.join(folded)} (--all-fields shows them)"
+        if cells.width(text) > width:
+            text = f"{len(folded)} fields at their defaults (--all-fields shows them)"
+        out += [[(line, "dim")] for line in cells.wrap(text, width)]
+    return out
+
+
+def _widest_protected(value: str) -> int:
+    return max((cells.width(t) for t in value.split() if tables.protected(t)), default=0)
 
 
 def _column(name: str) -> tables.Column:
