@@ -545,7 +545,8 @@ def _record_lines(rows: list[tuple[views.Row, str]], folded: list[str], width: i
     values wrapped beside their key (below it, indented, when the key leaves too little room),
     then the fields at their defaults named on one wrapped line."""
     labels = [("  " if r.section else "") + r.label for r, _ in rows]
-    key_width = min(max((cells.width(k) for k in labels), default=0), max(8, width * 2 // 5))
+    # The key column leaves room for a UUID beside it; a longer key pushes its own value right.
+    key_width = min(max((cells.width(k) for k in labels), default=0), max(8, width - tables.GAP - 36))
     out: list[tables.Line] = []
     section = ""
     for (row, value), label in zip(rows, labels, strict=True):
@@ -554,6 +555,10 @@ def _record_lines(rows: list[tuple[views.Row, str]], folded: list[str], width: i
             out.append([(section, "section")])
         role = "id" if row.field in ID_COLUMNS or row.field == "order_id" else ("dim" if row.default else "")
         room = width - key_width - tables.GAP
+        pushed = cells.width(label) + tables.GAP + cells.width(value)
+        if cells.width(label) > key_width and "\n" not in value and pushed <= width:
+            out.append([(label, "key"), (" " * tables.GAP, ""), (value, role)])
+            continue
         if cells.width(label) > key_width or room < max(tables.FLEX_MIN, _widest_protected(value)):
             out.append([(label, "key")])
             out += [[("    ", ""), (text, role)] for text in tables.wrap(value, width - 4)]
