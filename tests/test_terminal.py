@@ -52,7 +52,7 @@ def test_usage_error_under_json_is_a_json_object_on_stderr() -> None:
     assert s.code == 2 and s.out == ""
     err = json.loads(s.err)
     assert err["error"] == "usage" and err["exit_code"] == 2
-    assert "--whitelsit" in err["message"] and "--whitelist" in err["message"]
+    assert "--whitelsit" in err["message"] and err["hint"].startswith("did you mean --whitelist?")
 
 
 @pytest.mark.parametrize("tty,color", [(False, True), (True, False)])

@@ -113,6 +113,10 @@ def assign_numbers(
         else:
             todo.append(n)
     done = _set_profile(ops, profile_id, todo, records, pacing or Pacing(), notify, progress)
+    for n, result in done.items():  # a move says where the number came from
+        owner = (records.get(n) or {}).get("messaging_profile_id")
+        if owner and result.result == "assigned" and not result.detail:
+            result.detail = f"moved from profile {owner}"
     results.update(done)
     return [results[n] for n in numbers]
 

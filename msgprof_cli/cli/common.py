@@ -365,7 +365,7 @@ def run(opts: "Options | Mapping[str, Any]") -> Iterator[Run]:
         raise
     except MsgprofError as exc:
         if exc.hint is None:
-            exc.hint = hint_for(exc)
+            exc.hint = _url_hint(exc, r) or hint_for(exc)
         r.render.error(exc)
         raise typer.Exit(exc.exit_code) from None
     except KeyboardInterrupt:
@@ -431,6 +431,14 @@ def hint_for(exc: MsgprofError) -> Optional[str]:
     return None
 
 
+def _url_hint(exc: MsgprofError, r: Run) -> Optional[str]:
+    """A hint from the base URL in effect (no /v2, https:// to a plain-http server)."""
+    from msgprof_cli.cli.hints import for_error
+
+    s = r._settings
+    return for_error(exc, str(s.base_url.value), s.base_url.source) if s is not None else None
+
+
 def stdin_used_once(opts: "Options | Mapping[str, Any]", *inputs: Optional[str]) -> None:
     """Standard input can feed the document or the key, not both."""
     key_file = opts.api_key_file if isinstance(opts, Options) else opts.get("api_key_file")
@@ -455,7 +463,10 @@ def resolve_profile(client: Any, ref: str) -> dict[str, Any]:
             raise NotFound(f"no messaging profile with id {ref}") from None
     matches = list(client.iter_messaging_profiles(name=ref))
     if not matches:
-        raise NotFound(f"no messaging profile named {ref!r}", hint="`msgprof list --name-contains` finds near names")
+        from msgprof_cli.cli.hints import near_names
+
+        hint = near_names(client, ref) or "`msgprof list --name-contains` finds near names"
+        raise NotFound(f"no messaging profile named {ref!r}", hint=hint)
     if len(matches) > 1:
         ids = ", ".join(str(m.get("id")) for m in matches)
         raise Ambiguous(

@@ -261,7 +261,6 @@ def _all_metrics(r: Run, time_frame: str, limit: Optional[int]) -> tuple[list[di
 
 
 RELATED = {
-    "phone-numbers": ("phone_numbers", ["id", "phone_number", "type", "country_code"], "phone numbers"),
     "short-codes": ("short_codes", ["id", "short_code", "country_code"], "short codes"),
 }
 
@@ -287,6 +286,12 @@ def _register_related(app: typer.Typer, only: Optional[str]) -> None:
 
         if only in (None, name):
             app.command(name, cls=MsgprofCommand, rich_help_panel="Profile details")(make())
+
+    if only in (None, "phone-numbers"):  # one job, one output: an alias of `numbers list`
+        from msgprof_cli.cli.setup import numbers_list
+
+        help_ = "Alias of `msgprof numbers list ID|NAME`: the phone numbers of a profile."
+        app.command("phone-numbers", cls=MsgprofCommand, rich_help_panel="Profile details", help=help_)(numbers_list)
 
     @command(app, only, "metrics", rich_help_panel="Profile details")
     @with_options(OUTPUT_OPTIONS, API_OPTIONS)

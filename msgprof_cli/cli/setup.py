@@ -17,6 +17,7 @@ from msgprof_cli.cli.common import (
     Run,
     dry_run_headers,
     dry_run_text,
+    not_empty,
     require_interactive_or_yes,
     resolve_profile,
     run,
@@ -207,16 +208,39 @@ def numbers_unassign(
         _report(r, results)
 
 
+NUMBER_COLUMNS = ["phone_number", "id", "type", "country_code", "messaging_product"]
+
+
 @with_options(OUTPUT_OPTIONS, API_OPTIONS)
-def numbers_list(ref: REF, opts: Options = Options()) -> None:
-    """The phone numbers of a profile, with their messaging settings."""
+def numbers_list(
+    ref: Annotated[
+        Optional[str],
+        typer.Argument(metavar="[ID|NAME]", help="The profile whose numbers to list (or --unassigned)."),
+    ] = None,
+    unassigned: Annotated[
+        bool, typer.Option("--unassigned", help="The account's numbers that are on no profile.")
+    ] = False,
+    opts: Options = Options(),
+) -> None:
+    """The phone numbers of a profile (or, with --unassigned, of no profile), with their messaging
+    settings.  `msgprof phone-numbers ID|NAME` is the same command."""
     with run(opts) as r:
+        if (ref is None) == (not unassigned):
+            raise UsageError(
+                "give a profile (ID|NAME) or --unassigned, not both" if ref else "no profile given",
+                hint="`msgprof numbers list PROFILE` lists its numbers; `msgprof numbers list --unassigned` "
+                "the account's numbers on no profile",
+            )
         ops = _ops(r)
-        pid = resolve_profile(ops.client, ref)["id"]
-        items = ops.list_phone_numbers_with_messaging_settings(profile_id=pid)
+        if unassigned:  # the whole inventory, kept where no profile is set (no filter for "none")
+            items = [i for i in ops.list_phone_numbers_with_messaging_settings() if not i.get("messaging_profile_id")]
+            empty = "every phone number of the account is on a profile"
+        else:
+            pid = resolve_profile(ops.client, not_empty(ref))["id"]
+            items = ops.list_phone_numbers_with_messaging_settings(profile_id=pid)
+            empty = "no phone numbers on this profile"
         if not r.render.data(items, r.output):
-            cols = ["phone_number", "id", "type", "country_code", "messaging_product"]
-            r.render.table(cols, ([i.get(c) for c in cols] for i in items), empty="no phone numbers on this profile")
+            r.render.table(NUMBER_COLUMNS, ([i.get(c) for c in NUMBER_COLUMNS] for i in items), empty=empty)
 
 
 def _numbers_app() -> typer.Typer:
