@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import TEST_KEY, make_sandbox
@@ -117,14 +118,17 @@ def test_phone_numbers_is_an_alias_of_numbers_list_with_the_same_output(sb: Sand
     sb.create({"name": "P", "whitelisted_destinations": ["US"]})
     assert screen("numbers", "assign", "P", *INVENTORY[:2], tty=False).code == 0
     for args in ([], ["--json"]):
-        alias, documented = screen("phone-numbers", "P", *args, tty=False), screen("numbers", "list", "P", *args, tty=False)
+        alias, documented = (
+            screen("phone-numbers", "P", *args, tty=False),
+            screen("numbers", "list", "P", *args, tty=False),
+        )
         assert alias.code == documented.code == 0 and alias.out == documented.out
     assert json.loads(documented.out)[0]["phone_number"] == INVENTORY[0]
     assert "Alias of `msgprof numbers list ID|NAME`" in screen("--help", tty=False).out
 
 
-def _commands(group: object, path: tuple[str, ...] = ()) -> dict[tuple[str, ...], object]:
-    found: dict[tuple[str, ...], object] = {}
+def _commands(group: Any, path: tuple[str, ...] = ()) -> dict[tuple[str, ...], Any]:
+    found: dict[tuple[str, ...], Any] = {}
     for name, cmd in getattr(group, "commands", {}).items():
         found |= _commands(cmd, (*path, name)) if hasattr(cmd, "commands") else {(*path, name): cmd}
     return found

@@ -30,7 +30,12 @@ def test_every_command_has_a_section_with_its_help() -> None:
 
 
 def test_check_mode_fails_on_a_stale_page(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    ok = subprocess.run([sys.executable, str(ROOT / "scripts" / "gen_reference.py"), "--check"], capture_output=True, text=True, check=False)
+    ok = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "gen_reference.py"), "--check"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert ok.returncode == 0, ok.stderr
     stale = tmp_path / "reference.md"
     stale.write_text("old\n")

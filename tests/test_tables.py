@@ -46,14 +46,18 @@ KINDS = {"id": uuids, "phone_number": phones, "webhook_url": urls, "sent": count
 @st.composite
 def tables_(draw: st.DrawFn) -> tuple[list[str], list[list[str]]]:
     names = draw(st.lists(st.sampled_from(sorted(KINDS)), min_size=1, max_size=6, unique=True))
-    columns = [n if n != "text" else draw(st.sampled_from(["resp_text", "us_long_code_fallback", "keywords"])) for n in names]
+    columns = [
+        n if n != "text" else draw(st.sampled_from(["resp_text", "us_long_code_fallback", "keywords"])) for n in names
+    ]
     rows = draw(st.lists(st.tuples(*(KINDS[n] for n in names)).map(list), min_size=1, max_size=4))
     return columns, rows
 
 
 @settings(max_examples=150)
 @given(tables_(), st.integers(40, 200))
-def test_every_character_of_every_value_is_on_the_screen(table: tuple[list[str], list[list[str]]], columns: int) -> None:
+def test_every_character_of_every_value_is_on_the_screen(
+    table: tuple[list[str], list[list[str]]], columns: int
+) -> None:
     names, rows = table
     term = Terminal.fake(width=columns, color=False)
     Renderer(term).table(names, rows)
@@ -81,8 +85,23 @@ def test_wrap_keeps_every_character_in_order(text: str, cells: int) -> None:
 @pytest.mark.parametrize("columns", [40, 60, 80, 120])
 def test_autoresp_list_keeps_every_letter(sandbox: Sandbox, columns: int) -> None:
     p = sandbox.create({"name": "P", "whitelisted_destinations": ["US"]})
-    made = screen("autoresp", "create", p["id"], "--op", "stop", "-k", "STOP", "-k", "UNSUBSCRIBE",
-                  "--country", "US", "--text", TEXT, "--json", tty=False)
+    made = screen(
+        "autoresp",
+        "create",
+        p["id"],
+        "--op",
+        "stop",
+        "-k",
+        "STOP",
+        "-k",
+        "UNSUBSCRIBE",
+        "--country",
+        "US",
+        "--text",
+        TEXT,
+        "--json",
+        tty=False,
+    )
     assert made.code == 0, made.err
     s = screen("autoresp", "list", p["id"], width=columns)
     assert s.code == 0, s.err
@@ -95,7 +114,9 @@ def test_autoresp_list_keeps_every_letter(sandbox: Sandbox, columns: int) -> Non
 
 def test_sender_ids_list_heads_each_column_whole_and_keeps_the_fallback_at_60(sandbox: Sandbox) -> None:
     p = sandbox.create({"name": "P", "whitelisted_destinations": ["GB"]})
-    sandbox.seed("alphanumeric_sender_ids", p["id"], {"alphanumeric_sender_id": "Acme", "us_long_code_fallback": "+12025550100"})
+    sandbox.seed(
+        "alphanumeric_sender_ids", p["id"], {"alphanumeric_sender_id": "Acme", "us_long_code_fallback": "+12025550100"}
+    )
     wide = screen("sender-ids", "list", p["id"], width=80)
     assert "US_LONG_CODE_FALLB\n" not in wide.text and "FALLBACK" in wide.text, wide.text
     narrow = screen("sender-ids", "list", p["id"], width=60)

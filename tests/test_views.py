@@ -60,7 +60,9 @@ def test_autoresp_create_shows_the_config_in_its_own_view(sandbox: Sandbox) -> N
     assert lines[2] == "auto-response" and "profile" not in lines
     assert re.search(r"^\s+resp_text\s+Bye$", s.text, re.M)
     assert s.err_text == "msgprof: created auto-response\n"
-    again = screen("autoresp", "create", p["id"], "--op", "stop", "-k", "STOP", "--country", "US", "--text", "Bye", "--json")
+    again = screen(
+        "autoresp", "create", p["id"], "--op", "stop", "-k", "STOP", "--country", "US", "--text", "Bye", "--json"
+    )
     assert again.code == 0 and json.loads(again.out)["id"] == config["id"]  # --json: the API's record, as before
 
 
@@ -75,9 +77,9 @@ def test_sender_ids_add_shows_the_sender_id_in_its_own_view(sandbox: Sandbox) ->
     assert s.err_text == "msgprof: created sender ID\n"
 
 
-NUMBER = {"id": "1293384261075731499", "phone_number": "+12025550100", "messaging_profile_id": None, "type": "longcode",
+NUMBER: dict[str, object] = {"id": "1293384261075731499", "phone_number": "+12025550100", "messaging_profile_id": None, "type": "longcode",
           "country_code": "US", "tags": [], "record_type": "messaging_settings"}  # fmt: skip
-ORDER = {"order_id": "9d1c-order", "record_type": "messaging_numbers_bulk_update", "success": ["+12025550100"],
+ORDER: dict[str, object] = {"order_id": "9d1c-order", "record_type": "messaging_numbers_bulk_update", "success": ["+12025550100"],
          "pending": [], "failed": []}  # fmt: skip
 TWIN = {"id": "p-2", "name": "Support", "created_at": "2026-12-01T00:00:00Z", "enabled": True}
 
@@ -100,7 +102,9 @@ def test_number_bulk_order_and_twin_views_lead_with_their_own_id(kind: str, reco
 
 records = st.dictionaries(
     st.sampled_from(["id", "name", "op", "keywords", "resp_text", "phone_number", "order_id", "enabled", "zz_new"]),
-    st.one_of(st.text(min_size=1, max_size=40), st.booleans(), st.integers(), st.lists(st.text(max_size=8), max_size=3)),
+    st.one_of(
+        st.text(min_size=1, max_size=40), st.booleans(), st.integers(), st.lists(st.text(max_size=8), max_size=3)
+    ),
     min_size=1,
 )
 
@@ -134,9 +138,11 @@ def test_an_error_on_page_2_never_lands_on_the_progress_line(monkeypatch: pytest
     status = s.err.index("fetched page 1 of 3")
     error = s.err.index("msgprof: \x1b[1;31merror")
     assert s.err[status:error].endswith("\r\x1b[K")  # the status line is wiped before the message
-    assert s.err_text.endswith("\rmsgprof: error: the API refused the credentials (HTTP 401): 1 error\n"
-                               "  [10009] Authentication failed\n"
-                               "  hint: check TELNYX_API_KEY, --api-key-file or the selected account\n")
+    assert s.err_text.endswith(
+        "\rmsgprof: error: the API refused the credentials (HTTP 401): 1 error\n"
+        "  [10009] Authentication failed\n"
+        "  hint: check TELNYX_API_KEY, --api-key-file or the selected account\n"
+    )
 
 
 def test_metrics_of_all_profiles_pages_through_every_profile(sandbox: Sandbox) -> None:
@@ -157,7 +163,10 @@ def test_the_ctrl_c_report_groups_what_never_started_into_one_line() -> None:
         return it
 
     never = "interrupted before it started; nothing was sent for it"
-    items = [item("A", None), item("B", "interrupted while its request was in flight: it may or may not have been done")]
+    items = [
+        item("A", None),
+        item("B", "interrupted while its request was in flight: it may or may not have been done"),
+    ]
     items += [item(f"N{n}", never) for n in range(30)]
     term = Terminal.fake(width=80, tty=False, color=False)
     Renderer(term).apply_report(items)
@@ -165,4 +174,7 @@ def test_the_ctrl_c_report_groups_what_never_started_into_one_line() -> None:
     grouped = [ln for ln in lines if "never started" in ln]
     assert len(grouped) == 1 and grouped[0].startswith("failed     30 profiles never started")
     assert all(f"N{n}" in grouped[0] for n in range(30))
-    assert any(ln.startswith("failed     B") for ln in lines) and lines[-1] == "Apply: 1 created, 0 updated, 0 unchanged, 31 failed."
+    assert (
+        any(ln.startswith("failed     B") for ln in lines)
+        and lines[-1] == "Apply: 1 created, 0 updated, 0 unchanged, 31 failed."
+    )

@@ -9,8 +9,8 @@ from msgprof_cli.cli.common import (
     API_OPTIONS,
     FIELDS_OPTIONS,
     OUTPUT_OPTIONS,
-    SECRET_OPTIONS,
     REF,
+    SECRET_OPTIONS,
     Opt,
     Options,
     Run,
@@ -320,7 +320,8 @@ def _register_related(app: typer.Typer, only: Optional[str]) -> None:
             if not r.render.data(items, r.output):
                 r.render.metrics_summary(items)
             if limit and total > len(items):
-                r.render.notice(f"showing {len(items)} of {total} profiles (--limit {limit}); leave out --limit for all")
+                shown = f"showing {len(items)} of {total} profiles (--limit {limit})"
+                r.render.notice(f"{shown}; leave out --limit for all")
 
     @command(app, only, "regenerate-secret", rich_help_panel="Profile details")
     @with_options(OUTPUT_OPTIONS, FIELDS_OPTIONS, SECRET_OPTIONS, API_OPTIONS)

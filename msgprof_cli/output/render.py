@@ -16,9 +16,9 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import IO, Any, Literal, cast
+from typing import IO, Any, cast
 
-from msgprof_cli.errors import InvalidInput, Interrupted, MsgprofError, OutputError, format_api_error
+from msgprof_cli.errors import Interrupted, InvalidInput, MsgprofError, OutputError, format_api_error
 from msgprof_cli.output import cells, metrics_view, profile_view, tables, views
 from msgprof_cli.output.terminal import Terminal
 from msgprof_cli.secrets import Scrubbed, mask

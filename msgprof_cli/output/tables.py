@@ -113,7 +113,9 @@ def layout(columns: Sequence[Column], rows: Sequence[Sequence[str]], cells: int)
     heads = [wrap(c.name.upper(), w, breaks="_") for c, w in zip(columns, widths, strict=True)]
     out += _join(columns, widths, heads, head=True)
     for row in rows:
-        parts = [[v.replace("\n", " ")] if c.whole else wrap(v, w) for c, v, w in zip(columns, row, widths, strict=True)]
+        parts = [
+            [v.replace("\n", " ")] if c.whole else wrap(v, w) for c, v, w in zip(columns, row, widths, strict=True)
+        ]
         out += _join(columns, widths, parts, head=False)
     return out
 
@@ -184,7 +186,9 @@ def blocks(columns: Sequence[Column], rows: Sequence[Sequence[str]], cells: int)
             if fits:
                 for k, text in enumerate(wrap(value, beside)):
                     key = c.name if k == 0 else ""
-                    out.append(_rstrip([(key + " " * (key_width - width(key) + GAP), "head" if key else ""), (text, role)]))
+                    out.append(
+                        _rstrip([(key + " " * (key_width - width(key) + GAP), "head" if key else ""), (text, role)])
+                    )
             else:
                 out.append([(c.name, "head")])
                 out += [[("  " + text, role)] for text in wrap(value, cells - 2)]
