@@ -9,6 +9,7 @@ from collections import Counter
 
 import pytest
 from canned import Scripted
+from conftest import ROOT
 from hypothesis import given
 from hypothesis import strategies as st
 from screens import screen
@@ -45,6 +46,8 @@ def test_create_and_get_put_id_and_name_first_and_fit_24_rows(sandbox: Sandbox, 
         _fits(s.text, columns)
         url = "https://hooks.example.com/telnyx/messaging/a/long/path/that/must/wrap"
         assert url in s.text if columns > len(url) else url in "".join(s.text.split())  # wider than the screen
+    full = screen("create", "-f", str(ROOT / "sample-configs" / "valid" / "full.yaml"), width=80)
+    assert full.code == 0 and len(full.text.splitlines()) <= 23, full.text  # every field set: still one screen
     every = screen("get", p["id"], "--all-fields", width=columns)
     for field in ("mobile_only", "smart_encoding", "redaction_level", "webhook_api_version"):
         assert re.search(rf"^\s+{field}\s", every.text, re.M), field
@@ -57,8 +60,8 @@ def test_autoresp_create_shows_the_config_in_its_own_view(sandbox: Sandbox) -> N
     [config] = sandbox.state.autoresp
     lines = s.text.splitlines()
     assert re.fullmatch(rf"id +{config['id']}", lines[0]) and re.fullmatch(r"keywords +STOP", lines[1]), lines
-    assert lines[2] == "auto-response" and "profile" not in lines
-    assert re.search(r"^\s+resp_text\s+Bye$", s.text, re.M)
+    assert lines[2] == "auto-response  op: stop; country_code: US; resp_text: Bye"
+    assert not any(line.startswith("profile") for line in lines)
     assert s.err_text == "msgprof: created auto-response\n"
     again = screen(
         "autoresp", "create", p["id"], "--op", "stop", "-k", "STOP", "--country", "US", "--text", "Bye", "--json"
@@ -73,7 +76,7 @@ def test_sender_ids_add_shows_the_sender_id_in_its_own_view(sandbox: Sandbox) ->
     [record] = [r for r in sandbox.state.related["alphanumeric_sender_ids"]]
     lines = s.text.splitlines()
     assert re.fullmatch(rf"id +{record['id']}", lines[0]) and re.fullmatch(r"alphanumeric_sender_id +Acme", lines[1])
-    assert lines[2] == "sender ID" and re.search(rf"^\s+messaging_profile_id\s+{p['id']}$", s.text, re.M)
+    assert lines[2].split() == ["sender", "ID", "messaging_profile_id:"] and lines[3].split() == [f"{p['id']};"]
     assert s.err_text == "msgprof: created sender ID\n"
 
 
@@ -178,3 +181,22 @@ def test_the_ctrl_c_report_groups_what_never_started_into_one_line() -> None:
         any(ln.startswith("failed     B") for ln in lines)
         and lines[-1] == "Apply: 1 created, 0 updated, 0 unchanged, 31 failed."
     )
+
+
+@given(st.sampled_from(["profile", *views.KINDS]), records, st.integers(40, 160))
+def test_by_default_every_field_is_shown_or_counted_among_the_defaults(kind: str, record: dict, columns: int) -> None:
+    term = Terminal.fake(width=columns, color=False)
+    Renderer(term).record(kind, record)
+    shown = term.out()
+    _fits(shown, columns)
+    folded = views.view(kind, record).folded
+    counted = re.search(r"^(\d+) fields at their defaults", shown, re.M)
+    assert (int(counted.group(1)) if counted else len(folded) if folded else 0) == len(folded)
+    seen = Counter(ch for ch in shown if not ch.isspace())
+    for key, value in record.items():
+        if key in folded:
+            continue
+        assert re.search(rf"(^|\s){key}(:|\s|$)", shown, re.M), (key, shown)
+        text = visible(" ".join(map(str, value)) if isinstance(value, list) else json.dumps(value).strip('"'))
+        text = visible(value) if isinstance(value, str) else text
+        assert not Counter(ch for ch in text if not ch.isspace() and ch not in '"[],') - seen, (key, shown)

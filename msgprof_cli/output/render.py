@@ -217,7 +217,7 @@ class Renderer:
         if not self.terminal.stdout_isatty:
             self.key_values([(r.field, v) for r, v in rows])
             return
-        self.lines(_record_lines(rows, shown.folded, self.terminal.width))
+        self.lines(_record_lines(rows, shown.folded, self.terminal.width, every=all_fields))
 
     def key_values(self, rows: Sequence[tuple[str, str]]) -> None:
         """key  value lines; the key column fits the keys up to KEY_COLUMN cells, and a longer key
@@ -540,39 +540,83 @@ def _str(rows: list[list[Any]]) -> list[list[str]]:
 # ---------------------------------------------------------------------- rich drawings
 
 
-def _record_lines(rows: list[tuple[views.Row, str]], folded: list[str], width: int) -> list[tables.Line]:
-    """A record as key/value lines: the id and name unindented, each section under its heading,
-    values wrapped beside their key (below it, indented, when the key leaves too little room),
-    then the fields at their defaults named on one wrapped line."""
-    labels = [("  " if r.section else "") + r.label for r, _ in rows]
+def _record_lines(
+    rows: list[tuple[views.Row, str]], folded: list[str], width: int, *, every: bool
+) -> list[tables.Line]:
+    """A record as key/value lines, its id and name first.  By default each section is one
+    entry (``number pool  long_code_weight: 1; toll_free_weight: 10``), so that even a profile
+    with every field set fits a 24-row screen, and the fields at their defaults are counted on
+    one line.  ``every`` (--all-fields): each field on its own row under its section's heading,
+    defaults dimmed."""
+    if every:
+        entries = []
+        section = ""
+        for row, value in rows:
+            if row.section != section:
+                section = row.section
+                entries.append((section, None, "section"))
+            label = ("  " if row.section else "") + row.label
+            entries.append((label, value, _role(row)))
+    else:
+        entries = [(row.label, value, _role(row)) for row, value in rows if not row.section]
+        sections: dict[str, list[str]] = {}
+        for row, value in rows:
+            if row.section:
+                sections.setdefault(row.section, []).append(f"{row.label}: {value.replace(chr(10), ', ')}")
+        # "; " joins the fields, and "\n" marks where a field may start a new line (_packed)
+        entries += [(title, ";\n".join(parts), "") for title, parts in sections.items()]
+    labels = [label for label, value, _ in entries if value is not None]
     # The key column leaves room for a UUID beside it; a longer key pushes its own value right.
     key_width = min(max((cells.width(k) for k in labels), default=0), max(8, width - tables.GAP - 36))
     out: list[tables.Line] = []
-    section = ""
-    for (row, value), label in zip(rows, labels, strict=True):
-        if row.section != section:
-            section = row.section
-            out.append([(section, "section")])
-        role = "id" if row.field in ID_COLUMNS or row.field == "order_id" else ("dim" if row.default else "")
-        room = width - key_width - tables.GAP
-        pushed = cells.width(label) + tables.GAP + cells.width(value)
-        if cells.width(label) > key_width and "\n" not in value and pushed <= width:
-            out.append([(label, "key"), (" " * tables.GAP, ""), (value, role)])
-            continue
-        if cells.width(label) > key_width or room < max(tables.FLEX_MIN, _widest_protected(value)):
-            out.append([(label, "key")])
-            out += [[("    ", ""), (text, role)] for text in tables.wrap(value, width - 4)]
-            continue
-        for n, text in enumerate(tables.wrap(value, room)):
-            key = label if n == 0 else ""
-            pad = " " * (key_width - cells.width(key) + tables.GAP)
-            out.append([(key, "key"), (pad, ""), (text, role)] if text else [(key, "key")])
+    for label, value, role in entries:
+        if value is None:
+            out.append([(label, role)])
+        else:
+            out += _entry_lines(label, value, role, key_width, width)
     if folded:  # one line: the names when they fit, else how many
         text = f"at their defaults: {', '.join(folded)} (--all-fields shows them)"
         if cells.width(text) > width:
             text = f"{len(folded)} fields at their defaults (--all-fields shows them)"
         out += [[(line, "dim")] for line in cells.wrap(text, width)]
     return out
+
+
+def _role(row: views.Row) -> str:
+    return "id" if row.field in ID_COLUMNS or row.field == "order_id" else ("dim" if row.default else "")
+
+
+def _entry_lines(label: str, value: str, role: str, key_width: int, width: int) -> list[tables.Line]:
+    """One key and its value, wrapped beside the key; below it, indented, when the key is too
+    wide or leaves too little room for the value's ids and URLs."""
+    room = width - key_width - tables.GAP
+    if cells.width(label) > key_width and "\n" not in value and cells.width(label) + tables.GAP + cells.width(value) <= width:
+        return [[(label, "key"), (" " * tables.GAP, ""), (value, role)]]
+    if cells.width(label) > key_width or room < max(tables.FLEX_MIN, _widest_protected(value)):
+        return [[(label, "key")], *([("    ", ""), (text, role)] for text in _packed(value, width - 4))]
+    out: list[tables.Line] = []
+    for n, text in enumerate(_packed(value, room)):
+        key = label if n == 0 else ""
+        pad = " " * (key_width - cells.width(key) + tables.GAP)
+        out.append([(key, "key"), (pad, ""), (text, role)] if text else [(key, "key")])
+    return out
+
+
+def _packed(value: str, room: int) -> list[str]:
+    """``value``'s lines wrapped to ``room`` cells, each line's pieces (a section's fields, one a
+    line) kept whole on one line when they fit: ``created_at: 2026-...`` is not split at its colon."""
+    lines: list[str] = []
+    current = ""
+    for part in value.split("\n"):
+        if current and cells.width(current) + 1 + cells.width(part) <= room:
+            current += " " + part
+            continue
+        if current:
+            lines.append(current)
+        *whole, current = tables.wrap(part, room) if cells.width(part) > room else [part]
+        lines += whole
+    lines.append(current)
+    return lines
 
 
 def _widest_protected(value: str) -> int:
