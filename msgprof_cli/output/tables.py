@@ -24,17 +24,19 @@ from msgprof_cli.output.cells import char_width, width
 GAP = 2  # cells between two columns
 FLEX_MIN = 15  # a wrapping column narrower than this reads worse than a block per record
 # What is never broken inside: URLs and host/paths, numbers (phone numbers, counts, ids that are
-# digits), UUIDs and other ids (letters and digits with - or _ and at least one digit), e-mail.
+# digits), UUIDs and other ids (letters and digits with - or _ and at least one digit), e-mail,
+# file paths.
 _URL = re.compile(r"^(?:[a-z][a-z0-9+.-]*://\S+|[\w-]+(?:\.[\w-]+)+(?:/\S*)?|\S+@\S+\.\S+)$", re.IGNORECASE)
 _NUMBER = re.compile(r"^[+-]?\d[\d.,:%-]*$")
 _ID = re.compile(r"^(?=[^ ]*\d)[0-9A-Za-z]+(?:[-_][0-9A-Za-z]+)+$")
+_PATH = re.compile(r"^(?:~|\.{1,2})?/\S+$")  # a file path: /home/me/.config/msgprof/config.yaml
 _WORD = re.compile(r"\S+")
 
 
 def protected(token: str) -> bool:
-    """An id, a number or a URL: never broken across lines (when the screen allows)."""
+    """An id, a number, a URL or a path: never broken across lines (when the screen allows)."""
     core = token.rstrip(",;.)")  # "example.com/help." ends a sentence: the dot is not the URL's
-    return bool(_URL.match(core) or _NUMBER.match(core) or _ID.match(core))
+    return bool(_URL.match(core) or _NUMBER.match(core) or _ID.match(core) or _PATH.match(core))
 
 
 @dataclass(frozen=True)
