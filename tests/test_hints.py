@@ -61,7 +61,19 @@ def test_https_to_the_plain_http_sandbox_says_to_use_http(sandbox: Sandbox) -> N
     host = tls.split("/")[2]
     assert s.err == (
         f"msgprof: error: GET {tls}/messaging_profiles: TLS handshake failed\n"
-        f"  hint: the server at {host} speaks plain http (as the sandbox does): try --base-url {sandbox.url}\n"
+        f"  hint: the server at {host} speaks plain http (as the sandbox does): try {sandbox.url}\n"
+    )
+
+
+def test_a_base_url_from_the_environment_is_named_with_its_source(
+    sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bare = sandbox.url.removesuffix("/v2")
+    monkeypatch.setenv("TELNYX_BASE_URL", bare)
+    s = screen("list", tty=False)
+    assert s.code == 5
+    assert s.err.endswith(
+        f"  hint: {bare} (from env TELNYX_BASE_URL) has no /v2: the Telnyx API (and the sandbox) answer under it; try {bare}/v2\n"
     )
 
 

@@ -55,16 +55,17 @@ def for_error(exc: MsgprofError, base_url: str | None, base_url_source: str | No
     or a TLS handshake with a server that speaks plain HTTP (https:// to the sandbox)."""
     if not base_url:
         return None
-    flag = "--base-url" if base_url_source in (None, "--base-url") else str(base_url_source)
+    flagged = base_url_source in (None, "--base-url")
+    given = f"--base-url {base_url}" if flagged else f"{base_url} (from {base_url_source})"
     if isinstance(exc, NotFound) and exc.status == 404:
         fixed = with_v2(base_url)
         if fixed is not None:
-            return f"{flag} {base_url} has no /v2: the Telnyx API (and the sandbox) answer under it; try {fixed}"
+            return f"{given} has no /v2: the Telnyx API (and the sandbox) answer under it; try {fixed}"
     if isinstance(exc, NetworkError) and "TLS" in exc.message and base_url.startswith("https://"):
         parts = urlsplit(base_url)
         if parts.hostname in ("127.0.0.1", "localhost", "::1"):
             plain = urlunsplit(parts._replace(scheme="http"))
-            return f"the server at {parts.netloc} speaks plain http (as the sandbox does): try {flag} {plain}"
+            return f"the server at {parts.netloc} speaks plain http (as the sandbox does): try {plain}"
     return None
 
 
