@@ -590,7 +590,8 @@ def _entry_lines(label: str, value: str, role: str, key_width: int, width: int) 
     """One key and its value, wrapped beside the key; below it, indented, when the key is too
     wide or leaves too little room for the value's ids and URLs."""
     room = width - key_width - tables.GAP
-    if cells.width(label) > key_width and "\n" not in value and cells.width(label) + tables.GAP + cells.width(value) <= width:
+    pushed = cells.width(label) + tables.GAP + cells.width(value)  # a long key pushes its value right
+    if cells.width(label) > key_width and "\n" not in value and pushed <= width:
         return [[(label, "key"), (" " * tables.GAP, ""), (value, role)]]
     if cells.width(label) > key_width or room < max(tables.FLEX_MIN, _widest_protected(value)):
         return [[(label, "key")], *([("    ", ""), (text, role)] for text in _packed(value, width - 4))]
