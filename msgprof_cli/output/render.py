@@ -548,6 +548,7 @@ def _record_lines(
     with every field set fits a 24-row screen, and the fields at their defaults are counted on
     one line.  ``every`` (--all-fields): each field on its own row under its section's heading,
     defaults dimmed."""
+    entries: list[tuple[str, str | None, str]]  # (key, value or None for a heading, role)
     if every:
         entries = []
         section = ""
@@ -565,15 +566,15 @@ def _record_lines(
                 sections.setdefault(row.section, []).append(f"{row.label}: {value.replace(chr(10), ', ')}")
         # "; " joins the fields, and "\n" marks where a field may start a new line (_packed)
         entries += [(title, ";\n".join(parts), "") for title, parts in sections.items()]
-    labels = [label for label, value, _ in entries if value is not None]
+    labels = [label for label, text, _ in entries if text is not None]
     # The key column leaves room for a UUID beside it; a longer key pushes its own value right.
     key_width = min(max((cells.width(k) for k in labels), default=0), max(8, width - tables.GAP - 36))
     out: list[tables.Line] = []
-    for label, value, role in entries:
-        if value is None:
+    for label, text, role in entries:
+        if text is None:
             out.append([(label, role)])
         else:
-            out += _entry_lines(label, value, role, key_width, width)
+            out += _entry_lines(label, text, role, key_width, width)
     if folded:  # one line: the names when they fit, else how many
         text = f"at their defaults: {', '.join(folded)} (--all-fields shows them)"
         if cells.width(text) > width:
