@@ -90,7 +90,7 @@ class Settings:
                     f"set {ENV_API_KEY}, pass --api-key-file PATH (- reads stdin), or select an account "
                     f"(--account NAME or {ENV_ACCOUNT}) whose config has api_key_env, api_key_file, "
                     "api_key_command or api_key; `msgprof config show` shows what is in effect. "
-                    "No account yet? `msgprof sandbox` runs a local API to try msgprof with"
+                    "No Telnyx account yet? Try msgprof on a local API: `msgprof sandbox` (docs/sandbox.md)"
                 ),
             )
         return key

@@ -81,7 +81,7 @@ def test_no_key_mentions_the_sandbox() -> None:
     s = screen("list", tty=False)
     assert (s.code, s.out) == (4, "")
     assert s.err.startswith("msgprof: error: no API key: msgprof needs one to call the API\n  hint: set TELNYX_API_KEY")
-    assert s.err.endswith("No account yet? `msgprof sandbox` runs a local API to try msgprof with\n")
+    assert s.err.endswith("No Telnyx account yet? Try msgprof on a local API: `msgprof sandbox` (docs/sandbox.md)\n")
 
 
 def test_an_account_without_a_config_file_says_the_file_is_missing(isolation: Path) -> None:

@@ -78,6 +78,11 @@ def test_sender_ids_add_shows_the_sender_id_in_its_own_view(sandbox: Sandbox) ->
     assert re.fullmatch(rf"id +{record['id']}", lines[0]) and re.fullmatch(r"alphanumeric_sender_id +Acme", lines[1])
     assert lines[2].split() == ["sender", "ID", "messaging_profile_id:"] and lines[3].split() == [f"{p['id']};"]
     assert s.err_text == "msgprof: created sender ID\n"
+    again = screen("sender-ids", "add", p["id"], "Acme", "--us-long-code-fallback", "+12025550100")
+    assert again.code == 0 and again.text.splitlines()[0] == lines[0]  # the same record, in the same view
+    assert again.err_text == (
+        "msgprof: sender ID 'Acme' is already on the profile; nothing was sent\nmsgprof: sender ID already there\n"
+    )
 
 
 NUMBER: dict[str, object] = {"id": "1293384261075731499", "phone_number": "+12025550100", "messaging_profile_id": None, "type": "longcode",

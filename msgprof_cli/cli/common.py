@@ -184,7 +184,8 @@ FIELDS_OPTIONS: list[Opt] = [
         Annotated[
             bool,
             typer.Option(
-                "--all-fields", help="Show every field; at a terminal, fields at their defaults fold into one line.",
+                "--all-fields",
+                help="Show every field; at a terminal, fields at their defaults fold into one line.",
                 rich_help_panel="Output",
             ),
         ],

@@ -210,16 +210,12 @@ def usage_error(terminal: Terminal, exc: ClickException, *, json_errors: bool) -
         from msgprof_cli.cli.hints import unknown_option
 
         message = f"No such option: {exc.option_name}"
-        known = [*GLOBAL_VALUE_OPTIONS, *GLOBAL_FLAGS, *(ctx.command.params and _option_names(ctx) if ctx else [])]
+        known = [*GLOBAL_VALUE_OPTIONS, *GLOBAL_FLAGS, *(exc.possibilities or ())]
         close = unknown_option(exc.option_name, known)  # the global options count: `msgprof --tiemout 5 list`
         hint = f"did you mean {close}? {hint}" if close else hint
     err = UsageError(message, hint=hint)
     Renderer(terminal, json_errors=json_errors).error(err)
     return UsageError.exit_code  # whatever click's own code: 1 means a bug in msgprof
-
-
-def _option_names(ctx: Any) -> list[str]:
-    return [o for p in ctx.command.params if p.param_type_name == "option" for o in (*p.opts, *p.secondary_opts)]
 
 
 def confirm(terminal: Terminal, question: str) -> bool:

@@ -212,8 +212,8 @@ class Renderer:
             if row.field in profile_view.SECRET_FIELDS and not show_secrets and value:
                 value = mask(str(value))
             rows.append((row, _cell(value)))
-        if title and self.interactive_err:
-            self.notice(f"{title} {shown.title}")  # a title is not data: stderr, and only for a person
+        if title and self.interactive_err:  # a title is not data: stderr, and only for a person
+            self.notice(f"{shown.title} already there" if title == "exists" else f"{title} {shown.title}")
         if not self.terminal.stdout_isatty:
             self.key_values([(r.field, v) for r, v in rows])
             return
