@@ -162,6 +162,8 @@ def test_metrics_of_all_profiles_pages_through_every_profile(sandbox: Sandbox) -
     assert cut.code == 0
     assert len([ln for ln in cut.text.splitlines()[1:] if ln.strip()]) == 5
     assert cut.err_text == "msgprof: showing 5 of 25 profiles (--limit 5); leave out --limit for all\n"
+    one = screen("metrics", "P01", "--limit", "5", tty=False)
+    assert one.code == 2 and one.err.startswith("msgprof: error: --limit applies to the metrics of all profiles\n")
 
 
 def test_the_ctrl_c_report_groups_what_never_started_into_one_line() -> None:

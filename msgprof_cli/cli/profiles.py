@@ -310,6 +310,8 @@ def _register_related(app: typer.Typer, only: Optional[str]) -> None:
         with run(opts) as r:
             if time_frame not in ("1h", "3h", "24h", "3d", "7d", "30d"):
                 raise UsageError(f"--time-frame must be 1h, 3h, 24h, 3d, 7d or 30d, not {time_frame!r}")
+            if ref and limit:
+                raise UsageError("--limit applies to the metrics of all profiles", hint="leave out ID|NAME or --limit")
             client = r.client()
             if ref:
                 data = client.profile_metrics(resolve_profile(client, ref)["id"], time_frame)
