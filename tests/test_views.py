@@ -4,8 +4,10 @@ items 2-4): drawn through the terminal double, against the sandbox or a scripted
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from canned import Scripted
@@ -207,3 +209,41 @@ def test_by_default_every_field_is_shown_or_counted_among_the_defaults(kind: str
         text = visible(" ".join(map(str, value)) if isinstance(value, list) else json.dumps(value).strip('"'))
         text = visible(value) if isinstance(value, str) else text
         assert not Counter(ch for ch in text if not ch.isspace() and ch not in '"[],') - seen, (key, shown)
+
+
+def test_ctrl_c_during_a_real_apply_names_what_never_started_on_one_line(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from conftest import TEST_KEY, record_output
+
+    from msgprof_cli.sandbox import Faults
+
+    docs = "".join(f"- name: Stop {i:02}\n  whitelisted_destinations: [US]\n" for i in range(12))
+    (tmp_path / "bulk.yaml").write_text(docs)
+    with Sandbox("127.0.0.1", 0, faults=Faults(latency_ms=600)) as sb:
+        env = {**os.environ, "TELNYX_BASE_URL": sb.url, "TELNYX_API_KEY": TEST_KEY}
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "msgprof_cli", "apply", "-f", str(tmp_path / "bulk.yaml"), "--parallel", "2"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        deadline = time.monotonic() + 30  # a safety stop, not a timing: wait for the first creates
+        while not any(r.method == "POST" for r in sb.received) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+        record_output(out + err)
+    assert proc.returncode == 130, err
+    lines = out.splitlines()
+    never = [ln for ln in lines if "never started" in ln]
+    assert len(never) == 1, out
+    count = int(re.search(r"(\d+) profiles? never started", never[0]).group(1))  # type: ignore[union-attr]
+    names = never[0].split(": ", 1)[1].split(", ")
+    assert count == len(names) >= 1 and all(re.fullmatch(r"Stop \d\d", n) for n in names)
+    assert not any("before it started" in ln for ln in lines)  # the old line per item is gone
+    assert lines[-1].startswith("Apply: ") and "Traceback" not in err
