@@ -138,3 +138,18 @@ def test_a_pipe_gets_one_line_per_record_with_nothing_dropped() -> None:
     term = Terminal.fake(width=40, tty=False, color=False)
     Renderer(term).table(["id", "resp_text"], [[UUID, {"a": 1, "b": "two"}]])
     assert term.out().splitlines() == ["ID                                    RESP_TEXT", f"{UUID}  a: 1; b: two"]
+
+
+def test_a_long_heading_wraps_after_an_underscore_in_balanced_lines() -> None:
+    assert tables._heading("ALPHANUMERIC_SENDER_ID", 20) == ["ALPHANUMERIC_", "SENDER_ID"]
+    assert tables._heading("US_LONG_CODE_FALLBACK", 14) == ["US_LONG_CODE_", "FALLBACK"]
+    assert tables._heading("ID", 36) == ["ID"]
+
+
+@given(st.from_regex(r"[A-Z]{1,12}(_[A-Z]{1,12}){0,4}", fullmatch=True), st.integers(2, 40))
+def test_a_heading_keeps_every_letter_and_breaks_only_after_underscores(name: str, cells: int) -> None:
+    lines = tables._heading(name, cells)
+    assert "".join(lines) == name
+    widest = max(len(p) for p in re.findall(r"[^_]*_|[^_]+$", name))
+    if cells >= widest:
+        assert all(len(line) <= cells for line in lines) and all(line.endswith("_") for line in lines[:-1])

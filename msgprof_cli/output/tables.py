@@ -112,7 +112,7 @@ def layout(columns: Sequence[Column], rows: Sequence[Sequence[str]], cells: int)
     if widths is None:
         return blocks(columns, rows, cells)
     out: list[Line] = []
-    heads = [wrap(c.name.upper(), w, breaks="_") for c, w in zip(columns, widths, strict=True)]
+    heads = [_heading(c.name.upper(), w) for c, w in zip(columns, widths, strict=True)]
     out += _join(columns, widths, heads, head=True)
     for row in rows:
         parts = [
@@ -120,6 +120,16 @@ def layout(columns: Sequence[Column], rows: Sequence[Sequence[str]], cells: int)
         ]
         out += _join(columns, widths, parts, head=False)
     return out
+
+
+def _heading(name: str, cells: int) -> list[str]:
+    """A heading in as few lines as ``cells`` allows, balanced: ALPHANUMERIC_ / SENDER_ID rather
+    than ALPHANUMERIC_SENDER_ / ID."""
+    lines = wrap(name, cells, breaks="_")
+    least = max(width(p) for p in re.findall(r"[^_]*_|[^_]+$", name) or [name])  # never inside a word
+    while cells - 1 >= least and len(narrower := wrap(name, cells - 1, breaks="_")) == len(lines):
+        lines, cells = narrower, cells - 1
+    return lines
 
 
 def fit(columns: Sequence[Column], rows: Sequence[Sequence[str]], cells: int) -> list[int] | None:
