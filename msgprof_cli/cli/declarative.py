@@ -75,10 +75,10 @@ def _plan(r: Run, p: PlanOptions, phase: "Phase") -> "tuple[TelnyxClient, list[I
     desired, warnings = reconcile.load_desired(p.files, os.environ, allow_unknown=p.allow_unknown, phase=phase)
     r.render.issues(warnings, label="warning")
     client = r.client(pool_size=max(4, p.parallel))
-    live = reconcile.live_by_name(client)
+    inventory = reconcile.read_inventory(client, desired)  # the account, read once for the whole run
     resolver = reconcile.twin_resolver(client) if p.resolve_twins else None
-    items = reconcile.plan(desired, live, resolve_twins=resolver)
-    reconcile_setup.plan_items(client, items, prune=p.prune_setup)
+    items = reconcile.plan(desired, inventory.by_name(), resolve_twins=resolver)
+    reconcile_setup.plan_items(client, items, prune=p.prune_setup, inventory=inventory)
     return client, items
 
 
@@ -94,11 +94,9 @@ def _show(r: Run, items: "list[Item]", phase: "Phase", as_json: bool) -> None:
 
 
 def _setups(client: Any, profiles: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    from msgprof_cli.api.client import SetupOperations
-    from msgprof_cli.declarative.setup_plan import export_setup
+    from msgprof_cli.declarative.setup_plan import export_setups
 
-    ops = SetupOperations(client)
-    return {str(p.get("id")): export_setup(ops, str(p.get("id"))) for p in profiles}
+    return export_setups(client, profiles)  # the account's setup listed once, not per profile
 
 
 def _worst(items: "list[Item]") -> int:
@@ -161,7 +159,7 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
             with r.render.progress(len(items), "applying") as advance:
                 done = reconcile.apply(client, items, parallel=parallel, on_done=lambda _: advance())
             if not any(isinstance(i.error, Interrupted) for i in done):  # Ctrl-C: stop here
-                reconcile_setup.apply_items(client, done, r.render.notice)
+                reconcile_setup.apply_items(client, done, r.render.notice, parallel=parallel)
             for item in done:
                 if item.note and item.action != "delete":
                     r.render.notice(f"{item.name}: {item.note}")
