@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install test check lint demo bench clean spec-drift sdk-conformance
+.PHONY: install test check lint demo bench reference clean spec-drift sdk-conformance
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -28,6 +28,9 @@ demo: $(STAMP)  ## start the sandbox, create a profile from sample-configs/, lis
 
 bench: $(STAMP)  ## benchmark msgprof against plain requests and curl
 	$(PY) bench/bench.py
+
+reference: $(STAMP)  ## regenerate docs/reference.md from every command's --help (a test fails when stale)
+	$(PY) scripts/gen_reference.py
 
 SDK_VENV ?= .venv-sdk
 

@@ -89,7 +89,8 @@ class Settings:
                 hint=(
                     f"set {ENV_API_KEY}, pass --api-key-file PATH (- reads stdin), or select an account "
                     f"(--account NAME or {ENV_ACCOUNT}) whose config has api_key_env, api_key_file, "
-                    "api_key_command or api_key; `msgprof config show` shows what is in effect"
+                    "api_key_command or api_key; `msgprof config show` shows what is in effect. "
+                    "No Telnyx account yet? Try msgprof on a local API: `msgprof sandbox` (docs/sandbox.md)"
                 ),
             )
         return key
@@ -431,6 +432,11 @@ def _select_account(
         account = Setting(config["default_account"], f"default_account in {path}")
     else:
         return Setting(None, "none selected"), {}
+    if account.value not in accounts and not path.exists():
+        raise UsageError(
+            f"no account named {account.value!r}: there is no config file at {path} (from {account.source})",
+            hint=f"create {path} with an `accounts:` section (docs/settings.md shows one), or leave out the account",
+        )
     if account.value not in accounts:
         known = ", ".join(sorted(accounts)) or "none"
         raise UsageError(

@@ -153,7 +153,8 @@ def test_related_lists(cli, sandbox: Sandbox) -> None:
     sandbox.seed("short_codes", p["id"], {"short_code": "12345", "country_code": "US"})
     sandbox.seed("alphanumeric_sender_ids", p["id"], {"alphanumeric_sender_id": "Acme"})
     table = cli("phone-numbers", "R").stdout.splitlines()
-    assert table[0].split() == ["ID", "PHONE_NUMBER", "TYPE", "COUNTRY_CODE"] and len(table) == 4
+    assert table[0].split() == ["PHONE_NUMBER", "ID", "TYPE", "COUNTRY_CODE", "MESSAGING_PRODUCT"] and len(table) == 4
+    assert cli("numbers", "list", "R").stdout.splitlines() == table  # one job, one output
     assert json.loads(cli("short-codes", p["id"], "--json").stdout)[0]["short_code"] == "12345"
     assert "Acme" in cli("sender-ids", "R").stdout
 

@@ -52,26 +52,31 @@ def test_create_and_get_show_sections_with_the_id_whole(sandbox: Sandbox, column
     created = screen(*CREATE, width=columns)
     assert created.code == 0, created.err
     [p] = sandbox.profiles()
-    for s in (created, screen("get", p["id"], width=columns)):
+    every = screen("get", p["id"], "--all-fields", width=columns)
+    for s in (created, every):
         fits(s.text, columns)
         ids_whole(s.text, [p["id"], p["organization_id"]])
-        for section in ("profile", "webhooks", "sending", "number pool", "URL shortener", "metadata"):
-            assert re.search(rf"│ {section}\s", s.text), section
-        # nested settings are rows of their own, not one cell
-        assert re.search(r"│\s+long_code_weight\s+│ 1\s", s.text)
-        assert re.search(r"│\s+toll_free_weight\s+│ 10\s", s.text)
+        lines = s.text.splitlines()
+        assert lines[0].split() == ["id", p["id"]] and lines[1].split()[0] == "name"  # the id and the name first
         assert p["v1_secret"] not in s.out and f"****{p['v1_secret'][-4:]}" in s.text
+    # by default one entry per section; with --all-fields each field is a row under its heading
+    for section in ("profile", "webhooks", "number pool", "metadata"):
+        assert re.search(rf"^{section}(  |$)", created.text, re.M), section  # a long URL goes below
+        assert re.search(rf"^{section}$", every.text, re.M), section
+    assert re.search(r"^number pool +long_code_weight: 1; toll_free_weight: 10; skip_unhealthy: true$", created.text, re.M)
+    assert re.search(r"^\s+long_code_weight\s+1$", every.text, re.M)
+    assert re.search(r"^\s+toll_free_weight\s+10$", every.text, re.M)
 
 
-def test_defaults_are_dimmed_and_set_values_are_not(sandbox: Sandbox) -> None:
-    s = screen("create", "--name", "Dim", "--whitelist", "US", "--mms-transcoding")
+def test_defaults_are_dimmed_with_all_fields_and_fold_without(sandbox: Sandbox) -> None:
+    s = screen("create", "--name", "Dim", "--whitelist", "US", "--mms-transcoding", "--all-fields")
     assert s.code == 0, s.err
-    row = {line.split("│")[1].strip(): line.split("│")[2] for line in s.text.splitlines() if line.count("│") == 3}
-    raw = {line.split("│")[1]: line.split("│")[2] for line in s.out.splitlines() if line.count("│") == 3}
-    value = {re.sub(r"\x1b\[[0-9;]*m", "", k).strip(): v for k, v in raw.items()}
-    assert row["mobile_only"].strip() == "false" and value["mobile_only"].startswith(" \x1b[2mfalse")  # a default
-    assert row["mms_transcoding"].strip() == "true" and value["mms_transcoding"] == row["mms_transcoding"]  # set
-    assert value["name"] == row["name"] and row["name"].strip() == "Dim"
+    dim = {m.group(1) for m in re.finditer(r"\x1b\[36m\s*(\w+)\x1b\[0m\s+\x1b\[2m", s.out)}
+    assert "mobile_only" in dim and "mms_transcoding" not in dim and "name" not in dim
+    folded = screen("get", "Dim")
+    assert "mobile_only" not in folded.text
+    assert re.search(r"^sending +.*\bmms_transcoding: true$", folded.text, re.M)
+    assert re.search(r"^\d+ fields at their defaults \(--all-fields shows them\)$", folded.text, re.M)
 
 
 @pytest.mark.parametrize("columns", WIDTHS)

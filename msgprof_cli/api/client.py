@@ -644,6 +644,18 @@ class TelnyxClient:
         pages = self._pages(path("messaging_profile_metrics"), params, MAX_PAGE_SIZE, None)
         return [item for page in pages for item in page.data]
 
+    def iter_profile_metric_pages(
+        self,
+        time_frame: str | None = None,
+        *,
+        page_size: int = MAX_PAGE_SIZE,
+        on_page: Callable[[int, int], None] | None = None,
+        limit: int | None = None,
+    ) -> Iterator[Page]:
+        """Every profile's metrics, page by page (the API answers 20 a page unless asked)."""
+        params = {"time_frame": time_frame} if time_frame else {}
+        return self._pages(path("messaging_profile_metrics"), params, page_size, on_page, limit)
+
 
 class _NotJson(ValueError):
     """What makes a body something other than strict JSON (its message says what)."""

@@ -28,6 +28,12 @@ class NumberSettings(TypedDict, total=False):
     id: str
     phone_number: str
     messaging_profile_id: str | None
+    # Read by doctor as the API answers them; not checked here (a missing one is "unknown" there).
+    type: Any
+    features: Any
+    health: Any
+    eligible_messaging_products: Any
+    country_code: Any
 
 
 class SenderId(TypedDict, total=False):

@@ -148,6 +148,10 @@ def assign_numbers(
         else:
             todo.append(n)
     done = _set_profile(ops, profile_id, todo, live, pacing or Pacing(), notify, progress)
+    for n, result in done.items():  # a move says where the number came from
+        owner = (live.get(n) or {}).get("messaging_profile_id")
+        if owner and result.result == "assigned" and not result.detail:
+            result.detail = f"moved from profile {owner}"
     results.update(done)
     return [results[n] for n in numbers]
 

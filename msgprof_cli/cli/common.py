@@ -165,10 +165,29 @@ OUTPUT_OPTIONS: list[Opt] = [
         Annotated[Optional[Output], typer.Option("--output", "-o", help="Output format.", rich_help_panel="Output")],
         None,
     ),
+]
+# Only on the commands that show a secret (a profile's v1_secret): offered elsewhere it would
+# promise something it cannot do.
+SECRET_OPTIONS: list[Opt] = [
     (
         "show_secrets",
         Annotated[
             bool, typer.Option("--show-secrets", help="Show v1_secret in tables unmasked.", rich_help_panel="Output")
+        ],
+        False,
+    ),
+]
+# On the commands that show one record (create, get, update, sender-ids add, autoresp create).
+FIELDS_OPTIONS: list[Opt] = [
+    (
+        "all_fields",
+        Annotated[
+            bool,
+            typer.Option(
+                "--all-fields",
+                help="Show every field; at a terminal, fields at their defaults fold into one line.",
+                rich_help_panel="Output",
+            ),
         ],
         False,
     ),
@@ -192,6 +211,7 @@ class Options:
     json: bool = False
     output: Optional[Enum] = None  # Output, or a command's own formats (plan: PlanFormat)
     show_secrets: bool = False
+    all_fields: bool = False
     # A command's own values, for commands that still pass a dict to run(); read with get().
     extra: Mapping[str, Any] = field(default_factory=dict)
 
@@ -326,9 +346,11 @@ class Run:
         s = self.settings
         return str(check_base_url(s.base_url.value, s.base_url.source, stdlib_parts)).rstrip("/")
 
-    def emit_profile(self, profile: dict[str, Any], title: Optional[str] = None) -> None:
+    def emit_profile(self, profile: dict[str, Any], title: Optional[str] = None, kind: str = "profile") -> None:
+        """One record in its own view (kind: profile, number, sender_id, autoresp, ...)."""
         if not self.render.data(profile, self.output):
-            self.render.profile(profile, show_secrets=self.opts.show_secrets, title=title)
+            o = self.opts
+            self.render.record(kind, profile, show_secrets=o.show_secrets, title=title, all_fields=o.all_fields)
 
 
 @contextmanager
@@ -344,7 +366,7 @@ def run(opts: "Options | Mapping[str, Any]") -> Iterator[Run]:
         raise
     except MsgprofError as exc:
         if exc.hint is None:
-            exc.hint = hint_for(exc)
+            exc.hint = _url_hint(exc, r) or hint_for(exc)
         r.render.error(exc)
         raise typer.Exit(exc.exit_code) from None
     except KeyboardInterrupt:
@@ -410,6 +432,14 @@ def hint_for(exc: MsgprofError) -> Optional[str]:
     return None
 
 
+def _url_hint(exc: MsgprofError, r: Run) -> Optional[str]:
+    """A hint from the base URL in effect (no /v2, https:// to a plain-http server)."""
+    from msgprof_cli.cli.hints import for_error
+
+    s = r._settings
+    return for_error(exc, str(s.base_url.value), s.base_url.source) if s is not None else None
+
+
 def stdin_used_once(opts: "Options | Mapping[str, Any]", *inputs: Optional[str]) -> None:
     """Standard input can feed the document or the key, not both."""
     key_file = opts.api_key_file if isinstance(opts, Options) else opts.get("api_key_file")
@@ -434,7 +464,10 @@ def resolve_profile(client: Any, ref: str) -> dict[str, Any]:
             raise NotFound(f"no messaging profile with id {ref}") from None
     matches = list(client.iter_messaging_profiles(name=ref))
     if not matches:
-        raise NotFound(f"no messaging profile named {ref!r}", hint="`msgprof list --name-contains` finds near names")
+        from msgprof_cli.cli.hints import near_names
+
+        hint = near_names(client, ref) or "`msgprof list --name-contains` finds near names"
+        raise NotFound(f"no messaging profile named {ref!r}", hint=hint)
     if len(matches) > 1:
         ids = ", ".join(str(m.get("id")) for m in matches)
         raise Ambiguous(

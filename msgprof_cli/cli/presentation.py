@@ -204,13 +204,16 @@ def usage_error(terminal: Terminal, exc: ClickException, *, json_errors: bool) -
     hint = f"`{path} --help` shows the options"
     if isinstance(exc, NoSuchOption) and exc.option_name in (*GLOBAL_VALUE_OPTIONS, *GLOBAL_FLAGS):
         hint = f"`{path}` does not take {exc.option_name}; {hint}"  # a global option most commands take
-    elif isinstance(exc, NoSuchOption):  # the global options count too: `msgprof --tiemout 5 list`
-        import difflib
+    message = exc.format_message()
+    if isinstance(exc, NoSuchOption) and exc.option_name not in (*GLOBAL_VALUE_OPTIONS, *GLOBAL_FLAGS):
+        # One suggestion, in the hint: click's own "(Possible options: ...)" would say it twice.
+        from msgprof_cli.cli.hints import unknown_option
 
-        known = (*GLOBAL_VALUE_OPTIONS, *GLOBAL_FLAGS, *(exc.possibilities or ()))
-        close = difflib.get_close_matches(exc.option_name, known, n=1, cutoff=0.6)
-        hint = f"did you mean {close[0]}? {hint}" if close else hint
-    err = UsageError(exc.format_message(), hint=hint)
+        message = f"No such option: {exc.option_name}"
+        known = [*GLOBAL_VALUE_OPTIONS, *GLOBAL_FLAGS, *(exc.possibilities or ())]
+        close = unknown_option(exc.option_name, known)  # the global options count: `msgprof --tiemout 5 list`
+        hint = f"did you mean {close}? {hint}" if close else hint
+    err = UsageError(message, hint=hint)
     Renderer(terminal, json_errors=json_errors).error(err)
     return UsageError.exit_code  # whatever click's own code: 1 means a bug in msgprof
 

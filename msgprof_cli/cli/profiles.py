@@ -7,8 +7,10 @@ import typer
 
 from msgprof_cli.cli.common import (
     API_OPTIONS,
+    FIELDS_OPTIONS,
     OUTPUT_OPTIONS,
     REF,
+    SECRET_OPTIONS,
     Opt,
     Options,
     Run,
@@ -119,7 +121,7 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
     update_options = _profile_options(for_update=True) if only in (None, "update") else []
 
     @command(app, only, "create", rich_help_panel="Profiles")
-    @with_options(profile_options, OUTPUT_OPTIONS, API_OPTIONS)
+    @with_options(profile_options, OUTPUT_OPTIONS, FIELDS_OPTIONS, SECRET_OPTIONS, API_OPTIONS)
     def create(
         unique: Annotated[
             bool,
@@ -150,7 +152,7 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
             r.emit_profile(done.profile, title="created")
 
     @command(app, only, "update", rich_help_panel="Profiles")
-    @with_options(update_options, OUTPUT_OPTIONS, API_OPTIONS)
+    @with_options(update_options, OUTPUT_OPTIONS, FIELDS_OPTIONS, SECRET_OPTIONS, API_OPTIONS)
     def update(ref: REF, **opts: Any) -> None:
         """Change some fields of a profile (PATCH with only the fields given)."""
         with run(opts) as r:
@@ -170,7 +172,7 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
             r.emit_profile(updated, title="updated")
 
     @command(app, only, "get", rich_help_panel="Profiles")
-    @with_options(OUTPUT_OPTIONS, API_OPTIONS)
+    @with_options(OUTPUT_OPTIONS, FIELDS_OPTIONS, SECRET_OPTIONS, API_OPTIONS)
     def get(ref: REF, opts: Options = Options()) -> None:
         """Show one profile."""
         with run(opts) as r:
@@ -195,18 +197,22 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
             out: list[dict[str, Any]] = []
             total = 0
             if all_ or limit:
+                with r.render.status() as show:
 
-                def progress(page: int, pages: int) -> None:
-                    if pages > 1:
-                        r.render.status(f"fetched page {page} of {pages}")
+                    def progress(page: int, pages: int) -> None:
+                        if pages > 1:
+                            show(f"fetched page {page} of {pages}")
 
-                for p in client.iter_messaging_profiles(
-                    page_size=page_size or 250, name=name, name_contains=name_contains, on_page=progress, limit=limit
-                ):
-                    out.append(p)
-                    if limit and len(out) >= limit:
-                        break
-                r.render.clear_status()
+                    for p in client.iter_messaging_profiles(
+                        page_size=page_size or 250,
+                        name=name,
+                        name_contains=name_contains,
+                        on_page=progress,
+                        limit=limit,
+                    ):
+                        out.append(p)
+                        if limit and len(out) >= limit:
+                            break
             else:
                 page = client.list_messaging_profiles(page_size=page_size or 20, name=name, name_contains=name_contains)
                 out, total = page.data, page.total_results or len(page.data)
@@ -243,8 +249,26 @@ def register(app: typer.Typer, only: Optional[str] = None) -> None:
     _register_related(app, only)
 
 
+def _all_metrics(r: Run, time_frame: str, limit: Optional[int]) -> tuple[list[dict[str, Any]], int]:
+    """Every profile's metrics, paged like `list --all` (a status line between pages), or the
+    first ``limit``; with the total the API reported, so a cut list is never silent."""
+    items: list[dict[str, Any]] = []
+    total = 0
+    with r.render.status() as show:
+
+        def progress(page: int, pages: int) -> None:
+            if pages > 1:
+                show(f"fetched page {page} of {pages}")
+
+        for page in r.client().iter_profile_metric_pages(time_frame, on_page=progress, limit=limit):
+            total = max(total, page.total_results or 0, len(items) + len(page.data))
+            items.extend(page.data)
+            if limit and len(items) >= limit:
+                return items[:limit], total
+    return items, total
+
+
 RELATED = {
-    "phone-numbers": ("phone_numbers", ["id", "phone_number", "type", "country_code"], "phone numbers"),
     "short-codes": ("short_codes", ["id", "short_code", "country_code"], "short codes"),
 }
 
@@ -271,6 +295,12 @@ def _register_related(app: typer.Typer, only: Optional[str]) -> None:
         if only in (None, name):
             app.command(name, cls=MsgprofCommand, rich_help_panel="Profile details")(make())
 
+    if only in (None, "phone-numbers"):  # one job, one output: an alias of `numbers list`
+        from msgprof_cli.cli.setup import numbers_list
+
+        help_ = "Alias of `msgprof numbers list ID|NAME`: the phone numbers of a profile."
+        app.command("phone-numbers", cls=MsgprofCommand, rich_help_panel="Profile details", help=help_)(numbers_list)
+
     @command(app, only, "metrics", rich_help_panel="Profile details")
     @with_options(OUTPUT_OPTIONS, API_OPTIONS)
     def metrics(
@@ -279,24 +309,32 @@ def _register_related(app: typer.Typer, only: Optional[str]) -> None:
             typer.Argument(metavar="[ID|NAME]", help="One profile; all profiles when left out.", callback=not_empty),
         ] = None,
         time_frame: Annotated[str, typer.Option("--time-frame", help="1h, 3h, 24h, 3d, 7d or 30d.")] = "24h",
+        limit: Annotated[
+            Optional[int], typer.Option("--limit", min=1, help="All profiles: stop after N (and say so).")
+        ] = None,
         opts: Options = Options(),
     ) -> None:
         """Messaging metrics for one profile, or a summary of all."""
         with run(opts) as r:
             if time_frame not in ("1h", "3h", "24h", "3d", "7d", "30d"):
                 raise UsageError(f"--time-frame must be 1h, 3h, 24h, 3d, 7d or 30d, not {time_frame!r}")
+            if ref and limit:
+                raise UsageError("--limit applies to the metrics of all profiles", hint="leave out ID|NAME or --limit")
             client = r.client()
             if ref:
                 data = client.profile_metrics(resolve_profile(client, ref)["id"], time_frame)
                 if not r.render.data(data, r.output):
                     r.render.metrics(data)
                 return
-            items = client.list_profile_metrics(time_frame)
+            items, total = _all_metrics(r, time_frame, limit)
             if not r.render.data(items, r.output):
                 r.render.metrics_summary(items)
+            if limit and total > len(items):
+                shown = f"showing {len(items)} of {total} profiles (--limit {limit})"
+                r.render.notice(f"{shown}; leave out --limit for all")
 
     @command(app, only, "regenerate-secret", rich_help_panel="Profile details")
-    @with_options(OUTPUT_OPTIONS, API_OPTIONS)
+    @with_options(OUTPUT_OPTIONS, FIELDS_OPTIONS, SECRET_OPTIONS, API_OPTIONS)
     def regenerate_secret(ref: REF, opts: Options = Options()) -> None:
         """Regenerate a profile's v1 secret (shown masked unless --show-secrets or --json)."""
         with run(opts) as r:

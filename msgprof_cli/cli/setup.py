@@ -10,12 +10,14 @@ import typer
 
 from msgprof_cli.cli.common import (
     API_OPTIONS,
+    FIELDS_OPTIONS,
     OUTPUT_OPTIONS,
     REF,
     Options,
     Run,
     dry_run_headers,
     dry_run_text,
+    not_empty,
     require_interactive_or_yes,
     resolve_profile,
     run,
@@ -206,16 +208,39 @@ def numbers_unassign(
         _report(r, results)
 
 
+NUMBER_COLUMNS = ["phone_number", "id", "type", "country_code", "messaging_product"]
+
+
 @with_options(OUTPUT_OPTIONS, API_OPTIONS)
-def numbers_list(ref: REF, opts: Options = Options()) -> None:
-    """The phone numbers of a profile, with their messaging settings."""
+def numbers_list(
+    ref: Annotated[
+        Optional[str],
+        typer.Argument(metavar="[ID|NAME]", help="The profile whose numbers to list (or --unassigned)."),
+    ] = None,
+    unassigned: Annotated[
+        bool, typer.Option("--unassigned", help="The account's numbers that are on no profile.")
+    ] = False,
+    opts: Options = Options(),
+) -> None:
+    """The phone numbers of a profile (or, with --unassigned, of no profile), with their messaging
+    settings.  `msgprof phone-numbers ID|NAME` is the same command."""
     with run(opts) as r:
+        if (ref is None) == (not unassigned):
+            raise UsageError(
+                "give a profile (ID|NAME) or --unassigned, not both" if ref else "no profile given",
+                hint="`msgprof numbers list PROFILE` lists its numbers; `msgprof numbers list --unassigned` "
+                "the account's numbers on no profile",
+            )
         ops = _ops(r)
-        pid = resolve_profile(ops.client, ref)["id"]
-        items = ops.list_phone_numbers_with_messaging_settings(profile_id=pid)
+        if unassigned:  # the whole inventory, kept where no profile is set (no filter for "none")
+            items = [i for i in ops.list_phone_numbers_with_messaging_settings() if not i.get("messaging_profile_id")]
+            empty = "every phone number of the account is on a profile"
+        else:
+            pid = resolve_profile(ops.client, not_empty(ref))["id"]
+            items = ops.list_phone_numbers_with_messaging_settings(profile_id=pid)
+            empty = "no phone numbers on this profile"
         if not r.render.data(items, r.output):
-            cols = ["phone_number", "id", "type", "country_code", "messaging_product"]
-            r.render.table(cols, ([i.get(c) for c in cols] for i in items), empty="no phone numbers on this profile")
+            r.render.table(NUMBER_COLUMNS, ([i.get(c) for c in NUMBER_COLUMNS] for i in items), empty=empty)
 
 
 def _numbers_app() -> typer.Typer:
@@ -259,7 +284,7 @@ def sender_ids_list(ref: REF, opts: Options = Options()) -> None:
             )
 
 
-@with_options(OUTPUT_OPTIONS, API_OPTIONS)
+@with_options(OUTPUT_OPTIONS, FIELDS_OPTIONS, API_OPTIONS)
 def sender_ids_add(
     ref: REF,
     sender_id: Annotated[str, typer.Argument(metavar="SENDER_ID", help="1-11 letters, digits or spaces.")],
@@ -300,7 +325,7 @@ def sender_ids_add(
             r.render.notice(created.note)
         if created.result == "exists":
             r.render.notice(f"sender ID {sender_id!r} is already on the profile; nothing was sent")
-        r.emit_profile(created.record, title=created.result)
+        r.emit_profile(created.record, title=created.result, kind="sender_id")
 
 
 @with_options(OUTPUT_OPTIONS, API_OPTIONS)
@@ -384,7 +409,7 @@ def autoresp_list(ref: REF, opts: Options = Options()) -> None:
             )
 
 
-@with_options(OUTPUT_OPTIONS, API_OPTIONS)
+@with_options(OUTPUT_OPTIONS, FIELDS_OPTIONS, API_OPTIONS)
 def autoresp_create(
     ref: REF,
     keyword: KEYWORDS = None,
@@ -413,10 +438,10 @@ def autoresp_create(
             r.render.notice(created.note)
         if created.result == "exists":
             r.render.notice("an identical auto-response is already on the profile; nothing was sent")
-        r.emit_profile(created.record, title=created.result)
+        r.emit_profile(created.record, title=created.result, kind="autoresp")
 
 
-@with_options(OUTPUT_OPTIONS, API_OPTIONS)
+@with_options(OUTPUT_OPTIONS, FIELDS_OPTIONS, API_OPTIONS)
 def autoresp_update(
     ref: REF,
     config_id: CONFIG_ID,
@@ -445,7 +470,7 @@ def autoresp_update(
         live = sa.find_autoresp(ops, pid, config_id)
         # The API's update is a PUT of the whole config: the live values fill what is not given.
         body = {k: live[k] for k in ("op", "keywords", "country_code", "resp_text") if live.get(k) is not None}
-        r.emit_profile(ops.update_autoresp_config(pid, config_id, body | fields), title="updated")
+        r.emit_profile(ops.update_autoresp_config(pid, config_id, body | fields), title="updated", kind="autoresp")
 
 
 @with_options(OUTPUT_OPTIONS, API_OPTIONS)

@@ -34,6 +34,7 @@ from msgprof_cli.errors import Ambiguous, InvalidInput, NotFound
 if TYPE_CHECKING:  # the client (and requests) load only when a command talks to the API
     from msgprof_cli.api.client import SetupOperations, TelnyxClient
     from msgprof_cli.api.inventory import Inventory
+    from msgprof_cli.api.records import NumberSettings
     from msgprof_cli.declarative.inputs import Checked
 
 Status = Literal["pass", "fail", "warn", "unknown"]
@@ -218,7 +219,7 @@ def _number_route(client: TelnyxClient, ops: SetupOperations, route: Route, want
     return checks
 
 
-def _number_profile(client: TelnyxClient, record: JSON, wanted: JSON | None, number: str) -> tuple[JSON | None, Check]:
+def _number_profile(client: TelnyxClient, record: NumberSettings, wanted: JSON | None, number: str) -> tuple[JSON | None, Check]:
     """The profile the number sends through (or would, once assigned), and the check that says so."""
     current = record.get("messaging_profile_id") or None
     if wanted is not None and current != wanted.get("id"):
@@ -299,7 +300,7 @@ def _whitelisted(profile: JSON, country: str | None) -> Check:
     )
 
 
-def features_check(record: JSON, route: Route) -> Check:
+def features_check(record: NumberSettings, route: Route) -> Check:
     """The number's SMS (or MMS) features against one route."""
     origin = route.origin_country or record.get("country_code")
     status, reason = route_features(record, route.channel, origin, route.destination_country, route.cross_nanp)
@@ -310,7 +311,7 @@ def features_check(record: JSON, route: Route) -> Check:
 
 
 def route_features(
-    record: JSON, channel: str, origin: Any, country: str | None, cross_nanp: bool
+    record: NumberSettings, channel: str, origin: Any, country: str | None, cross_nanp: bool
 ) -> tuple[Status, str]:
     """Domestic two-way when the countries match, international outbound otherwise.  ``country``
     "*" stands for every other country (a whitelist of *).  The reason names no country, so that
@@ -370,7 +371,7 @@ def sender_checks(sender: str, country: str | None, fallback: str | None, *, mms
     return checks
 
 
-def _product(record: JSON) -> Check:
+def _product(record: NumberSettings) -> Check:
     eligible = record.get("eligible_messaging_products")
     product = record.get("messaging_product")
     if isinstance(eligible, list) and not eligible:
@@ -381,7 +382,7 @@ def _product(record: JSON) -> Check:
     return Check("messaging_product", "pass", f"messaging product {product or 'not set'}")
 
 
-def _registration(record: JSON, route: Route) -> list[Check]:
+def _registration(record: NumberSettings, route: Route) -> list[Check]:
     """What the API does not show: never pass."""
     kind = str(record.get("type") or "")
     origin = route.origin_country or record.get("country_code")
@@ -404,7 +405,7 @@ def _webhook(profile: JSON) -> Check:
     return Check("webhook_url", "warn", detail, Fix("webhook", _ref(profile)))
 
 
-def _health(record: JSON) -> Check:
+def _health(record: NumberSettings) -> Check:
     health = record.get("health")
     if not isinstance(health, dict):
         return Check("number_health", "unknown", "the API gave no health for this number")
@@ -535,7 +536,7 @@ def _document(c: Checked, inv: Inventory) -> Diagnosis:
     return result
 
 
-def _document_numbers(c: Checked, live: JSON, inv: Inventory) -> list[tuple[str, JSON | None]]:
+def _document_numbers(c: Checked, live: JSON, inv: Inventory) -> list[tuple[str, NumberSettings | None]]:
     if c.setup.numbers is not None:
         known = inv.numbers_by_number()
         return [(e.number, known.get(e.number)) for e in c.setup.numbers]
@@ -560,7 +561,7 @@ def _document_senders(c: Checked, live: JSON, inv: Inventory) -> list[tuple[str,
     return list(out.items())
 
 
-def _number_routes(record: JSON, countries: list[str], scrub: Callable[[str], str]) -> list[Check]:
+def _number_routes(record: NumberSettings, countries: list[str], scrub: Callable[[str], str]) -> list[Check]:
     """One check per number and outcome: the countries that share an outcome are one line."""
     number = str(record.get("phone_number"))
     origin = numbering.country_of(number) or record.get("country_code")

@@ -16,10 +16,10 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import IO, Any, Literal, cast
+from typing import IO, Any, cast
 
-from msgprof_cli.errors import InvalidInput, MsgprofError, OutputError, format_api_error
-from msgprof_cli.output import cells, metrics_view, profile_view
+from msgprof_cli.errors import Interrupted, InvalidInput, MsgprofError, OutputError, format_api_error
+from msgprof_cli.output import cells, metrics_view, profile_view, tables, views
 from msgprof_cli.output.terminal import Terminal
 from msgprof_cli.secrets import Scrubbed, mask
 
@@ -29,6 +29,8 @@ RESULT_STYLE = {"created": "green", "updated": "yellow", "deleted": "red", "unch
 ID_COLUMNS = ("id", "messaging_profile_id")
 NUMBERS = ("sent", "delivered", "failed", "rate", "received")  # right-aligned at a terminal
 KEY_COLUMN = 26  # the widest key that sets the plain key column (daily_spend_limit_enabled is 25)
+ROLE_STYLE = {"head": "bold", "id": "cyan", "key": "cyan", "section": "bold magenta", "dim": "dim"}
+WHOLE_COLUMNS = ("phone_number", "number", "us_long_code_fallback")  # never wrapped, like ids
 KEEP_WHOLE = ("created", "enabled", "sent", "delivered", "failed", "rate", "received")  # short; never wrapped
 # JSON escapes C0 itself; C1 and the bidi controls it leaves raw, and an escape is the same data.
 _JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
@@ -86,6 +88,7 @@ class Renderer:
         self._console: Any = None
         self._err_console: Any = None
         self._status_shown = False
+        self._live = False  # a rich progress bar is drawn on stderr
         self._reader_gone = False
 
     # ------------------------------------------------------------------ terminal facts
@@ -130,13 +133,15 @@ class Renderer:
         """One line of (text, style) parts: styled at a colour terminal, plain text elsewhere;
         wrapped at spaces to the width at a terminal, never in a pipe (scripts grep lines)."""
         fancy = self.terminal.stdout_fancy if stream == "out" else self.terminal.stderr_fancy
+        if stream == "err":
+            self._clear_status()
         lines = _wrapped_parts(parts, self.terminal.width) if self._tty(stream) else [list(parts)]
         if not fancy:
             text = "\n".join("".join(t for t, _ in line) for line in lines)
             if stream == "out":
                 self.write(text)
             else:
-                self.err.write(text + "\n")
+                self._err_text(text)
             return
         from rich.text import Text
 
@@ -183,20 +188,36 @@ class Renderer:
 
     # ------------------------------------------------------------------ one profile
 
-    def profile(self, profile: dict[str, Any], *, show_secrets: bool = False, title: str | None = None) -> None:
-        """The profile in sections; nested settings as their own rows; defaults dimmed."""
+    def profile(
+        self, profile: dict[str, Any], *, show_secrets: bool = False, title: str | None = None, all_fields: bool = False
+    ) -> None:
+        self.record("profile", profile, show_secrets=show_secrets, title=title, all_fields=all_fields)
+
+    def record(
+        self,
+        kind: str,
+        record: dict[str, Any],
+        *,
+        show_secrets: bool = False,
+        title: str | None = None,
+        all_fields: bool = False,
+    ) -> None:
+        """One record in its own view (``views.KINDS``): its id and name first, then its sections.
+        At a terminal, fields still at their defaults fold into one line (``all_fields`` shows
+        them) so that create and get fit a 24-row screen; in a pipe, every field, one a line."""
+        shown = views.view(kind, record, all_fields=all_fields or not self.terminal.stdout_isatty)
         rows = []
-        for row in profile_view.rows(profile):
+        for row in shown.rows:
             value = row.value
             if row.field in profile_view.SECRET_FIELDS and not show_secrets and value:
                 value = mask(str(value))
             rows.append((row, _cell(value)))
-        if title and self.interactive_err:
-            self.notice(title)  # a title is not data: stderr, and only for a person
-        if not self.fancy:
+        if title and self.interactive_err:  # a title is not data: stderr, and only for a person
+            self.notice(f"{shown.title} already there" if title == "exists" else f"{title} {shown.title}")
+        if not self.terminal.stdout_isatty:
             self.key_values([(r.field, v) for r, v in rows])
             return
-        self.console().print(_profile_table(rows))
+        self.lines(_record_lines(rows, shown.folded, self.terminal.width, every=all_fields))
 
     def key_values(self, rows: Sequence[tuple[str, str]]) -> None:
         """key  value lines; the key column fits the keys up to KEY_COLUMN cells, and a longer key
@@ -213,21 +234,39 @@ class Renderer:
     # ------------------------------------------------------------------ lists
 
     def table(self, columns: Sequence[str], rows: Iterable[Sequence[Any]], *, empty: str = "nothing found") -> None:
+        """Rows of values under upper-case headings.  At a terminal, laid out to its width by
+        ``tables.layout`` (nothing ever cut: wrapped, or one block per record); in a pipe, one
+        line per record (scripts grep lines), a value's own line breaks shown as "; "."""
         text_rows = [[_cell(c) for c in row] for row in rows]
         if not text_rows:
             self.notice(empty)
             return
-        if self.fancy:
-            self.console().print(_list_table(columns, text_rows))
+        cols = [_column(c) for c in columns]
+        if not self.terminal.stdout_isatty:
+            self.write(cells.plain_table(columns, [[v.replace("\n", "; ") for v in r] for r in text_rows]))
             return
-        self.write(cells.plain_table(columns, [[v.split("\n")[0] for v in r] for r in text_rows]))
+        self.lines(tables.layout(cols, text_rows, self.terminal.width))
+
+    def lines(self, lines: Sequence[tables.Line]) -> None:
+        """Laid-out lines of (text, role) spans: roles styled at a colour terminal, plain elsewhere."""
+        if not self.fancy:
+            self.write("\n".join("".join(t for t, _ in line) for line in lines))
+            return
+        from rich.text import Text
+
+        console = self.console()
+        for line in lines:
+            shown = Text()
+            for text, role in line:
+                shown.append(text, style=ROLE_STYLE.get(role) or None)
+            console.print(shown, soft_wrap=True)
 
     def profiles(self, profiles: list[dict[str, Any]]) -> None:
         """id, name, enabled, destinations, created; below 100 columns a terminal drops created
         (get shows it) so that the name has room and nothing is cut."""
-        dated = not self.fancy or self.terminal.width >= 100
+        dated = not self.terminal.stdout_isatty or self.terminal.width >= 100
         columns = ["id", "name", "enabled", "destinations"] + (["created"] if dated else [])
-        length = 16 if self.fancy else 19  # plain text keeps the seconds
+        length = 16 if self.terminal.stdout_isatty else 19  # plain text keeps the seconds
         rows = []
         for p in profiles:
             row = [p.get("id"), p.get("name"), p.get("enabled"), p.get("whitelisted_destinations") or []]
@@ -269,7 +308,7 @@ class Renderer:
             return
         # Below 100 columns a terminal shows sent, failed and the rate (delivered is what the rate
         # says; `metrics ID` has it) so that the name, not the numbers, gets the room.
-        wide = not self.fancy or self.terminal.width >= 100
+        wide = not self.terminal.stdout_isatty or self.terminal.width >= 100
         columns = ["id", "name", "sent", "delivered", "failed", "rate", "received"]
         columns = columns if wide else ["id", "name", "sent", "failed", "rate"]
         rows = []
@@ -291,10 +330,21 @@ class Renderer:
     # ------------------------------------------------------------------ stderr
 
     def _err_write(self, text: str) -> None:
+        self._clear_status()
         lines = [cells.visible(line) for line in text.split("\n")]
         if self.terminal.stderr_isatty:  # at a terminal: wrapped at spaces, ids whole
             lines = [part for line in lines for part in cells.wrap(line, self.terminal.width)]
-        self.err.write("\n".join(lines) + "\n")
+        self._err_text("\n".join(lines))
+
+    def _err_text(self, text: str) -> None:
+        """Lines on stderr, never glued to a status line or drawn over a progress bar."""
+        self._clear_status()
+        if self._live:
+            from rich.text import Text
+
+            self.err_console().print(Text(text), soft_wrap=True)
+            return
+        self.err.write(text + "\n")
         self.err.flush()
 
     def notice(self, message: str) -> None:
@@ -304,18 +354,29 @@ class Renderer:
         self._styled("err", [("msgprof: ", ""), ("warning", "yellow"), (f": {cells.visible(message)}", "")])
         self.err.flush()
 
-    def status(self, text: str) -> None:
-        """A one-line status on stderr, redrawn in place; only on a terminal."""
-        if self.interactive_err:
-            self.err.write(f"\rmsgprof: {cells.visible(text)}")
-            self.err.flush()
-            self._status_shown = True
+    @contextmanager
+    def status(self) -> Iterator[Callable[[str], None]]:
+        """A one-line status on stderr, redrawn in place (only on a terminal): ``with
+        render.status() as show: show("fetched page 1 of 3")``.  The line is cleared when the
+        block ends, however it ends, and before any message is written meanwhile, so an error
+        never lands on the end of "fetched page 1 of 3"."""
 
-    def clear_status(self) -> None:
+        def show(text: str) -> None:
+            if self.interactive_err:
+                self.err.write(f"\r\033[Kmsgprof: {cells.visible(text)}")
+                self.err.flush()
+                self._status_shown = True
+
+        try:
+            yield show
+        finally:
+            self._clear_status()
+
+    def _clear_status(self) -> None:
         if self._status_shown:
+            self._status_shown = False
             self.err.write("\r\033[K")
             self.err.flush()
-            self._status_shown = False
 
     def trace(self, line: str) -> None:
         self._err_write(f"debug: {line}")
@@ -333,6 +394,7 @@ class Renderer:
         self.err.flush()
 
     def error(self, exc: MsgprofError) -> None:
+        self._clear_status()
         if self.json_errors:
             self.err.write(_dumps(exc.to_dict()) + "\n")
             self.err.flush()
@@ -381,7 +443,11 @@ class Renderer:
                 with lock:
                     bar.advance(task)
 
-            yield advance
+            self._live = True  # messages meanwhile go through the bar's console, above the bar
+            try:
+                yield advance
+            finally:
+                self._live = False
 
     def plan(self, items: Sequence[Any]) -> None:
         """The plan as text, + ~ - coloured at a terminal; plan --json is report.build(items, "plan")."""
@@ -419,9 +485,13 @@ class Renderer:
         """The apply report as text; apply --json is report.build(items, "apply") through json()."""
         past = {"create": "created", "update": "updated", "delete": "deleted", "unchanged": "unchanged"}
         counts = dict.fromkeys((*past.values(), "failed"), 0)
+        never = [i for i in items if _never_started(i)]
+        never_ids = {id(i) for i in never}
         for i in items:
             word = "failed" if i.status == "failed" else past.get(i.action, i.action)
             counts[word] = counts.get(word, 0) + 1
+            if id(i) in never_ids:
+                continue  # one line for them all, below
             ident = f" ({i.profile_id})" if i.profile_id else ""
             line = f"  {cells.visible(i.name)}{cells.visible(ident)}"
             if word == "updated":
@@ -431,6 +501,11 @@ class Renderer:
             self._styled("out", [(f"{word:<9}", RESULT_STYLE.get(word, "")), (line, "")])
             for line in setup_lines(getattr(i, "setup", None), planned=False):
                 self._styled("out", [(cells.visible(line), "")])
+        if never:
+            names = ", ".join(cells.visible(i.name) for i in never)
+            head = f"{len(never)} profile{'s' if len(never) != 1 else ''} never started"
+            line = f"  {head} (nothing was sent for them; apply again does what is left): {names}"
+            self._styled("out", [(f"{'failed':<9}", RESULT_STYLE["failed"]), (line, "")])
         if not counts["deleted"]:
             del counts["deleted"]
         self.write("Apply: " + ", ".join(f"{n} {k}" for k, n in counts.items()) + ".")
@@ -442,6 +517,11 @@ class Renderer:
         lines = doctor_view.profile_lines(report) if isinstance(report, list) else doctor_view.route_lines(report)
         for parts in lines:
             self._styled("out", parts)
+
+
+def _never_started(item: Any) -> bool:
+    """An item a Ctrl-C stopped before its request left (plan.apply says so in its message)."""
+    return isinstance(item.error, Interrupted) and "before it started" in item.error.message
 
 
 def _wrapped_parts(parts: Sequence[tuple[str, str]], width: int) -> list[list[tuple[str, str]]]:
@@ -468,42 +548,95 @@ def _str(rows: list[list[Any]]) -> list[list[str]]:
 # ---------------------------------------------------------------------- rich drawings
 
 
-def _profile_table(rows: list[tuple[profile_view.Row, str]]) -> Any:
-    from rich import box
-    from rich.table import Table
-    from rich.text import Text
-
-    table = Table(show_header=False, box=box.ROUNDED, padding=(0, 1))
-    table.add_column("field", style="cyan", no_wrap=True)
-    table.add_column("value", overflow="fold")
-    section = None
-    for n, (row, value) in enumerate(rows):
-        if row.section != section:
-            section = row.section
-            table.add_row(Text(section, style="bold magenta"), Text(""))
-        last = n + 1 == len(rows) or rows[n + 1][0].section != section
-        shown = Text(value, style="dim" if row.default else "")
-        table.add_row(Text(f"  {row.label}"), shown, end_section=last)
-    return table
-
-
-def _list_table(columns: Sequence[str], rows: list[list[str]]) -> Any:
-    """Ids and short columns never cut or wrapped (fixed at their widest value); the others wrap."""
-    from rich.table import Table
-    from rich.text import Text
-
-    table = Table(box=None, pad_edge=False, padding=(0, 1), header_style="bold underline")
-    for n, name in enumerate(columns):
-        if name in ID_COLUMNS or name in KEEP_WHOLE:
-            widest = max(len(name), *(cells.width(r[n].split("\n")[0]) for r in rows))
-            style = "cyan" if name in ID_COLUMNS else ""
-            justify: Literal["left", "right"] = "right" if name in NUMBERS else "left"
-            table.add_column(name.upper(), no_wrap=True, width=widest, style=style, justify=justify)
+def _record_lines(
+    rows: list[tuple[views.Row, str]], folded: list[str], width: int, *, every: bool
+) -> list[tables.Line]:
+    """A record as key/value lines, its id and name first.  By default each section is one
+    entry (``number pool  long_code_weight: 1; toll_free_weight: 10``), so that even a profile
+    with every field set fits a 24-row screen, and the fields at their defaults are counted on
+    one line.  ``every`` (--all-fields): each field on its own row under its section's heading,
+    defaults dimmed."""
+    entries: list[tuple[str, str | None, str]]  # (key, value or None for a heading, role)
+    if every:
+        entries = []
+        section = ""
+        for row, value in rows:
+            if row.section != section:
+                section = row.section
+                entries.append((section, None, "section"))
+            label = ("  " if row.section else "") + row.label
+            entries.append((label, value, _role(row)))
+    else:
+        entries = [(row.label, value, _role(row)) for row, value in rows if not row.section]
+        sections: dict[str, list[str]] = {}
+        for row, value in rows:
+            if row.section:
+                sections.setdefault(row.section, []).append(f"{row.label}: {value.replace(chr(10), ', ')}")
+        # "; " joins the fields, and "\n" marks where a field may start a new line (_packed)
+        entries += [(title, ";\n".join(parts), "") for title, parts in sections.items()]
+    labels = [label for label, text, _ in entries if text is not None]
+    # The key column leaves room for a UUID beside it; a longer key pushes its own value right.
+    key_width = min(max((cells.width(k) for k in labels), default=0), max(8, width - tables.GAP - 36))
+    out: list[tables.Line] = []
+    for label, text, role in entries:
+        if text is None:
+            out.append([(label, role)])
         else:
-            table.add_column(name.upper(), overflow="fold", min_width=len(name))
-    for r in rows:
-        table.add_row(*(Text(v) for v in r))
-    return table
+            out += _entry_lines(label, text, role, key_width, width)
+    if folded:  # one line: the names when they fit, else how many
+        text = f"at their defaults: {', '.join(folded)} (--all-fields shows them)"
+        if cells.width(text) > width:
+            text = f"{len(folded)} fields at their defaults (--all-fields shows them)"
+        out += [[(line, "dim")] for line in cells.wrap(text, width)]
+    return out
+
+
+def _role(row: views.Row) -> str:
+    return "id" if row.field in ID_COLUMNS or row.field == "order_id" else ("dim" if row.default else "")
+
+
+def _entry_lines(label: str, value: str, role: str, key_width: int, width: int) -> list[tables.Line]:
+    """One key and its value, wrapped beside the key; below it, indented, when the key is too
+    wide or leaves too little room for the value's ids and URLs."""
+    room = width - key_width - tables.GAP
+    pushed = cells.width(label) + tables.GAP + cells.width(value)  # a long key pushes its value right
+    if cells.width(label) > key_width and "\n" not in value and pushed <= width:
+        return [[(label, "key"), (" " * tables.GAP, ""), (value, role)]]
+    if cells.width(label) > key_width or room < max(tables.FLEX_MIN, _widest_protected(value)):
+        return [[(label, "key")], *([("    ", ""), (text, role)] for text in _packed(value, width - 4))]
+    out: list[tables.Line] = []
+    for n, text in enumerate(_packed(value, room)):
+        key = label if n == 0 else ""
+        pad = " " * (key_width - cells.width(key) + tables.GAP)
+        out.append([(key, "key"), (pad, ""), (text, role)] if text else [(key, "key")])
+    return out
+
+
+def _packed(value: str, room: int) -> list[str]:
+    """``value``'s lines wrapped to ``room`` cells, each line's pieces (a section's fields, one a
+    line) kept whole on one line when they fit: ``created_at: 2026-...`` is not split at its colon."""
+    lines: list[str] = []
+    current = ""
+    for part in value.split("\n"):
+        if current and cells.width(current) + 1 + cells.width(part) <= room:
+            current += " " + part
+            continue
+        if current:
+            lines.append(current)
+        *whole, current = tables.wrap(part, room) if cells.width(part) > room else [part]
+        lines += whole
+    lines.append(current)
+    return lines
+
+
+def _widest_protected(value: str) -> int:
+    return max((cells.width(t) for t in value.split() if tables.protected(t)), default=0)
+
+
+def _column(name: str) -> tables.Column:
+    """How a list column is laid out: ids and short values whole, counts right-aligned."""
+    whole = name in ID_COLUMNS or name in KEEP_WHOLE or name in WHOLE_COLUMNS
+    return tables.Column(name, whole=whole, right=name in NUMBERS, role="id" if name in ID_COLUMNS else "")
 
 
 def _metrics_chart(ident: str, frame: str, total: Any, rows: list[Any], width: int) -> Any:
