@@ -219,7 +219,9 @@ def _number_route(client: TelnyxClient, ops: SetupOperations, route: Route, want
     return checks
 
 
-def _number_profile(client: TelnyxClient, record: NumberSettings, wanted: JSON | None, number: str) -> tuple[JSON | None, Check]:
+def _number_profile(
+    client: TelnyxClient, record: NumberSettings, wanted: JSON | None, number: str
+) -> tuple[JSON | None, Check]:
     """The profile the number sends through (or would, once assigned), and the check that says so."""
     current = record.get("messaging_profile_id") or None
     if wanted is not None and current != wanted.get("id"):
