@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from msgprof_cli.errors import CredentialsError, InvalidInput, UsageError
-from msgprof_cli.secrets import API_KEY_SHOWN, hide
+from msgprof_cli.secrets import register_key
 
 DEFAULT_BASE_URL = "https://api.telnyx.com/v2"
 DEFAULT_TIMEOUT = 30.0
@@ -74,12 +74,26 @@ class Settings:
         """The key, loaded on first use (a key command runs only when a key is needed)."""
         if self._key is None and self._load_key is not None:
             key = one_line(self._load_key())
+            # registered before it is checked: even a key msgprof refuses is never quoted
+            register_key(key)
             if not key:
                 raise CredentialsError(f"the API key from {self.key_source} is empty")
             check_key(key, str(self.key_source))
             self._key = key
-            hide(key, API_KEY_SHOWN, key=True)  # a server that echoes it back can't make msgprof print it
         return self._key
+
+    def known_early(self) -> None:
+        """Read the key now, when that is cheap (a variable, a file, the config), so that the
+        secret registry knows it before any input is parsed.  A key command runs only when a key
+        is needed; a key that cannot be used is reported then, by ``require_key``."""
+        if self._load_key is None or self._key is not None or self.key_source is None:
+            return
+        if self.key_source.endswith(": command") or self.key_source == "--api-key-file -":
+            return  # a command (a password prompt?) or stdin is read only when the key is needed
+        try:
+            self.api_key()
+        except (CredentialsError, InvalidInput, UsageError):
+            return
 
     def require_key(self) -> str:
         key = self.api_key()

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from msgprof_cli.declarative.inputs import check_inputs
 from msgprof_cli.document.changes import Change, diff, effect
@@ -21,6 +21,9 @@ from msgprof_cli.document.document import Issue, redact, scrub, scrub_value
 from msgprof_cli.document.rules import RULES_BY_NAME
 from msgprof_cli.document.setup_rules import Setup
 from msgprof_cli.errors import ApiError, CreateUnknown, Interrupted, InvalidInput, MsgprofError
+
+if TYPE_CHECKING:  # the types only: the client (and requests) load when a command needs them
+    from msgprof_cli.declarative.setup_plan import SetupPlan
 
 # One vocabulary for plan and apply (README "Reports"): what the plan decided for an item, and
 # where it stands.  "failed" as an action means it could not even be planned.
@@ -51,7 +54,7 @@ class Item:
     status: Status = "planned"
     profile_id: str | None = None
     note: str | None = None
-    setup: Any = None  # reconcile_setup.SetupPlan, when the document has setup sections
+    setup: SetupPlan | None = None  # when the document has setup sections
     intended: Action | None = None  # a failed item's planned action: its changes read as that
 
     # Secret rule for reports: every string an item shows (its name, values, setup keys and
@@ -83,11 +86,11 @@ class Item:
         if self.error is not None:
             scrub_error(self.error, values)
         self.note = self.scrub(self.note) if self.note else self.note
-        for change in getattr(self.setup, "changes", None) or []:
+        for change in self.setup.changes if self.setup is not None else []:
             change.key, change.detail = self.scrub(change.key), self.scrub(change.detail)
             if change.error is not None:
                 scrub_error(change.error, values)
-        for error in getattr(self.setup, "errors", None) or []:
+        for error in self.setup.errors if self.setup is not None else []:
             scrub_error(error, values)
         return self
 
@@ -110,12 +113,8 @@ def load_desired(
 
     Raises InvalidInput with every issue found; its summary names the ``phase`` (plan or apply)
     that did nothing."""
-    from msgprof_cli.declarative.setup_plan import check_across
-
-    checked = check_inputs(paths, env, mode="create", allow_unknown=allow_unknown)
+    checked = check_inputs(paths, env, mode="create", allow_unknown=allow_unknown)  # the checks validate makes
     issues = [i for c in checked for i in c.errors]
-    named = [(c.doc.scrub(str(c.payload.get("name"))) if c.doc else "?", c.setup) for c in checked if c.valid]
-    issues += check_across(named)  # names as messages may show them
     if issues:
         n = len(issues)
         raise InvalidInput(

@@ -1,7 +1,7 @@
 """Declarative messaging setup: plan, apply and export the optional document sections
 ``phone_numbers:``, ``alphanumeric_sender_ids:`` and ``autoresp_configs:``.
 
-Used by ``reconcile`` (plan/apply/export) a few lines at a time; prints nothing, knows no exit
+Used by ``pipeline`` (plan/apply/export) a few lines at a time; prints nothing, knows no exit
 codes.  The rules:
 
 * A section left out of a document is not managed: nothing in it is read or changed.
@@ -18,14 +18,13 @@ codes.  The rules:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from msgprof_cli.api import setup as sa
-from msgprof_cli.document.document import Issue
 from msgprof_cli.document.setup_rules import Autoresp, NumberEntry, SenderEntry, Setup
-from msgprof_cli.errors import Ambiguous, ApiError, MsgprofError
+from msgprof_cli.errors import Ambiguous, ApiError, MsgprofError, Unavailable
 
 if TYPE_CHECKING:  # the type only: the client (and requests) load when a command needs them
     from msgprof_cli.api.client import SetupOperations
@@ -70,25 +69,6 @@ class SetupPlan:
     @property
     def writes(self) -> bool:
         return bool(self.changes)
-
-
-def check_across(setups: list[tuple[str, Setup]]) -> list[Issue]:
-    """A number listed by two documents would bounce between profiles: refuse it up front."""
-    owner: dict[str, str] = {}
-    issues = []
-    for name, setup in setups:
-        for entry in setup.numbers or []:
-            if entry.number in owner and owner[entry.number] != name:
-                issues.append(
-                    Issue(
-                        ("phone_numbers",),
-                        f"{entry.number} is listed by the profiles {owner[entry.number]!r} and {name!r}",
-                        "a number belongs to one profile: list it once",
-                        source=entry.source,
-                    )
-                )
-            owner.setdefault(entry.number, name)
-    return issues
 
 
 # --------------------------------------------------------------------------- plan
@@ -287,8 +267,9 @@ def _apply_numbers(
             c = by_number[res.number]
             ok = res.result in ("assigned", "unassigned", "unchanged")
             c.result = "done" if ok else "failed"
-            if not ok:
-                c.error = res.error or ApiError(f"{res.number}: {res.result}: {res.detail}")
+            if not ok:  # still pending when the wait ended: unavailable (try again later), not refused
+                kind = Unavailable if res.result == "pending" else ApiError
+                c.error = res.error or kind(f"{res.number}: {res.result}: {res.detail}")
 
 
 def _apply_one(ops: SetupOperations, profile_id: str, change: SetupChange, notify: sa.Notify) -> None:
@@ -340,72 +321,3 @@ def export_setup(ops: SetupOperations, profile_id: str) -> dict[str, Any]:
     if configs:
         out["autoresp_configs"] = configs
     return out
-
-
-# --------------------------------------------------------------------------- glue for plan/apply
-
-
-def plan_items(client: Any, items: Sequence[Any], *, prune: bool) -> None:
-    """Attach its setup plan to every reconcile item whose document has setup sections.
-
-    A setup that cannot be planned (a number not in the account, or on another profile without
-    ``move: true``) fails its item, so nothing is applied for that profile."""
-    from msgprof_cli.api.client import SetupOperations
-
-    ops = SetupOperations(client)
-    cache: dict[str, str] = {}
-
-    def name_of(pid: str) -> str:
-        if pid not in cache:
-            try:
-                cache[pid] = str(client.retrieve_messaging_profile(pid).get("name"))
-            except MsgprofError:
-                cache[pid] = "?"
-        return cache[pid]
-
-    for item in items:
-        setup = item.desired.setup
-        if setup.empty or item.action in ("failed", "delete"):
-            continue
-        pid = item.profile_id if item.action != "create" else None
-        plan = plan_setup(ops, pid, setup, prune=prune, names=name_of)
-        item.setup = plan
-        if plan.errors:
-            first = plan.errors[0]
-            more = f" (and {len(plan.errors) - 1} more setup problems)" if len(plan.errors) > 1 else ""
-            item.intended = item.intended or item.action
-            item.action, item.error = "failed", type(first)(first.message + more, hint=first.hint)
-        item.scrub_shown()
-
-
-def apply_items(client: Any, items: Sequence[Any], notify: sa.Notify = sa._no_notify) -> None:
-    """After reconcile.apply: carry out the setup plans of the items that were applied."""
-    from msgprof_cli.api.client import SetupOperations
-
-    ops = SetupOperations(client)
-    for item in items:
-        plan = getattr(item, "setup", None)
-        if plan is None or not plan.changes or item.status != "done" or not item.profile_id:
-            continue
-        apply_setup(ops, item.profile_id, plan, notify=_scrubbing(notify, item))
-        item.scrub_shown()
-        failed = [c for c in plan.changes if c.result == "failed"]
-        if failed:
-            n = len(failed)
-            first = failed[0].error or ApiError("setup change failed")
-            item.status = "failed"
-            item.error = type(first)(f"{n} setup change{'s' if n > 1 else ''} failed: {first.message}", hint=first.hint)
-            item.scrub_shown()
-
-
-def _scrubbing(notify: sa.Notify, item: Any) -> sa.Notify:
-    """``notify`` with the item's secret values replaced (a sender ID may come from one)."""
-
-    def say(message: str) -> None:
-        notify(item.scrub(message))
-
-    return say
-
-
-def pending(items: Sequence[Any]) -> bool:
-    return any(getattr(i, "setup", None) is not None and i.setup.changes for i in items)

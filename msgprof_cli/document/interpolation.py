@@ -27,7 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Union
 
-from msgprof_cli import secrets as masking
+from msgprof_cli import secrets as registry
 from msgprof_cli.document.document import Document, Issue, Path, quote
 from msgprof_cli.document.rules import RULES_BY_NAME, Rule
 
@@ -284,7 +284,7 @@ class _Resolver:
             self.doc.secrets[path] = used[0][0]
             self.doc.secret_values.update((v, name) for name, v in used if v)
             for name, v in used:  # and no output of this process shows it, whatever carries it there
-                masking.hide(v, f"<secret from ${name}>")
+                registry.register_variable(name, v)
         whole = self.pattern.fullmatch(value)
         if whole is None or refs[int(whole.group(1))] == LITERAL:
             return text

@@ -1,0 +1,244 @@
+"""The plan/apply pipeline, one step after another, for the ``plan`` and ``apply`` commands.
+
+    load (every document, validated at once)  ->  the live profiles (one listing)
+    ->  plan the profiles (plan.py)  ->  plan their setup sections (setup_plan.py)
+    ->  apply the profiles (in parallel)  ->  apply the setup of the profiles that were applied
+
+The commands only parse, resolve settings, call these steps and render what they return.  This
+module prints nothing, exits nothing and builds no URL.  Its promises:
+
+- **Every problem at once.**  A setup that cannot be planned (a number not in the account, one on
+  another profile without ``move: true``) fails its item with every problem in its message, in
+  text and in ``--json`` alike; nothing is applied for that profile.
+- **Ctrl-C is a report.**  Interrupted while profiles are applied (plan.py) or while their setup
+  is, every item says how it ended: done, interrupted in flight (it may or may not have been
+  done), or never started (nothing was sent for it); the exit status is 130.
+- **Bounded waits.**  A bulk number order is waited for ``wait`` seconds on the client's clock;
+  numbers still pending then fail their item as unavailable (exit 6), never as refused (5).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from msgprof_cli.declarative import plan as profiles
+from msgprof_cli.declarative import setup_plan
+from msgprof_cli.declarative.plan import Desired, Item
+from msgprof_cli.document.document import Issue
+from msgprof_cli.errors import ApiError, ExitStatus, Interrupted, MsgprofError
+
+if TYPE_CHECKING:  # the types only: the client (and requests) load when a command needs them
+    from msgprof_cli.api.client import SetupOperations, TelnyxClient
+    from msgprof_cli.api.setup import Pacing
+
+Notify = Callable[[str], None]
+Phase = str  # "plan" or "apply" (report.Phase)
+
+
+def _quiet(message: str) -> None:
+    pass
+
+
+@dataclass(frozen=True)
+class Request:
+    """What plan and apply were asked to do, beyond the connection."""
+
+    files: list[str] = field(default_factory=list)
+    allow_unknown: bool = False
+    resolve_twins: bool = False
+    prune_setup: bool = False
+    parallel: int = 4
+    wait: float = 120.0  # seconds a bulk number order is waited for (apply --wait)
+
+
+def load(request: Request, env: Mapping[str, str], phase: Phase) -> tuple[list[Desired], list[Issue]]:
+    """Every document loaded, interpolated and validated (InvalidInput with every problem)."""
+    return profiles.load_desired(request.files, env, allow_unknown=request.allow_unknown, phase=phase)
+
+
+def plan(client: TelnyxClient, desired: list[Desired], request: Request) -> list[Item]:
+    """What apply would do for each document, its setup sections included."""
+    live = profiles.live_by_name(client)
+    resolver = profiles.twin_resolver(client) if request.resolve_twins else None
+    items = profiles.plan(desired, live, resolve_twins=resolver)
+    plan_setup(client, items, prune=request.prune_setup)
+    return items
+
+
+def plan_setup(client: TelnyxClient, items: Sequence[Item], *, prune: bool) -> None:
+    """Attach its setup plan to every item whose document has setup sections.
+
+    A setup that cannot be planned fails its item, with every problem found in its message."""
+    from msgprof_cli.api.client import SetupOperations
+
+    ops = SetupOperations(client)
+    cache: dict[str, str] = {}
+
+    def name_of(pid: str) -> str:
+        if pid not in cache:
+            try:
+                cache[pid] = str(client.retrieve_messaging_profile(pid).get("name"))
+            except MsgprofError:
+                cache[pid] = "?"
+        return cache[pid]
+
+    for item in items:
+        setup = item.desired.setup
+        if setup.empty or item.action in ("failed", "delete"):
+            continue
+        pid = item.profile_id if item.action != "create" else None
+        planned = setup_plan.plan_setup(ops, pid, setup, prune=prune, names=name_of)
+        item.setup = planned
+        if planned.errors:
+            item.intended = item.intended or item.action
+            item.action, item.error = "failed", all_at_once(planned.errors, "setup problem")
+        item.scrub_shown()
+
+
+def all_at_once(errors: Sequence[MsgprofError], what: str) -> MsgprofError:
+    """One error that carries every one of ``errors``: of the worst kind, each message in it."""
+    worst = max(errors, key=lambda e: e.exit_code)
+    if len(errors) == 1:
+        return type(worst)(worst.message, hint=worst.hint) if type(worst) is not Interrupted else worst
+    words = "; ".join(f"({n}) {e.message}" for n, e in enumerate(errors, 1))
+    hints = list(dict.fromkeys(e.hint for e in errors if e.hint))
+    error = ApiError(f"{len(errors)} {what}s: {words}", hint="; ".join(hints) or None)
+    error.exit_code = ExitStatus(worst.exit_code)  # the worst of them decides the exit status
+    return error
+
+
+def apply(
+    client: TelnyxClient,
+    items: list[Item],
+    request: Request,
+    *,
+    on_done: Callable[[Item], None] | None = None,
+    notify: Notify = _quiet,
+) -> list[Item]:
+    """Carry out a plan: the profiles (in parallel), then the setup of those that were applied.
+
+    A Ctrl-C in the profile phase stops there (plan.apply reports it); in the setup phase, the
+    items not yet done say so (``apply_setup``)."""
+    done = profiles.apply(client, items, parallel=request.parallel, on_done=on_done)
+    if any(isinstance(i.error, Interrupted) for i in done):
+        return done
+    apply_setup(client, done, wait=request.wait, notify=notify)
+    return done
+
+
+def apply_setup(client: TelnyxClient, items: Sequence[Item], *, wait: float, notify: Notify = _quiet) -> None:
+    """Carry out the setup plans of the items that were applied, one item after another."""
+    from msgprof_cli.api.client import SetupOperations
+    from msgprof_cli.api.setup import Pacing
+
+    ops = SetupOperations(client)
+    pacing = Pacing(wait=wait, clock=client.clock)  # the client's clock: tests drive it
+    todo = [i for i in items if i.setup is not None and i.setup.changes and i.status == "done" and i.profile_id]
+    current: Item | None = None
+    try:
+        for item in todo:
+            current = item
+            _apply_one(ops, item, pacing, notify)
+        current = None
+    except KeyboardInterrupt:
+        for item in todo:
+            if item.setup is not None and any(c.result is None for c in item.setup.changes):
+                _interrupted(item, started=item is current)
+
+
+def _apply_one(ops: SetupOperations, item: Item, pacing: Pacing, notify: Notify) -> None:
+    assert item.setup is not None and item.profile_id is not None
+    setup_plan.apply_setup(ops, item.profile_id, item.setup, pacing=pacing, notify=_scrubbing(notify, item))
+    item.scrub_shown()
+    failed = [c for c in item.setup.changes if c.result == "failed"]
+    if failed:
+        n = len(failed)
+        first = all_at_once([c.error or ApiError("setup change failed") for c in failed], "setup change")
+        item.status = "failed"
+        item.error = type(first)(f"{n} setup change{'s' if n > 1 else ''} failed: {first.message}", hint=first.hint)
+        item.error.exit_code = ExitStatus(first.exit_code)
+        item.scrub_shown()
+
+
+def _interrupted(item: Item, *, started: bool) -> None:
+    """An item whose setup Ctrl-C cut short: what was done stands, the rest is said plainly."""
+    assert item.setup is not None
+    for change in item.setup.changes:
+        if change.result is None:
+            change.result = "failed"
+            change.error = Interrupted(
+                "interrupted: it may or may not have been done" if started else "interrupted before it started"
+            )
+    item.status = "failed"
+    if started:
+        item.error = Interrupted(
+            "interrupted while its setup was being applied: the changes marked failed may or may not have been done",
+            hint="`msgprof plan` shows where it stands; apply again converges",
+        )
+    else:
+        item.error = Interrupted(
+            "interrupted before its setup started; nothing was sent for its setup",
+            hint="run apply again: it does what is left",
+        )
+    item.scrub_shown()
+
+
+def _scrubbing(notify: Notify, item: Item) -> Notify:
+    """``notify`` with the item's secret values replaced (a sender ID may come from one)."""
+
+    def say(message: str) -> None:
+        notify(item.scrub(message))
+
+    return say
+
+
+def worst(items: Sequence[Item]) -> ExitStatus:
+    """The exit status of a plan or an apply: the worst of its items' (0 when none failed)."""
+    return ExitStatus(max((int(i.error.exit_code) for i in items if i.error is not None), default=0))
+
+
+def pending(items: Sequence[Item]) -> bool:
+    """Whether apply would change anything (``plan --detailed-exitcode``)."""
+    return any(i.action in ("create", "update", "delete") for i in items) or any(
+        i.setup is not None and i.setup.changes for i in items
+    )
+
+
+def item_notes(done: Sequence[Item]) -> list[str]:
+    """What apply says before its report: each item's note (a delete's is in its report line)."""
+    return [f"{i.name}: {i.note}" for i in done if i.note and i.action != "delete"]
+
+
+def closing_notes(done: Sequence[Item]) -> list[str]:
+    """What apply says after its report: what an interrupt or a failure left."""
+    notes: list[str] = []
+    failed = sum(1 for i in done if i.status == "failed")
+    stopped = sum(1 for i in done if isinstance(i.error, Interrupted))
+    if stopped:
+        notes.append(f"interrupted: {stopped} of {len(done)} profiles were not done (see each line)")
+    if failed > stopped:
+        applied = any(i.status == "done" or _partly_done(i) for i in done)
+        rest = "the others were applied" if applied else "none was applied"
+        notes.append(f"{failed - stopped} of {len(done)} profiles failed; {rest}")
+    return notes
+
+
+def _partly_done(item: Item) -> bool:
+    """A failed item may still have had part of its work done: setup runs only after its profile
+    was applied, so a create or an update whose setup started was applied; so is any setup change
+    that is done."""
+    if item.setup is None:
+        return False
+    started = any(c.result == "done" or (c.result == "failed" and not isinstance(c.error, Interrupted))
+                  for c in item.setup.changes)  # fmt: skip
+    return started and (item.action in ("create", "update") or any(c.result == "done" for c in item.setup.changes))
+
+
+def export_setups(client: TelnyxClient, profile_ids: Sequence[str]) -> dict[str, dict[str, object]]:
+    """The setup sections of live profiles, by profile id (``export --with-setup``)."""
+    from msgprof_cli.api.client import SetupOperations
+
+    ops = SetupOperations(client)
+    return {pid: setup_plan.export_setup(ops, pid) for pid in profile_ids}
