@@ -368,10 +368,12 @@ class Run:
 
 
 @contextmanager
-def run(opts: "Options | None" = None) -> Iterator[Run]:
-    """The one place where errors become exit codes (``errors.ExitStatus`` is the table)."""
+def run(opts: "Options | Mapping[str, Any] | None" = None) -> Iterator[Run]:
+    """The one place where errors become exit codes (``errors.ExitStatus`` is the table).
+
+    ``opts`` is a command's typed Options (a mapping of the same names is read as one)."""
     forget_secrets()  # what an earlier run in this process read is not this run's to hide
-    r = Run(opts or Options())
+    r = Run(opts if isinstance(opts, Options) else Options.of(opts or {}))
     try:
         r.know_the_key()  # the secret registry knows the key before any input is parsed
         check_arguments()
