@@ -104,9 +104,12 @@ def holds_secret(text: str | None) -> bool:
 
 
 def quote(value: str, limit: int = QUOTE_CHARS) -> str:
-    """A string as messages quote it: its repr, cut to ``limit`` characters, never a secret."""
+    """A string as messages quote it: its repr, cut to ``limit`` characters, never a secret (a
+    secret is shown as what it is shown as: ``<secret from $VAR>``, ``<API key>``)."""
+    if value in _KNOWN:
+        return _KNOWN[value]
     if holds_secret(value):
-        return "a secret value"
+        value = scrub(scrub_with(value, {v: shown for v, shown in list(_KNOWN.items()) if len(v) >= MIN_KEY}))
     if len(value) <= limit:
         return repr(value)
     return f"{value[:limit]!r}… ({len(value):,} characters)"

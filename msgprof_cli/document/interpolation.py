@@ -203,8 +203,15 @@ def _evaluate(ref: Ref, env: Mapping[str, str], used: list[tuple[str, str]]) -> 
     return value
 
 
+# The typed field of the setup sections (setup_rules.py): ``move: ${MOVE:-false}`` is a boolean,
+# as a whole-value reference in a profile field takes its field's type.
+MOVE = Rule("move", "boolean", "Take the number from another profile.")
+
+
 def rule_at(path: Path) -> Rule | None:
     """The rule of the field at ``path`` in a profile document (None for list items and unknowns)."""
+    if len(path) == 3 and path[0] == "phone_numbers" and isinstance(path[1], int) and path[2] == "move":
+        return MOVE
     rule = RULES_BY_NAME.get(str(path[0])) if path and isinstance(path[0], str) else None
     for part in path[1:]:
         if rule is None or rule.kind != "object":
