@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PROBES: dict[str, list[tuple[str, str]]] = {
     "layers": [("msgprof_cli/api/client.py", "import msgprof_cli.declarative.plan")],
     "declarative-layers": [("msgprof_cli/declarative/twins.py", "import msgprof_cli.declarative.report")],
+    "commands-call-the-pipeline": [("msgprof_cli/cli/declarative.py", "import msgprof_cli.declarative.setup_plan")],
     "api-layers": [("msgprof_cli/api/client.py", "import msgprof_cli.api.setup")],
     "client-transport-only": [("msgprof_cli/api/client.py", "import msgprof_cli.output.render")],
     "render-decides-nothing": [("msgprof_cli/output/render.py", "import msgprof_cli.settings")],

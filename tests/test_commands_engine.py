@@ -482,3 +482,24 @@ def test_a_live_pool_without_sticky_sender_converges(cli: Cli, tmp_path: Path, m
         assert res.exit_code == 0, res.stdout
         assert cli("apply", "-f", f).exit_code == 0
         assert proxy.writes == []
+
+
+# --------------------------------------------------------------------------- the long-function rule
+
+
+def test_no_function_is_over_50_lines_without_a_comment_saying_why() -> None:
+    """docs/development.md: a function over 50 lines says why in a comment at its top (in its
+    signature or its first lines)."""
+    for path in PACKAGE.rglob("*.py"):
+        lines = path.read_text().splitlines()
+        for node in ast.walk(ast.parse("\n".join(lines))):
+            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            assert node.end_lineno is not None
+            if node.end_lineno - node.lineno + 1 <= 50:
+                continue
+            first = node.body[0].lineno if not isinstance(node.body[0], ast.Expr) else node.body[0].end_lineno or 0
+            top = lines[node.lineno - 1 : first + 3]
+            assert any("#" in line and re.search(r"\b(long|longer|lines|over 50)\b", line, re.I) for line in top), (
+                f"{path}:{node.lineno} {node.name} is {node.end_lineno - node.lineno + 1} lines without a comment saying why"
+            )

@@ -209,6 +209,7 @@ def apply(
 ) -> list[Item]:
     """Carry out a plan.  One failed item does not stop the others.  Then, if this run created
     anything, settle the duplicates a concurrent run may have made (see twins.py)."""
+    # Over 50 lines by its Ctrl-C handling, which must say for every item how it ended.
 
     started: set[int] = set()  # ids of the items whose request was sent (set.add is atomic)
 
