@@ -503,3 +503,31 @@ def test_no_function_is_over_50_lines_without_a_comment_saying_why() -> None:
             assert any("#" in line and re.search(r"\b(long|longer|lines|over 50)\b", line, re.I) for line in top), (
                 f"{path}:{node.lineno} {node.name} is {node.end_lineno - node.lineno + 1} lines without a comment saying why"
             )
+
+
+# --------------------------------------------------------------------------- the layout table
+
+
+def test_the_layout_table_says_what_the_layers_contract_allows() -> None:
+    """docs/development.md's Layout table: each package, its job, and what it may import, as the
+    import-linter layers contract in pyproject.toml has it."""
+    # read with a regular expression: tomllib is not in Python 3.10, which msgprof supports
+    block = re.search(r'id = "layers"\n.*?layers = \[(.*?)\]', (ROOT / "pyproject.toml").read_text(), re.S)
+    assert block is not None
+    layers = [
+        [m.strip().removeprefix("msgprof_cli.") for m in layer.split("|")]
+        for layer in re.findall(r'"([^"]+)"', block.group(1))
+    ]
+    everything = {m for layer in layers for m in layer}
+    text = (ROOT / "docs" / "development.md").read_text().split("## Layout", 1)[1]
+    rows = {
+        cells[0].strip("`").removesuffix("/").removesuffix(".py"): cells[2]
+        for line in text.splitlines()
+        if line.startswith("| `") and len(cells := [c.strip() for c in line.strip("|").split("|")]) == 3
+    }
+    assert set(rows) == everything
+    for depth, layer in enumerate(layers):
+        below = {m for lower in layers[depth + 1 :] for m in lower}
+        for module in layer:
+            named = {n.removesuffix("/") for n in re.findall(r"`([a-z_]+/?)`", rows[module])} & everything
+            assert named == below, (module, sorted(named ^ below))
