@@ -48,7 +48,7 @@ def test_the_docs_exit_table_is_the_enum_word_for_word() -> None:
 
 
 def test_every_error_class_takes_its_code_from_the_enum() -> None:
-    def subclasses(cls: type) -> list[type]:
+    def subclasses(cls: type[MsgprofError]) -> list[type[MsgprofError]]:
         return [cls] + [s for c in cls.__subclasses__() for s in subclasses(c)]
 
     for cls in subclasses(MsgprofError):
@@ -69,7 +69,7 @@ def test_no_code_outside_the_enum_writes_an_exit_number() -> None:
         tree = ast.parse(path.read_text())
         for call in _calls(tree, "Exit"):
             for arg in call.args:
-                assert not (isinstance(arg, ast.Constant) and arg.value not in (0,)), f"{path}: typer.Exit({arg.value})"
+                assert not (isinstance(arg, ast.Constant) and arg.value not in (0,)), f"{path}: typer.Exit({arg.value!r})"
         if path.name == "errors.py" or "sandbox" in path.parts:
             continue
         for node in ast.walk(tree):
@@ -415,7 +415,8 @@ AUTORESP = st.lists(
 )
 
 
-def _document(name: str, pool: Any, shortener: Any, senders: Any, autoresp: Any, numbers: list[str]) -> str:
+def _document(name: str, parts: Any, numbers: list[str]) -> str:
+    pool, shortener, senders, autoresp = parts
     doc: dict[str, Any] = {"name": name, "whitelisted_destinations": ["US"]}
     if pool is not None:
         doc["number_pool_settings"] = pool
@@ -448,8 +449,8 @@ def test_plan_is_the_request_and_a_second_apply_sends_nothing_against_a_terse_ap
     with Sandbox("127.0.0.1", 0, numbers=NUMBERS[:6], order_polls=0) as sb, OmittingProxy(sb.url) as proxy:
         monkeypatch.setenv("TELNYX_BASE_URL", proxy.url)
         monkeypatch.setenv("TELNYX_API_KEY", TEST_KEY)
-        f1 = write(tmp_path, "one.json", _document(name, *first, NUMBERS[:2]))
-        f2 = write(tmp_path, "two.json", _document(name, *second, NUMBERS[1:4]))
+        f1 = write(tmp_path, "one.json", _document(name, first, NUMBERS[:2]))
+        f2 = write(tmp_path, "two.json", _document(name, second, NUMBERS[1:4]))
         assert cli("apply", "-f", f1).exit_code == 0
         planned = json.loads(cli("plan", "-f", f2, "--json").stdout)["items"][0]
         proxy.writes.clear()

@@ -165,7 +165,7 @@ def effect(payload: dict[str, Any], live: dict[str, Any]) -> Effect:
     changes = changed_fields(with_defaults(live), after(live, body), body)
     # a whole field shows what the request carries (a new nested object without the defaults the
     # API will fill in): plan lists exactly what is sent
-    return Effect(body, [Change(c.path, c.old, body[c.path[0]]) if len(c.path) == 1 else c for c in changes])
+    return Effect(body, [Change(c.path, c.old, body[str(c.path[0])]) if len(c.path) == 1 else c for c in changes])
 
 
 def update_effect(doc: Document, payload: dict[str, Any], live: dict[str, Any]) -> Effect:
