@@ -25,6 +25,7 @@ from msgprof_cli.cli.common import (
 )
 from msgprof_cli.cli.presentation import MsgprofCommand
 from msgprof_cli.errors import ExitStatus, UsageError
+from msgprof_cli.secrets import quote
 
 if TYPE_CHECKING:  # imported lazily at run time: start-up stays light
     from msgprof_cli.api.client import TelnyxClient
@@ -206,7 +207,7 @@ def _export(r: Run, e: ExportOptions) -> None:
     profiles.sort(key=lambda p: (str(p.get("name")), str(p.get("created_at")), str(p.get("id"))))
     for twins in exporting.find_twins(profiles):
         r.render.notice(
-            f"{len(twins.ids)} live profiles are named {twins.name!r} ({', '.join(twins.ids)}): "
+            f"{len(twins.ids)} live profiles are named {quote(twins.name)} ({', '.join(twins.ids)}): "
             "apply matches by name and refuses them; delete or rename all but one "
             "(msgprof delete ID), or run apply --resolve-twins if they are accidental copies"
         )

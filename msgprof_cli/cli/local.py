@@ -8,6 +8,7 @@ import typer
 
 from msgprof_cli.cli.common import API_OPTIONS, OUTPUT_OPTIONS, Options, run, with_options
 from msgprof_cli.errors import InvalidInput, UsageError
+from msgprof_cli.secrets import quote
 
 
 def _check_state_folder(state: Optional[str]) -> None:
@@ -45,7 +46,7 @@ def validate(
 
     with run(Options(json=json_)) as r:
         if mode not in ("create", "update"):
-            raise UsageError(f"--for takes create or update, not {mode!r}")
+            raise UsageError(f"--for takes create or update, not {quote(mode)}")
         checked = check_inputs(files, os.environ, mode=cast(Mode, mode), allow_unknown=allow_unknown)
         if json_:
             r.render.json({"valid": all(c.valid for c in checked), "results": [_result(c) for c in checked]})
@@ -55,7 +56,7 @@ def validate(
                 r.render.issues(c.errors)
                 r.render.validated(c.valid, c.source)
         if not all(c.valid for c in checked):
-            raise typer.Exit(InvalidInput.exit_code)
+            raise typer.Exit(int(InvalidInput.exit_code))
 
 
 def schema(
