@@ -29,7 +29,7 @@ from msgprof_cli.document.changes import update_effect
 from msgprof_cli.document.document import Document, redact
 from msgprof_cli.document.loading import load_document
 from msgprof_cli.document.validation import validate
-from msgprof_cli.errors import UsageError
+from msgprof_cli.errors import ExitStatus, UsageError
 from msgprof_cli.secrets import quote
 
 
@@ -224,7 +224,7 @@ def delete(
             names = ", ".join(f"{t.get('name')} ({t['id']})" for t in targets)
             if not confirm(r.terminal, f"Delete {names}?"):
                 r.render.notice("nothing deleted")
-                raise typer.Exit(0)
+                raise typer.Exit(ExitStatus.OK)
         deleted = [client.delete_messaging_profile(t["id"]) for t in targets]
         if not r.render.data(deleted, r.output):
             for d in deleted:

@@ -25,7 +25,7 @@ from msgprof_cli.cli.common import (
     with_options,
 )
 from msgprof_cli.cli.presentation import MsgprofCommand, MsgprofGroup, confirm
-from msgprof_cli.errors import ApiError, Unavailable, UsageError
+from msgprof_cli.errors import ApiError, ExitStatus, Unavailable, UsageError
 from msgprof_cli.secrets import quote
 
 if TYPE_CHECKING:  # the types only: the client (and requests) load when a command needs them
@@ -192,7 +192,7 @@ def numbers_unassign(
         ask = require_interactive_or_yes(r, yes, "unassign numbers")
         if ask and not confirm(r.terminal, f"Unassign {plural(len(wanted), 'number')}? They stop sending."):
             r.render.notice("nothing unassigned")
-            raise typer.Exit(0)
+            raise typer.Exit(ExitStatus.OK)
         ops = _ops(r)
         results = _progress_run(
             r,
@@ -315,7 +315,7 @@ def sender_ids_remove(
         pid = resolve_profile(ops.client, ref)["id"]
         if ask and not confirm(r.terminal, f"Remove sender ID {quote(sender_id)}?"):
             r.render.notice("nothing removed")
-            raise typer.Exit(0)
+            raise typer.Exit(ExitStatus.OK)
         record = sa.remove_sender_id(ops, pid, sender_id)
         if not r.render.data(record, r.output):
             r.render.deleted("sender ID", record.get("id"), record.get("alphanumeric_sender_id"))
@@ -462,7 +462,7 @@ def autoresp_delete(
         sa.require_autoresps(ops, pid, config_ids)
         if ask and not confirm(r.terminal, f"Delete {plural(len(config_ids), 'auto-response')}?"):
             r.render.notice("nothing deleted")
-            raise typer.Exit(0)
+            raise typer.Exit(ExitStatus.OK)
         for cid in config_ids:
             sa.delete_autoresp(ops, pid, cid)
         if not r.render.data([{"id": c, "result": "deleted"} for c in config_ids], r.output):
