@@ -532,3 +532,23 @@ def test_the_layout_table_says_what_the_layers_contract_allows() -> None:
         for module in layer:
             named = {n.removesuffix("/") for n in re.findall(r"`([a-z_]+/?)`", rows[module])} & everything
             assert named == below, (module, sorted(named ^ below))
+
+
+def test_one_error_for_every_problem_keeps_the_worst_kind_whatever_its_constructor() -> None:
+    """Setup problems of every kind (a NetworkError takes more than a message) become one error
+    of the worst kind, with every message: never a crash (exit 1) while reporting."""
+    from msgprof_cli.declarative.pipeline import all_at_once
+    from msgprof_cli.errors import ApiError, CreateUnknown, NetworkError
+
+    kinds = [
+        ApiError("refused", hint="fix it"),
+        NetworkError("no answer", maybe_sent=True, reason="timeout", hint="try again"),
+        CreateUnknown("maybe made", name="ACME"),
+    ]
+    for n in range(1, len(kinds) + 1):
+        errors = kinds[:n]
+        one = all_at_once(errors, f"{n} setup problems" if n > 1 else "")
+        assert one.exit_code == max(e.exit_code for e in errors)
+        assert all(e.message in one.message for e in errors)
+        assert one.to_dict()["exit_code"] == int(one.exit_code)
+    assert kinds[0].message == "refused"  # the originals are left as they were

@@ -93,19 +93,25 @@ def plan_setup(client: TelnyxClient, items: Sequence[Item], *, prune: bool) -> N
         item.setup = planned
         if planned.errors:
             item.intended = item.intended or item.action
-            item.action, item.error = "failed", all_at_once(planned.errors, "setup problem")
+            n = len(planned.errors)
+            lead = f"{n} setup problems" if n > 1 else ""
+            item.action, item.error = "failed", all_at_once(planned.errors, lead)
         item.scrub_shown()
 
 
-def all_at_once(errors: Sequence[MsgprofError], what: str) -> MsgprofError:
-    """One error that carries every one of ``errors``: of the worst kind, each message in it."""
-    worst = max(errors, key=lambda e: e.exit_code)
+def all_at_once(errors: Sequence[MsgprofError], lead: str = "") -> MsgprofError:
+    """One error that carries every one of ``errors``, each message in it after ``lead`` (one
+    error: its message as is): a copy of the worst of them, whose kind and exit status it keeps."""
+    worst = max(errors, key=lambda e: int(e.exit_code))
     if len(errors) == 1:
-        return type(worst)(worst.message, hint=worst.hint) if type(worst) is not Interrupted else worst
-    words = "; ".join(f"({n}) {e.message}" for n, e in enumerate(errors, 1))
-    hints = list(dict.fromkeys(e.hint for e in errors if e.hint))
-    error = ApiError(f"{len(errors)} {what}s: {words}", hint="; ".join(hints) or None)
-    error.exit_code = ExitStatus(worst.exit_code)  # the worst of them decides the exit status
+        message = f"{lead}: {worst.message}" if lead else worst.message
+    else:
+        message = f"{lead}: " + "; ".join(f"({n}) {e.message}" for n, e in enumerate(errors, 1))
+    # a copy without calling the constructor: some kinds take more than a message (NetworkError)
+    error = type(worst).__new__(type(worst))
+    error.__dict__.update(vars(worst))
+    error.message, error.args = message, (message,)
+    error.hint = "; ".join(dict.fromkeys(e.hint for e in errors if e.hint)) or None
     return error
 
 
@@ -155,10 +161,9 @@ def _apply_one(ops: SetupOperations, item: Item, pacing: Pacing, notify: Notify)
     failed = [c for c in item.setup.changes if c.result == "failed"]
     if failed:
         n = len(failed)
-        first = all_at_once([c.error or ApiError("setup change failed") for c in failed], "setup change")
+        errors = [c.error or ApiError("setup change failed") for c in failed]
         item.status = "failed"
-        item.error = type(first)(f"{n} setup change{'s' if n > 1 else ''} failed: {first.message}", hint=first.hint)
-        item.error.exit_code = ExitStatus(first.exit_code)
+        item.error = all_at_once(errors, f"{n} setup change{'s' if n > 1 else ''} failed")
         item.scrub_shown()
 
 
