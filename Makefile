@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install test check lint demo bench clean
+.PHONY: install test check lint demo bench clean spec-drift sdk-conformance
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -29,5 +29,15 @@ demo: $(STAMP)  ## start the sandbox, create a profile from sample-configs/, lis
 bench: $(STAMP)  ## benchmark msgprof against plain requests and curl
 	$(PY) bench/bench.py
 
+SDK_VENV ?= .venv-sdk
+
+spec-drift: $(STAMP)  ## request fields where msgprof's rules and the newest official telnyx SDK differ (needs the network)
+	$(PY) scripts/spec_drift.py
+
+sdk-conformance:  ## the official telnyx SDK, strict, against the sandbox: every operation (installs telnyx in .venv-sdk)
+	test -x $(SDK_VENV)/bin/python || python3 -m venv $(SDK_VENV)
+	$(SDK_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --upgrade telnyx
+	$(SDK_VENV)/bin/python scripts/sdk_conformance.py
+
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(SDK_VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

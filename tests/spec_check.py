@@ -22,7 +22,17 @@ SETUP_SPEC = SPEC_DIR / "telnyx-messaging-setup.openapi.yaml"
 @functools.cache
 def load_spec(path: Path) -> dict[str, Any]:
     """The parsed spec; FileNotFoundError (a failing test) when the vendored copy is missing."""
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    return _as_today(yaml.safe_load(path.read_text(encoding="utf-8")))
+
+
+def _as_today(spec: dict[str, Any]) -> dict[str, Any]:
+    """The vendored spec with what the API answers today (tests/spec/README.md, "Since the
+    spec"): a profile's ``daily_spend_limit`` is null when it was never set (the SDK 4.189.0's
+    ``MessagingMessagingProfile`` types it ``Optional[str]``)."""
+    profile = spec.get("components", {}).get("schemas", {}).get("MessagingProfile")
+    if profile is not None:
+        profile["properties"]["daily_spend_limit"]["type"] = ["string", "null"]
+    return spec
 
 
 def check_answer(spec: dict[str, Any], path: str, method: str, status: int, body: Any) -> None:

@@ -123,7 +123,7 @@ def test_every_setup_answer_conforms_to_the_spec(sandbox: Sandbox) -> None:
             {},
             200,
         ),
-        (S, "/alphanumeric_sender_ids", "get", "GET", "/alphanumeric_sender_ids?page[size]=0", {}, 422),
+        (S, "/alphanumeric_sender_ids", "get", "GET", "/alphanumeric_sender_ids?page[size]=x", {}, 422),
         (S, "/alphanumeric_sender_ids", "get", "GET", "/alphanumeric_sender_ids", {"headers": {}}, 401),
         (S, "/alphanumeric_sender_ids/{id}", "get", "GET", f"/alphanumeric_sender_ids/{MISSING}", {}, 404),
         (

@@ -22,7 +22,7 @@ def is_e164(s: str) -> bool:
 
 
 def is_sender_id(s: str) -> bool:
-    return 1 <= len(s) <= 11 and all(c in string.ascii_letters + string.digits + " " for c in s)
+    return 1 <= len(s) <= 11 and s.strip() != "" and all(c in string.ascii_letters + string.digits + " " for c in s)
 
 
 def is_us_long_code(s: str) -> bool:

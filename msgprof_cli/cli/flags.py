@@ -18,6 +18,7 @@ from msgprof_cli.errors import UsageError
 PANELS = {
     "number_pool_settings": "Number pool (number_pool_settings)",
     "url_shortener_settings": "URL shortener (url_shortener_settings)",
+    "features": "Features (features)",
 }
 
 
@@ -88,8 +89,8 @@ def apply_flags(doc: Document | None, values: dict[str, Any]) -> Document:
             )
         if spec.kind == "list":
             value = [c.strip() for item in value for c in str(item).split(",") if c.strip()]
-        elif spec.rule.kind == "number":
-            value = _number_from_text(str(value))
+        elif spec.rule.kind in ("number", "integer"):
+            value = _number_from_text(str(value))  # validation says which numbers it takes
         flag_name = spec.rule.flag if spec.kind != "bool" else "/".join((spec.rule.flag, spec.rule.off_flag))
         if len(spec.path) == 1:
             data[spec.path[0]] = value
@@ -110,11 +111,15 @@ def flag_options(for_update: bool = False) -> list[Opt]:
     """A typer option for each flag spec, in rule order, grouped into help panels.
 
     For update, the create-only fields' flags are left out of --help; they are still parsed, so
-    using one gets validation's "create only" message (exit 3) rather than "no such option"."""
+    using one gets validation's "create only" message (exit 3) rather than "no such option".
+    For create, the update-only fields' flags are not offered at all: the create request has no
+    such field (a document may still name them: see rules.split_create)."""
     opts: list[Opt] = []
     for spec in flag_specs():
         panel = PANELS.get(str(spec.path[0]), "Profile fields")
         rule = spec.rule
+        if not for_update and not rule.creatable:
+            continue
         hidden = for_update and not rule.updatable
         if spec.kind == "bool":
             ann: Any = Annotated[
@@ -137,6 +142,8 @@ def flag_options(for_update: bool = False) -> list[Opt]:
             opts.append((spec.param, ann, False))
         else:
             metavar = {"number": "NUMBER", "url": "URL"}.get(rule.kind, "TEXT")
+            if rule.choices:
+                metavar = "|".join(str(c) for c in rule.choices)
             ann = Annotated[
                 Optional[str],
                 typer.Option(

@@ -216,7 +216,12 @@ def writable_view(profile: dict[str, Any]) -> dict[str, Any]:
         if rule.name not in profile:
             continue
         value = profile[rule.name]
+        if value is None and not rule.nullable:
+            continue  # e.g. daily_spend_limit never set: the API answers null, a document cannot say it
         if rule.kind == "object" and isinstance(value, dict):
+            known = {c.name for c in rule.children}
+            extra = {k: v for k, v in value.items() if rule.open and k not in known}  # features: passed through
             value = {c.name: value[c.name] for c in rule.children if c.name in value and value[c.name] is not None}
+            value.update(extra)
         out[rule.name] = value
     return out

@@ -1,10 +1,15 @@
 """The field rules: the one declarative description of a profile document.
 
 Validation, the command-line flags of ``create``/``update`` (cli/flags.py), ``msgprof schema`` and
-the plan diff are all derived from them.  They follow ``CreateMessagingProfileRequest``,
+the plan diff are all derived from them, and the sandbox validates requests with them too, so
+msgprof and its sandbox cannot disagree on a field.  They follow ``CreateMessagingProfileRequest``,
 ``UpdateMessagingProfileRequest``, ``NumberPoolSettings`` and ``UrlShortenerSettings`` in the
-official Telnyx OpenAPI spec, except where the spec and its own prose disagree; there we follow the
-prose and say so next to the rule.
+official Telnyx OpenAPI spec, and the request types of the official ``telnyx`` Python SDK 4.189.0
+(``messaging_profile_create_params.py``, ``messaging_profile_update_params.py``,
+``messaging_profile_features_param.py``) for the fields the vendored spec predates (``features``,
+``redaction_enabled``, ``redaction_level``: see tests/spec/README.md).  Where the spec and its own
+prose disagree we follow the prose and say so next to the rule.  ``make spec-drift`` lists the
+request fields where these rules and the newest SDK differ.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ class Rule:
     """One field of the profile document."""
 
     name: str
-    kind: str  # string | boolean | number | url | enum | countries | object
+    kind: str  # string | boolean | number | integer | url | enum | countries | object
     help: str
     flag: str = ""  # long flag; booleans also get an "off" flag
     off_flag: str = ""
@@ -30,6 +35,9 @@ class Rule:
     nonblank: bool = False
     enum: tuple[str, ...] = ()
     updatable: bool = True
+    creatable: bool = True  # False: only an update can set it (the create request has no such field)
+    choices: tuple[int, ...] = ()  # integers: the values allowed
+    open: bool = False  # objects: keys without a rule are passed through as given (forward compatible)
     numeric_string: bool = False  # a YAML/JSON number is accepted as its string
     children: tuple[Rule, ...] = ()
     null_flag: str = ""  # objects: the flag that sends the object as null
@@ -101,6 +109,18 @@ SHORTENER_RULES: tuple[Rule, ...] = (
         "Send webhooks when replaced links are clicked.",
         flag="--shortener-send-webhooks",
         off_flag="--no-shortener-send-webhooks",
+    ),
+)
+
+# MessagingProfileFeaturesParam: "unknown keys are accepted and preserved for forward compatibility
+# with rolling deployments", so the object is open: keys msgprof does not know pass through.
+FEATURE_RULES: tuple[Rule, ...] = (
+    Rule(
+        "ai_opt_out_detection_enabled",
+        "boolean",
+        "Detect opt-outs that are not STOP/UNSTOP/HELP keywords with an AI model.",
+        flag="--ai-opt-out-detection",
+        off_flag="--no-ai-opt-out-detection",
     ),
 )
 
@@ -223,6 +243,33 @@ RULES: tuple[Rule, ...] = (
         children=SHORTENER_RULES,
         null_flag="--no-shortener",
     ),
+    Rule(
+        "features",
+        "object",
+        "Telnyx product features of the profile (unknown keys are passed through), or null for none.",
+        nullable=True,
+        children=FEATURE_RULES,
+        null_flag="--no-features",
+        open=True,
+    ),
+    # Only in UpdateMessagingProfileRequest (SDK 4.189.0): a create cannot set them.  Telnyx
+    # ignores both when the organization is not on its redaction allowlist.
+    Rule(
+        "redaction_enabled",
+        "boolean",
+        "Redact message content (update only; needs Telnyx's redaction allowlist).",
+        flag="--redaction",
+        off_flag="--no-redaction",
+        creatable=False,
+    ),
+    Rule(
+        "redaction_level",
+        "integer",
+        "What redaction covers: 1 message records and reporting, 2 also inbound webhooks (update only).",
+        flag="--redaction-level",
+        choices=(1, 2),
+        creatable=False,
+    ),
 )
 
 RULES_BY_NAME: dict[str, Rule] = {r.name: r for r in RULES}
@@ -233,8 +280,27 @@ READ_ONLY: dict[str, str] = {
     "record_type": "the API sets it",
     "created_at": "the API sets it",
     "updated_at": "the API sets it",
+    # UpdateMessagingProfileRequest takes v1_secret (SDK 4.189.0), so the API can set a chosen
+    # secret; msgprof never sends one from a document (a secret in a file is a leak waiting to
+    # happen) and rotates it only through regenerate_secret.  The sandbox, a model of the API,
+    # stores a v1_secret given to an update (API_ONLY below).
     "v1_secret": "secrets do not belong in files; use `msgprof regenerate-secret` to rotate it",
     "organization_id": "the API sets it from your account",
-    "redaction_enabled": "the create and update requests have no such field",
-    "redaction_level": "the create and update requests have no such field",
 }
+
+# Request fields the API takes that msgprof deliberately never sends, by request ("create" or
+# "update"), with their type: the sandbox accepts and stores them as the API would, and the drift
+# check (scripts/spec_drift.py) counts them as covered.
+API_ONLY: dict[str, tuple[str, str]] = {
+    "v1_secret": ("update", "string"),
+}
+
+
+def split_create(payload: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A create document's payload as (the create request, the update that must follow it).
+
+    Fields only an update can set (``creatable=False``) cannot go in the POST: the API's create
+    request has no such field.  A profile created from a document that names them is created
+    without them and then updated with them."""
+    later = {k: v for k, v in payload.items() if k in RULES_BY_NAME and not RULES_BY_NAME[k].creatable}
+    return {k: v for k, v in payload.items() if k not in later}, later

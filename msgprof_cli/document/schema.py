@@ -27,10 +27,10 @@ def json_schema() -> dict[str, Any]:
     }
 
 
-def _object(rules: tuple[Rule, ...]) -> dict[str, Any]:
+def _object(rules: tuple[Rule, ...], open_: bool = False) -> dict[str, Any]:
     return {
         "type": "object",
-        "additionalProperties": False,
+        "additionalProperties": open_,  # an open object (features) passes unknown keys through
         "properties": {r.name: _property(r) for r in rules},
         "required": [r.name for r in rules if r.required],
     }
@@ -48,8 +48,10 @@ def _property(rule: Rule) -> dict[str, Any]:
         s = {"type": "string", "anyOf": [{"const": ""}, {"pattern": "^https?://[^\\s/]+"}]}
     elif rule.kind == "countries":
         s = {"type": "array", "minItems": 1, "uniqueItems": True, "items": {"enum": ["*"] + sorted(ISO_3166_ALPHA2)}}
+    elif rule.kind == "integer":
+        s = {"type": "integer", "enum": list(rule.choices)} if rule.choices else {"type": "integer"}
     elif rule.kind == "object":
-        s = _object(rule.children)
+        s = _object(rule.children, rule.open)
     else:
         s = _string(rule)
     if rule.nullable:

@@ -80,10 +80,10 @@ def _number_guess(text: str) -> str | None:
 
 
 def sender_id_problem(text: str) -> tuple[str, str | None] | None:
-    if SENDER_ID.fullmatch(text):
+    if SENDER_ID.fullmatch(text) and text.strip():
         return None
-    if not text:
-        return "a sender ID may not be empty", "use 1 to 11 letters, digits or spaces"
+    if not text.strip():  # spaces alone name no sender (the sandbox, too, refuses them)
+        return "a sender ID may not be empty or blank", "use 1 to 11 letters, digits or spaces"
     if holds_secret(text):
         return f"{quote(text)} is not a sender ID", "use 1 to 11 letters, digits or spaces"
     problems = []
@@ -121,6 +121,14 @@ def op_problem(text: str) -> tuple[str, str | None] | None:
     close = [] if holds_secret(text) else difflib.get_close_matches(text.lower(), OPS, n=1, cutoff=0.5)
     hint = f"did you mean {close[0]!r}?" if close else None
     return f"op must be one of start, stop, info; found {quote(text)}", hint
+
+
+def keyword_key(word: str) -> str:
+    """What two keywords share when they match: one rule for ``validate`` and the sandbox.
+
+    Upper-casing first, then case folding, so that every pair that matches either way matches:
+    ``ıNFO`` and ``INFO`` (dotless i upper-cases to I), ``ß`` and ``SS``."""
+    return word.upper().casefold()
 
 
 def keyword_problem(text: str) -> tuple[str, str | None] | None:
@@ -252,10 +260,10 @@ def check_keywords(values: Sequence[str], report: Callable[[int, str, str | None
         problem = keyword_problem(value)
         if problem:
             report(i, *problem)
-        elif value.casefold() in seen:  # carriers match keywords without regard to case
+        elif keyword_key(value) in seen:  # carriers match keywords without regard to case
             report(i, f"keyword {quote(value)} is given twice (keywords match in any case)", "give it once")
         else:
-            seen.add(value.casefold())
+            seen.add(keyword_key(value))
             out.append(value)
     return out
 
@@ -474,7 +482,7 @@ class _SetupValidator:
         owner: dict[tuple[str, str], str] = {}
         for config in configs:
             for k, word in enumerate(config.keywords):
-                key = (config.country_code, word.casefold())
+                key = (config.country_code, keyword_key(word))
                 if key in owner and owner[key] != config.op:
                     where = self.paths.get(id(config), ("autoresp_configs",)) + ("keywords", k)
                     problem = (

@@ -65,7 +65,7 @@ class _Validator:
         self.errors.append(self.doc.locate(Issue(path, message, hint)))
         return _BAD
 
-    def mapping(self, data: Any, rules: tuple[Rule, ...], path: Path, top: bool = False) -> Any:
+    def mapping(self, data: Any, rules: tuple[Rule, ...], path: Path, top: bool = False, open_: bool = False) -> Any:
         if not isinstance(data, dict):
             what = "a profile" if top else "an object"
             # a whole file that is not a profile (a key file in the profiles folder?) is never quoted
@@ -76,6 +76,9 @@ class _Validator:
         for key, value in data.items():
             p = path + (key,)
             rule = known.get(key)
+            if rule is None and open_ and isinstance(key, str):
+                out[key] = value  # an open object (features): keys newer than msgprof pass through
+                continue
             if rule is None:
                 self.unknown(key, value, p, known, top, out)
                 continue
@@ -143,17 +146,31 @@ class _Validator:
         if rule.kind == "number":
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 return self.error(p, f"expected a non-negative number, found {self.describe(p, value)}")
-            if not math.isfinite(value) or value < 0:
+            try:
+                finite = math.isfinite(value)
+            except OverflowError:  # an integer past a double's range (from a request to the sandbox)
+                return self.error(p, f"must be a number a double can hold, found {self.describe(p, value)}")
+            if not finite or value < 0:
                 return self.error(p, f"must be a non-negative number, found {value!r}")
             return value
+        if rule.kind == "integer":
+            return self.integer(rule, value, p)
         if rule.kind == "object":
-            return self.mapping(value, rule.children, p)
+            return self.mapping(value, rule.children, p, open_=rule.open)
         if rule.kind == "countries":
             return self.countries(value, p)
         text = self.as_text(rule, value, p)
         if text is None:
             return self.error(p, f"expected a string, found {self.describe(p, value)}", hint=self._expect(rule))
         return self.text(rule, text, p)
+
+    def integer(self, rule: Rule, value: Any, p: Path) -> Any:
+        allowed = " or ".join(str(c) for c in rule.choices)
+        if isinstance(value, str) and not self.strict and value.strip().isdigit() and value.strip().isascii():
+            value = int(value)  # "2" from a quoted YAML value or a whole ${VAR} reference
+        if isinstance(value, bool) or not isinstance(value, int) or (rule.choices and value not in rule.choices):
+            return self.error(p, f"must be {allowed}, found {self.describe(p, value)}")
+        return value
 
     def text(self, rule: Rule, text: str, p: Path) -> Any:
         if rule.kind == "enum":

@@ -3,24 +3,23 @@
 Each config answers its ``keywords`` (matched without regard to case) from senders in
 ``country_code`` (ISO alpha-2, or ``*`` for any) with ``resp_text``; ``op`` says what the keyword
 does: ``start``, ``stop`` or ``info``.  One keyword can belong to one config per profile and
-country, so the sandbox refuses (422) a config that would take a keyword another one has.
+country, so the sandbox refuses (422) a config that would take a keyword another one has.  Every
+field is checked with msgprof's own rules (``document/setup_rules.py``), so ``msgprof validate``
+and the sandbox cannot disagree.
 """
 
 from __future__ import annotations
 
-import re
 import uuid
 from typing import Any
 
+from msgprof_cli.document import setup_rules as rules
 from msgprof_cli.sandbox.errors import HttpError, api_error, invalid, not_found
 from msgprof_cli.sandbox.listing import later, page, paging
 from msgprof_cli.sandbox.profiles import get as get_profile
 from msgprof_cli.sandbox.profiles import json_object
 from msgprof_cli.sandbox.state import State, now_iso
 
-OPS = ("start", "stop", "info")
-COUNTRY = re.compile(r"\*|[A-Z]{2}")
-MAX_KEYWORDS = 50
 FIELDS = ("op", "keywords", "country_code", "resp_text")
 
 
@@ -71,19 +70,22 @@ def _checked(body: Any) -> dict[str, Any]:
             422, [api_error("10004", "Missing required parameter", f"{f} is required", f"/{f}") for f in missing]
         )
     op, keywords, country, text = (body.get(f) for f in FIELDS)
+    # msgprof's own rules (document/setup_rules.py), without its normalisations: one rule per field
     problems = []
-    if op not in OPS:
-        problems.append(("/op", f"op must be one of {', '.join(OPS)}"))
-    if not isinstance(keywords, list) or not 1 <= len(keywords) <= MAX_KEYWORDS:
-        problems.append(("/keywords", f"keywords must be a list of 1 to {MAX_KEYWORDS} words"))
+    op_wrong = rules.op_problem(op) if isinstance(op, str) else ("op must be one of start, stop, info", None)
+    if op_wrong:
+        problems.append(("/op", op_wrong[0]))
+    if not isinstance(keywords, list) or not keywords:
+        problems.append(("/keywords", f"keywords must be a list of 1 to {rules.MAX_KEYWORDS} words"))
     else:
         problems += [
-            (f"/keywords/{i}", "a keyword is one word of letters or digits")
-            for i, k in enumerate(keywords)
-            if not isinstance(k, str) or not k.isalnum()
+            (f"/keywords/{i}", "a keyword is a string") for i, k in enumerate(keywords) if not isinstance(k, str)
         ]
-    if not isinstance(country, str) or not COUNTRY.fullmatch(country):
-        problems.append(("/country_code", "country_code must be an ISO 3166-1 alpha-2 code, like US, or *"))
+        if not problems:
+            rules.check_keywords(keywords, lambda i, message, hint: problems.append((f"/keywords/{i}", message)))
+    code, wrong = rules.country(country) if isinstance(country, str) else (None, None)
+    if not isinstance(country, str) or wrong or code != country:
+        problems.append(("/country_code", "country_code must be an ISO 3166-1 alpha-2 code in capitals, like US, or *"))
     if text is not None and not isinstance(text, str):
         problems.append(("/resp_text", "resp_text must be a string"))
     if problems:
@@ -92,16 +94,17 @@ def _checked(body: Any) -> dict[str, Any]:
 
 
 def _clash(state: State, profile_id: str, fields: dict[str, Any], own_id: str | None) -> None:
+    key = rules.keyword_key  # the rule `msgprof validate` checks documents with
     taken = {
-        k.upper(): c["id"]
+        key(k): c["id"]
         for c in state.autoresp
         if c["messaging_profile_id"] == profile_id and c["country_code"] == fields["country_code"] and c["id"] != own_id
         for k in c["keywords"]
     }
     clashes = [
-        (f"/keywords/{i}", f"{k!r} is already a keyword of config {taken[k.upper()]}")
+        (f"/keywords/{i}", f"{k!r} is already a keyword of config {taken[key(k)]}")
         for i, k in enumerate(fields["keywords"])
-        if k.upper() in taken
+        if key(k) in taken
     ]
     if clashes:
         raise invalid(clashes)

@@ -37,8 +37,16 @@ def int_param(query: dict[str, str], name: str, default: int, lo: int, hi: int |
     return value
 
 
-def paging(query: dict[str, str], status: int = 400) -> tuple[int, int]:
-    """(page number, page size); ``status`` is what the endpoint's spec documents for a bad value."""
+def paging(query: dict[str, str], status: int = 400, lenient: bool = False) -> tuple[int, int]:
+    """(page number, page size); ``status`` is what the endpoint's spec documents for a bad value.
+
+    ``lenient``: the endpoint's spec types both as bare integers, with no bounds (the sender-ID
+    lists), so any integer is served: a page number below 1 is the first page, a size below 1 the
+    default, and a size past MAX_PAGE_SIZE is taken as given."""
+    if lenient:
+        number = int_param(query, "page[number]", 1, -(2**63), None, status)
+        size = int_param(query, "page[size]", 20, -(2**63), None, status)
+        return max(1, number), size if size >= 1 else 20
     return (
         int_param(query, "page[number]", 1, 1, None, status),
         int_param(query, "page[size]", 20, 1, MAX_PAGE_SIZE, status),

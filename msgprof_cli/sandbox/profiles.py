@@ -7,7 +7,7 @@ import uuid
 from typing import Any
 
 from msgprof_cli.document.document import Document, format_path
-from msgprof_cli.document.rules import RULES_BY_NAME
+from msgprof_cli.document.rules import API_ONLY, RULES_BY_NAME
 from msgprof_cli.document.validation import validate
 from msgprof_cli.sandbox.errors import HttpError, api_error, not_found
 from msgprof_cli.sandbox.listing import later, page, paging
@@ -22,6 +22,7 @@ CREATE_DEFAULTS: dict[str, Any] = {
     "webhook_failover_url": "",
     "webhook_api_version": "2",
     "alpha_sender": None,
+    "daily_spend_limit": None,  # never set: the API answers null (not a missing key)
     "daily_spend_limit_enabled": False,
     "mms_fall_back_to_sms": False,
     "mms_transcoding": False,
@@ -32,6 +33,7 @@ CREATE_DEFAULTS: dict[str, Any] = {
     "resource_group_id": None,
     "number_pool_settings": None,
     "url_shortener_settings": None,
+    "features": None,
     "redaction_enabled": False,
     "redaction_level": 2,
 }
@@ -52,11 +54,24 @@ def get(state: State, profile_id: str) -> dict[str, Any]:
 
 
 def _validated(body: Any, mode: str) -> dict[str, Any]:
-    result = validate(Document(json_object(body), "request"), mode=mode, allow_unknown=False, strict=True)
+    """The fields of a create or update request that the API takes, checked by msgprof's own rules.
+
+    One rule per field: this is the validation msgprof runs (``strict``: without msgprof's
+    normalisations, as the API's spec says), so msgprof and its sandbox cannot disagree.  Fields
+    the request does not take are ignored, as the API ignores them: unknown fields, read-only
+    response fields, and on a create the fields only an update can set (``creatable=False``).
+    Fields the API takes but msgprof never sends (``API_ONLY``: an update's ``v1_secret``) are
+    checked and stored, never dropped.
+    """
+    body = json_object(body)
+    result = validate(Document(body, "request"), mode=mode, allow_unknown=False, strict=True)
     errors = []
     for issue in result.errors:
         if issue.message == "unknown field" or issue.message.startswith("is a read-only"):
             continue  # like the real API, ignore fields it does not take
+        rule = RULES_BY_NAME.get(str(issue.path[0])) if issue.path else None
+        if mode == "create" and rule is not None and not rule.creatable:
+            continue  # not in the create request: ignored, whatever its value
         pointer = "/" + "/".join(str(p) for p in issue.path)
         missing = issue.message == "required field is missing"
         errors.append(
@@ -67,9 +82,18 @@ def _validated(body: Any, mode: str) -> dict[str, Any]:
                 pointer=pointer,
             )
         )
+    taken = {k: v for k, v in result.payload.items() if k in RULES_BY_NAME}
+    if mode == "create":
+        taken = {k: v for k, v in taken.items() if RULES_BY_NAME[k].creatable}
+    for name, (request, kind) in API_ONLY.items():
+        if name in body and request == mode:
+            if kind == "string" and isinstance(body[name], str):
+                taken[name] = body[name]
+            else:
+                errors.append(api_error("10015", "Invalid parameter", f"{name} must be a {kind}", pointer=f"/{name}"))
     if errors:
         raise HttpError(422, errors)
-    return {k: v for k, v in result.payload.items() if k in RULES_BY_NAME}
+    return taken
 
 
 def _merge(profile: dict[str, Any], payload: dict[str, Any]) -> None:
@@ -146,7 +170,7 @@ def list_profiles(state: State, query: dict[str, str]) -> dict[str, Any]:
 
 
 def list_related(state: State, profile_id: str, kind: str, query: dict[str, str]) -> dict[str, Any]:
-    number, size = paging(query)
+    number, size = paging(query, lenient=kind == "alphanumeric_sender_ids")  # its spec sets no bounds
     with state.lock:
         get(state, profile_id)
         items = [dict(x) for x in state.related[kind] if x.get("messaging_profile_id") == profile_id]

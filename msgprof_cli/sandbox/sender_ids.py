@@ -6,22 +6,22 @@ The same sender ID twice on one profile is refused (422), so a retried create ca
 
 from __future__ import annotations
 
-import re
 import uuid
 from typing import Any
 
+from msgprof_cli.document import setup_rules as rules
 from msgprof_cli.sandbox.errors import HttpError, api_error, invalid, not_found
 from msgprof_cli.sandbox.listing import page, paging
 from msgprof_cli.sandbox.profiles import json_object
 from msgprof_cli.sandbox.state import ORGANIZATION_ID, State
 
-SENDER_ID = re.compile(r"[A-Za-z0-9 ]{1,11}")
-US_LONG_CODE = re.compile(r"\+1[2-9][0-9]{2}[2-9][0-9]{6}")
 KIND = "alphanumeric_sender_ids"
 
 
 def list_sender_ids(state: State, query: dict[str, str]) -> dict[str, Any]:
-    number, size = paging(query, status=422)  # the spec documents 401 and 422 only for this list
+    # The spec sets no bounds on this list's paging: any page[number]/page[size] the API would
+    # read as an integer is served (a size past the largest page answers everything at once).
+    number, size = paging(query, status=422, lenient=True)  # the spec documents 401 and 422 only
     with state.lock:
         items = [dict(x) for x in state.related[KIND]]
     if "filter[messaging_profile_id]" in query:
@@ -57,10 +57,11 @@ def _problems(body: dict[str, Any]) -> list[tuple[str, str]]:
                 422, [api_error("10004", "Missing required parameter", f"{field} is required", f"/{field}")]
             )
     value, fallback = body["alphanumeric_sender_id"], body.get("us_long_code_fallback")
-    if not isinstance(value, str) or not SENDER_ID.fullmatch(value) or not value.strip():
+    # msgprof's own rules (document/setup_rules.py): one rule per field for msgprof and its sandbox
+    if not isinstance(value, str) or rules.sender_id_problem(value):
         problems.append(("/alphanumeric_sender_id", "must be 1 to 11 letters, digits or spaces"))
-    if fallback is not None and (not isinstance(fallback, str) or not US_LONG_CODE.fullmatch(fallback)):
-        problems.append(("/us_long_code_fallback", "must be a US long code in +E.164 form, like +15551234567"))
+    if fallback is not None and (not isinstance(fallback, str) or rules.us_long_code_problem(fallback)):
+        problems.append(("/us_long_code_fallback", "must be a US long code in +E.164 form: +1 and ten digits"))
     if not isinstance(body["messaging_profile_id"], str):
         problems.append(("/messaging_profile_id", "must be a messaging profile id"))
     return problems

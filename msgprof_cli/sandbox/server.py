@@ -29,7 +29,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, cast
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from msgprof_cli.sandbox import framing, metrics, profiles
+from msgprof_cli.sandbox import framing, metrics, profiles, seeding
 from msgprof_cli.sandbox.errors import HttpError, api_error
 from msgprof_cli.sandbox.faults import Faults
 from msgprof_cli.sandbox.routes import route
@@ -114,6 +114,7 @@ class Sandbox:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.state = State(state_file, numbers)
+        seeding.complete(self.state)  # a hand-written state file answers like records made here
         self.state.order_polls = order_polls
         self.api_key = api_key
         self.faults = faults or Faults()
@@ -179,6 +180,11 @@ class Sandbox:
     def writes(self) -> list[Received]:
         return [r for r in self.received if r.method in ("POST", "PATCH", "PUT", "DELETE")]
 
+    def reset(self, state: dict[str, Any] | None = None) -> dict[str, int]:
+        """Replace every record with ``state`` (the state file's format; ids given are kept), as
+        ``POST /_sandbox/reset`` does; nothing (None) empties the sandbox."""
+        return seeding.reseed(self.state, state)
+
     def seed(self, kind: str, profile_id: str, item: dict[str, Any]) -> dict[str, Any]:
         """Attach a phone number, short code or sender id to a profile."""
         record = {"id": str(uuid.uuid4()), "messaging_profile_id": profile_id, **item}
@@ -232,6 +238,7 @@ class Sandbox:
             return [dict(n) for n in self.state.related["phone_numbers"]]
 
 
+CONTROL = "/_sandbox/"  # outside /v2: no client of the API reaches it through its base URL
 GATEWAY_HTML = (
     "<html>\r\n<head><title>{status} Bad Gateway</title></head>\r\n<body>\r\n"
     "<center><h1>{status} Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
@@ -322,6 +329,9 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             self._send(exc.status, {"errors": exc.errors}, exc.headers)
             return
+        if parts.path.startswith(CONTROL):  # the sandbox's own endpoints: not API traffic
+            self._control(method, parts.path, raw_body)
+            return
         self.sandbox.record(
             Received(method, parts.path, query, dict(self.headers.items()), _shown(raw_body), self.client_address[:2])
         )
@@ -331,6 +341,20 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(exc.status, {"errors": exc.errors}, exc.headers)
         except Exception as exc:  # a sandbox bug must still answer like an API, not hang the client
             self._send(500, {"errors": [api_error("10007", "Unexpected error", f"sandbox error: {exc!r}"[:200])]})
+
+    def _control(self, method: str, path: str, raw_body: bytes) -> None:
+        """``/_sandbox/reset`` and ``/_sandbox/state`` (seeding.py): the API's key, no faults."""
+        try:
+            self._auth()
+            body = framing.parse_json(raw_body) if raw_body else None
+            code, result = seeding.control(self.sandbox.state, method, path, body)
+        except HttpError as exc:
+            self._send(exc.status, {"errors": exc.errors}, exc.headers)
+            return
+        except Exception as exc:  # a sandbox bug must still answer like an API, not hang the client
+            self._send(500, {"errors": [api_error("10007", "Unexpected error", f"sandbox error: {exc!r}"[:200])]})
+            return
+        self._send(code, result)
 
     def _answer(self, method: str, path: str, query: dict[str, str], raw_body: bytes) -> None:
         sb = self.sandbox
