@@ -121,7 +121,7 @@ def sandbox(
             raise UsageError(f"--api-key {problem}", hint=KEY_RULE)
         _check_state_folder(state)
         if not host.strip() or host.startswith("[") != host.endswith("]"):
-            raise UsageError(f"--host {host!r} is not an address", hint="e.g. 127.0.0.1, ::1 or [::1]")
+            raise UsageError(f"--host {quote(host)} is not an address", hint="e.g. 127.0.0.1, ::1 or [::1]")
         try:
             server = Sandbox(
                 host,

@@ -151,7 +151,7 @@ class _Validator:
             except OverflowError:  # an integer past a double's range (from a request to the sandbox)
                 return self.error(p, f"must be a number a double can hold, found {self.describe(p, value)}")
             if not finite or value < 0:
-                return self.error(p, f"must be a non-negative number, found {value!r}")
+                return self.error(p, f"must be a non-negative number, found {describe(value)}")
             return value
         if rule.kind == "integer":
             return self.integer(rule, value, p)
