@@ -49,14 +49,14 @@ class ProfileInput:
         return cls(**given, flags={k: v for k, v in values.items() if k not in mine})
 
     @property
-    def given(self) -> bool:
-        """Whether anything was given at all: a file, or any field's flag."""
+    def empty(self) -> bool:
+        """Whether nothing was given at all: no file, no field's flag."""
 
         def set_(spec: Any) -> bool:
             value = self.flags.get(spec.param)
             return bool(value) if spec.kind in ("null", "list") else value is not None
 
-        return bool(self.file) or any(set_(s) for s in flag_specs())
+        return not (self.file or any(set_(s) for s in flag_specs()))
 
 
 def _input_options(for_update: bool = False) -> list[Opt]:
@@ -131,7 +131,7 @@ UNIQUE = Annotated[
 def create(unique: UNIQUE = False, given: ProfileInput = ProfileInput(), opts: Options = Options()) -> None:
     """Create a messaging profile from flags and/or a YAML/JSON file (-f)."""
     with run(opts) as r:
-        if not given.given:
+        if given.empty:
             raise UsageError("nothing to create", hint='give -f FILE, or flags such as --name "Support" --whitelist US')
         doc = _document(r, given)
         payload = _validated(r, given, doc, "create")
@@ -150,7 +150,7 @@ def create(unique: UNIQUE = False, given: ProfileInput = ProfileInput(), opts: O
 def update(ref: REF, given: ProfileInput = ProfileInput(), opts: Options = Options()) -> None:
     """Change some fields of a profile (PATCH with only the fields given)."""
     with run(opts) as r:
-        if not given.given:
+        if given.empty:
             raise UsageError("nothing to update", hint="give -f FILE or flags such as --disabled")
         doc = _document(r, given)
         payload = _validated(r, given, doc, "update")
