@@ -552,3 +552,41 @@ def test_one_error_for_every_problem_keeps_the_worst_kind_whatever_its_construct
         assert all(e.message in one.message for e in errors)
         assert one.to_dict()["exit_code"] == int(one.exit_code)
     assert kinds[0].message == "refused"  # the originals are left as they were
+
+
+POOL_NUMBERS = NUMBERS[:4] + ["+1415555", "14155550009", "+1 415 555 0003"]  # the last three are invalid
+ENTRY = st.one_of(
+    st.sampled_from(POOL_NUMBERS),
+    st.builds(lambda n, m: {"number": n, "move": m}, st.sampled_from(POOL_NUMBERS), st.sampled_from([True, "${MOVE:-false}", "maybe"])),
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(docs=st.lists(st.lists(ENTRY, max_size=3), min_size=1, max_size=3), move=st.sampled_from([None, "true", "nope"]))
+def test_validate_refuses_exactly_what_plan_refuses_as_invalid(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, docs: list[list[Any]], move: str | None
+) -> None:
+    """validate = plan for setup sections: over generated document sets (numbers shared between
+    profiles, listed twice, malformed, `move` from a variable or not a boolean), validate exits 3
+    exactly when plan does, and names the same problems."""
+    if move is None:
+        monkeypatch.delenv("MOVE", raising=False)
+    else:
+        monkeypatch.setenv("MOVE", move)
+    folder = tmp_path / f"set{len(list(tmp_path.iterdir()))}"
+    folder.mkdir()
+    for i, entries in enumerate(docs):
+        doc = {"name": f"V{i}", "whitelisted_destinations": ["US"], "phone_numbers": entries}
+        (folder / f"v{i}.json").write_text(json.dumps(doc))
+    cli = Cli()
+    with Sandbox("127.0.0.1", 0, numbers=NUMBERS[:4]) as sb:
+        monkeypatch.setenv("TELNYX_BASE_URL", sb.url)
+        monkeypatch.setenv("TELNYX_API_KEY", TEST_KEY)
+        checked = cli("validate", str(folder), "--json")
+        planned = cli("plan", "-f", str(folder), "--json")
+        assert (checked.exit_code == 3) == (planned.exit_code == 3), (checked.stdout, planned.stderr)
+        if checked.exit_code == 3:
+            problems = {e["message"] for r in json.loads(checked.stdout)["results"] for e in r["errors"]}
+            reported = {i["message"] for i in json.loads(planned.stderr)["issues"]}
+            assert problems == reported
+            assert not sb.writes() and not [r for r in sb.received if r.method == "GET"]
