@@ -319,7 +319,8 @@ class OmittingProxy:
     nested field at its documented default (``sticky_sender``/``geomatch`` false) and every null
     field of a record is left out.  It records every write msgprof sends."""
 
-    def __init__(self, upstream: str) -> None:
+    def __init__(self, upstream: str, refuse: Any = None) -> None:
+        """``refuse(method, path)``: a status to answer instead of forwarding (None: forward)."""
         parts = urlsplit(upstream)
         self.host, self.port = parts.hostname or "127.0.0.1", parts.port or 80
         self.writes: list[tuple[str, str, Any]] = []
@@ -337,6 +338,16 @@ class OmittingProxy:
                 body = self.rfile.read(length) if length else None
                 if self.command != "GET":
                     proxy.writes.append((self.command, self.path, json.loads(body) if body else None))
+                status = refuse(self.command, self.path) if refuse is not None else None
+                if status is not None:
+                    refused = json.dumps({"errors": [{"code": "10015", "title": "Refused", "detail": "scripted"}]})
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(refused)))
+                    self.end_headers()
+                    self.wfile.write(refused.encode())
+                    self.wfile.flush()
+                    return
                 conn = http.client.HTTPConnection(proxy.host, proxy.port, timeout=10)
                 headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "connection")}
                 conn.request(self.command, self.path, body=body, headers=headers)
@@ -590,3 +601,24 @@ def test_validate_refuses_exactly_what_plan_refuses_as_invalid(
             reported = {i["message"] for i in json.loads(planned.stderr)["issues"]}
             assert problems == reported
             assert not sb.writes() and not [r for r in sb.received if r.method == "GET"]
+
+
+def test_the_setup_of_a_profile_that_failed_says_it_was_not_sent(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A create that the API refuses sends none of its setup, and each setup line says why."""
+
+    def refuse(method: str, path: str) -> int | None:
+        return 422 if method == "POST" and path.endswith("/messaging_profiles") else None
+
+    with Sandbox("127.0.0.1", 0) as sb, OmittingProxy(sb.url, refuse) as proxy:
+        monkeypatch.setenv("TELNYX_BASE_URL", proxy.url)
+        monkeypatch.setenv("TELNYX_API_KEY", TEST_KEY)
+        f = write(tmp_path, "f.yaml", "name: Fails\nwhitelisted_destinations: [US]\nalphanumeric_sender_ids: [ACME]\n")
+        res = cli("apply", "-f", f, "--json")
+        assert res.exit_code == 5, res.stderr
+        item = json.loads(res.stdout)["items"][0]
+        assert item["status"] == "failed"
+        assert item["setup"] and all(c["result"] is None for c in item["setup"])
+        assert all(c["error"] == "not sent: the profile was not created" for c in item["setup"])
+        assert [m for m, _, _ in proxy.writes] == ["POST"]

@@ -142,6 +142,9 @@ def apply_setup(client: TelnyxClient, items: Sequence[Item], *, wait: float, not
     ops = SetupOperations(client)
     pacing = Pacing(wait=wait, clock=client.clock)  # the client's clock: tests drive it
     todo = [i for i in items if i.setup is not None and i.setup.changes and i.status == "done" and i.profile_id]
+    for item in items:
+        if item.setup is not None and item.setup.changes and item not in todo:
+            _not_sent(item)
     current: Item | None = None
     try:
         for item in todo:
@@ -160,11 +163,23 @@ def _apply_one(ops: SetupOperations, item: Item, pacing: Pacing, notify: Notify)
     item.scrub_shown()
     failed = [c for c in item.setup.changes if c.result == "failed"]
     if failed:
-        n = len(failed)
+        n, done = len(failed), sum(1 for c in item.setup.changes if c.result == "done")
         errors = [c.error or ApiError("setup change failed") for c in failed]
         item.status = "failed"
-        item.error = all_at_once(errors, f"{n} setup change{'s' if n > 1 else ''} failed")
+        item.error = all_at_once(errors, f"{n} setup change{'s' if n > 1 else ''} failed ({done} done)")
         item.scrub_shown()
+
+
+def _not_sent(item: Item) -> None:
+    """The profile's own change failed: its setup changes were not sent, and they say so."""
+    assert item.setup is not None
+    if item.action == "failed":
+        why = "the profile could not be planned"
+    else:
+        why = "the profile was not created" if item.action == "create" else "the profile's change failed"
+    for change in item.setup.changes:
+        if change.result is None:
+            change.error = MsgprofError(f"not sent: {why}")
 
 
 def _interrupted(item: Item, *, started: bool) -> None:
