@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -259,6 +260,285 @@ def bench_scale(sizes: list[int], runs: int) -> list[dict[str, object]]:
     return [{"name": name, "by_size": by_size} for name, by_size in out.items()]
 
 
+# ---------------------------------------------------------------------- scale (issue 21)
+
+PLAIN_APPLY = r"""
+import json, os, sys
+from concurrent.futures import ThreadPoolExecutor
+import requests
+docs = json.load(open(sys.argv[1]))
+s = requests.Session()
+s.mount("http://", requests.adapters.HTTPAdapter(pool_maxsize=8))
+h = {"Authorization": "Bearer " + os.environ["TELNYX_API_KEY"]}
+def post(d):
+    s.post(os.environ["TELNYX_BASE_URL"] + "/messaging_profiles", json=d, headers=h, timeout=30).raise_for_status()
+with ThreadPoolExecutor(8) as pool:
+    list(pool.map(post, docs))
+"""
+
+
+def _numbers(n: int, prefix: str = "+1312") -> list[str]:
+    return [f"{prefix}{i:07d}" for i in range(n)]
+
+
+def _profiles_state(n: int) -> dict[str, object]:
+    """A state file holding n profiles as the sandbox makes them (one made, the rest copies)."""
+    import uuid
+
+    from msgprof_cli.sandbox import profiles
+    from msgprof_cli.sandbox.state import State
+
+    first = profiles.create(State(None, numbers=[]), {"name": "Scale 00000", "whitelisted_destinations": ["US"]})
+    made = [{**first, "id": str(uuid.uuid4()), "name": f"Scale {i:05}"} for i in range(n)]
+    return {"profiles": made, "phone_numbers": []}
+
+
+def _row(name: str, value: str, ratio: str = "", target: str = "", met: object = "") -> dict[str, object]:
+    return {"name": name, "value": value, "ratio": ratio, "target": target, "met": met}
+
+
+def _with_sandbox(state: Path | None, latency: int, work: Callable[[str, dict[str, str]], object]) -> object:
+    extra = ["--latency", str(latency)] + (["--state", str(state)] if state else [])
+    sandbox, url = start_sandbox(*extra)
+    try:
+        env = {**os.environ, "TELNYX_BASE_URL": url, "TELNYX_API_KEY": "bench-key", "NO_COLOR": "1"}
+        return work(url, env)
+    finally:
+        stop(sandbox)
+
+
+def bench_issue21(repeats: int, latency: int = 50) -> list[dict[str, object]]:
+    """The rows of issue 21, each a ratio of two measurements made side by side in this run."""
+    tmp = Path(tempfile.mkdtemp(prefix="msgprof-bench-21-"))
+    rows: list[dict[str, object]] = []
+    try:
+        rows += _bench_plan_numbers(tmp, repeats, latency)
+        rows += _bench_list_all(tmp, repeats, latency)
+        rows += _bench_sandbox_writes(tmp, repeats)
+        rows += _bench_apply_plain(tmp, repeats, latency)
+        rows += _bench_apply_numbers(tmp, repeats, latency)
+        rows += _bench_assign(tmp, latency)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return rows
+
+
+def _docs(n: int, per: int) -> list[dict[str, object]]:
+    pool = _numbers(n * per)
+    out: list[dict[str, object]] = []
+    for i in range(n):
+        doc: dict[str, object] = {"name": f"Bench {i:04}", "whitelisted_destinations": ["US"]}
+        if per:
+            doc["phone_numbers"] = pool[i * per : (i + 1) * per]
+        out.append(doc)
+    return out
+
+
+def _bench_plan_numbers(tmp: Path, repeats: int, latency: int) -> list[dict[str, object]]:
+    with_numbers, without = tmp / "plan-with.json", tmp / "plan-without.json"
+    with_numbers.write_text(json.dumps(_docs(200, 2)))
+    without.write_text(json.dumps(_docs(200, 0)))
+    state = tmp / "plan-state.json"
+    state.write_text(json.dumps({"phone_numbers": _numbers(400)}))
+    seed = [*MSGPROF, "apply", "-f", str(with_numbers), "--parallel", "8"]  # the account: 200 profiles, 2 numbers each
+    _with_sandbox(state, 0, lambda url, env: run_once(seed, env))
+
+    def work(url: str, env: dict[str, str]) -> list[dict[str, object]]:
+        cmds = {
+            "plan of 200 profiles × 2 numbers": [*MSGPROF, "plan", "-f", str(with_numbers)],
+            "plan of the same 200 profiles without numbers": [*MSGPROF, "plan", "-f", str(without)],
+        }
+        times: dict[str, list[float]] = {k: [] for k in cmds}
+        for _ in range(repeats):
+            for k, cmd in cmds.items():
+                times[k].append(run_once(cmd, env)[0])
+        (a, ta), (b, tb) = ((k, statistics.median(v)) for k, v in times.items())
+        requests = count_requests(cmds[a], env)
+        target = "≤ 1.5 × without numbers, ≤ 12 requests"
+        met = ta <= 1.5 * tb and requests <= 12
+        return [
+            _row(b, f"{tb:.2f} s", "1.00 ×"),
+            _row(a, f"{ta:.2f} s, {requests} requests", f"{ta / tb:.2f} ×", target, met),
+        ]
+
+    return _with_sandbox(state, latency, work)  # type: ignore[return-value]
+
+
+def _bench_list_all(tmp: Path, repeats: int, latency: int) -> list[dict[str, object]]:
+    state = tmp / "list-state.json"
+    state.write_text(json.dumps(_profiles_state(10_000)))
+
+    def work(url: str, env: dict[str, str]) -> list[dict[str, object]]:
+        one = [*MSGPROF, "list", "--limit", "1", "--json"]
+        every = [*MSGPROF, "list", "--all", "--json"]
+        t1s, tas, mem = [], [], 0.0
+        for _ in range(repeats):
+            t1s.append(run_once(one, env)[0])
+            t, m = run_once(every, env)
+            tas.append(t)
+            mem = max(mem, m)
+        t1, ta = statistics.median(t1s), statistics.median(tas)
+        return [
+            {"name": "list --limit 1 (10,000 profiles)", "value": f"{t1:.2f} s", "ratio": "", "target": "", "met": ""},
+            {
+                "name": "list --all of 10,000 profiles",
+                "value": f"{ta:.2f} s, {count_requests(every, env)} requests",
+                "ratio": f"+{ta - t1:.2f} s",
+                "target": "≤ 1.0 s beyond list --limit 1",
+                "met": ta - t1 <= 1.0,
+            },
+            {
+                "name": "peak memory, list --all of 10,000 profiles",
+                "value": f"{mem:.1f} MiB",
+                "ratio": "",
+                "target": "≤ 120 MiB",
+                "met": mem <= 120,
+            },
+        ]
+
+    return _with_sandbox(state, latency, work)  # type: ignore[return-value]
+
+
+def _bench_sandbox_writes(tmp: Path, repeats: int, writes: int = 200) -> list[dict[str, object]]:
+    """The same writes (profile creates from one session) against --state files of 10 and 10,000
+    numbers, with no latency: what each write costs the sandbox itself."""
+    import requests
+
+    def work(url: str, env: dict[str, str]) -> float:
+        with requests.Session() as s:
+            start = time.perf_counter()
+            for i in range(writes):
+                body = {"name": f"W {i}", "whitelisted_destinations": ["US"]}
+                auth = {"Authorization": "Bearer k"}
+                answer = s.post(url + "/messaging_profiles", json=body, headers=auth, timeout=30)
+                answer.raise_for_status()
+            return (time.perf_counter() - start) / writes
+
+    per: dict[int, list[float]] = {10: [], 10_000: []}
+    for _ in range(repeats):
+        for n in per:
+            state = tmp / f"writes-{n}.json"
+            state.write_text(json.dumps({"phone_numbers": _numbers(n)}))
+            per[n].append(_with_sandbox(state, 0, work))  # type: ignore[arg-type]
+    small, big = statistics.median(per[10]), statistics.median(per[10_000])
+    return [
+        _row("sandbox write, --state with 10 numbers", f"{small * 1000:.2f} ms", "1.00 ×"),
+        {
+            "name": "sandbox write, --state with 10,000 numbers",
+            "value": f"{big * 1000:.2f} ms",
+            "ratio": f"{big / small:.2f} ×",
+            "target": "≤ 2 × with 10",
+            "met": big <= 2 * small,
+        },
+    ]
+
+
+def _fresh_apply(
+    doc: Path, state_seed: str | None, tmp: Path, latency: int, cmd_of: Callable[[Path], list[str]]
+) -> float:
+    state = None
+    if state_seed is not None:
+        state = tmp / "apply-state.json"
+        state.write_text(state_seed)  # a fresh account for every run: every profile is a create
+    return _with_sandbox(state, latency, lambda url, env: run_once(cmd_of(doc), env)[0])  # type: ignore[return-value]
+
+
+def _bench_apply_plain(tmp: Path, repeats: int, latency: int) -> list[dict[str, object]]:
+    doc = tmp / "apply.json"
+    doc.write_text(json.dumps(_docs(200, 0)))
+    plain = tmp / "plain_apply.py"
+    plain.write_text(PLAIN_APPLY)
+    apply_ = lambda d: [*MSGPROF, "apply", "-f", str(d), "--parallel", "8"]  # noqa: E731
+    script = lambda d: [PY, str(plain), str(d)]  # noqa: E731
+    ts, tp = [], []
+    for _ in range(repeats):
+        tp.append(_fresh_apply(doc, None, tmp, latency, script))
+        ts.append(_fresh_apply(doc, None, tmp, latency, apply_))
+    a, p = statistics.median(ts), statistics.median(tp)
+    return [
+        _row("plain 8-thread requests script, 200 POSTs", f"{p:.2f} s", "1.00 ×"),
+        {
+            "name": "apply 200 profiles --parallel 8",
+            "value": f"{a:.2f} s",
+            "ratio": f"{a / p:.2f} ×",
+            "target": "≤ 1.25 × the script (moonshot 1.10 ×)",
+            "met": a <= 1.25 * p,
+        },
+    ]
+
+
+def _bench_apply_numbers(tmp: Path, repeats: int, latency: int) -> list[dict[str, object]]:
+    with_numbers, without = tmp / "apply-with.json", tmp / "apply-without.json"
+    with_numbers.write_text(json.dumps(_docs(200, 2)))
+    without.write_text(json.dumps(_docs(200, 0)))
+    seed = json.dumps({"phone_numbers": _numbers(400)})
+    apply_ = lambda d: [*MSGPROF, "apply", "-f", str(d), "--parallel", "8"]  # noqa: E731
+    tw, to = [], []
+    for _ in range(repeats):
+        to.append(_fresh_apply(without, seed, tmp, latency, apply_))
+        tw.append(_fresh_apply(with_numbers, seed, tmp, latency, apply_))
+    w, o = statistics.median(tw), statistics.median(to)
+    loop = statistics.median(_fresh_apply(with_numbers, seed, tmp, 0, apply_) for _ in range(repeats))
+    return [
+        _row("apply 200 profiles × 2 numbers, --parallel 8, no latency", f"{loop:.2f} s", "", "seconds", loop <= 5),
+        _row("apply 200 profiles --parallel 8 (numbers seeded, none listed)", f"{o:.2f} s", "1.00 ×"),
+        {
+            "name": "apply 200 profiles × 2 numbers --parallel 8",
+            "value": f"{w:.2f} s",
+            "ratio": f"{w / o:.2f} ×",
+            "target": "≤ 1.5 × without numbers",
+            "met": w <= 1.5 * o,
+        },
+    ]
+
+
+def _bench_assign(tmp: Path, latency: int) -> list[dict[str, object]]:
+    """numbers assign of 10,000 numbers, once: all assigned, each reported, within 120 s."""
+    numbers = _numbers(10_000)
+    state = tmp / "assign-state.json"
+    state.write_text(json.dumps({"phone_numbers": numbers}))
+    listing = tmp / "10k.txt"
+    listing.write_text("\n".join(numbers) + "\n")
+
+    def work(url: str, env: dict[str, str]) -> dict[str, object]:
+        run_once([*MSGPROF, "create", "--name", "Assign", "--whitelist", "US", "--json"], env)
+        start = time.perf_counter()
+        done = subprocess.run(
+            [*MSGPROF, "numbers", "assign", "Assign", "-f", str(listing), "--json"],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=tempfile.gettempdir(),
+            timeout=600,
+        )
+        took = time.perf_counter() - start
+        try:
+            report = json.loads(done.stdout or "null")
+        except ValueError:
+            report = None
+        items = report if isinstance(report, list) else []
+        if isinstance(report, dict):
+            items = report.get("numbers") or report.get("results") or []
+        assigned = sum(1 for r in items if isinstance(r, dict) and r.get("result") == "assigned")
+        value = f"{took:.1f} s, exit {done.returncode}, {len(items):,} reported, {assigned:,} assigned"
+        met = done.returncode == 0 and assigned == len(numbers) and len(items) == len(numbers) and took <= 120
+        return _row("numbers assign of 10,000 numbers", value, "", "all assigned, each reported, ≤ 120 s", met)
+
+    return [_with_sandbox(state, latency, work)]  # type: ignore[list-item]
+
+
+def issue21_table(rows: list[dict[str, object]]) -> str:
+    lines = [
+        "| what (sandbox --latency 50 unless said) | measured | ratio | target | met |",
+        "|---|---|---|---|---|",
+    ]
+    for r in rows:
+        met = r["met"]
+        shown = "yes" if met is True else "no" if met is False else ""
+        lines.append(f"| {r['name']} | {r['value']} | {r['ratio']} | {r['target']} | {shown} |")
+    return "\n".join(lines)
+
+
 def latency_table(rows: list[dict[str, object]]) -> str:
     floor = float(rows[0]["median"])  # type: ignore[arg-type]
     lines = [
@@ -368,12 +648,21 @@ def main() -> None:
     parser.add_argument("--scale", default="1000,10000", help="profile counts for the scale rows")
     parser.add_argument("--scale-runs", type=int, default=3)
     parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "latest.md"))
+    parser.add_argument("--only-scale", action="store_true", help="only the rows of issue 21 (scale)")
+    parser.add_argument("--scale-repeats", type=int, default=3, help="runs of each issue-21 row")
     args = parser.parse_args()
+    if args.only_scale:
+        text = issue21_table(bench_issue21(args.scale_repeats)) + "\n"
+        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.out).write_text(text)
+        print(text)
+        return
     rows = bench_commands(args.runs, args.warmup)
     latency_rows = bench_latency_create(args.runs, args.warmup)
     scale_rows = bench_scale([int(n) for n in args.scale.split(",")], args.scale_runs)
     startup = next(float(r["median"]) for r in rows if r["name"] == "msgprof create -f sample --json")  # type: ignore[arg-type]
     apply_rows = bench_apply(args.apply_profiles, 50, [1, 4, 8], args.apply_repeats)
+    issue21_rows = bench_issue21(args.scale_repeats)
     cpu = platform.processor() or platform.machine()
     header = (
         f"Measured {time.strftime('%Y-%m-%d')} on {os.cpu_count()} cores ({cpu}), Python "
@@ -390,6 +679,8 @@ def main() -> None:
         + latency_table(latency_rows)
         + "\n\n"
         + scale_table(scale_rows)
+        + "\n\n"
+        + issue21_table(issue21_rows)
         + "\n"
     )
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)

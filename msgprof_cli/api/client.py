@@ -11,7 +11,9 @@
   (``DEADLINE_FACTOR`` × the read timeout: a server that trickles bytes cannot hold it longer),
   and a cap on the body read (``MAX_BODY``, streamed, so memory stays bounded).
 * One pager (``_pages``) serves every list: it stops at the first empty page, at the
-  ``total_pages`` the first page reported, and refuses to go past ``MAX_PAGES``.
+  ``total_pages`` the first page reported, and refuses to go past ``MAX_PAGES``.  After the first
+  page the others are fetched side by side (``PAGE_WORKERS``) and read in order; a 429 holds
+  every request of the client until its ``Retry-After`` has passed (``_Gate``).
 
 The client takes plain values, never reads the environment, never prints (it reports through the
 ``notify`` and ``trace`` callbacks), knows nothing of the CLI or exit codes: it raises ``errors``.
@@ -58,6 +60,7 @@ CONNECT_TIMEOUT = 10.0
 DEADLINE_FACTOR = 2.0  # an attempt (send and read the whole answer) ends within 2 × the read timeout
 MAX_RETRY_WAIT = 30.0  # cap on any single wait, whatever Retry-After says
 MAX_PAGE_SIZE = 250
+PAGE_WORKERS = 8  # pages fetched side by side after the first (bounded by the connection pool)
 MAX_PAGES = 2000  # 500,000 profiles at 250 a page: past that the answers are not believable
 MAX_BODY = 16 * 1024 * 1024
 MAX_DEPTH = 32  # the API's answers nest a few levels; far deeper is not an answer of the API
@@ -96,10 +99,11 @@ class _Retry(Retry):
 
     notify: Notify | None = None
     clock: Clock = SYSTEM
+    gate: _Gate | None = None
 
     def new(self, **kw: Any) -> _Retry:
         out = super().new(**kw)
-        out.notify, out.clock = self.notify, self.clock
+        out.notify, out.clock, out.gate = self.notify, self.clock, self.gate
         return out
 
     def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
@@ -121,6 +125,8 @@ class _Retry(Retry):
 
     def sleep(self, response: Any = None) -> None:
         wait = self.get_retry_after(response) if response is not None else None
+        if wait is not None and self.gate is not None and getattr(response, "status", None) == 429:
+            self.gate.hold(wait)  # the other threads (parallel pages, apply) wait it out too
         self.clock.sleep(self.get_backoff_time() if wait is None else wait)
 
     def increment(
@@ -144,6 +150,25 @@ class _Retry(Retry):
                 wait = new.get_backoff_time()
             self.notify(f"{method} {urlsplit(url or '').path}: {reason}; retry {len(new.history)} in {wait:.1f}s")
         return new
+
+
+class _Gate:
+    """When the API said 429 with a wait, no request of this client starts before it is over:
+    parallel pages must not keep hammering a rate limit one of them has already hit."""
+
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+        self.until = 0.0
+        self._lock = threading.Lock()
+
+    def hold(self, seconds: float) -> None:
+        with self._lock:
+            self.until = max(self.until, self.clock.monotonic() + seconds)
+
+    def wait(self) -> None:
+        left = self.until - self.clock.monotonic()
+        if left > 0:
+            self.clock.sleep(min(left, MAX_RETRY_WAIT))
 
 
 def _reset_wait(reset: str | None, now: float) -> float | None:
@@ -283,6 +308,7 @@ class TelnyxClient:
         max_pages: int = MAX_PAGES,
         max_body: int = MAX_BODY,
         base_url_source: str = "base URL",
+        page_workers: int = PAGE_WORKERS,
     ) -> None:
         self.base_url = check_base_url(base_url, base_url_source, parse_url).rstrip("/")
         self.timeout = (min(CONNECT_TIMEOUT, timeout), timeout)
@@ -292,6 +318,9 @@ class TelnyxClient:
         self.clock = clock
         self.max_pages = max_pages
         self.max_body = max_body
+        self.page_workers = max(1, min(page_workers, pool_size))
+        self._page_slots = threading.BoundedSemaphore(self.page_workers)
+        self._gate = _Gate(clock)
         self.notify = notify
         self.trace = trace
         self._deadline = _Deadline()
@@ -324,7 +353,7 @@ class TelnyxClient:
             raise_on_status=False,
             respect_retry_after_header=True,
         )
-        retry.notify, retry.clock = self.notify, self.clock
+        retry.notify, retry.clock, retry.gate = self.notify, self.clock, self._gate
         return retry
 
     def close(self) -> None:
@@ -337,6 +366,7 @@ class TelnyxClient:
     ) -> tuple[JSON, requests.structures.CaseInsensitiveDict[str]]:
         """Send, read the answer within the deadline and size cap, and decode it (or raise)."""
         url = self.base_url + path
+        self._gate.wait()
         self._deadline.budget = self.deadline
         self._deadline.attempt = None
         try:
@@ -425,24 +455,85 @@ class TelnyxClient:
         )
 
     def _pages(
-        self, path: str, params: dict[str, Any], page_size: int, on_page: Callable[[int, int], None] | None
+        self,
+        path: str,
+        params: dict[str, Any],
+        page_size: int,
+        on_page: Callable[[int, int], None] | None,
+        limit: int | None = None,
     ) -> Iterator[Page]:
-        """The one pager: every page of a list, within the bounds in the module docstring."""
-        total: int | None = None
-        for number in range(1, self.max_pages + 1):
-            page = self._list(path, {"page[number]": number, "page[size]": page_size, **params})
-            if number == 1:
-                total = 1 if page.total_pages is None else page.total_pages
-                if total > self.max_pages:
-                    raise UnexpectedAnswer(
-                        f"GET {path}: the API reports {total} pages; msgprof reads at most {self.max_pages}"
-                    )
+        """The one pager: every page of a list, in order, within the bounds in the module docstring.
+
+        The first page says how many there are; the others are then fetched side by side by at
+        most ``page_workers`` threads (each one retried as any GET: 429 and Retry-After honoured,
+        and a 429 holds every other request of this client too, see ``_Gate``), while the
+        caller reads them in order.  At most twice ``page_workers`` pages are held ahead of
+        the reader, so memory stays bounded.  Any page that fails raises, and the listing fails:
+        a partial listing is never taken for the whole account.  ``limit`` (items): no page past
+        the one that holds the limit-th item is asked for."""
+        first = self._list(path, {"page[number]": 1, "page[size]": page_size, **params})
+        total = 1 if first.total_pages is None else first.total_pages
+        if total > self.max_pages:
+            raise UnexpectedAnswer(f"GET {path}: the API reports {total} pages; msgprof reads at most {self.max_pages}")
+        if limit is not None:
+            total = min(total, max(1, -(-limit // page_size)))
+        if on_page is not None:
+            on_page(1, max(total, 1))
+        yield first
+        if not first.data or total <= 1:
+            return
+        if self.page_workers <= 1 or total == 2:
+            yield from self._pages_in_turn(path, params, page_size, total, on_page)
+            return
+        yield from self._pages_side_by_side(path, params, page_size, total, on_page)
+
+    def _page(self, path: str, params: dict[str, Any], page_size: int, number: int) -> Page:
+        with self._page_slots:  # listings run side by side too (inventory): page_workers in all
+            return self._list(path, {"page[number]": number, "page[size]": page_size, **params})
+
+    def _pages_in_turn(
+        self, path: str, params: dict[str, Any], page_size: int, total: int, on_page: Callable[[int, int], None] | None
+    ) -> Iterator[Page]:
+        for number in range(2, total + 1):
+            page = self._page(path, params, page_size, number)
             if on_page is not None:
-                on_page(number, max(total or 1, 1))
+                on_page(number, total)
             yield page
-            if not page.data or number >= (total or 1):
+            if not page.data:
                 return
-        raise UnexpectedAnswer(f"GET {path}: more than {self.max_pages} pages; msgprof reads at most that many")
+
+    def _pages_side_by_side(
+        self, path: str, params: dict[str, Any], page_size: int, total: int, on_page: Callable[[int, int], None] | None
+    ) -> Iterator[Page]:
+        from collections import deque
+        from concurrent.futures import Future, ThreadPoolExecutor
+
+        workers = min(self.page_workers, total - 1)
+        pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="msgprof-page")
+        ahead: deque[tuple[int, Future[Page]]] = deque()
+        upcoming = iter(range(2, total + 1))
+        try:
+            for number in upcoming:
+                ahead.append((number, pool.submit(self._page, path, params, page_size, number)))
+                if len(ahead) >= 2 * workers:
+                    break
+            while ahead:
+                number, future = ahead.popleft()
+                page = future.result()  # a failed page raises here: the whole listing fails
+                if on_page is not None:
+                    on_page(number, total)
+                yield page
+                if not page.data:  # the list ended early (profiles were deleted meanwhile)
+                    return
+                following = next(upcoming, None)
+                if following is not None:
+                    ahead.append((following, pool.submit(self._page, path, params, page_size, following)))
+        finally:
+            # the reader stopped (done, --limit, an error or Ctrl-C): what has not started is
+            # cancelled; requests in flight end within their deadline, on daemon-like threads
+            for _, future in ahead:
+                future.cancel()
+            pool.shutdown(wait=False, cancel_futures=True)
 
     # ------------------------------------------------------------------ operations
 
@@ -459,8 +550,9 @@ class TelnyxClient:
         name: str | None = None,
         name_contains: str | None = None,
         on_page: Callable[[int, int], None] | None = None,
+        limit: int | None = None,
     ) -> Iterator[Page]:
-        return self._pages("/messaging_profiles", _name_filter(name, name_contains), page_size, on_page)
+        return self._pages("/messaging_profiles", _name_filter(name, name_contains), page_size, on_page, limit)
 
     def iter_messaging_profiles(
         self,
@@ -469,10 +561,11 @@ class TelnyxClient:
         name: str | None = None,
         name_contains: str | None = None,
         on_page: Callable[[int, int], None] | None = None,
+        limit: int | None = None,
     ) -> Iterator[JSON]:
-        """Every profile (that matches), following pages until the last one."""
+        """Every profile (that matches), following pages until the last one (or ``limit`` items)."""
         for page in self.iter_messaging_profile_pages(
-            page_size=page_size, name=name, name_contains=name_contains, on_page=on_page
+            page_size=page_size, name=name, name_contains=name_contains, on_page=on_page, limit=limit
         ):
             yield from page.data
 
@@ -525,8 +618,10 @@ class TelnyxClient:
         return _object_data(self._request("GET", path, params=params)[0])
 
     def list_profile_metrics(self, time_frame: str | None = None) -> list[JSON]:
-        params = {"time_frame": time_frame} if time_frame else None
-        return _list_data(self._request("GET", "/messaging_profile_metrics", params=params)[0], "metrics")
+        """Every profile's summary: the answer is paged (its `meta`), so through the pager."""
+        params = {"time_frame": time_frame} if time_frame else {}
+        pages = self._pages("/messaging_profile_metrics", params, MAX_PAGE_SIZE, None)
+        return [item for page in pages for item in page.data]
 
 
 class _NotJson(ValueError):
@@ -731,8 +826,10 @@ class SetupOperations:
     def get_bulk_update_status(self, order_id: str) -> JSON:
         return self._one("GET", f"/messaging_numbers_bulk_updates/{_seg(order_id)}")
 
-    def list_alphanumeric_sender_ids(self, profile_id: str) -> list[JSON]:
-        return self._all("/alphanumeric_sender_ids", {"filter[messaging_profile_id]": profile_id})
+    def list_alphanumeric_sender_ids(self, profile_id: str | None = None) -> list[JSON]:
+        """A profile's sender IDs, or (no profile) every sender ID of the account."""
+        params = {} if profile_id is None else {"filter[messaging_profile_id]": profile_id}
+        return self._all("/alphanumeric_sender_ids", params)
 
     def create_alphanumeric_sender_id(self, payload: JSON) -> JSON:
         return self._one("POST", "/alphanumeric_sender_ids", payload)

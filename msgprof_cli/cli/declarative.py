@@ -211,7 +211,7 @@ def _export(r: Run, e: ExportOptions) -> None:
             "apply matches by name and refuses them; delete or rename all but one "
             "(msgprof delete ID), or run apply --resolve-twins if they are accidental copies"
         )
-    setups = export_setups(client, [str(p.get("id")) for p in profiles]) if e.with_setup else {}
+    setups = export_setups(client, profiles) if e.with_setup else {}  # the account's setup listed once
     if e.out_dir is None:
         texts = [exporting.export_text(p, setups.get(str(p.get("id")))) for p in profiles]
         r.render.write("---\n".join(texts) if profiles else "")

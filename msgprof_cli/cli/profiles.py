@@ -177,7 +177,10 @@ def get(ref: REF, opts: Options = Options()) -> None:
 def list_(
     name: Annotated[Optional[str], typer.Option("--name", help="Exact name.")] = None,
     name_contains: Annotated[Optional[str], typer.Option("--name-contains", help="Part of the name.")] = None,
-    page_size: Annotated[int, typer.Option("--page-size", min=1, max=250, help="Profiles per request.")] = 20,
+    page_size: Annotated[
+        Optional[int],
+        typer.Option("--page-size", min=1, max=250, help="Profiles per request (20; 250 with --all or --limit)."),
+    ] = None,
     limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="Stop after N profiles.")] = None,
     all_: Annotated[bool, typer.Option("--all", help="Follow every page.")] = False,
     opts: Options = Options(),
@@ -194,14 +197,14 @@ def list_(
                     r.render.status(f"fetched page {page} of {pages}")
 
             for p in client.iter_messaging_profiles(
-                page_size=page_size, name=name, name_contains=name_contains, on_page=progress
+                page_size=page_size or 250, name=name, name_contains=name_contains, on_page=progress, limit=limit
             ):
                 out.append(p)
                 if limit and len(out) >= limit:
                     break
             r.render.clear_status()
         else:
-            page = client.list_messaging_profiles(page_size=page_size, name=name, name_contains=name_contains)
+            page = client.list_messaging_profiles(page_size=page_size or 20, name=name, name_contains=name_contains)
             out, total = page.data, page.total_results or len(page.data)
         if not r.render.data(out, r.output):
             r.render.profiles(out)

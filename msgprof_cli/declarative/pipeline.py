@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from msgprof_cli.declarative import plan as profiles
 from msgprof_cli.declarative import setup_plan
@@ -31,7 +31,9 @@ from msgprof_cli.errors import ApiError, ExitStatus, Interrupted, MsgprofError
 
 if TYPE_CHECKING:  # the types only: the client (and requests) load when a command needs them
     from msgprof_cli.api.client import SetupOperations, TelnyxClient
+    from msgprof_cli.api.inventory import Inventory
     from msgprof_cli.api.setup import Pacing
+    from msgprof_cli.document.setup_rules import Setup
 
 Notify = Callable[[str], None]
 Phase = str  # "plan" or "apply" (report.Phase)
@@ -59,44 +61,49 @@ def load(request: Request, env: Mapping[str, str], phase: Phase) -> tuple[list[D
 
 
 def plan(client: TelnyxClient, desired: list[Desired], request: Request) -> list[Item]:
-    """What apply would do for each document, its setup sections included."""
-    live = profiles.live_by_name(client)
+    """What apply would do for each document, its setup sections included, against the account
+    as read once for the whole run (api/inventory.py)."""
+    inventory = profiles.read_inventory(client, desired)
     resolver = profiles.twin_resolver(client) if request.resolve_twins else None
-    items = profiles.plan(desired, live, resolve_twins=resolver)
-    plan_setup(client, items, prune=request.prune_setup)
+    items = profiles.plan(desired, inventory.by_name(), resolve_twins=resolver)
+    plan_setup(client, items, prune=request.prune_setup, inventory=inventory)
     return items
 
 
-def plan_setup(client: TelnyxClient, items: Sequence[Item], *, prune: bool) -> None:
+def plan_setup(client: TelnyxClient, items: Sequence[Item], *, prune: bool, inventory: Inventory) -> None:
     """Attach its setup plan to every item whose document has setup sections.
 
-    A setup that cannot be planned fails its item, with every problem found in its message."""
+    Everything is planned from the run's ``inventory``: what it lacks is listed here, once;
+    auto-responses are read for the profiles whose documents have that section, in parallel.  A
+    setup that cannot be planned fails its item, with every problem found in its message."""
+    from msgprof_cli.api import inventory as inventories
+
+    todo = [i for i in items if not i.desired.setup.empty and i.action not in ("failed", "delete")]
+    if not todo:
+        return
+    _complete(client, inventory, [i.desired.setup for i in todo])
+    with_autoresp = [i for i in todo if i.action != "create" and i.profile_id and i.desired.setup.autoresp]
+    inventories.read_autoresp(client, inventory, [str(i.profile_id) for i in with_autoresp])
+    for item in todo:
+        pid = item.profile_id if item.action != "create" else None
+        planned = setup_plan.plan_setup(inventory, pid, item.desired.setup, prune=prune)
+        item.setup = planned
+        if planned.errors:
+            n = len(planned.errors)
+            item.intended = item.intended or item.action
+            item.action, item.error = "failed", all_at_once(planned.errors, f"{n} setup problems" if n > 1 else "")
+        item.scrub_shown()
+
+
+def _complete(client: TelnyxClient, inventory: Inventory, setups: Sequence[Setup]) -> None:
+    """List what the inventory lacks and a document's sections need (each listing once)."""
     from msgprof_cli.api.client import SetupOperations
 
     ops = SetupOperations(client)
-    cache: dict[str, str] = {}
-
-    def name_of(pid: str) -> str:
-        if pid not in cache:
-            try:
-                cache[pid] = str(client.retrieve_messaging_profile(pid).get("name"))
-            except MsgprofError:
-                cache[pid] = "?"
-        return cache[pid]
-
-    for item in items:
-        setup = item.desired.setup
-        if setup.empty or item.action in ("failed", "delete"):
-            continue
-        pid = item.profile_id if item.action != "create" else None
-        planned = setup_plan.plan_setup(ops, pid, setup, prune=prune, names=name_of)
-        item.setup = planned
-        if planned.errors:
-            item.intended = item.intended or item.action
-            n = len(planned.errors)
-            lead = f"{n} setup problems" if n > 1 else ""
-            item.action, item.error = "failed", all_at_once(planned.errors, lead)
-        item.scrub_shown()
+    if inventory.numbers is None and any(s.numbers is not None for s in setups):
+        inventory.numbers = ops.list_phone_numbers_with_messaging_settings()
+    if inventory.sender_ids is None and any(s.sender_ids is not None for s in setups):
+        inventory.sender_ids = ops.list_alphanumeric_sender_ids()
 
 
 def all_at_once(errors: Sequence[MsgprofError], lead: str = "") -> MsgprofError:
@@ -130,12 +137,23 @@ def apply(
     done = profiles.apply(client, items, parallel=request.parallel, on_done=on_done)
     if any(isinstance(i.error, Interrupted) for i in done):
         return done
-    apply_setup(client, done, wait=request.wait, notify=notify)
+    apply_setup(client, done, wait=request.wait, parallel=request.parallel, notify=notify)
     return done
 
 
-def apply_setup(client: TelnyxClient, items: Sequence[Item], *, wait: float, notify: Notify = _quiet) -> None:
-    """Carry out the setup plans of the items that were applied, one item after another."""
+REMOVALS = frozenset({"unassign", "remove"})
+
+
+def apply_setup(
+    client: TelnyxClient, items: Sequence[Item], *, wait: float, parallel: int = 1, notify: Notify = _quiet
+) -> None:
+    """Carry out the setup plans of the items that were applied.
+
+    Profiles' setups run side by side (``parallel`` at once; each profile's changes stay in their
+    order), in two waves: first every profile's removals, then the rest.  So a number or sender ID
+    that one profile gives up is free before another profile's change takes it, whatever the
+    threads' timing (validate and plan refuse a number listed by two documents).  Ctrl-C stops
+    what has not started; every item says how it ended."""
     from msgprof_cli.api.client import SetupOperations
     from msgprof_cli.api.setup import Pacing
 
@@ -145,21 +163,55 @@ def apply_setup(client: TelnyxClient, items: Sequence[Item], *, wait: float, not
     for item in items:
         if item.setup is not None and item.setup.changes and item not in todo:
             _not_sent(item)
-    current: Item | None = None
+    in_flight: set[int] = set()  # the items being set up when a Ctrl-C comes (set.add is atomic)
     try:
-        for item in todo:
-            current = item
-            _apply_one(ops, item, pacing, notify)
-        current = None
+        for removals in (True, False):
+            _wave(ops, todo, removals, pacing, notify, parallel, in_flight)
     except KeyboardInterrupt:
+        # Executor.map cancelled what had not started, and leaving the pool waited for the items
+        # in flight (they finish); in the main thread, the item being set up may be half done.
         for item in todo:
             if item.setup is not None and any(c.result is None for c in item.setup.changes):
-                _interrupted(item, started=item is current)
+                _interrupted(item, started=id(item) in in_flight)
+        return
+    for item in todo:
+        _settle(item)
 
 
-def _apply_one(ops: SetupOperations, item: Item, pacing: Pacing, notify: Notify) -> None:
-    assert item.setup is not None and item.profile_id is not None
-    setup_plan.apply_setup(ops, item.profile_id, item.setup, pacing=pacing, notify=_scrubbing(notify, item))
+def _wave(
+    ops: SetupOperations,
+    todo: Sequence[Item],
+    removals: bool,
+    pacing: Pacing,
+    notify: Notify,
+    parallel: int,
+    in_flight: set[int],
+) -> None:
+    def run(item: Item) -> None:
+        assert item.setup is not None and item.profile_id is not None
+        picked = {id(c) for c in item.setup.changes if (c.action in REMOVALS) == removals}
+        if not picked:
+            return
+        in_flight.add(id(item))
+        say = _scrubbing(notify, item)
+        setup_plan.apply_setup(
+            ops, item.profile_id, item.setup, pacing=pacing, notify=say, only=lambda c: id(c) in picked
+        )
+        in_flight.discard(id(item))
+
+    if parallel <= 1 or len(todo) <= 1:
+        for item in todo:
+            run(item)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=min(parallel, len(todo)), thread_name_prefix="msgprof-setup") as pool:
+        list(pool.map(run, todo))
+
+
+def _settle(item: Item) -> None:
+    """An item whose setup is done: failed when a change failed, with every failure in its error."""
+    assert item.setup is not None
     item.scrub_shown()
     failed = [c for c in item.setup.changes if c.result == "failed"]
     if failed:
@@ -256,9 +308,6 @@ def _partly_done(item: Item) -> bool:
     return started and (item.action in ("create", "update") or any(c.result == "done" for c in item.setup.changes))
 
 
-def export_setups(client: TelnyxClient, profile_ids: Sequence[str]) -> dict[str, dict[str, object]]:
+def export_setups(client: TelnyxClient, profiles: Sequence[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """The setup sections of live profiles, by profile id (``export --with-setup``)."""
-    from msgprof_cli.api.client import SetupOperations
-
-    ops = SetupOperations(client)
-    return {pid: setup_plan.export_setup(ops, pid) for pid in profile_ids}
+    return setup_plan.export_setups(client, profiles)

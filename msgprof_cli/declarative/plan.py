@@ -23,6 +23,7 @@ from msgprof_cli.document.setup_rules import Setup
 from msgprof_cli.errors import ApiError, CreateUnknown, Interrupted, InvalidInput, MsgprofError
 
 if TYPE_CHECKING:  # the types only: the client (and requests) load when a command needs them
+    from msgprof_cli.api.inventory import Inventory
     from msgprof_cli.declarative.setup_plan import SetupPlan
 
 # One vocabulary for plan and apply (README "Reports"): what the plan decided for an item, and
@@ -127,6 +128,22 @@ def load_desired(
         if c.doc is not None
     ]
     return desired, [w for c in checked for w in c.warnings]
+
+
+def read_inventory(
+    client: Any, desired: list[Desired], on_page: Callable[[int, int], None] | None = None
+) -> Inventory:
+    """The account as this run needs it, read once (api/inventory.py): the profiles, and the
+    numbers and sender IDs when a document has those sections; ``inventory.by_name()`` is what
+    ``plan`` matches against, and ``setup_plan.plan_items`` plans the sections from it."""
+    from msgprof_cli.api import inventory
+
+    return inventory.read(
+        client,
+        numbers=any(d.setup.numbers is not None for d in desired),
+        sender_ids=any(d.setup.sender_ids is not None for d in desired),
+        on_page=on_page,
+    )
 
 
 def live_by_name(client: Any, on_page: Callable[[int, int], None] | None = None) -> dict[str, list[dict[str, Any]]]:

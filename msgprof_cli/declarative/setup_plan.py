@@ -18,7 +18,7 @@ codes.  The rules:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -28,6 +28,7 @@ from msgprof_cli.errors import Ambiguous, ApiError, MsgprofError, Unavailable
 
 if TYPE_CHECKING:  # the type only: the client (and requests) load when a command needs them
     from msgprof_cli.api.client import SetupOperations
+    from msgprof_cli.api.inventory import Inventory
 
 Kind = Literal["phone_number", "sender_id", "autoresp"]
 Action = Literal["assign", "move", "unassign", "add", "change", "remove"]
@@ -75,29 +76,52 @@ class SetupPlan:
 
 
 def plan_setup(
-    ops: SetupOperations,
+    source: SetupOperations | Inventory,
     profile_id: str | None,
     setup: Setup,
     *,
     prune: bool,
     names: Callable[[str], str] | None = None,
 ) -> SetupPlan:
-    """What apply would do for one profile (``profile_id`` None: the profile is to be created)."""
+    """What apply would do for one profile (``profile_id`` None: the profile is to be created).
+
+    ``source`` is the run's inventory (plan and apply read the account once), or the operations,
+    to read just this profile's setup (a few requests)."""
+    from msgprof_cli.api.inventory import Inventory
+
+    inv = source if isinstance(source, Inventory) else _one_profile(source, profile_id, setup, prune)
     out = SetupPlan()
     if setup.numbers is not None:
-        _plan_numbers(ops, profile_id, setup.numbers, prune, names or (lambda pid: "?"), out)
+        _plan_numbers(inv, profile_id, setup.numbers, prune, names or inv.name_of, out)
     if setup.sender_ids is not None:
-        live = ops.list_alphanumeric_sender_ids(profile_id) if profile_id else []
+        live = inv.sender_ids_of(profile_id) if profile_id else []
         _plan_sender_ids(live, setup.sender_ids, prune, out)
     if setup.autoresp is not None:
-        live = ops.get_autoresp_configs(profile_id) if profile_id else []
+        live = inv.autoresp_of(profile_id) if profile_id else []
         _plan_autoresp(live, setup.autoresp, prune, out)
     out.changes.sort(key=lambda c: ORDER[c.action])  # removals first, as the plan shows them
     return out
 
 
+def _one_profile(ops: SetupOperations, pid: str | None, setup: Setup, prune: bool) -> Inventory:
+    """The inventory of one profile's setup, for a caller that plans a single profile."""
+    from msgprof_cli.api.inventory import Inventory
+
+    inv = Inventory([])
+    if setup.numbers is not None:
+        numbers = list(sa.look_up_numbers(ops, [e.number for e in setup.numbers]).values())
+        if prune and pid:
+            numbers += ops.list_phone_numbers_with_messaging_settings(profile_id=pid)
+        inv.numbers = numbers
+    if setup.sender_ids is not None and pid:
+        inv.sender_ids = ops.list_alphanumeric_sender_ids(pid)
+    if setup.autoresp is not None and pid:
+        inv.autoresp[pid] = ops.get_autoresp_configs(pid)
+    return inv
+
+
 def _plan_numbers(
-    ops: SetupOperations,
+    inv: Inventory,
     pid: str | None,
     entries: list[NumberEntry],
     prune: bool,
@@ -105,7 +129,7 @@ def _plan_numbers(
     out: SetupPlan,
 ) -> None:
     wanted = [e.number for e in entries]
-    records = sa.look_up_numbers(ops, wanted)
+    records = inv.look_up(wanted)
     for e in entries:
         rec = records.get(e.number)
         owner = (rec or {}).get("messaging_profile_id") or None
@@ -127,8 +151,9 @@ def _plan_numbers(
                 )
             )
     if prune and pid is not None:
-        for rec in ops.list_phone_numbers_with_messaging_settings(profile_id=pid):
-            if rec.get("phone_number") not in wanted:
+        listed = set(wanted)
+        for rec in inv.numbers_of(pid):
+            if rec.get("phone_number") not in listed:
                 detail = "not in the document; it stops sending"
                 out.changes.append(
                     SetupChange(
@@ -222,19 +247,85 @@ def apply_setup(
     *,
     pacing: sa.Pacing | None = None,
     notify: sa.Notify = sa._no_notify,
+    only: Callable[[SetupChange], bool] | None = None,
 ) -> list[SetupChange]:
-    """Carry out a plan in its order (removals first).  One failed change does not stop the others."""
-    numbers = [c for c in plan.changes if c.kind == "phone_number"]
+    """Carry out a plan in its order (removals first).  One failed change does not stop the others.
+    ``only``: just the changes it accepts (apply_items runs every profile's removals first)."""
+    changes = [c for c in plan.changes if only is None or only(c)]
+    numbers = [c for c in changes if c.kind == "phone_number"]
     _apply_numbers(ops, profile_id, numbers, pacing, notify)
-    for change in plan.changes:
-        if change.kind == "phone_number":
+    configs = [c for c in changes if c.kind == "autoresp" and c.action in ("add", "change")]
+    ordered = {id(c) for c in configs}
+    for change in changes:
+        if change.kind == "phone_number" or id(change) in ordered:
             continue
         try:
             _apply_one(ops, profile_id, change, notify)
             change.result = "done"
         except MsgprofError as exc:
             change.result, change.error = "failed", exc
+    for change, step, body in _autoresp_steps(configs):  # last, and in keyword order
+        if change.result == "failed":
+            continue  # its first step failed: the second is not tried
+        try:
+            _autoresp_step(ops, profile_id, change, step, body, notify)
+            if step in ("post", "put"):  # its final state (a step aside is only the first of two)
+                change.result = "done"
+        except MsgprofError as exc:
+            change.result, change.error = "failed", exc
     return plan.changes
+
+
+Step = Literal["post", "put", "step aside", "delete"]
+
+
+def _autoresp_steps(changes: list[SetupChange]) -> list[tuple[SetupChange, Step, Autoresp | None]]:
+    """Adds and changes of one profile's auto-responses, ordered so that a keyword leaves its
+    config before another config takes it (the API refuses a keyword two configs of a country
+    hold, matched without regard to case).  A cycle (two configs swapping keywords) is broken:
+    one config first steps aside, keeping only the keywords it keeps (a PUT), or, keeping none,
+    is deleted; its final state comes after the others (a PUT, or a create)."""
+
+    def words(keywords: Any) -> set[str]:
+        return {str(k).upper() for k in keywords or []}
+
+    pending = list(changes)
+    old = {id(c): words((c.old or {}).get("keywords")) if c.action == "change" else set() for c in pending}
+    final: dict[int, Step] = {id(c): "put" if c.action == "change" else "post" for c in pending}
+    steps: list[tuple[SetupChange, Step, Autoresp | None]] = []
+    def takes(c: SetupChange) -> set[tuple[str, str]]:  # the keywords it adds to its config
+        return {(c.new.country_code, w) for w in words(c.new.keywords) - old[id(c)]}
+
+    while pending:
+        held = {(c.new.country_code, w) for c in pending for w in old[id(c)]}
+        ready = next((c for c in pending if not takes(c) & held), None)
+        if ready is not None:
+            steps.append((ready, final[id(ready)], ready.new))
+            pending = [c for c in pending if c is not ready]
+            continue
+        aside = next(c for c in pending if old[id(c)])  # in a cycle, every config holds a keyword
+        keep = [k for k in (aside.old or {}).get("keywords") or [] if str(k).upper() in words(aside.new.keywords)]
+        if keep:
+            text = (aside.old or {}).get("resp_text")
+            steps.append((aside, "step aside", Autoresp(aside.new.op, keep, aside.new.country_code, text)))
+        else:
+            steps.append((aside, "delete", None))
+            final[id(aside)] = "post"
+        old[id(aside)] = words(keep)
+    return steps
+
+
+def _autoresp_step(
+    ops: SetupOperations, profile_id: str, change: SetupChange, step: Step, body: Autoresp | None, notify: sa.Notify
+) -> None:
+    if step == "post":
+        assert body is not None
+        sa.create_autoresp(ops, profile_id, body, notify)
+    elif step == "delete":
+        sa.delete_autoresp(ops, profile_id, str(change.record_id))
+    else:
+        assert body is not None
+        ops.update_autoresp_config(profile_id, str(change.record_id), _put_body(body, change.old or {}))
 
 
 def _apply_numbers(
@@ -299,25 +390,53 @@ def _put_body(want: Autoresp, live: dict[str, Any]) -> dict[str, Any]:
 # --------------------------------------------------------------------------- export
 
 
-def export_setup(ops: SetupOperations, profile_id: str) -> dict[str, Any]:
-    """The sections of a live profile, as a document lists them (only the non-empty ones)."""
+def export_setup(ops: SetupOperations | Inventory, profile_id: str) -> dict[str, Any]:
+    """The sections of a live profile, as a document lists them (only the non-empty ones).
+
+    ``ops``: the run's inventory (``export_setups``), or the operations, to read this profile's."""
+    from msgprof_cli.api.inventory import Inventory
+
+    if isinstance(ops, Inventory):
+        inv = ops
+    else:
+        inv = Inventory([], ops.list_phone_numbers_with_messaging_settings(profile_id=profile_id))
+        inv.sender_ids = ops.list_alphanumeric_sender_ids(profile_id)
+        inv.autoresp[profile_id] = ops.get_autoresp_configs(profile_id)
     out: dict[str, Any] = {}
-    numbers = sorted(
-        str(r.get("phone_number")) for r in ops.list_phone_numbers_with_messaging_settings(profile_id=profile_id)
-    )
+    numbers = sorted(str(r.get("phone_number")) for r in inv.numbers_of(profile_id))
     if numbers:
         out["phone_numbers"] = numbers
     senders = []
-    for r in ops.list_alphanumeric_sender_ids(profile_id):
+    for r in inv.sender_ids_of(profile_id):
         fallback = r.get("us_long_code_fallback")
         sid = str(r.get("alphanumeric_sender_id"))
         senders.append({"sender_id": sid, "us_long_code_fallback": fallback} if fallback else sid)
     if senders:
         out["alphanumeric_sender_ids"] = senders
     configs = []
-    for r in ops.get_autoresp_configs(profile_id):
+    for r in inv.autoresp_of(profile_id):
         item = {k: r[k] for k in ("op", "keywords", "country_code", "resp_text") if r.get(k) is not None}
         configs.append(item)
     if configs:
         out["autoresp_configs"] = configs
     return out
+
+
+EXPORT_BY_PROFILE = 8  # up to this many profiles, their own setup is listed, not the account's
+
+
+def export_setups(client: Any, profiles: Sequence[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Every profile's sections, by id.  For many profiles, the account's numbers and sender IDs
+    are listed once (not once per profile); for a few, just theirs (a large account's listing
+    would cost more).  Auto-responses (per-profile endpoints only) are read in parallel."""
+    from msgprof_cli.api import inventory as inventories
+
+    ids = [str(p.get("id")) for p in profiles]
+    if not ids:
+        return {}
+    if len(ids) > EXPORT_BY_PROFILE:
+        inv = inventories.read(client, numbers=True, sender_ids=True, profiles=False)
+    else:
+        inv = inventories.read_of_profiles(client, ids)
+    inventories.read_autoresp(client, inv, ids)
+    return {pid: export_setup(inv, pid) for pid in ids}

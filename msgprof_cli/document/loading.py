@@ -22,14 +22,18 @@ from typing import Any
 
 from msgprof_cli.document.document import Document, Issue, Path, SourceText, format_path, quote
 from msgprof_cli.document.rules import RULES
-from msgprof_cli.document.setup_rules import SECTIONS
 from msgprof_cli.errors import InvalidInput
 
 # Input limits (documented in the README).  A full profile holds about 35 values in 1 KiB, so a
 # file of 10,000 full profiles fits; an alias bomb or junk stops at the file's limits.
 MAX_FILE_BYTES = 16 * 1024 * 1024  # one file or stdin
 MAX_FILE_VALUES = 500_000  # in one file, counted after YAML aliases are expanded
-MAX_VALUES = 2_000  # in one profile (250 destinations and every field fit many times over)
+# The alias-bomb guard measures expansion, not size: a profile may hold any number of values it
+# writes out (a document may list 10,000 phone numbers), but YAML aliases may not make it more than
+# MAX_EXPANSION times what was written, once it holds more than MAX_VALUES.
+MAX_VALUES = 2_000  # values in one profile that aliases may reach freely (every field fits many times over)
+MAX_EXPANSION = 10  # values after aliases, per value written, past MAX_VALUES
+MAX_PROFILE_VALUES = 100_000  # in one profile, however written (10,000 numbers with `move:` are 30,000)
 MAX_DEPTH = 32  # nesting in one profile
 MAX_VALUE_CHARS = 8_192  # one string value or field name
 MAX_NUMBER = sys.float_info.max  # numbers must be finite doubles: what JSON and the API can carry
@@ -158,19 +162,28 @@ class Budget:
         self.source = source
         self.file_values = 0
         self.values = 0
+        self.written = 0
         self.name = source
 
     def start(self, name: str) -> None:
-        self.values, self.name = 0, name
+        self.values, self.written, self.name = 0, 0, name
 
-    def count(self, path: Path, n: int = 1, depth: int = 0) -> None:
-        """``n`` values at ``path``, the deepest ``depth`` levels below it (an alias holds many)."""
+    def count(self, path: Path, n: int = 1, depth: int = 0, *, alias: bool = False) -> None:
+        """``n`` values at ``path``, the deepest ``depth`` levels below it (an alias holds many,
+        written once)."""
         self.values += n
+        self.written += 0 if alias else n
         self.file_values += n
-        if self.values > MAX_VALUES:
+        if self.values > MAX_VALUES and self.values > MAX_EXPANSION * self.written:
             raise InvalidInput(
-                f"{self.name}: more than {MAX_VALUES:,} values in one profile (after expanding YAML aliases)",
-                hint="a profile is small; is this a YAML alias bomb?",
+                f"{self.name}: YAML aliases expand {self.written:,} values written into more than "
+                f"{self.values:,} (more than {MAX_EXPANSION} times, past {MAX_VALUES:,})",
+                hint="write the values out, or share fewer of them by alias; is this a YAML alias bomb?",
+            )
+        if self.values > MAX_PROFILE_VALUES:
+            raise InvalidInput(
+                f"{self.name}: more than {MAX_PROFILE_VALUES:,} values in one profile (after expanding YAML aliases)",
+                hint="a profile, even one listing 10,000 numbers, is far smaller: is this the right file?",
             )
         if self.file_values > MAX_FILE_VALUES:
             raise InvalidInput(
@@ -298,6 +311,9 @@ _STR = "tag:yaml.org,2002:str"
 # Fields whose values are read as written (a bare NO in the destinations is Norway; "2010-04-01"
 # and 100.50 stay as typed): the text of their plain, non-string scalars is kept.
 # The setup sections too: a phone number +15550100001 is read as written, not as a number.
+# (setup_rules.SECTIONS, written out: `create` reads documents but needs no setup rules, and
+# importing them costs start-up time; a test keeps the two equal.)
+SECTIONS = ("phone_numbers", "alphanumeric_sender_ids", "autoresp_configs")
 _RAW_FIELDS = frozenset([*(r.name for r in RULES if r.numeric_string or r.kind == "countries"), *SECTIONS])
 
 
@@ -405,7 +421,7 @@ class _Reader:
         if event.anchor not in self.anchors:
             raise InvalidInput(f"{self.where(event)}: unknown alias {quote(event.anchor)}")
         value, count, depth = self.anchors[event.anchor]
-        self.budget.count(path, count, depth)  # an alias holds all its values again (YAML alias bombs)
+        self.budget.count(path, count, depth, alias=True)  # it holds all its values again (alias bombs)
         if self.record:
             self.lines.setdefault(self.prefix + path, event.start_mark.line + 1)
         return value

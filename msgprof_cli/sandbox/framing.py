@@ -4,11 +4,12 @@ Every malformed framing becomes an ``HttpError`` (4xx, API-shaped, connection cl
 exception that escapes the handler: ``Content-Length: abc`` or ``-1``, conflicting lengths, a
 length or chunked body past the cap, broken chunk lines, and a body that does not arrive in time.
 The deadline bounds the whole body, not each read, so a client trickling one byte at a time is
-cut off too.
+cut off too; ``HeaderDeadline`` does the same for the request line and headers.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import socket
@@ -80,6 +81,41 @@ class BodyReader:
             end = peeked.find(b"\n")
             out += self.rfile.read(end + 1 if end >= 0 else len(peeked))
         return bytes(out)
+
+
+class HeaderDeadline(io.RawIOBase):
+    """The connection as the handler's ``rfile`` reads it: while armed, every read waits only for
+    what is left of one deadline, so headers that trickle in (a byte every few seconds, each read
+    well within the idle timeout) are cut off after a total time, not per read.  A read past the
+    deadline raises ``TimeoutError``, which the stdlib handler answers by closing the connection."""
+
+    def __init__(self, sock: socket.socket, clock: Callable[[], float] = time.monotonic) -> None:
+        self.sock, self.clock = sock, clock
+        self.deadline: float | None = None
+        self.idle: float | None = None
+
+    def arm(self, timeout: float) -> None:
+        self.deadline, self.idle = self.clock() + timeout, timeout
+
+    def disarm(self) -> None:
+        """Headers done: the body has its own deadline (``BodyReader``)."""
+        if self.deadline is not None:
+            self.deadline = None
+            try:
+                self.sock.settimeout(self.idle)
+            except OSError:
+                pass
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self.deadline is not None:
+            left = self.deadline - self.clock()
+            if left <= 0:
+                raise TimeoutError("the request line and headers did not arrive in time")
+            self.sock.settimeout(left)
+        return self.sock.recv_into(buffer)
 
 
 def _too_slow() -> HttpError:

@@ -73,6 +73,11 @@ class Received:
     peer: tuple[str, int] = ("", 0)  # the client's address: one per TCP connection
 
 
+def _unmapped(host: str) -> str:
+    """An IPv4-mapped IPv6 address (::ffff:0.0.0.0) as the IPv4 address it stands for."""
+    return host[7:] if host.lower().startswith("::ffff:") and "." in host else host
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
 
@@ -125,7 +130,11 @@ class Sandbox:
         self._received_lock = threading.Lock()
         handler = type("Handler", (_Handler,), {"sandbox": self, "timeout": read_timeout})
         server = _Server6 if ":" in host else _Server  # ::1, :: (IPv6) or a name / IPv4 address
-        self.httpd = server((host.strip("[]"), port), handler)
+        try:
+            self.httpd = server((host.strip("[]"), port), handler)
+        except BaseException:
+            self.state.close(write=False)  # the state file is free for the next try
+            raise
         self._thread: threading.Thread | None = None
 
     @property
@@ -138,15 +147,15 @@ class Sandbox:
         """Where a client on this machine reaches it: loopback when it listens on every interface
         (msgprof sends a key over plain http only to loopback)."""
         address = self.httpd.server_address
-        host, port = str(address[0]), address[1]
-        host = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host).removeprefix("::ffff:")  # IPv4-mapped
+        host, port = _unmapped(str(address[0])), address[1]
+        host = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)
         host = f"[{host}]" if ":" in host else host
         return f"http://{host}:{port}/v2"
 
     @property
     def everywhere(self) -> bool:
         """It listens on every interface: reachable from other machines."""
-        return str(self.httpd.server_address[0]) in ("0.0.0.0", "::")
+        return _unmapped(str(self.httpd.server_address[0])) in ("0.0.0.0", "::")
 
     def start(self) -> Sandbox:
         self._thread = threading.Thread(
@@ -156,7 +165,10 @@ class Sandbox:
         return self
 
     def serve_forever(self) -> None:
-        self.httpd.serve_forever()
+        try:
+            self.httpd.serve_forever()
+        finally:
+            self.state.close()  # what is not written yet is written (Ctrl-C, SIGTERM)
 
     def stop(self) -> None:
         if self._thread:
@@ -164,6 +176,7 @@ class Sandbox:
         self.httpd.server_close()
         if self._thread:
             self._thread.join(timeout=5)
+        self.state.close()
 
     def __enter__(self) -> Sandbox:
         return self.start()
@@ -262,6 +275,16 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's signature
         pass  # quiet: tests and the demo read the client's output, not the server's
 
+    def setup(self) -> None:
+        super().setup()
+        self.rfile.close()  # read through the header deadline instead (the socket stays open)
+        self._headers = framing.HeaderDeadline(self.connection, self.sandbox.clock)
+        self.rfile = io.BufferedReader(self._headers, 64 * 1024)
+
+    def handle_one_request(self) -> None:
+        self._headers.arm(self.sandbox.read_timeout)  # request line and headers: one total time
+        super().handle_one_request()
+
     def do_GET(self) -> None:
         self._handle("GET")
 
@@ -318,6 +341,7 @@ class _Handler(BaseHTTPRequestHandler):
                 pass
 
     def _handle(self, method: str) -> None:
+        self._headers.disarm()
         parts = urlsplit(self.path)
         query = {unquote(k): v for k, v in parse_qsl(parts.query, keep_blank_values=True)}
         try:

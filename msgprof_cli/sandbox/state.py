@@ -13,23 +13,43 @@ The file (``--state``) is one JSON object; every key is optional:
 A phone number given as a string, or as an object with only some fields, is completed by
 ``number_record`` (id, type, country code, features...), so an inventory can be written by hand.
 A state file that does not exist yet starts with the demo inventory (``DEMO_NUMBERS``).
+
+How the file is kept, so that a write costs the same with 10 records or 10,000:
+
+* ``save()`` only marks the state changed.  A writer thread writes the whole file at most every
+  ``FLUSH_INTERVAL`` seconds (longer when a write itself takes long: at most a tenth of its time
+  goes to writing), and ``close()`` (on stop, and at the process's exit) writes what is left, so
+  a stopped sandbox loses nothing.
+* Each write is atomic (temporary file, fsync, rename): a killed sandbox loses at most the
+  changes of the last interval, never the file.
+* One file has one writer: a lock (``flock`` on ``.NAME.lock`` beside it, removed on close) makes
+  a second sandbox on the same file refuse to start.
+* Only a sandbox state file is loaded: a JSON object whose keys are the ones above, nested no
+  deeper than ``MAX_STATE_DEPTH``.  Anything else (a profile document, say) is refused, and so
+  never replaced.
 """
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import json
 import os
 import re
 import tempfile
 import threading
+import time
+import weakref
 from collections.abc import Iterable
 from datetime import datetime, timezone
-from typing import Any
+from typing import IO, Any
 
-from msgprof_cli.errors import InvalidInput
+from msgprof_cli.errors import InvalidInput, UsageError
 
 RELATED = ("phone_numbers", "short_codes", "alphanumeric_sender_ids")
+KEYS = frozenset({"profiles", *RELATED, "autoresp_configs", "bulk_updates", "metrics"})
+FLUSH_INTERVAL = 0.25  # seconds a change may wait before it is written (see the docstring)
+MAX_STATE_DEPTH = 32  # records nest a few levels; far deeper is not a state file
 ORGANIZATION_ID = "9f2d3c52-1c6e-4a52-9d47-0b6c3f7a1e00"
 E164 = re.compile(r"\+[1-9][0-9]{6,14}")
 TOLL_FREE_NPA = {"800", "833", "844", "855", "866", "877", "888"}
@@ -83,6 +103,13 @@ class State:
     def __init__(self, path: str | None = None, numbers: Iterable[Any] | None = None) -> None:
         self.path = path
         self.lock = threading.RLock()
+        self._owner: IO[str] | None = None  # the held lock file: one writer per state file
+        self._dirty = threading.Event()
+        self._stopping = threading.Event()  # close() wakes the writer at once, even mid-interval
+        self._saved, self._written = 0, 0  # save() calls so far, and how many the file holds
+        self._closed = False
+        self._writer: threading.Thread | None = None
+        self._write_lock = threading.Lock()  # the writer thread and close() never write at once
         self.profiles: dict[str, dict[str, Any]] = {}
         self.related: dict[str, list[dict[str, Any]]] = {k: [] for k in RELATED}
         self.autoresp: list[dict[str, Any]] = []
@@ -90,17 +117,29 @@ class State:
         self.metrics: list[dict[str, Any]] = []
         self.order_polls = 2  # GETs a bulk order takes to finish (see numbers.py)
         inventory: Iterable[Any] = DEMO_NUMBERS
-        if path and os.path.exists(path):
-            inventory = self._load(path)
+        if path:
+            self._owner = _take(path)
         try:
+            if path and os.path.exists(path):
+                inventory = self._load(path)
             self.related["phone_numbers"] = [number_record(n) for n in (numbers if numbers is not None else inventory)]
         except (ValueError, TypeError) as exc:
+            self.close(write=False)
             raise InvalidInput(f"sandbox phone numbers: {exc}", hint="see the README's sandbox section") from None
+        except BaseException:
+            self.close(write=False)
+            raise
 
     def _load(self, path: str) -> list[Any]:
         try:
             with open(path, encoding="utf-8") as fh:
                 data = json.load(fh)
+        except RecursionError:
+            data = _TOO_DEEP  # nested past the parser's recursion: refused below
+        except (OSError, ValueError) as exc:
+            raise _unloadable(path, str(exc)) from None
+        _check_state(path, data)
+        try:
             for p in data.get("profiles", []):
                 self.profiles[p["id"]] = p
             for k in ("short_codes", "alphanumeric_sender_ids"):
@@ -112,38 +151,190 @@ class State:
             if not isinstance(numbers, list):
                 raise TypeError("phone_numbers must be a list")
             return numbers
-        except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
-            raise InvalidInput(
-                f"sandbox state file {path}: cannot be loaded ({exc})",
-                hint="fix it, or move it away to start with an empty sandbox",
-            ) from None
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            raise _unloadable(path, str(exc)) from None
 
     def number(self, ref: str) -> dict[str, Any] | None:
         """A phone number by its id or by its +E.164 number."""
         return next((n for n in self.related["phone_numbers"] if ref in (n["id"], n["phone_number"])), None)
 
     def save(self) -> None:
-        if not self.path:
+        """Mark the state changed: the writer thread writes it soon (see the module docstring)."""
+        if not self.path or self._closed:
             return
-        data = {
+        with self.lock:
+            self._saved += 1
+        self._dirty.set()
+        if self._writer is None:
+            with self._write_lock:
+                if self._writer is None:
+                    self._writer = threading.Thread(target=self._write_soon, name="msgprof-state", daemon=True)
+                    self._writer.start()
+                    # a process that ends without stop() (Ctrl-C before serving began) still writes
+                    atexit.register(_close_at_exit, weakref.ref(self))
+
+    def close(self, *, write: bool = True) -> None:
+        """Write what is not written yet, stop the writer and give the file up to the next sandbox."""
+        if self._closed:
+            return
+        self._closed = True
+        self._stopping.set()
+        self._dirty.set()  # wakes the writer, which sees closed and stops
+        if self._writer is not None:
+            self._writer.join(timeout=30)
+        if write and self.path and self._owner is not None and self._written != self._saved:
+            self._write()  # only what changed: a file nobody changed is left as its owner wrote it
+        if self._owner is not None:
+            _give_up(self._owner)
+            self._owner = None
+
+    def _write_soon(self) -> None:
+        interval = FLUSH_INTERVAL
+        while True:
+            self._dirty.wait()
+            if self._closed:
+                return
+            if self._stopping.wait(interval):  # changes within the interval are written together
+                return
+            took = self._write()
+            interval = max(FLUSH_INTERVAL, 10 * took)  # writing takes at most a tenth of the time
+
+    def _write(self) -> float:
+        """Write the whole state atomically; the seconds it took."""
+        start = time.monotonic()
+        with self._write_lock:
+            with self.lock:  # a consistent snapshot: encoded while no request changes it
+                self._dirty.clear()
+                text, version = self._encode(), self._saved
+            _replace(str(self.path), text)
+            self._written = version
+        return time.monotonic() - start
+
+    def _encode(self) -> str:
+        # One record a line, each encoded by json's C encoder (indent= would use the pure-Python
+        # one, about 4 times slower): readable, diffable, and cheap at 10,000 records.
+        sections = {
             "profiles": list(self.profiles.values()),
             **self.related,
             "autoresp_configs": self.autoresp,
             "bulk_updates": list(self.orders.values()),
             "metrics": self.metrics,
         }
-        target = os.path.realpath(self.path)  # a symlink stays a link: its target is what is replaced
-        directory = os.path.dirname(target)
-        fd, tmp = tempfile.mkstemp(prefix=".sandbox-state-", dir=directory)
+        parts = []
+        for key, records in sections.items():
+            body = ",\n  ".join(json.dumps(r, ensure_ascii=False) for r in records)
+            parts.append(f" {json.dumps(key)}: [" + (f"\n  {body}\n ]" if records else "]"))
+        return "{\n" + ",\n".join(parts) + "\n}\n"
+
+
+_TOO_DEEP = object()
+
+
+def _close_at_exit(ref: weakref.ReferenceType[State]) -> None:
+    state = ref()
+    if state is not None:
+        state.close()
+
+
+def _unloadable(path: str, why: str) -> InvalidInput:
+    return InvalidInput(
+        f"sandbox state file {path}: cannot be loaded ({why[:200]})",
+        hint="fix it, or move it away to start with an empty sandbox",
+    )
+
+
+def _check_state(path: str, data: Any) -> None:
+    """A sandbox state file, or refused (and so never replaced): see the module docstring."""
+    if data is _TOO_DEEP or _deeper_than(data, MAX_STATE_DEPTH):
+        raise InvalidInput(
+            f"sandbox state file {path}: nested more than {MAX_STATE_DEPTH} levels deep; not a sandbox state file",
+            hint="give --state a file the sandbox wrote, or a new name",
+        )
+    if not isinstance(data, dict) or not set(data) <= KEYS:
+        found = "a JSON object" if isinstance(data, dict) else f"a JSON {type(data).__name__}"
+        extra = sorted(str(k)[:40] for k in data if k not in KEYS)[:5] if isinstance(data, dict) else []
+        why = f" with the keys {', '.join(extra)}" if extra else ""
+        raise InvalidInput(
+            f"sandbox state file {path}: {found}{why} is not a sandbox state file; it was left as it is",
+            hint=f"give --state a file the sandbox wrote (keys: {', '.join(sorted(KEYS))}), or a new name",
+        )
+
+
+def _deeper_than(value: Any, limit: int) -> bool:
+    """Iteratively: a recursive walk is what a deeply nested file would break."""
+    stack: list[tuple[Any, int]] = [(value, 1)] if isinstance(value, (dict, list)) else []
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            return True
+        children = item.values() if isinstance(item, dict) else item
+        stack.extend((c, depth + 1) for c in children if isinstance(c, (dict, list)))
+    return False
+
+
+def _lock_path(path: str) -> str:
+    target = os.path.realpath(path)  # a link and its target are one file: one lock
+    return os.path.join(os.path.dirname(target), f".{os.path.basename(target)}.lock")
+
+
+def _take(path: str) -> IO[str] | None:
+    """Hold the state file's lock, or refuse (exit 2): another sandbox is its writer."""
+    try:
+        import fcntl
+    except ImportError:  # no flock (Windows): one writer is then the user's care
+        return None
+    lock = _lock_path(path)
+    while True:
         try:
-            if os.path.exists(target):  # the file keeps the permissions its owner gave it
-                os.chmod(tmp, os.stat(target).st_mode & 0o7777)
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(data, fh, indent=1)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, target)  # atomic: readers see the old file or the new one, never half
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
+            fh = open(lock, "a+", encoding="utf-8")  # noqa: SIM115 - held until close()
+        except OSError as exc:
+            raise UsageError(f"--state {path}: cannot make its lock file {lock} ({exc.strerror or exc})") from None
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            fh.seek(0)
+            holder = fh.read(20).strip()
+            fh.close()
+            raise UsageError(
+                f"--state {path}: another sandbox{f' (pid {holder})' if holder.isdigit() else ''} "
+                "is using this file; one state file has one writer",
+                hint="stop that sandbox, or give this one another --state file",
+            ) from None
+        try:
+            same = os.fstat(fh.fileno()).st_ino == os.stat(lock).st_ino
+        except OSError:
+            same = False
+        if same:  # not a lock file its last holder removed between our open and our flock
+            fh.seek(0)
+            fh.truncate()
+            fh.write(str(os.getpid()))
+            fh.flush()
+            return fh
+        fh.close()
+
+
+def _give_up(fh: IO[str]) -> None:
+    try:
+        os.unlink(fh.name)  # removed while still held: the next sandbox makes a new one
+    except OSError:
+        pass
+    fh.close()
+
+
+def _replace(path: str, text: str) -> None:
+    """Write ``text`` to ``path`` atomically: readers see the old file or the new one, never half."""
+    target = os.path.realpath(path)  # a symlink stays a link: its target is what is replaced
+    directory = os.path.dirname(target)
+    fd, tmp = tempfile.mkstemp(prefix=".sandbox-state-", dir=directory)
+    try:
+        if os.path.exists(target):  # the file keeps the permissions its owner gave it
+            os.chmod(tmp, os.stat(target).st_mode & 0o7777)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
