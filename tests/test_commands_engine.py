@@ -622,3 +622,40 @@ def test_the_setup_of_a_profile_that_failed_says_it_was_not_sent(
         assert item["setup"] and all(c["result"] is None for c in item["setup"])
         assert all(c["error"] == "not sent: the profile was not created" for c in item["setup"])
         assert [m for m, _, _ in proxy.writes] == ["POST"]
+
+
+def test_ctrl_c_during_parallel_setup_reports_every_item_and_sends_nothing_it_calls_unsent(tmp_path: Path) -> None:
+    """Four profiles set up two at a time: after a Ctrl-C, each setup change is done, failed, or
+    interrupted; what the report calls "before it started" was never sent."""
+    docs = "".join(
+        f"- name: Par{p}\n  whitelisted_destinations: [US]\n  alphanumeric_sender_ids: [{', '.join(f'S{p}x{i}' for i in range(4))}]\n"
+        for p in range(4)
+    )
+    f = write(tmp_path, "par.yaml", docs)
+    with Sandbox("127.0.0.1", 0, faults=Faults(latency_ms=250)) as sb:
+        env = {**__import__("os").environ, "TELNYX_BASE_URL": sb.url, "TELNYX_API_KEY": TEST_KEY}
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "msgprof_cli", "apply", "-f", f, "--json", "--parallel", "2"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        deadline = time.monotonic() + 30
+        while not any(r.path.endswith("/alphanumeric_sender_ids") and r.method == "POST" for r in sb.received):
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+        record_output(out + err)
+        sent = {r.body["alphanumeric_sender_id"] for r in sb.received if r.method == "POST" and isinstance(r.body, dict) and "alphanumeric_sender_id" in r.body}
+    assert proc.returncode == 130, err
+    items = json.loads(out)["items"]
+    assert len(items) == 4 and any(i["error"] and i["error"]["error"] == "interrupted" for i in items)
+    for item in items:
+        for change in item["setup"]:
+            assert change["result"] in ("done", "failed"), change
+            if change["error"] == "interrupted before it started":
+                assert change["key"] not in sent, change
+            if change["result"] == "done":
+                assert change["key"] in sent

@@ -172,7 +172,9 @@ def apply_setup(
         # in flight (they finish); in the main thread, the item being set up may be half done.
         for item in todo:
             if item.setup is not None and any(c.result is None for c in item.setup.changes):
-                _interrupted(item, started=id(item) in in_flight)
+                _interrupted(item, in_flight=id(item) in in_flight)
+            else:
+                _settle(item)  # finished before the Ctrl-C (or while the pool waited for it)
         return
     for item in todo:
         _settle(item)
@@ -234,19 +236,23 @@ def _not_sent(item: Item) -> None:
             change.error = MsgprofError(f"not sent: {why}")
 
 
-def _interrupted(item: Item, *, started: bool) -> None:
-    """An item whose setup Ctrl-C cut short: what was done stands, the rest is said plainly."""
+def _interrupted(item: Item, *, in_flight: bool) -> None:
+    """An item whose setup Ctrl-C cut short: what was done stands, the rest is said plainly.
+    ``in_flight``: a change of it was being sent when the Ctrl-C came (it may have been done)."""
     assert item.setup is not None
+    started = in_flight or any(c.result is not None for c in item.setup.changes)
     for change in item.setup.changes:
         if change.result is None:
             change.result = "failed"
             change.error = Interrupted(
-                "interrupted: it may or may not have been done" if started else "interrupted before it started"
+                "interrupted: it may or may not have been done" if in_flight else "interrupted before it started"
             )
     item.status = "failed"
     if started:
+        done = sum(1 for c in item.setup.changes if c.result == "done")
         item.error = Interrupted(
-            "interrupted while its setup was being applied: the changes marked failed may or may not have been done",
+            f"interrupted while its setup was being applied ({done} done): "
+            + ("the changes marked failed may or may not have been done" if in_flight else "the rest was not sent"),
             hint="`msgprof plan` shows where it stands; apply again converges",
         )
     else:
