@@ -30,6 +30,7 @@ from msgprof_cli.cli.presentation import MsgprofCommand, confirm
 from msgprof_cli.document.changes import update_effect
 from msgprof_cli.document.document import Document, redact
 from msgprof_cli.document.loading import load_document
+from msgprof_cli.document.rules import split_create
 from msgprof_cli.document.validation import validate
 from msgprof_cli.errors import ExitStatus, UsageError
 from msgprof_cli.secrets import quote
@@ -137,15 +138,23 @@ def create(unique: UNIQUE = False, given: ProfileInput = ProfileInput(), opts: O
             raise UsageError("nothing to create", hint='give -f FILE, or flags such as --name "Support" --whitelist US')
         doc = _document(r, given)
         payload = _validated(r, given, doc, "create")
+        body, later = split_create(payload)  # a document may name update-only fields (redaction_*)
         if given.dry_run:
-            preview(r, [("POST", "/messaging_profiles", redact(payload, (), doc.secrets))], one=True)
+            requests = [("POST", "/messaging_profiles", redact(body, (), doc.secrets))]
+            if later:  # the update that follows the create (only the fields the new profile lacks)
+                shown = redact(later, (), doc.secrets)
+                requests.append(("PATCH", "/messaging_profiles/<id of the new profile>", shown))
+            preview(r, requests, one=True)  # one request: one object; with the update, a list
             return
         from msgprof_cli.api.create_once import create_once
 
-        done = create_once(r.client(), payload, unique=unique)
+        client = r.client()
+        done = create_once(client, body, unique=unique)
         if done.note:
             r.render.notice(done.note)
-        r.emit_profile(done.profile, title="created")
+        later = {k: v for k, v in later.items() if done.profile.get(k) != v}  # the defaults need no update
+        profile = client.update_messaging_profile(done.profile["id"], later) if later else done.profile
+        r.emit_profile(profile, title="created")
 
 
 @with_options(OUTPUT_OPTIONS, FIELDS_OPTIONS, SECRET_OPTIONS, API_OPTIONS)
