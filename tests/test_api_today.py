@@ -20,7 +20,7 @@ from msgprof_cli.document.document import Document
 from msgprof_cli.document.rules import RULES_BY_NAME, split_create
 from msgprof_cli.document.schema import json_schema
 from msgprof_cli.document.validation import validate
-from msgprof_cli.sandbox import Sandbox
+from msgprof_cli.sandbox.server import Sandbox
 
 AUTH = {"Authorization": f"Bearer {TEST_KEY}"}
 

@@ -14,7 +14,7 @@ from conftest import TEST_KEY
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from msgprof_cli.sandbox import Sandbox
+from msgprof_cli.sandbox.server import Sandbox
 
 STATUSES = {"pass", "fail", "warn", "unknown"}
 TOLL_FREE = "+18005550100"  # Demo Alerts (US, CA; no webhook): domestic-only SMS, no MMS

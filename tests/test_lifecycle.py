@@ -11,7 +11,7 @@ import yaml
 from conftest import TEST_KEY, record_output
 
 from msgprof_cli.api.client import TelnyxClient
-from msgprof_cli.sandbox import Sandbox
+from msgprof_cli.sandbox.server import Sandbox
 from msgprof_cli.settings import resolve
 
 

@@ -112,7 +112,7 @@ def sandbox(
 ) -> None:
     # Long because its signature declares the sandbox's 12 options; the body is short.
     """Run a local Telnyx-compatible messaging-profile API until interrupted."""
-    from msgprof_cli.sandbox import Faults, Sandbox
+    from msgprof_cli.sandbox.server import Faults, Sandbox
     from msgprof_cli.settings import KEY_RULE, key_problem
 
     with run() as r:

@@ -153,16 +153,17 @@ class SourceText:
     ``restore`` gives field names back their ``${...}`` as written (interpolation swaps them).
     """
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, read_lines: Callable[[str], dict[Path, int]]) -> None:
         self.text = text
+        # The loader that made this text reads its line table (given, not imported: loading sits
+        # above this module, and a call back up would make a circle).
+        self._read_lines = read_lines
         self.restore: Callable[[str], str] | None = None
         self._lines: dict[Path, int] | None = None
 
     def lines(self) -> dict[Path, int]:
         if self._lines is None:
-            from msgprof_cli.document.loading import source_lines
-
-            self._lines = source_lines(self.text)
+            self._lines = self._read_lines(self.text)
             if self.restore is not None:
                 fix = self.restore
                 self._lines = {tuple(fix(p) if isinstance(p, str) else p for p in k): v for k, v in self._lines.items()}
