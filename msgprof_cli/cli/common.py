@@ -291,7 +291,10 @@ def splice(groups: "tuple[list[Opt], ...]", param: str, build: Callable[[dict[st
             mine = {k: v for k, v in kwargs.items() if k not in group_names}
             return fn(**mine, **{param: build({k: v for k, v in kwargs.items() if k in group_names})})
 
-        params = own + extra
+        # the command's own parameters, then these groups, then groups spliced before (their
+        # keyword-only parameters): help lists panels in that order (create: fields, then output)
+        keyword_only = [p for p in own if p.kind is inspect.Parameter.KEYWORD_ONLY]
+        params = [p for p in own if p.kind is not inspect.Parameter.KEYWORD_ONLY] + extra + keyword_only
         wrapper.__signature__ = sig.replace(parameters=params)  # type: ignore[attr-defined]
         wrapper.__annotations__ = {p.name: p.annotation for p in params}
         return wrapper

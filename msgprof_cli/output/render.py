@@ -133,9 +133,8 @@ class Renderer:
         """One line of (text, style) parts: styled at a colour terminal, plain text elsewhere;
         wrapped at spaces to the width at a terminal, never in a pipe (scripts grep lines)."""
         fancy = self.terminal.stdout_fancy if stream == "out" else self.terminal.stderr_fancy
-        if stream == "err":
-            self._clear_status()
         if stream == "err":  # hidden before wrapped: a secret cut across two lines is still found
+            self._clear_status()
             parts = [(scrub(text), style) for text, style in parts]
         lines = _wrapped_parts(parts, self.terminal.width) if self._tty(stream) else [list(parts)]
         if not fancy:
@@ -332,6 +331,7 @@ class Renderer:
     # ------------------------------------------------------------------ stderr
 
     def _err_write(self, text: str) -> None:
+        self._clear_status()
         lines = [cells.visible(line) for line in scrub(text).split("\n")]  # hidden, then wrapped
         if self.terminal.stderr_isatty:  # at a terminal: wrapped at spaces, ids whole
             lines = [part for line in lines for part in cells.wrap(line, self.terminal.width)]
