@@ -518,7 +518,7 @@ def _bench_assign(tmp: Path, latency: int) -> list[dict[str, object]]:
             report = None
         items = report if isinstance(report, list) else []
         if isinstance(report, dict):
-            items = report.get("numbers") or report.get("results") or []
+            items = report.get("items") or []  # the report: {"items": [...], "summary": {...}}
         assigned = sum(1 for r in items if isinstance(r, dict) and r.get("result") == "assigned")
         value = f"{took:.1f} s, exit {done.returncode}, {len(items):,} reported, {assigned:,} assigned"
         met = done.returncode == 0 and assigned == len(numbers) and len(items) == len(numbers) and took <= 120

@@ -35,7 +35,6 @@ import atexit
 import hashlib
 import json
 import os
-import re
 import tempfile
 import threading
 import time
@@ -44,6 +43,7 @@ from collections.abc import Iterable
 from datetime import datetime, timezone
 from typing import IO, Any
 
+from msgprof_cli.document.setup_rules import E164  # one rule for msgprof and its sandbox
 from msgprof_cli.errors import InvalidInput, UsageError
 
 RELATED = ("phone_numbers", "short_codes", "alphanumeric_sender_ids")
@@ -51,7 +51,6 @@ KEYS = frozenset({"profiles", *RELATED, "autoresp_configs", "bulk_updates", "met
 FLUSH_INTERVAL = 0.25  # seconds a change may wait before it is written (see the docstring)
 MAX_STATE_DEPTH = 32  # records nest a few levels; far deeper is not a state file
 ORGANIZATION_ID = "9f2d3c52-1c6e-4a52-9d47-0b6c3f7a1e00"
-E164 = re.compile(r"\+[1-9][0-9]{6,14}")
 TOLL_FREE_NPA = {"800", "833", "844", "855", "866", "877", "888"}
 COUNTRY_BY_PREFIX = {"+1": "US", "+44": "GB", "+49": "DE", "+33": "FR", "+61": "AU", "+31": "NL", "+46": "SE"}
 SEEDED_AT = "2026-01-05T09:00:00.000Z"
