@@ -10,11 +10,14 @@ holds one gets no suggestion (a near match would tell something about the secret
 from __future__ import annotations
 
 import difflib
-from typing import Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
 from msgprof_cli.errors import MsgprofError, NetworkError, NotFound
 from msgprof_cli.secrets import scrub_hidden
+
+if TYPE_CHECKING:  # the type only: the client (and requests) load when a command needs them
+    from msgprof_cli.api.client import TelnyxClient
 
 SANDBOX = "`msgprof sandbox` runs a local API to try msgprof without an account"
 
@@ -23,7 +26,7 @@ def _secret(text: str) -> bool:
     return scrub_hidden(text) != text
 
 
-def near_names(client: Any, ref: str) -> str | None:
+def near_names(client: TelnyxClient, ref: str) -> str | None:
     """``did you mean 'Billing'?`` for a name that matches a profile's but for case, spacing or a
     typo; from the first 250 profiles (one request), closest first."""
     if _secret(ref):

@@ -134,7 +134,7 @@ def load_desired(
 
 
 def read_inventory(
-    client: Any, desired: list[Desired], on_page: Callable[[int, int], None] | None = None
+    client: TelnyxClient, desired: list[Desired], on_page: Callable[[int, int], None] | None = None
 ) -> Inventory:
     """The account as this run needs it, read once (api/inventory.py): the profiles, and the
     numbers and sender IDs when a document has those sections; ``inventory.by_name()`` is what
@@ -149,7 +149,9 @@ def read_inventory(
     )
 
 
-def live_by_name(client: Any, on_page: Callable[[int, int], None] | None = None) -> dict[str, list[dict[str, Any]]]:
+def live_by_name(
+    client: TelnyxClient, on_page: Callable[[int, int], None] | None = None
+) -> dict[str, list[dict[str, Any]]]:
     out: dict[str, list[dict[str, Any]]] = {}
     for p in client.iter_messaging_profiles(page_size=250, on_page=on_page):
         out.setdefault(str(p.get("name")), []).append(p)

@@ -27,7 +27,7 @@ from msgprof_cli.document.setup_rules import Autoresp, NumberEntry, SenderEntry,
 from msgprof_cli.errors import Ambiguous, ApiError, MsgprofError, Unavailable
 
 if TYPE_CHECKING:  # the type only: the client (and requests) load when a command needs them
-    from msgprof_cli.api.client import SetupOperations
+    from msgprof_cli.api.client import SetupOperations, TelnyxClient
     from msgprof_cli.api.inventory import Inventory
 
 Kind = Literal["phone_number", "sender_id", "autoresp"]
@@ -450,7 +450,7 @@ def export_setup(ops: SetupOperations | Inventory, profile_id: str) -> dict[str,
 EXPORT_BY_PROFILE = 8  # up to this many profiles, their own setup is listed, not the account's
 
 
-def export_setups(client: Any, profiles: Sequence[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+def export_setups(client: TelnyxClient, profiles: Sequence[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """Every profile's sections, by id.  For many profiles, the account's numbers and sender IDs
     are listed once (not once per profile); for a few, just theirs (a large account's listing
     would cost more).  Auto-responses (per-profile endpoints only) are read in parallel."""
