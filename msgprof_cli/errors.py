@@ -17,20 +17,62 @@
     ├── ChangesPending           7  ``plan --detailed-exitcode`` found changes to apply
     └── OutputError              8  output or a file could not be written (disk full, no permission)
 
-130 is used when the user interrupts with Ctrl-C.  Only ``cli.py`` turns these into exit
-codes; nothing else in the package calls ``sys.exit``.
+    (9 is ``doctor``'s: at least one check failed.)  130 is used when the user interrupts with
+Ctrl-C.  ``ExitStatus`` is the only source of these numbers; its descriptions are the
+docs/usage.md table, word for word (a test compares them).  Only ``cli/common.py::run`` turns
+errors into exit codes; nothing else in the package calls ``sys.exit``.
 """
 
 from __future__ import annotations
 
+from enum import IntEnum
 from typing import Any
 
-EXIT_OK = 0
-EXIT_INTERRUPTED = 130
+
+class ExitStatus(IntEnum):
+    """Every exit code msgprof uses, and what each means (the docs' table)."""
+
+    OK = 0
+    INTERNAL_ERROR = 1
+    USAGE = 2
+    INVALID_INPUT = 3
+    CREDENTIALS = 4
+    API_ERROR = 5
+    UNAVAILABLE = 6
+    CHANGES_PENDING = 7
+    OUTPUT = 8
+    DOCTOR_FAILED = 9
+    INTERRUPTED = 130
+
+    @property
+    def description(self) -> str:
+        return _DESCRIPTIONS[self]
+
+
+_DESCRIPTIONS: dict[ExitStatus, str] = {
+    ExitStatus.OK: "ok",
+    ExitStatus.INTERNAL_ERROR: "internal error (a bug in msgprof; `--debug` shows the traceback)",
+    ExitStatus.USAGE: "usage: the command line is wrong",
+    ExitStatus.INVALID_INPUT: "invalid input: a document or flag broke a field rule, or an input file (`-f`, "
+    "`validate PATH`, `numbers assign -f`) is missing, can't be read or is not a profile document; nothing was sent",
+    ExitStatus.CREDENTIALS: "credentials: no API key, or the API refused it (401, 403)",
+    ExitStatus.API_ERROR: "the API refused the request (other 4xx), or no/several profiles match a name, or the API "
+    "answered with a record msgprof cannot use (an id that cannot be an id, a field of the wrong JSON type; nothing is "
+    "sent with it)",
+    ExitStatus.UNAVAILABLE: "the API or the network is unavailable (429, 5xx, network error, timeout), or numbers "
+    "are still pending when the wait ends: try again later",
+    ExitStatus.CHANGES_PENDING: "`plan --detailed-exitcode`: changes are pending",
+    ExitStatus.OUTPUT: "output could not be written (disk full, no permission): whatever was done before stands",
+    ExitStatus.DOCTOR_FAILED: "doctor: at least one check failed",
+    ExitStatus.INTERRUPTED: "interrupted (Ctrl-C)",
+}
+
+EXIT_OK = ExitStatus.OK
+EXIT_INTERRUPTED = ExitStatus.INTERRUPTED
 
 
 class MsgprofError(Exception):
-    exit_code = 1
+    exit_code: int = ExitStatus.INTERNAL_ERROR
     kind = "internal_error"
 
     def __init__(self, message: str, *, hint: str | None = None) -> None:
@@ -39,21 +81,21 @@ class MsgprofError(Exception):
         self.hint = hint
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"error": self.kind, "message": self.message, "exit_code": self.exit_code}
+        out: dict[str, Any] = {"error": self.kind, "message": self.message, "exit_code": int(self.exit_code)}
         if self.hint:
             out["hint"] = self.hint
         return out
 
 
 class UsageError(MsgprofError):
-    exit_code = 2
+    exit_code = ExitStatus.USAGE
     kind = "usage"
 
 
 class InvalidInput(MsgprofError):
     """Carries every problem found, so the user can fix them all in one go."""
 
-    exit_code = 3
+    exit_code = ExitStatus.INVALID_INPUT
     kind = "invalid_input"
 
     def __init__(self, message: str, issues: list[Any] | None = None, *, hint: str | None = None) -> None:
@@ -90,12 +132,12 @@ class _Answered(MsgprofError):
 
 
 class CredentialsError(_Answered):
-    exit_code = 4
+    exit_code = ExitStatus.CREDENTIALS
     kind = "credentials"
 
 
 class ApiError(_Answered):
-    exit_code = 5
+    exit_code = ExitStatus.API_ERROR
     kind = "api_error"
 
 
@@ -120,7 +162,7 @@ class UnexpectedRecord(ApiError):
 
 
 class Unavailable(_Answered):
-    exit_code = 6
+    exit_code = ExitStatus.UNAVAILABLE
     kind = "unavailable"
 
 
@@ -171,21 +213,21 @@ class Interrupted(MsgprofError):
 
 
 class ChangesPending(MsgprofError):
-    exit_code = 7
+    exit_code = ExitStatus.CHANGES_PENDING
     kind = "changes_pending"
 
 
 class OutputError(MsgprofError):
     """msgprof's own output could not be written: stdout, or a file export writes."""
 
-    exit_code = 8
+    exit_code = ExitStatus.OUTPUT
     kind = "output"
 
 
 class RouteBlocked(MsgprofError):
     """``doctor``: at least one check failed; a message on that route would be refused."""
 
-    exit_code = 9
+    exit_code = ExitStatus.DOCTOR_FAILED
     kind = "route_blocked"
 
 
@@ -207,17 +249,5 @@ def format_api_error(e: dict[str, Any]) -> str:
     return text
 
 
-# The README's exit-code table is checked against this one by a test.
-EXIT_CODES: dict[int, str] = {
-    0: "ok",
-    1: "internal error (a bug in msgprof)",
-    2: "usage: the command line is wrong",
-    3: "invalid input: a document or flag broke a field rule; nothing was sent",
-    4: "credentials: no API key, or the API refused it (401, 403)",
-    5: "the API refused the request (other 4xx), or no/several profiles match a name",
-    6: "the API or the network is unavailable (429, 5xx, network error, timeout): try again later",
-    7: "plan --detailed-exitcode: changes are pending",
-    8: "output could not be written (disk full, no permission): whatever was done before stands",
-    9: "doctor: at least one check failed",
-    130: "interrupted (Ctrl-C)",
-}
+# Kept for callers that read a plain mapping; ExitStatus is the source.
+EXIT_CODES: dict[int, str] = {int(s): s.description for s in ExitStatus}

@@ -1,10 +1,21 @@
-"""How a secret is shown (a leaf module: render, settings and the document layer use it).
+"""The one registry of what is secret in this run, and every way a secret is kept out of sight.
 
-Two tools: ``mask`` shows a key by its last 4 characters; ``hide`` + ``Scrubbed`` make sure a
-secret this run has read (the API key, the value of a secret ``${VAR}``) never reaches stderr,
-whatever carried it there: a --debug trace, an error message that a server echoed back.  stdout
-is data and is left as it is (``--json`` prints exactly what the API returned; plan and apply
-reports hide secret values themselves, by field path: document.py).
+It is filled before any input is parsed (``cli/common.py::run``): the API key first, then the
+value of every secret ``${VAR}`` as the document layer reads it (``register_variable``).  Then:
+
+- ``scrub`` replaces every registered value (any of its ``forms``; for the key, any run of GRAM
+  of its characters) in a message, a hint, an error or a --debug trace.  Render's stderr is a
+  ``Scrubbed`` stream, and render scrubs a message *before* wrapping it for the terminal, so a
+  secret cut across two lines is hidden too.
+- ``holds_secret`` tells the rules whether a value is (or holds) a secret: a suggestion ("did
+  you mean +12025550100?") is never computed from one, and it is never quoted.
+- ``quote`` is the one way a message quotes input: its repr, at most QUOTE_CHARS characters, and
+  never a secret.
+- ``mask`` shows a key by its last 4 characters (``config show``).
+
+stdout is data and is left as it is (``--json`` prints exactly what the API returned; plan and
+apply reports hide secret values themselves, by field path: document.py).  This module imports
+nothing from the package.
 """
 
 from __future__ import annotations
@@ -15,7 +26,8 @@ import re
 import threading
 from collections.abc import Mapping
 from typing import IO
-from urllib.parse import quote, quote_plus
+from urllib.parse import quote as url_quote
+from urllib.parse import quote_plus
 
 # A shorter "secret" (true, null, a 4-digit PIN) can't be told from ordinary text: hiding it
 # would change what the user reads, so it is not hidden on stderr (reports still hide it by path).
@@ -24,6 +36,8 @@ from urllib.parse import quote, quote_plus
 # summary at a "<", a header at its end).  mask() shows the last 4.
 MIN_HIDDEN, MIN_KEY, GRAM = 6, 4, 8
 _HIDDEN: dict[str, tuple[str, bool]] = {}  # every secret read in this run -> (shown as, its runs too)
+_KNOWN: dict[str, str] = {}  # every secret value of this run, short ones too -> shown as
+QUOTE_CHARS = 40  # the most of one value (or field name) a message quotes
 # (every form of every value, their pattern, [(the key's GRAM-grams, shown as)]), built on use
 _hidden_compiled: tuple[dict[str, str], re.Pattern[str], list[tuple[set[str], str]]] | None = None
 _LOCK = threading.Lock()
@@ -43,17 +57,62 @@ def forget() -> None:
     global _hidden_compiled
     with _LOCK:
         _HIDDEN.clear()
+        _KNOWN.clear()
         _hidden_compiled = None
 
 
-def hide(value: str | None, shown: str, *, key: bool = False) -> None:
-    """From now on, stderr shows ``shown`` wherever ``value`` (for the ``key``, or any run of
-    GRAM of its characters) would have appeared."""
+def register(value: str | None, shown: str, *, key: bool = False) -> None:
+    """From now on, messages show ``shown`` wherever ``value`` (for the ``key``, or any run of
+    GRAM of its characters) would have appeared; and the rules treat it as secret."""
     global _hidden_compiled
-    if value and len(value) >= (MIN_KEY if key else MIN_HIDDEN) and value not in _HIDDEN:
+    if not value:
+        return
+    with _LOCK:
+        _KNOWN.setdefault(value, shown)
+    if len(value) >= (MIN_KEY if key else MIN_HIDDEN) and value not in _HIDDEN:
         with _LOCK:
             _HIDDEN[value] = (shown, key)
             _hidden_compiled = None
+
+
+hide = register  # the older name
+
+
+def register_key(key: str | None) -> None:
+    """The API key: registered first, before any input of the run is read."""
+    register(key, API_KEY_SHOWN, key=True)
+
+
+def register_variable(name: str, value: str | None) -> None:
+    """The value of a secret ``${VAR}``, as the document layer reads it."""
+    register(value, variable_shown(name))
+
+
+def variable_shown(name: str) -> str:
+    return f"<secret from ${name}>"
+
+
+def holds_secret(text: str | None) -> bool:
+    """Whether ``text`` is, or holds, a value this run knows as secret (a whole short one, or the
+    key's pieces): a message must neither quote it nor suggest anything computed from it."""
+    if not text or not _KNOWN:
+        return False
+    for value in list(_KNOWN):
+        if value == text or (len(value) >= MIN_KEY and value in text):
+            return True
+    return scrub(text) != text
+
+
+def quote(value: str, limit: int = QUOTE_CHARS) -> str:
+    """A string as messages quote it: its repr, cut to ``limit`` characters, never a secret (a
+    secret is shown as what it is shown as: ``<secret from $VAR>``, ``<API key>``)."""
+    if value in _KNOWN:
+        return _KNOWN[value]
+    if holds_secret(value):
+        value = scrub(scrub_with(value, {v: shown for v, shown in list(_KNOWN.items()) if len(v) >= MIN_KEY}))
+    if len(value) <= limit:
+        return repr(value)
+    return f"{value[:limit]!r}… ({len(value):,} characters)"
 
 
 def _runs(text: str, grams: set[str]) -> list[tuple[int, int]]:
@@ -77,14 +136,14 @@ def forms(value: str) -> tuple[str, ...]:
     """The ways a value can appear in output: as is, quoted by repr or JSON, or in a URL."""
     every = "".join(f"\\u{ord(c):04x}" for c in value)  # JSON with every character escaped
     return (value, repr(value)[1:-1], json.dumps(value)[1:-1], json.dumps(value, ensure_ascii=False)[1:-1],
-            every, quote(value, safe=""), quote_plus(value, safe=""))  # fmt: skip
+            every, url_quote(value, safe=""), quote_plus(value, safe=""))  # fmt: skip
 
 
 API_KEY_SHOWN = "<API key>"
 _DONE = re.compile(r"(<secret from \$[A-Za-z_][A-Za-z0-9_]*>|<API key>|<redacted>)")  # replacements, markers
 
 
-def scrub(text: str, replacements: Mapping[str, str]) -> str:
+def scrub_with(text: str, replacements: Mapping[str, str]) -> str:
     """``text`` with every value (in any of its ``forms``) replaced by what it maps to.
 
     One pass, longest form first, never inside a replacement already made: so scrubbing twice
@@ -121,7 +180,7 @@ def _compiled(replacements: Mapping[str, str]) -> tuple[dict[str, str], re.Patte
     return entry
 
 
-def scrub_hidden(text: str) -> str:
+def scrub(text: str) -> str:
     """``text`` with every secret this run has read hidden (safe from apply's worker threads)."""
     global _hidden_compiled
     if not _HIDDEN or not text:
@@ -144,6 +203,9 @@ def scrub_hidden(text: str) -> str:
     return text
 
 
+scrub_hidden = scrub  # the older name
+
+
 class Scrubbed(io.TextIOBase):
     """A text stream that writes every hidden secret as what it is shown as."""
 
@@ -152,7 +214,7 @@ class Scrubbed(io.TextIOBase):
         self.stream = stream
 
     def write(self, text: str) -> int:
-        self.stream.write(scrub_hidden(text))
+        self.stream.write(scrub(text))
         return len(text)
 
     def flush(self) -> None:

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from msgprof_cli.errors import CredentialsError, InvalidInput, UsageError
-from msgprof_cli.secrets import API_KEY_SHOWN, hide
+from msgprof_cli.secrets import quote, register_key
 
 DEFAULT_BASE_URL = "https://api.telnyx.com/v2"
 DEFAULT_TIMEOUT = 30.0
@@ -74,12 +74,26 @@ class Settings:
         """The key, loaded on first use (a key command runs only when a key is needed)."""
         if self._key is None and self._load_key is not None:
             key = one_line(self._load_key())
+            # registered before it is checked: even a key msgprof refuses is never quoted
+            register_key(key)
             if not key:
                 raise CredentialsError(f"the API key from {self.key_source} is empty")
             check_key(key, str(self.key_source))
             self._key = key
-            hide(key, API_KEY_SHOWN, key=True)  # a server that echoes it back can't make msgprof print it
         return self._key
+
+    def known_early(self) -> None:
+        """Read the key now, when that is cheap (a variable, a file, the config), so that the
+        secret registry knows it before any input is parsed.  A key command runs only when a key
+        is needed; a key that cannot be used is reported then, by ``require_key``."""
+        if self._load_key is None or self._key is not None or self.key_source is None:
+            return
+        if self.key_source.endswith(": command") or self.key_source == "--api-key-file -":
+            return  # a command (a password prompt?) or stdin is read only when the key is needed
+        try:
+            self.api_key()
+        except (CredentialsError, InvalidInput, UsageError):
+            return
 
     def require_key(self) -> str:
         key = self.api_key()
@@ -148,12 +162,12 @@ def check_base_url(url: Any, source: str, parse: Callable[[str], UrlParts]) -> s
         parts, split = parse(url), urlsplit(url)
         split_port = split.port
     except ValueError:
-        shown = shown_url(url)
-        raise UsageError(f"{source}: {shown!r} is not a valid URL", hint="e.g. https://api.telnyx.com/v2") from None
+        shown = quote(shown_url(url))
+        raise UsageError(f"{source}: {shown} is not a valid URL", hint="e.g. https://api.telnyx.com/v2") from None
     scheme = (parts.scheme or "").lower()
     if scheme not in ("http", "https"):
         raise UsageError(
-            f"{source}: {shown_url(url)!r} is not an absolute http(s) URL", hint="e.g. https://api.telnyx.com/v2"
+            f"{source}: {quote(shown_url(url))} is not an absolute http(s) URL", hint="e.g. https://api.telnyx.com/v2"
         )
     problem = _url_problem(parts, split, split_port)
     if problem:
@@ -289,11 +303,11 @@ def load_config(path: Path) -> dict[str, Any]:
         raise InvalidInput(f"config file {path}: expected a mapping with an `accounts:` mapping")
     for name, acct in (data.get("accounts") or {}).items():
         if not isinstance(acct, dict):
-            raise InvalidInput(f"config file {path}: account {name!r} must be a mapping")
+            raise InvalidInput(f"config file {path}: account {quote(str(name))} must be a mapping")
         unknown = set(acct) - set(ACCOUNT_KEYS)
         if unknown:
             raise InvalidInput(
-                f"config file {path}: account {name!r} has unknown keys: {', '.join(sorted(unknown))}",
+                f"config file {path}: account {quote(str(name))} has unknown keys: {', '.join(sorted(unknown))}",
                 hint=f"known keys: {', '.join(ACCOUNT_KEYS)}",
             )
         for key, value in acct.items():
@@ -328,7 +342,8 @@ def _config_loader(yaml: Any, path: Path) -> Any:
                 line = key_node.start_mark.line + 1
                 if first is not None:
                     raise InvalidInput(
-                        f"config file {path}: line {line}: the key {key!r} is given twice (first on line {first})",
+                        f"config file {path}: line {line}: the key {quote(str(key))} is given twice "
+                        f"(first on line {first})",
                         hint="keep one of them",
                     )
                 seen[key] = line
@@ -376,7 +391,7 @@ def read_key_file(path: str, stdin: Any = None) -> tuple[str, list[str]]:
 
 
 def _number(value: Any, source: str, kind: type, minimum: float, maximum: float) -> Any:
-    shown = repr(value)[:40]
+    shown = quote(value) if isinstance(value, str) else repr(value)[:40]
     try:
         out = kind(value)
     except (TypeError, ValueError, OverflowError):
@@ -440,7 +455,7 @@ def _select_account(
     if account.value not in accounts:
         known = ", ".join(sorted(accounts)) or "none"
         raise UsageError(
-            f"no account named {account.value!r} in {path} (from {account.source})",
+            f"no account named {quote(str(account.value))} in {path} (from {account.source})",
             hint=f"accounts in the config file: {known}",
         )
     return account, accounts[account.value]

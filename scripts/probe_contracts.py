@@ -24,6 +24,8 @@ PROBES: dict[str, list[tuple[str, str]]] = {
         ("msgprof_cli/api/client.py", "import msgprof_cli.api.setup"),
         ("msgprof_cli/api/paths.py", "import msgprof_cli.api.client"),
     ],
+    "commands-call-the-pipeline": [("msgprof_cli/cli/declarative.py", "import msgprof_cli.declarative.setup_plan")],
+    "document-no-circle": [("msgprof_cli/document/document.py", "import msgprof_cli.document.loading")],
     "client-transport-only": [("msgprof_cli/api/client.py", "import msgprof_cli.output.render")],
     "render-decides-nothing": [("msgprof_cli/output/render.py", "import msgprof_cli.settings")],
     "document-offline": [("msgprof_cli/document/rules.py", "import requests")],

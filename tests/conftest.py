@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 
 from msgprof_cli.cli import app
 from msgprof_cli.clock import FakeClock, using
-from msgprof_cli.sandbox import Faults, Sandbox
+from msgprof_cli.sandbox.server import Faults, Sandbox
 
 ROOT = Path(__file__).resolve().parent.parent
 # The suite starts msgprof as a real process ~60 times; with bytecode caching off (some CI images

@@ -20,7 +20,7 @@ from msgprof_cli.document.document import Document
 from msgprof_cli.document.rules import RULES_BY_NAME, split_create
 from msgprof_cli.document.schema import json_schema
 from msgprof_cli.document.validation import validate
-from msgprof_cli.sandbox import Sandbox
+from msgprof_cli.sandbox.server import Sandbox
 
 AUTH = {"Authorization": f"Bearer {TEST_KEY}"}
 
@@ -226,15 +226,23 @@ def test_a_create_ignores_update_only_fields_as_the_api_does(sandbox: Sandbox) -
 
 
 def test_a_created_profile_gets_update_only_fields_by_an_update(cli, sandbox: Sandbox, tmp_path: Path) -> None:
-    """The create request has no redaction fields: the POST leaves them out (the sandbox, like the
-    API, ignores them there), and an update sets them.  Today the create path sends the document's
-    payload as is, so the next apply does that update (rules.split_create is the seam that makes it
-    one apply: docs/documents.md)."""
+    """The create request has no redaction fields: the POST leaves them out, and an update right
+    after it sets them (rules.split_create), in apply and in create -f."""
     f = tmp_path / "new.yaml"
     f.write_text("name: New\nwhitelisted_destinations: [US]\nredaction_enabled: true\n")
     assert cli("apply", "-f", str(f)).exit_code == 0
-    assert sandbox.profiles()[0]["redaction_enabled"] is False
-    assert cli("apply", "-f", str(f)).exit_code == 0
+    post, patch = sandbox.writes()[-2:]
+    assert post.method == "POST" and "redaction_enabled" not in post.body
+    assert patch.method == "PATCH" and patch.body == {"redaction_enabled": True}
     assert sandbox.profiles()[0]["redaction_enabled"] is True
-    assert sandbox.writes()[-1].method == "PATCH" and sandbox.writes()[-1].body == {"redaction_enabled": True}
     assert cli("plan", "-f", str(f), "--detailed-exitcode").exit_code == 0
+    g = tmp_path / "other.yaml"
+    g.write_text("name: Other\nwhitelisted_destinations: [US]\nredaction_level: 1\n")
+    made = cli("create", "-f", str(g), "--output", "json")
+    assert made.exit_code == 0, made.stderr
+    assert json.loads(made.stdout)["redaction_level"] == 1
+    h = tmp_path / "defaults.yaml"
+    h.write_text("name: Plain\nwhitelisted_destinations: [US]\nredaction_enabled: false\nredaction_level: 2\n")
+    writes = len(sandbox.writes())
+    assert cli("apply", "-f", str(h)).exit_code == 0
+    assert [w.method for w in sandbox.writes()[writes:]] == ["POST"]  # the create's defaults: no update

@@ -10,7 +10,7 @@ from conftest import TEST_KEY, make_sandbox
 
 from msgprof_cli.api.client import TelnyxClient
 from msgprof_cli.clock import FakeClock
-from msgprof_cli.sandbox import Faults, Sandbox
+from msgprof_cli.sandbox.server import Faults, Sandbox
 
 
 def write(dirpath: Path, name: str, text: str) -> Path:

@@ -15,7 +15,7 @@ import pytest
 import yaml
 from conftest import ROOT, TEST_KEY
 
-from msgprof_cli.sandbox import Sandbox
+from msgprof_cli.sandbox.server import Sandbox
 
 SAMPLE = ROOT / "sample-configs" / "ci" / "github-actions.yml"
 ACTION = ROOT / "action.yml"

@@ -14,8 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import TEST_KEY, run_msgprof
 
-from msgprof_cli.sandbox import Sandbox
-from msgprof_cli.sandbox.server import Received
+from msgprof_cli.sandbox.server import Received, Sandbox
 
 
 class RacingSandbox(Sandbox):

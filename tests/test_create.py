@@ -13,7 +13,7 @@ import requests
 from canned import Canned
 from conftest import ROOT, TEST_KEY, run_msgprof
 
-from msgprof_cli.sandbox import Sandbox
+from msgprof_cli.sandbox.server import Sandbox
 
 SAMPLES = ROOT / "sample-configs"
 
@@ -281,7 +281,7 @@ def test_dns_failure_is_named() -> None:
 
 
 def test_timeout_is_named(cli, monkeypatch: pytest.MonkeyPatch) -> None:
-    from msgprof_cli.sandbox import Faults
+    from msgprof_cli.sandbox.server import Faults
 
     with Sandbox("127.0.0.1", 0, faults=Faults(latency_ms=1500)) as sb:
         monkeypatch.setenv("TELNYX_BASE_URL", sb.url)

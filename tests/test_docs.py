@@ -97,7 +97,7 @@ def test_every_file_a_readme_example_reads_is_in_the_repository() -> None:
 
 
 def test_the_demo_data_leaves_the_readme_example_numbers_free() -> None:
-    from msgprof_cli.sandbox import Sandbox
+    from msgprof_cli.sandbox.server import Sandbox
 
     numbers = {n for line in _readme_commands() if " numbers " in line for n in re.findall(r"\+\d{8,15}", line)}
     numbers |= set(re.findall(r"^\+\d+$", (ROOT / "sample-configs" / "numbers.txt").read_text(), flags=re.M))

@@ -14,7 +14,7 @@ from conftest import TEST_KEY
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from msgprof_cli.sandbox import Sandbox
+from msgprof_cli.sandbox.server import Sandbox
 
 STATUSES = {"pass", "fail", "warn", "unknown"}
 TOLL_FREE = "+18005550100"  # Demo Alerts (US, CA; no webhook): domestic-only SMS, no MMS
@@ -528,7 +528,7 @@ def test_doctor_f_lists_the_inventory_once_whatever_the_documents(
     cli: Any, demo: dict[str, str], sandbox: Sandbox, tmp_path: Path
 ) -> None:
     docs = "\n---\n".join(
-        f"name: P{i}\nwhitelisted_destinations: [US, GB]\nphone_numbers: [+1202555010{i % 2}]" for i in range(12)
+        f"name: P{i}\nwhitelisted_destinations: [US, GB]\nphone_numbers: [+1303555{i:04d}]" for i in range(12)
     )
     (tmp_path / "many.yaml").write_text(docs + "\n---\n" + DOCUMENTS)
     sent = _requests(sandbox, cli, "-f", str(tmp_path / "many.yaml"))

@@ -8,7 +8,7 @@ import pytest
 from conftest import TEST_KEY
 from test_startup import SAMPLE, imported
 
-from msgprof_cli.sandbox import Sandbox
+from msgprof_cli.sandbox.server import Sandbox
 
 
 @pytest.mark.parametrize(

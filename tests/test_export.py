@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from msgprof_cli.declarative.export import MAX_STEM_BYTES, file_names, slug
-from msgprof_cli.sandbox import Sandbox
+from msgprof_cli.sandbox.server import Sandbox
 
 
 def seed(sandbox: Sandbox, profile_id: str, name: str, **fields: object) -> None:

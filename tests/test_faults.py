@@ -13,7 +13,7 @@ from msgprof_cli.api.client import MAX_RETRY_WAIT, TelnyxClient, _Retry
 from msgprof_cli.api.create_once import create_once
 from msgprof_cli.clock import FakeClock
 from msgprof_cli.errors import Unavailable
-from msgprof_cli.sandbox import Faults
+from msgprof_cli.sandbox.server import Faults
 
 
 def test_dropped_creates_give_exactly_n_profiles(cli, monkeypatch: pytest.MonkeyPatch, fake_clock: FakeClock) -> None:

@@ -13,7 +13,7 @@ from conftest import TEST_KEY, make_sandbox
 from screens import screen
 
 from msgprof_cli.cli import app
-from msgprof_cli.sandbox import Sandbox
+from msgprof_cli.sandbox.server import Sandbox
 
 INVENTORY = [f"+1202555{i:04d}" for i in range(12)]
 

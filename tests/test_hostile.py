@@ -230,7 +230,7 @@ def test_key_command_without_newline_reads_to_eof() -> None:
 def test_account_key_command_with_a_background_child_is_used_at_once(
     cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    from msgprof_cli.sandbox import Sandbox
+    from msgprof_cli.sandbox.server import Sandbox
 
     pidfile = tmp_path / "pid"
     cfg = tmp_path / "config.yaml"

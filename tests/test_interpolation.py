@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from msgprof_cli.document.loading import parse_documents
 from msgprof_cli.document.validation import validate
 from msgprof_cli.errors import InvalidInput
-from msgprof_cli.sandbox import Sandbox
+from msgprof_cli.sandbox.server import Sandbox
 
 
 def one(text: str, env: dict[str, str], name: str = "p.yaml") -> dict:

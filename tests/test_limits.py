@@ -18,7 +18,7 @@ from conftest import ROOT
 from msgprof_cli.document import loading
 from msgprof_cli.document.loading import load_documents, parse_documents
 from msgprof_cli.errors import InvalidInput
-from msgprof_cli.sandbox import Sandbox
+from msgprof_cli.sandbox.server import Sandbox
 
 FULL = yaml.safe_load((ROOT / "sample-configs" / "valid" / "full.yaml").read_text())
 

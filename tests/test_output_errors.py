@@ -14,7 +14,7 @@ from pathlib import Path
 
 from conftest import TEST_KEY
 
-from msgprof_cli.sandbox import Sandbox
+from msgprof_cli.sandbox.server import Sandbox
 
 
 def many_documents(path: Path, n: int = 3000) -> Path:

@@ -14,7 +14,7 @@ from msgprof_cli.declarative.plan import Desired, Item
 from msgprof_cli.document.changes import Change
 from msgprof_cli.errors import ApiError
 from msgprof_cli.output.markdown import plan_markdown
-from msgprof_cli.sandbox import Sandbox
+from msgprof_cli.sandbox.server import Sandbox
 
 ID = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
 

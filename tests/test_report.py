@@ -15,7 +15,7 @@ from conftest import TEST_KEY
 from typer.testing import CliRunner
 
 from msgprof_cli.cli import app
-from msgprof_cli.sandbox import Sandbox
+from msgprof_cli.sandbox.server import Sandbox
 
 
 def invoke(sb: Sandbox, *args: str):

@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from spec_check import PROFILES_SPEC, check_answer, load_spec
 
-from msgprof_cli.sandbox import Faults, Sandbox
+from msgprof_cli.sandbox.server import Faults, Sandbox
 
 AUTH = {"Authorization": f"Bearer {TEST_KEY}"}
 PROFILE: dict[str, Any] = {

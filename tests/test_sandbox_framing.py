@@ -16,7 +16,7 @@ from conftest import TEST_KEY
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from msgprof_cli.sandbox import Sandbox
+from msgprof_cli.sandbox.server import Sandbox
 
 GOOD = json.dumps({"name": "framed", "whitelisted_destinations": ["US"]}).encode()
 

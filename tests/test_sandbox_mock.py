@@ -20,7 +20,7 @@ from msgprof_cli.document import setup_rules as rules
 from msgprof_cli.document.document import Document
 from msgprof_cli.document.rules import RULES, Rule
 from msgprof_cli.document.validation import validate
-from msgprof_cli.sandbox import Faults, Sandbox
+from msgprof_cli.sandbox.server import Faults, Sandbox
 
 AUTH = {"Authorization": f"Bearer {TEST_KEY}"}
 PID = "0f6b6a3e-1111-4000-8000-00000000a001"

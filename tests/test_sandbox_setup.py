@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from spec_check import PROFILES_SPEC, SETUP_SPEC, check_answer, load_spec
 
-from msgprof_cli.sandbox import Faults, Sandbox
+from msgprof_cli.sandbox.server import Faults, Sandbox
 from msgprof_cli.sandbox.state import DEMO_NUMBERS
 
 AUTH = {"Authorization": f"Bearer {TEST_KEY}"}

@@ -21,8 +21,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from msgprof_cli.errors import InvalidInput, UsageError
-from msgprof_cli.sandbox import Sandbox
 from msgprof_cli.sandbox import state as sandbox_state
+from msgprof_cli.sandbox.server import Sandbox
 
 AUTH = {"Authorization": f"Bearer {TEST_KEY}"}
 PROFILE: dict[str, object] = {"name": "Kept", "whitelisted_destinations": ["US"]}

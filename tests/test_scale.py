@@ -24,8 +24,7 @@ from msgprof_cli.api.client import TelnyxClient
 from msgprof_cli.clock import FakeClock
 from msgprof_cli.document.loading import parse_documents
 from msgprof_cli.errors import InvalidInput
-from msgprof_cli.sandbox import Faults, Sandbox
-from msgprof_cli.sandbox.server import stop_serving
+from msgprof_cli.sandbox.server import Faults, Sandbox, stop_serving
 
 
 def numbers(n: int, prefix: str = "+1312") -> list[str]:

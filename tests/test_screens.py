@@ -16,7 +16,7 @@ from canned import Canned
 from screens import screen
 
 from msgprof_cli.output.cells import width
-from msgprof_cli.sandbox import Sandbox
+from msgprof_cli.sandbox.server import Sandbox
 
 WIDTHS = [80, 120]
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")

@@ -13,7 +13,7 @@ from screens import screen
 
 from msgprof_cli.output import metrics_view
 from msgprof_cli.output.cells import width
-from msgprof_cli.sandbox import Sandbox
+from msgprof_cli.sandbox.server import Sandbox
 
 WIDTHS = [80, 120]
 BAR = re.compile(r"[█▓░]+")

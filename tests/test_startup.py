@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, TEST_KEY
 
-from msgprof_cli.sandbox import Sandbox
+from msgprof_cli.sandbox.server import Sandbox
 
 SAMPLE = str(ROOT / "sample-configs" / "valid" / "full.yaml")
 

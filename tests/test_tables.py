@@ -19,7 +19,7 @@ from msgprof_cli.output import tables
 from msgprof_cli.output.cells import width
 from msgprof_cli.output.render import Renderer
 from msgprof_cli.output.terminal import Terminal
-from msgprof_cli.sandbox import Sandbox
+from msgprof_cli.sandbox.server import Sandbox
 
 UUID = "3f2c1a8e-1b2c-4d5e-8f90-123456789abc"
 TEXT = "You have been unsubscribed. Reply HELP for help or visit https://example.com/help"

@@ -10,7 +10,7 @@ from screens import screen
 
 from msgprof_cli.cli.presentation import hoist_global_options
 from msgprof_cli.output.terminal import Terminal
-from msgprof_cli.sandbox import Sandbox
+from msgprof_cli.sandbox.server import Sandbox
 
 BOX = set("─│╭╮╰╯┏┓┗┛━┃┡┩")
 

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from screens import ANSI, screen
 
 from msgprof_cli.output.cells import visible
-from msgprof_cli.sandbox import Sandbox
+from msgprof_cli.sandbox.server import Sandbox
 
 # What a terminal would obey: C0 but newline, DEL, C1, and the bidi embeddings/overrides/isolates.
 RAW_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from msgprof_cli.cli import app
-from msgprof_cli.sandbox import Sandbox
+from msgprof_cli.sandbox.server import Sandbox
 
 
 def invoke(*args: str, env: dict[str, str] | None = None):

@@ -22,7 +22,7 @@ from msgprof_cli.output import views
 from msgprof_cli.output.cells import visible, width
 from msgprof_cli.output.render import Renderer
 from msgprof_cli.output.terminal import Terminal
-from msgprof_cli.sandbox import Sandbox
+from msgprof_cli.sandbox.server import Sandbox
 
 FULL = [
     "create", "--name", "Support team", "--whitelist", "US", "--whitelist", "CA",
@@ -220,7 +220,7 @@ def test_ctrl_c_during_a_real_apply_names_what_never_started_on_one_line(tmp_pat
 
     from conftest import TEST_KEY, record_output
 
-    from msgprof_cli.sandbox import Faults
+    from msgprof_cli.sandbox.server import Faults
 
     docs = "".join(f"- name: Stop {i:02}\n  whitelisted_destinations: [US]\n" for i in range(12))
     (tmp_path / "bulk.yaml").write_text(docs)

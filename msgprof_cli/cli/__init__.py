@@ -38,9 +38,10 @@ COMMAND_MODULES = {
 def _version(value: bool) -> None:
     if value:
         from msgprof_cli import __version__
+        from msgprof_cli.errors import ExitStatus
 
         typer.echo(f"msgprof {__version__}")
-        raise typer.Exit(0)
+        raise typer.Exit(ExitStatus.OK)
 
 
 def _main(

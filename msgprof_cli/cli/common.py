@@ -11,17 +11,17 @@ import os
 import traceback
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass
 from enum import Enum
-from typing import TYPE_CHECKING, Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional, cast
 
 import typer
 
 from msgprof_cli.errors import (
-    EXIT_INTERRUPTED,
     Ambiguous,
     CreateUnknown,
     CredentialsError,
+    ExitStatus,
     MsgprofError,
     NetworkError,
     NotFound,
@@ -31,6 +31,7 @@ from msgprof_cli.errors import (
 from msgprof_cli.output.render import Renderer
 from msgprof_cli.output.terminal import Terminal
 from msgprof_cli.secrets import forget as forget_secrets
+from msgprof_cli.secrets import quote
 
 if TYPE_CHECKING:  # the client imports requests: only on the paths that talk to the API
     from msgprof_cli.api.client import TelnyxClient
@@ -134,6 +135,21 @@ def dry_run_headers() -> dict[str, str]:
     return {"Authorization": "Bearer <redacted>", "Content-Type": "application/json", "User-Agent": USER_AGENT}
 
 
+Request = tuple[str, str, Any]  # (method, path under the base URL, body or None)
+
+
+def preview(r: "Run", requests: "list[Request]", *, one: bool = False) -> None:
+    """The one --dry-run: each request (method and URL, headers, body), a blank line apart, on
+    stdout (as JSON or YAML with -o); nothing is sent.  The URL passes the same policy as a real
+    request's (settings.check_base_url): a base URL with ``user:password@`` is refused, never
+    printed.  ``one``: a single request shown as one object (create, update), not a list."""
+    base = r.base_url()
+    items = [{"method": m, "url": base + p, "headers": dry_run_headers(), "body": b} for m, p, b in requests]
+    if not r.render.data(items[0] if one and len(items) == 1 else items, r.output):
+        r.render.write("\n\n".join(dry_run_text(m, base + p, b) for m, p, b in requests))
+    r.render.notice("dry run: nothing was sent")
+
+
 def dry_run_text(method: str, url: str, body: Any) -> str:
     """One request as --dry-run prints it: method and URL, headers, then the body (if any)."""
     import json
@@ -151,6 +167,28 @@ def not_empty(value: Any) -> Any:
         raise typer.BadParameter("may not be empty: give a profile id or its exact name")
     return value
 
+
+MAX_WAIT = 24 * 3600.0  # a day: longer is a typo (or inf), not a wait anyone means
+
+
+def seconds(value: Optional[float]) -> Optional[float]:
+    """A wait in seconds: finite, from 0 to MAX_WAIT (inf, nan and absurd values are exit 2)."""
+    import math
+
+    if value is not None and (not math.isfinite(value) or not 0 <= value <= MAX_WAIT):
+        raise typer.BadParameter(f"give seconds from 0 to {MAX_WAIT:g}, not {value!r}")
+    return value
+
+
+WAIT = Annotated[
+    float,
+    typer.Option(
+        "--wait",
+        metavar="SECONDS",
+        callback=seconds,
+        help="Seconds to wait for a bulk number order to finish (0: do not wait); numbers still pending then exit 6.",
+    ),
+]
 
 REF = Annotated[str, typer.Argument(metavar="ID|NAME", help="Profile id or exact name.", callback=not_empty)]
 
@@ -212,19 +250,10 @@ class Options:
     output: Optional[Enum] = None  # Output, or a command's own formats (plan: PlanFormat)
     show_secrets: bool = False
     all_fields: bool = False
-    # A command's own values, for commands that still pass a dict to run(); read with get().
-    extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
     def of(cls, values: Mapping[str, Any]) -> "Options":
-        names = {f.name for f in fields(cls)} - {"extra"}
-        known = {k: v for k, v in values.items() if k in names}
-        return cls(**known, extra={k: v for k, v in values.items() if k not in names})
-
-    def get(self, key: str, default: Any = None) -> Any:
-        if key != "extra" and key in {f.name for f in fields(self)}:
-            return getattr(self, key)
-        return self.extra.get(key, default)
+        return cls(**values)
 
     @property
     def output_format(self) -> str:
@@ -243,17 +272,13 @@ class Options:
         }
 
 
-def with_options(*groups: list[Opt]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Add option groups to a command's signature (as typer sees it).
-
-    The command receives them as one ``opts: Options`` parameter (or, for commands not yet
-    moved to it, as ``**opts``).
-    """
+def splice(groups: "tuple[list[Opt], ...]", param: str, build: Callable[[dict[str, Any]], Any]) -> Any:
+    """Add option groups to a command's signature (as typer sees it); the command receives them
+    as one typed parameter ``param``, built by ``build`` from their values."""
 
     def deco(fn: Callable[..., Any]) -> Callable[..., Any]:
         sig = inspect.signature(fn)
-        typed = "opts" in sig.parameters and sig.parameters["opts"].kind is not inspect.Parameter.VAR_KEYWORD
-        own = [p for p in sig.parameters.values() if p.kind is not inspect.Parameter.VAR_KEYWORD and p.name != "opts"]
+        own = [p for p in sig.parameters.values() if p.name != param]
         extra = [
             inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=ann)
             for group in groups
@@ -263,17 +288,23 @@ def with_options(*groups: list[Opt]) -> Callable[[Callable[..., Any]], Callable[
 
         @functools.wraps(fn)
         def wrapper(**kwargs: Any) -> Any:
-            if not typed:
-                return fn(**kwargs)
             mine = {k: v for k, v in kwargs.items() if k not in group_names}
-            return fn(**mine, opts=Options.of({k: v for k, v in kwargs.items() if k in group_names}))
+            return fn(**mine, **{param: build({k: v for k, v in kwargs.items() if k in group_names})})
 
-        params = own + extra
+        # the command's own parameters, then these groups, then groups spliced before (their
+        # keyword-only parameters): help lists panels in that order (create: fields, then output)
+        keyword_only = [p for p in own if p.kind is inspect.Parameter.KEYWORD_ONLY]
+        params = [p for p in own if p.kind is not inspect.Parameter.KEYWORD_ONLY] + extra + keyword_only
         wrapper.__signature__ = sig.replace(parameters=params)  # type: ignore[attr-defined]
         wrapper.__annotations__ = {p.name: p.annotation for p in params}
         return wrapper
 
     return deco
+
+
+def with_options(*groups: list[Opt]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The shared option groups, received as one ``opts: Options`` parameter."""
+    return cast(Callable[[Callable[..., Any]], Callable[..., Any]], splice(groups, "opts", Options.of))
 
 
 def command(app: typer.Typer, only: Optional[str], name: str, **kw: Any) -> Callable[[Any], Any]:
@@ -337,6 +368,14 @@ class Run:
             )
         return self._client
 
+    def know_the_key(self) -> None:
+        """Read the key early where that is cheap (settings.Settings.known_early); settings that
+        cannot be resolved are reported when the command needs them, not here."""
+        try:
+            self.settings.known_early()
+        except MsgprofError:
+            self._settings = None
+
     def base_url(self) -> str:
         """The base URL under the one URL policy, for paths that send nothing (``--dry-run``):
         the standard library's reading, so that no HTTP stack is imported; the client judges
@@ -354,11 +393,14 @@ class Run:
 
 
 @contextmanager
-def run(opts: "Options | Mapping[str, Any]") -> Iterator[Run]:
-    """The one place where errors become exit codes (see errors.py for the table)."""
+def run(opts: "Options | Mapping[str, Any] | None" = None) -> Iterator[Run]:
+    """The one place where errors become exit codes (``errors.ExitStatus`` is the table).
+
+    ``opts`` is a command's typed Options (a mapping of the same names is read as one)."""
     forget_secrets()  # what an earlier run in this process read is not this run's to hide
-    r = Run(opts if isinstance(opts, Options) else Options.of(opts))
+    r = Run(opts if isinstance(opts, Options) else Options.of(opts or {}))
     try:
+        r.know_the_key()  # the secret registry knows the key before any input is parsed
         check_arguments()
         check_output(r.opts)
         yield r
@@ -368,10 +410,10 @@ def run(opts: "Options | Mapping[str, Any]") -> Iterator[Run]:
         if exc.hint is None:
             exc.hint = _url_hint(exc, r) or hint_for(exc)
         r.render.error(exc)
-        raise typer.Exit(exc.exit_code) from None
+        raise typer.Exit(int(exc.exit_code)) from None
     except KeyboardInterrupt:
         r.render.notice("interrupted")
-        raise typer.Exit(EXIT_INTERRUPTED) from None
+        raise typer.Exit(ExitStatus.INTERRUPTED) from None
     except Exception as exc:  # a bug: say so plainly; the traceback only with --debug
         if r.debug:
             traceback.print_exc(file=r.render.err)
@@ -380,7 +422,7 @@ def run(opts: "Options | Mapping[str, Any]") -> Iterator[Run]:
             hint="this is a bug in msgprof; run again with --debug and report the traceback",
         )
         r.render.error(err)
-        raise typer.Exit(err.exit_code) from None
+        raise typer.Exit(int(err.exit_code)) from None
     finally:
         if r._client is not None:
             r._client.close()
@@ -422,7 +464,7 @@ def _undecodable(value: Any) -> Optional[int]:
 def hint_for(exc: MsgprofError) -> Optional[str]:
     """What to do next, in the command line's terms (the layers below know no commands or flags)."""
     if isinstance(exc, CreateUnknown):
-        return f"check with `msgprof get {exc.name!r}`, or rerun `msgprof apply`, which converges"
+        return f"check with `msgprof get {quote(exc.name)}`, or rerun `msgprof apply`, which converges"
     if isinstance(exc, CredentialsError) and exc.status is not None:
         return "check TELNYX_API_KEY, --api-key-file or the selected account"
     if isinstance(exc, NetworkError):
@@ -440,10 +482,9 @@ def _url_hint(exc: MsgprofError, r: Run) -> Optional[str]:
     return for_error(exc, str(s.base_url.value), s.base_url.source) if s is not None else None
 
 
-def stdin_used_once(opts: "Options | Mapping[str, Any]", *inputs: Optional[str]) -> None:
+def stdin_used_once(opts: Options, *inputs: Optional[str]) -> None:
     """Standard input can feed the document or the key, not both."""
-    key_file = opts.api_key_file if isinstance(opts, Options) else opts.get("api_key_file")
-    if key_file == "-" and "-" in inputs:
+    if opts.api_key_file == "-" and "-" in inputs:
         raise UsageError(
             "standard input can feed -f - or --api-key-file -, not both", hint="put the key (or the document) in a file"
         )
@@ -455,7 +496,7 @@ def looks_like_id(ref: str) -> bool:
     return bool(re.fullmatch(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}", ref))
 
 
-def resolve_profile(client: Any, ref: str) -> dict[str, Any]:
+def resolve_profile(client: "TelnyxClient", ref: str) -> dict[str, Any]:
     """A profile by id, or by exact name through filter[name][eq]."""
     if looks_like_id(ref):
         try:
@@ -467,11 +508,11 @@ def resolve_profile(client: Any, ref: str) -> dict[str, Any]:
         from msgprof_cli.cli.hints import near_names
 
         hint = near_names(client, ref) or "`msgprof list --name-contains` finds near names"
-        raise NotFound(f"no messaging profile named {ref!r}", hint=hint)
+        raise NotFound(f"no messaging profile named {quote(ref)}", hint=hint)
     if len(matches) > 1:
         ids = ", ".join(str(m.get("id")) for m in matches)
         raise Ambiguous(
-            f"{len(matches)} messaging profiles are named {ref!r}: {ids}", hint="give the id instead of the name"
+            f"{len(matches)} messaging profiles are named {quote(ref)}: {ids}", hint="give the id instead of the name"
         )
     return matches[0]
 

@@ -1,30 +1,39 @@
-"""Declarative commands: plan, apply and export."""
+"""Declarative commands: plan, apply and export.
+
+Each is thin: parse its flags into a typed ``Options``, resolve settings, load and validate
+(``declarative.pipeline.load``), call the pipeline, render what it returns.  The pipeline itself
+(plan, apply, their setup phases, Ctrl-C) lives in ``msgprof_cli/declarative/pipeline.py``.
+"""
 
 import os
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from msgprof_cli.cli.common import (
     API_OPTIONS,
+    WAIT,
     Options,
     PlanFormat,
     Run,
-    command,
     not_empty,
     resolve_profile,
     run,
     stdin_used_once,
     with_options,
 )
-from msgprof_cli.errors import ChangesPending, Interrupted, UsageError
+from msgprof_cli.cli.presentation import MsgprofCommand
+from msgprof_cli.errors import ExitStatus, UsageError
+from msgprof_cli.secrets import quote
 
 if TYPE_CHECKING:  # imported lazily at run time: start-up stays light
     from msgprof_cli.api.client import TelnyxClient
+    from msgprof_cli.declarative.pipeline import Request
     from msgprof_cli.declarative.plan import Item
     from msgprof_cli.declarative.report import Phase
 
+PANEL = "Declarative"
 FILES = Annotated[
     list[str],
     typer.Option("--file", "-f", metavar="PATH", help="Profile files or directories (repeatable; - reads stdin)."),
@@ -54,32 +63,43 @@ PRUNE_SETUP = Annotated[
         help="Also remove live numbers, sender IDs and auto-responses that a document's setup sections leave out.",
     ),
 ]
+DETAILED = Annotated[bool, typer.Option("--detailed-exitcode", help="Exit 7 when changes are pending (0 when none).")]
+PARALLEL = Annotated[int, typer.Option("--parallel", min=1, max=64, help="Profiles applied at once.")]
+DRY_RUN = Annotated[bool, typer.Option("--dry-run", help="Same as plan: change nothing.")]
+EXPORT_REFS = Annotated[
+    Optional[list[str]], typer.Argument(metavar="[ID|NAME...]", help="Profiles to export.", callback=not_empty)
+]
+EXPORT_ALL = Annotated[bool, typer.Option("--all", help="Export every profile.")]
+OUT_DIR = Annotated[
+    Optional[str],
+    typer.Option("--output-dir", "-o", metavar="DIR", help="Write one file per profile here (else stdout)."),
+]
+FORCE = Annotated[
+    bool, typer.Option("--force", help="Replace files that already exist in DIR (else they are skipped).")
+]
+WITH_SETUP = Annotated[
+    bool, typer.Option("--with-setup", help="Also write the phone numbers, sender IDs and auto-responses sections.")
+]
 
 
 @dataclass(frozen=True)
-class PlanOptions:
-    """What plan and apply share beyond the connection options."""
-
-    files: list[str]
-    allow_unknown: bool = False
-    resolve_twins: bool = False
-    prune_setup: bool = False
-    parallel: int = 4
+class ExportOptions:
+    refs: list[str]
+    all: bool = False
+    out_dir: Optional[str] = None
+    force: bool = False
+    with_setup: bool = False
 
 
-def _plan(r: Run, p: PlanOptions, phase: "Phase") -> "tuple[TelnyxClient, list[Item]]":
-    from msgprof_cli.declarative import plan as reconcile
-    from msgprof_cli.declarative import setup_plan as reconcile_setup
+def _planned(r: Run, request: "Request", phase: "Phase") -> "tuple[TelnyxClient, list[Item]]":
+    """Load and validate every document (before any request), then plan against the account."""
+    from msgprof_cli.declarative import pipeline
 
-    stdin_used_once(r.opts, *p.files)
-    desired, warnings = reconcile.load_desired(p.files, os.environ, allow_unknown=p.allow_unknown, phase=phase)
+    stdin_used_once(r.opts, *request.files)
+    desired, warnings = pipeline.load(request, os.environ, phase)
     r.render.issues(warnings, label="warning")
-    client = r.client(pool_size=max(4, p.parallel))
-    inventory = reconcile.read_inventory(client, desired)  # the account, read once for the whole run
-    resolver = reconcile.twin_resolver(client) if p.resolve_twins else None
-    items = reconcile.plan(desired, inventory.by_name(), resolve_twins=resolver)
-    reconcile_setup.plan_items(client, items, prune=p.prune_setup, inventory=inventory)
-    return client, items
+    client = r.client(pool_size=max(4, request.parallel))
+    return client, pipeline.plan(client, desired, request)
 
 
 def _show(r: Run, items: "list[Item]", phase: "Phase", as_json: bool) -> None:
@@ -93,147 +113,124 @@ def _show(r: Run, items: "list[Item]", phase: "Phase", as_json: bool) -> None:
         r.render.apply_report(items)
 
 
-def _setups(client: Any, profiles: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    from msgprof_cli.declarative.setup_plan import export_setups
+@with_options(API_OPTIONS)
+def plan(
+    files: FILES,
+    detailed_exitcode: DETAILED = False,
+    allow_unknown: ALLOW_UNKNOWN = False,
+    resolve_twins: RESOLVE_TWINS = False,
+    prune_setup: PRUNE_SETUP = False,
+    json_: JSON = False,
+    output: PLAN_FORMAT = None,
+    opts: Options = Options(),
+) -> None:
+    """Show, field by field, what apply would change. Changes nothing."""
+    from msgprof_cli.declarative import pipeline
 
-    return export_setups(client, profiles)  # the account's setup listed once, not per profile
+    with run(replace(opts, json=json_, output=output)) as r:
+        request = pipeline.Request(files, allow_unknown, resolve_twins, prune_setup)
+        _, items = _planned(r, request, "plan")
+        if r.output == "markdown":
+            r.render.plan_markdown(items)
+        else:
+            _show(r, items, "plan", r.output == "json")
+        worst = pipeline.worst(items)
+        if worst:
+            raise typer.Exit(worst)
+        if detailed_exitcode and pipeline.pending(items):
+            raise typer.Exit(ExitStatus.CHANGES_PENDING)
 
 
-def _worst(items: "list[Item]") -> int:
-    return max((i.error.exit_code for i in items if i.error is not None), default=0)
+@with_options(API_OPTIONS)
+def apply(
+    files: FILES,
+    parallel: PARALLEL = 4,
+    wait: WAIT = 120.0,
+    dry_run: DRY_RUN = False,
+    allow_unknown: ALLOW_UNKNOWN = False,
+    resolve_twins: RESOLVE_TWINS = False,
+    prune_setup: PRUNE_SETUP = False,
+    json_: JSON = False,
+    opts: Options = Options(),
+) -> None:
+    """Make the account match the files: create what is missing, PATCH what differs."""
+    from msgprof_cli.declarative import pipeline
+
+    with run(replace(opts, json=json_)) as r:
+        request = pipeline.Request(files, allow_unknown, resolve_twins, prune_setup, parallel, wait)
+        client, items = _planned(r, request, "apply")
+        if dry_run:
+            _show(r, items, "plan", json_)
+            raise typer.Exit(pipeline.worst(items))
+        with r.render.progress(len(items), "applying") as advance:
+            done = pipeline.apply(client, items, request, on_done=lambda _: advance(), notify=r.render.notice)
+        for note in pipeline.item_notes(done):
+            r.render.notice(note)
+        _show(r, done, "apply", json_)
+        if not json_:
+            for note in pipeline.closing_notes(done):
+                r.render.notice(note)
+        raise typer.Exit(pipeline.worst(done))
+
+
+@with_options(API_OPTIONS)
+def export(
+    refs: EXPORT_REFS = None,
+    all_: EXPORT_ALL = False,
+    out_dir: OUT_DIR = None,
+    force: FORCE = False,
+    with_setup: WITH_SETUP = False,
+    opts: Options = Options(),
+) -> None:
+    """Write live profiles as documents that apply accepts unchanged (writable fields only)."""
+    with run(opts) as r:
+        _export(r, ExportOptions(refs or [], all_, out_dir, force, with_setup))
+
+
+def _export(r: Run, e: ExportOptions) -> None:
+    """Resolve, name twins, then stdout or files; each step is a call."""
+    from msgprof_cli.declarative import export as exporting
+    from msgprof_cli.declarative.pipeline import export_setups
+
+    if not e.refs and not e.all:
+        raise UsageError("give ID|NAME... (the profiles to export) or --all")
+    if e.refs and e.all:
+        raise UsageError("give ID|NAME... or --all, not both")
+    if e.out_dir is not None:
+        exporting.check_directory(e.out_dir)  # a bad -o is a usage error before any request
+    client = r.client()
+    profiles = (
+        list(client.iter_messaging_profiles(page_size=250))
+        if e.all
+        else [resolve_profile(client, ref) for ref in e.refs]
+    )
+    profiles.sort(key=lambda p: (str(p.get("name")), str(p.get("created_at")), str(p.get("id"))))
+    for twins in exporting.find_twins(profiles):
+        r.render.notice(
+            f"{len(twins.ids)} live profiles are named {quote(twins.name)} ({', '.join(twins.ids)}): "
+            "apply matches by name and refuses them; delete or rename all but one "
+            "(msgprof delete ID), or run apply --resolve-twins if they are accidental copies"
+        )
+    setups = export_setups(client, profiles) if e.with_setup else {}  # the account's setup listed once
+    if e.out_dir is None:
+        texts = [exporting.export_text(p, setups.get(str(p.get("id")))) for p in profiles]
+        r.render.write("---\n".join(texts) if profiles else "")
+        if not profiles:
+            r.render.notice("no messaging profiles to export")
+        return
+    result = exporting.write_exports(profiles, e.out_dir, force=e.force, setups=setups)
+    for path in result.written:
+        r.render.write(path)
+    for path, why in result.skipped:
+        r.render.notice(f"skipped {path}: {why}")
+    n = len(result.written)
+    r.render.notice(f"exported {n} profile{'s' if n != 1 else ''} to {e.out_dir}")
+
+
+COMMANDS = {"plan": plan, "apply": apply, "export": export}
 
 
 def register(app: typer.Typer, only: Optional[str] = None) -> None:
-    # Longer than 50 lines on purpose: register() only declares this group's commands (each one
-    # short), nested so that build_app(only) builds just the command being run (start-up time).
-    @command(app, only, "plan", rich_help_panel="Declarative")
-    @with_options(API_OPTIONS)
-    def plan(
-        files: FILES,
-        detailed_exitcode: Annotated[
-            bool, typer.Option("--detailed-exitcode", help="Exit 7 when changes are pending (0 when none).")
-        ] = False,
-        allow_unknown: ALLOW_UNKNOWN = False,
-        resolve_twins: RESOLVE_TWINS = False,
-        prune_setup: PRUNE_SETUP = False,
-        json_: JSON = False,
-        output: PLAN_FORMAT = None,
-        opts: Options = Options(),
-    ) -> None:
-        """Show, field by field, what apply would change. Changes nothing."""
-        from msgprof_cli.declarative.setup_plan import pending
-
-        with run(replace(opts, json=json_, output=output)) as r:
-            _, items = _plan(r, PlanOptions(files, allow_unknown, resolve_twins, prune_setup), "plan")
-            if r.output == "markdown":
-                r.render.plan_markdown(items)
-            else:
-                _show(r, items, "plan", r.output == "json")
-            worst = _worst(items)
-            if worst:
-                raise typer.Exit(worst)
-            if detailed_exitcode and (any(i.action in ("create", "update", "delete") for i in items) or pending(items)):
-                raise typer.Exit(ChangesPending.exit_code)
-
-    @command(app, only, "apply", rich_help_panel="Declarative")
-    @with_options(API_OPTIONS)
-    def apply(
-        files: FILES,
-        parallel: Annotated[int, typer.Option("--parallel", min=1, max=64, help="Profiles applied at once.")] = 4,
-        dry_run: Annotated[bool, typer.Option("--dry-run", help="Same as plan: change nothing.")] = False,
-        allow_unknown: ALLOW_UNKNOWN = False,
-        resolve_twins: RESOLVE_TWINS = False,
-        prune_setup: PRUNE_SETUP = False,
-        json_: JSON = False,
-        opts: Options = Options(),
-    ) -> None:
-        """Make the account match the files: create what is missing, PATCH what differs."""
-        from msgprof_cli.declarative import plan as reconcile
-        from msgprof_cli.declarative import setup_plan as reconcile_setup
-
-        with run(replace(opts, json=json_)) as r:
-            client, items = _plan(r, PlanOptions(files, allow_unknown, resolve_twins, prune_setup, parallel), "apply")
-            if dry_run:
-                _show(r, items, "plan", json_)
-                raise typer.Exit(_worst(items))
-            with r.render.progress(len(items), "applying") as advance:
-                done = reconcile.apply(client, items, parallel=parallel, on_done=lambda _: advance())
-            if not any(isinstance(i.error, Interrupted) for i in done):  # Ctrl-C: stop here
-                reconcile_setup.apply_items(client, done, r.render.notice, parallel=parallel)
-            for item in done:
-                if item.note and item.action != "delete":
-                    r.render.notice(f"{item.name}: {item.note}")
-            _show(r, done, "apply", json_)
-            failed = sum(1 for i in done if i.status == "failed")
-            stopped = sum(1 for i in done if isinstance(i.error, Interrupted))
-            if stopped and not json_:
-                r.render.notice(f"interrupted: {stopped} of {len(done)} profiles were not done (see each line)")
-            if failed > stopped and not json_:
-                rest = (
-                    "the others were applied"
-                    if failed < len(done)
-                    else "some of their changes were applied (see each line)"
-                    if reconcile.something_applied(done)
-                    else "none was applied"
-                )
-                r.render.notice(f"{failed - stopped} of {len(done)} profiles failed; {rest}")
-            raise typer.Exit(_worst(done))
-
-    @command(app, only, "export", rich_help_panel="Declarative")
-    @with_options(API_OPTIONS)
-    def export(
-        refs: Annotated[
-            Optional[list[str]], typer.Argument(metavar="[ID|NAME...]", help="Profiles to export.", callback=not_empty)
-        ] = None,
-        all_: Annotated[bool, typer.Option("--all", help="Export every profile.")] = False,
-        out_dir: Annotated[
-            Optional[str],
-            typer.Option("--output-dir", "-o", metavar="DIR", help="Write one file per profile here (else stdout)."),
-        ] = None,
-        force: Annotated[
-            bool, typer.Option("--force", help="Replace files that already exist in DIR (else they are skipped).")
-        ] = False,
-        with_setup: Annotated[
-            bool,
-            typer.Option("--with-setup", help="Also write the phone numbers, sender IDs and auto-responses sections."),
-        ] = False,
-        opts: Options = Options(),
-    ) -> None:
-        # A few lines over 50: resolve, name twins, then stdout or files; each step is a call.
-        """Write live profiles as documents that apply accepts unchanged (writable fields only)."""
-        from msgprof_cli.declarative import export as exporting
-
-        with run(opts) as r:
-            if not refs and not all_:
-                raise UsageError("give ID|NAME... (the profiles to export) or --all")
-            if refs and all_:
-                raise UsageError("give ID|NAME... or --all, not both")
-            if out_dir is not None:
-                exporting.check_directory(out_dir)  # a bad -o is a usage error before any request
-            client = r.client()
-            profiles = (
-                list(client.iter_messaging_profiles(page_size=250))
-                if all_
-                else [resolve_profile(client, ref) for ref in refs or []]
-            )
-            profiles.sort(key=lambda p: (str(p.get("name")), str(p.get("created_at")), str(p.get("id"))))
-            for twins in exporting.find_twins(profiles):
-                r.render.notice(
-                    f"{len(twins.ids)} live profiles are named {twins.name!r} ({', '.join(twins.ids)}): "
-                    "apply matches by name and refuses them; delete or rename all but one "
-                    "(msgprof delete ID), or run apply --resolve-twins if they are accidental copies"
-                )
-            setups = _setups(client, profiles) if with_setup else {}
-            if out_dir is None:
-                texts = [exporting.export_text(p, setups.get(str(p.get("id")))) for p in profiles]
-                r.render.write("---\n".join(texts) if profiles else "")
-                if not profiles:
-                    r.render.notice("no messaging profiles to export")
-                return
-            result = exporting.write_exports(profiles, out_dir, force=force, setups=setups)
-            for path in result.written:
-                r.render.write(path)
-            for path, why in result.skipped:
-                r.render.notice(f"skipped {path}: {why}")
-            n = len(result.written)
-            r.render.notice(f"exported {n} profile{'s' if n != 1 else ''} to {out_dir}")
+    for name, fn in COMMANDS.items():
+        if only in (None, name):
+            app.command(name, cls=MsgprofCommand, rich_help_panel=PANEL)(fn)

@@ -4,7 +4,8 @@ Each command: parse, validate every value at once (exit 3, nothing sent), resolv
 call setup_actions, render.  `--dry-run` validates and prints the requests without a key.
 """
 
-from typing import Annotated, Any, Optional
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
@@ -13,11 +14,12 @@ from msgprof_cli.cli.common import (
     FIELDS_OPTIONS,
     OUTPUT_OPTIONS,
     REF,
+    WAIT,
     Options,
+    Request,
     Run,
-    dry_run_headers,
-    dry_run_text,
     not_empty,
+    preview,
     require_interactive_or_yes,
     resolve_profile,
     run,
@@ -25,13 +27,20 @@ from msgprof_cli.cli.common import (
     with_options,
 )
 from msgprof_cli.cli.presentation import MsgprofCommand, MsgprofGroup, confirm
-from msgprof_cli.errors import ApiError, Unavailable, UsageError
+from msgprof_cli.errors import ApiError, ExitStatus, Unavailable, UsageError
+from msgprof_cli.secrets import quote
+
+if TYPE_CHECKING:  # the types only: the client (and requests) load when a command needs them
+    from msgprof_cli.api.client import SetupOperations
+    from msgprof_cli.api.setup import NumberResult
 
 GROUPS = ("numbers", "sender-ids", "autoresp")
 
 
 def plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 PANEL = "Messaging setup"
 
 DRY_RUN = Annotated[
@@ -45,12 +54,6 @@ NUMBER_FILE = Annotated[
     Optional[str],
     typer.Option("--file", "-f", metavar="PATH", help="A list of numbers, one a line; # comments (- reads stdin)."),
 ]
-WAIT = Annotated[
-    float,
-    typer.Option(
-        "--wait", min=0, metavar="SECONDS", help="Seconds to wait for a bulk order to finish (0: do not wait)."
-    ),
-]
 
 
 class _ListWhenNoCommand(MsgprofGroup):
@@ -62,7 +65,7 @@ class _ListWhenNoCommand(MsgprofGroup):
         return list(super().parse_args(ctx, args))
 
 
-def _ops(r: Run) -> Any:
+def _ops(r: Run) -> "SetupOperations":
     from msgprof_cli.api.client import SetupOperations
 
     return SetupOperations(r.client())
@@ -83,23 +86,21 @@ def _numbers(r: Run, numbers: Optional[list[str]], file: Optional[str]) -> list[
     return ms.check_numbers(given)
 
 
-def _preview(r: Run, requests: list[tuple[str, str, Optional[dict[str, Any]]]]) -> None:
-    """The requests in create --dry-run's shape (method and URL, headers, body), a blank line apart;
-    ids that are looked up first show as `<id of ...>`."""
-    base = str(r.settings.base_url.value).rstrip("/")
-    items = [{"method": m, "url": base + p, "headers": dry_run_headers(), "body": b} for m, p, b in requests]
-    if not r.render.data(items, r.output):
-        r.render.write("\n\n".join(dry_run_text(m, base + p, b) for m, p, b in requests))
-    r.render.notice("dry run: nothing was sent")
-
-
-def _report(r: Run, results: list[Any]) -> None:
-    """Per-number results on stdout; the exit code is the worst outcome."""
+def _report(r: Run, results: "list[NumberResult]") -> None:
+    """Per-number results on stdout; the exit code is the worst outcome, and numbers still
+    pending when the wait ended are "try again later" (6), whatever else failed."""
     order = ("assigned", "unassigned", "unchanged", "pending", "failed")
     summary = {k: n for k in order if (n := sum(1 for x in results if x.result == k))}
     if not r.render.data({"items": [x.to_dict() for x in results], "summary": summary}, r.output):
         r.render.table(["number", "result", "detail"], ([x.number, x.result, x.detail or "-"] for x in results))
     failed = [x for x in results if x.result == "failed"]
+    pending = summary.get("pending", 0)
+    if pending:
+        also = f"; {len(failed)} failed (the table says why)" if failed else ""
+        raise Unavailable(
+            f"{plural(pending, 'number')} still pending when the wait ended{also}",
+            hint="run the command again later, or give a longer --wait",
+        )
     if failed:
         worst = max(failed, key=lambda x: x.error.exit_code if x.error else ApiError.exit_code)
         kind = type(worst.error) if isinstance(worst.error, Unavailable) else ApiError
@@ -112,11 +113,9 @@ def _report(r: Run, results: list[Any]) -> None:
             message = "the number failed" if len(results) == 1 else f"all {len(results)} numbers failed"
             hint = "the table says why"
         raise kind(message, hint=hint)
-    if summary.get("pending"):
-        raise Unavailable(f"{summary['pending']} numbers are still pending", hint="run the command again later")
 
 
-def _progress_run(r: Run, fn: Any, total: int, wait: float) -> Any:
+def _progress_run(r: Run, fn: "Callable[..., list[NumberResult]]", total: int, wait: float) -> "list[NumberResult]":
     from msgprof_cli.api.setup import Pacing
 
     with r.render.progress(total, "numbers") as advance:
@@ -160,7 +159,7 @@ def numbers_assign(
     with run(opts) as r:
         wanted = _numbers(r, numbers, file)
         if dry_run:
-            _preview(r, _number_requests(f"<id of {ref!r}>", wanted))
+            preview(r, _number_requests(f"<id of {quote(ref)}>", wanted))
             return
         ops = _ops(r)
         pid = resolve_profile(ops.client, ref)["id"]
@@ -190,12 +189,12 @@ def numbers_unassign(
     with run(opts) as r:
         wanted = _numbers(r, numbers, file)
         if dry_run:
-            _preview(r, _number_requests("", wanted))
+            preview(r, _number_requests("", wanted))
             return
         ask = require_interactive_or_yes(r, yes, "unassign numbers")
         if ask and not confirm(r.terminal, f"Unassign {plural(len(wanted), 'number')}? They stop sending."):
             r.render.notice("nothing unassigned")
-            raise typer.Exit(0)
+            raise typer.Exit(ExitStatus.OK)
         ops = _ops(r)
         results = _progress_run(
             r,
@@ -253,7 +252,7 @@ def _numbers_app() -> typer.Typer:
     return sub
 
 
-def _number_requests(profile: str, numbers: list[str]) -> list[tuple[str, str, Optional[dict[str, Any]]]]:
+def _number_requests(profile: str, numbers: list[str]) -> list[Request]:
     from msgprof_cli.api.setup import BULK_MAX, BULK_THRESHOLD
 
     if len(numbers) > BULK_THRESHOLD:  # one order per BULK_MAX numbers, as assign sends them
@@ -306,8 +305,8 @@ def sender_ids_add(
             ms.check_one(ms.Given(fallback, "--us-long-code-fallback"), ms.us_long_code_problem(fallback), issues)
         ms.raise_issues(issues)
         if dry_run:
-            body = {"alphanumeric_sender_id": sender_id, "messaging_profile_id": f"<id of {ref!r}>"}
-            _preview(
+            body = {"alphanumeric_sender_id": sender_id, "messaging_profile_id": f"<id of {quote(ref)}>"}
+            preview(
                 r,
                 [
                     (
@@ -324,7 +323,7 @@ def sender_ids_add(
         if created.note:
             r.render.notice(created.note)
         if created.result == "exists":
-            r.render.notice(f"sender ID {sender_id!r} is already on the profile; nothing was sent")
+            r.render.notice(f"sender ID {quote(sender_id)} is already on the profile; nothing was sent")
         r.emit_profile(created.record, title=created.result, kind="sender_id")
 
 
@@ -341,14 +340,14 @@ def sender_ids_remove(
 
     with run(opts) as r:
         if dry_run:
-            _preview(r, [("DELETE", f"/alphanumeric_sender_ids/<id of {sender_id!r} on {ref!r}>", None)])
+            preview(r, [("DELETE", f"/alphanumeric_sender_ids/<id of {quote(sender_id)} on {quote(ref)}>", None)])
             return
         ask = require_interactive_or_yes(r, yes, "remove a sender ID")
         ops = _ops(r)
         pid = resolve_profile(ops.client, ref)["id"]
-        if ask and not confirm(r.terminal, f"Remove sender ID {sender_id!r}?"):
+        if ask and not confirm(r.terminal, f"Remove sender ID {quote(sender_id)}?"):
             r.render.notice("nothing removed")
-            raise typer.Exit(0)
+            raise typer.Exit(ExitStatus.OK)
         record = sa.remove_sender_id(ops, pid, sender_id)
         if not r.render.data(record, r.output):
             r.render.deleted("sender ID", record.get("id"), record.get("alphanumeric_sender_id"))
@@ -430,7 +429,7 @@ def autoresp_create(
         fields = _autoresp_fields(op, keyword, country)
         config = Autoresp(fields["op"], fields["keywords"], fields["country_code"], text)
         if dry_run:
-            _preview(r, [("POST", f"/messaging_profiles/<id of {ref!r}>/autoresp_configs", config.payload())])
+            preview(r, [("POST", f"/messaging_profiles/<id of {quote(ref)}>/autoresp_configs", config.payload())])
             return
         ops = _ops(r)
         created = sa.create_autoresp(ops, resolve_profile(ops.client, ref)["id"], config, r.render.notice)
@@ -461,16 +460,17 @@ def autoresp_update(
             fields["resp_text"] = text
         if not fields:
             raise UsageError("nothing to update", hint="give --op, --keyword, --country or --text")
-        path = f"/messaging_profiles/<id of {ref!r}>/autoresp_configs/{config_id}"
+        path = f"/messaging_profiles/<id of {quote(ref)}>/autoresp_configs/{config_id}"
         if dry_run:
-            _preview(r, [("PUT", path, fields)])
+            preview(r, [("PUT", path, fields)])
             return
         ops = _ops(r)
         pid = resolve_profile(ops.client, ref)["id"]
         live = sa.find_autoresp(ops, pid, config_id)
         # The API's update is a PUT of the whole config: the live values fill what is not given.
         body = {k: live[k] for k in ("op", "keywords", "country_code", "resp_text") if live.get(k) is not None}
-        r.emit_profile(ops.update_autoresp_config(pid, config_id, body | fields), title="updated", kind="autoresp")
+        updated = dict(ops.update_autoresp_config(pid, config_id, body | fields))
+        r.emit_profile(updated, title="updated", kind="autoresp")
 
 
 @with_options(OUTPUT_OPTIONS, API_OPTIONS)
@@ -486,8 +486,8 @@ def autoresp_delete(
 
     with run(opts) as r:
         if dry_run:
-            path = f"/messaging_profiles/<id of {ref!r}>/autoresp_configs/"
-            _preview(r, [("DELETE", path + c, None) for c in config_ids])
+            path = f"/messaging_profiles/<id of {quote(ref)}>/autoresp_configs/"
+            preview(r, [("DELETE", path + c, None) for c in config_ids])
             return
         ask = require_interactive_or_yes(r, yes, "delete auto-responses")
         ops = _ops(r)
@@ -495,7 +495,7 @@ def autoresp_delete(
         sa.require_autoresps(ops, pid, config_ids)
         if ask and not confirm(r.terminal, f"Delete {plural(len(config_ids), 'auto-response')}?"):
             r.render.notice("nothing deleted")
-            raise typer.Exit(0)
+            raise typer.Exit(ExitStatus.OK)
         for cid in config_ids:
             sa.delete_autoresp(ops, pid, cid)
         if not r.render.data([{"id": c, "result": "deleted"} for c in config_ids], r.output):

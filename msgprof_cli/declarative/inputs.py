@@ -3,7 +3,9 @@
 - **Discovery**: files are taken as given; a directory gives every ``.yaml``, ``.yml`` and
   ``.json`` file below it, in name order, skipping hidden files and folders (``.name``).
 - **Checks**: every document is loaded, interpolated and validated; a profile name used by two
-  documents (in one file or across the inputs) is an error on the second, naming the first.
+  documents (in one file or across the inputs) is an error on the second, naming the first; so is
+  a phone number listed by two profiles (it would bounce between them).  validate, plan and
+  apply make exactly these checks, so validate fails (exit 3) wherever plan would.
 
 It touches no network and prints nothing.
 """
@@ -17,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from msgprof_cli.document.document import Document, Issue
+from msgprof_cli.document.document import Document, Issue, quote
 from msgprof_cli.document.loading import load_documents
 from msgprof_cli.document.setup_rules import Setup, split_setup, validate_setup
 from msgprof_cli.document.validation import validate
@@ -85,6 +87,7 @@ def check_inputs(
             errors = list(result.errors) + setup_errors
             checked.append(Checked(doc.source, doc, result.payload, errors, list(result.warnings), setup))
     _names_used_twice(checked)
+    _numbers_listed_twice(checked)
     return checked
 
 
@@ -99,10 +102,28 @@ def _names_used_twice(checked: list[Checked]) -> None:
                 c.doc.locate(
                     Issue(
                         ("name",),
-                        f"the name {name!r} is also used by {seen[name]}",
+                        f"the name {quote(c.doc.scrub(name))} is also used by {seen[name]}",
                         hint="profiles are matched by name: each name once",
                     )
                 )
             )
             continue
         seen[name] = c.source
+
+
+def _numbers_listed_twice(checked: list[Checked]) -> None:
+    """A number listed by two profiles would bounce between them: an error on the second."""
+    owner: dict[str, str] = {}
+    for c in checked:
+        if c.doc is None or not c.valid:
+            continue
+        name = c.doc.scrub(str(c.payload.get("name")))  # as messages may show it
+        for i, entry in enumerate(c.setup.numbers or []):
+            first = owner.setdefault(entry.number, name)
+            if first != name:
+                issue = Issue(
+                    ("phone_numbers", i),
+                    f"{entry.number} is listed by the profiles {quote(first)} and {quote(name)}",
+                    "a number belongs to one profile: list it once",
+                )
+                c.errors.append(c.doc.locate(issue))

@@ -90,11 +90,11 @@ class Item:
         if self.error is not None:
             scrub_error(self.error, values)
         self.note = self.scrub(self.note) if self.note else self.note
-        for change in getattr(self.setup, "changes", None) or []:
+        for change in self.setup.changes if self.setup is not None else []:
             change.key, change.detail = self.scrub(change.key), self.scrub(change.detail)
             if change.error is not None:
                 scrub_error(change.error, values)
-        for error in getattr(self.setup, "errors", None) or []:
+        for error in self.setup.errors if self.setup is not None else []:
             scrub_error(error, values)
         return self
 
@@ -117,12 +117,8 @@ def load_desired(
 
     Raises InvalidInput with every issue found; its summary names the ``phase`` (plan or apply)
     that did nothing."""
-    from msgprof_cli.declarative.setup_plan import check_across
-
-    checked = check_inputs(paths, env, mode="create", allow_unknown=allow_unknown)
+    checked = check_inputs(paths, env, mode="create", allow_unknown=allow_unknown)  # the checks validate makes
     issues = [i for c in checked for i in c.errors]
-    named = [(c.doc.scrub(str(c.payload.get("name"))) if c.doc else "?", c.setup) for c in checked if c.valid]
-    issues += check_across(named)  # names as messages may show them
     if issues:
         n = len(issues)
         raise InvalidInput(
@@ -236,6 +232,7 @@ def apply(
 ) -> list[Item]:
     """Carry out a plan.  One failed item does not stop the others.  Then, if this run created
     anything, settle the duplicates a concurrent run may have made (see twins.py)."""
+    # Over 50 lines by its Ctrl-C handling, which must say for every item how it ended.
 
     started: set[int] = set()  # ids of the items whose request was sent (set.add is atomic)
 
@@ -290,9 +287,14 @@ def _carry_out(client: TelnyxClient, item: Item) -> None:
         raise item.error
     if item.action == "create":
         from msgprof_cli.api.create_once import create_once
+        from msgprof_cli.document.rules import split_create
 
-        done = create_once(client, item.desired.payload)  # the plan saw no profile with this name
+        body, later = split_create(item.desired.payload)  # the create request lacks update-only fields
+        done = create_once(client, body)  # the plan saw no profile with this name
         item.note, item.profile_id = done.note, done.profile.get("id")
+        later = {k: v for k, v in later.items() if done.profile.get(k) != v}  # the defaults need no update
+        if later:  # redaction_*: set by an update right after the create (a rerun converges if it fails)
+            client.update_messaging_profile(str(item.profile_id), later)
     elif item.action == "update":
         assert item.profile_id is not None
         client.update_messaging_profile(item.profile_id, effect(item.desired.payload, item.live or {}).patch)

@@ -1,7 +1,7 @@
 """Declarative messaging setup: plan, apply and export the optional document sections
 ``phone_numbers:``, ``alphanumeric_sender_ids:`` and ``autoresp_configs:``.
 
-Used by ``reconcile`` (plan/apply/export) a few lines at a time; prints nothing, knows no exit
+Used by ``pipeline`` (plan/apply/export) a few lines at a time; prints nothing, knows no exit
 codes.  The rules:
 
 * A section left out of a document is not managed: nothing in it is read or changed.
@@ -20,15 +20,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal
 
 from msgprof_cli.api import setup as sa
-from msgprof_cli.document.document import Issue
 from msgprof_cli.document.setup_rules import Autoresp, NumberEntry, SenderEntry, Setup
-from msgprof_cli.errors import Ambiguous, ApiError, MsgprofError
+from msgprof_cli.errors import Ambiguous, ApiError, MsgprofError, Unavailable
 
 if TYPE_CHECKING:  # the type only: the client (and requests) load when a command needs them
-    from msgprof_cli.api.client import SetupOperations, TelnyxClient
+    from msgprof_cli.api.client import SetupOperations
     from msgprof_cli.api.inventory import Inventory
 
 Kind = Literal["phone_number", "sender_id", "autoresp"]
@@ -71,25 +70,6 @@ class SetupPlan:
     @property
     def writes(self) -> bool:
         return bool(self.changes)
-
-
-def check_across(setups: list[tuple[str, Setup]]) -> list[Issue]:
-    """A number listed by two documents would bounce between profiles: refuse it up front."""
-    owner: dict[str, str] = {}
-    issues = []
-    for name, setup in setups:
-        for entry in setup.numbers or []:
-            if entry.number in owner and owner[entry.number] != name:
-                issues.append(
-                    Issue(
-                        ("phone_numbers",),
-                        f"{entry.number} is listed by the profiles {owner[entry.number]!r} and {name!r}",
-                        "a number belongs to one profile: list it once",
-                        source=entry.source,
-                    )
-                )
-            owner.setdefault(entry.number, name)
-    return issues
 
 
 # --------------------------------------------------------------------------- plan
@@ -399,8 +379,9 @@ def _apply_numbers(
             c = by_number[res.number]
             ok = res.result in ("assigned", "unassigned", "unchanged")
             c.result = "done" if ok else "failed"
-            if not ok:
-                c.error = sa.with_details(res.error or ApiError(f"{res.number}: {res.result}: {res.detail}"))
+            if not ok:  # still pending when the wait ended: unavailable (try again later), not refused
+                kind = Unavailable if res.result == "pending" else ApiError
+                c.error = sa.with_details(res.error or kind(f"{res.number}: {res.result}: {res.detail}"))
 
 
 def _apply_one(ops: SetupOperations, profile_id: str, change: SetupChange, notify: sa.Notify) -> None:
@@ -484,156 +465,3 @@ def export_setups(client: Any, profiles: Sequence[dict[str, Any]]) -> dict[str, 
         inv = inventories.read_of_profiles(client, ids)
     inventories.read_autoresp(client, inv, ids)
     return {pid: export_setup(inv, pid) for pid in ids}
-
-
-# --------------------------------------------------------------------------- glue for plan/apply
-
-
-def plan_items(client: Any, items: Sequence[Any], *, prune: bool, inventory: Inventory | None = None) -> None:
-    """Attach its setup plan to every reconcile item whose document has setup sections.
-
-    Everything is planned from the run's ``inventory`` (read once, see ``api/inventory.py``): what
-    it lacks is listed here, once; auto-responses are read for the profiles whose documents have
-    that section, in parallel.  A setup that cannot be planned (a number not in the account, or on
-    another profile without ``move: true``) fails its item, so nothing is applied for that profile."""
-    from msgprof_cli.api import inventory as inventories
-
-    todo = [i for i in items if not i.desired.setup.empty and i.action not in ("failed", "delete")]
-    if not todo:
-        return
-    inv = inventory if inventory is not None else inventories.read(client)
-    _complete(client, inv, [i.desired.setup for i in todo])
-    inventories.read_autoresp(
-        client,
-        inv,
-        [
-            str(i.profile_id)
-            for i in todo
-            if i.action != "create" and i.profile_id and i.desired.setup.autoresp is not None  # [] prunes all
-        ],
-    )
-    for item in todo:
-        setup = item.desired.setup
-        pid = item.profile_id if item.action != "create" else None
-        plan = plan_setup(inv, pid, setup, prune=prune)
-        item.setup = plan
-        if plan.errors:
-            first = plan.errors[0]
-            more = f" (and {len(plan.errors) - 1} more setup problems)" if len(plan.errors) > 1 else ""
-            item.intended = item.intended or item.action
-            item.action, item.error = "failed", type(first)(first.message + more, hint=first.hint)
-        item.scrub_shown()
-
-
-class SetupItem(Protocol):
-    """What apply_items reads and sets on a plan item (plan.Item; plan sits above this module)."""
-
-    status: Literal["planned", "done", "failed"]
-    profile_id: str | None
-    setup: SetupPlan | None
-    error: MsgprofError | None
-    applied: bool
-
-    @property
-    def action(self) -> str: ...
-
-    def scrub(self, text: str) -> str: ...
-
-    def scrub_shown(self) -> object: ...
-
-
-def _complete(client: Any, inv: Inventory, setups: Sequence[Setup]) -> None:
-    """List what the inventory lacks and a document's sections need (each listing once)."""
-    from msgprof_cli.api.client import SetupOperations
-
-    ops = SetupOperations(client)
-    if inv.numbers is None and any(s.numbers is not None for s in setups):
-        inv.numbers = ops.list_phone_numbers_with_messaging_settings()
-    if inv.sender_ids is None and any(s.sender_ids is not None for s in setups):
-        inv.sender_ids = ops.list_alphanumeric_sender_ids()
-
-
-REMOVALS = frozenset({"unassign", "remove"})
-
-
-def apply_items(
-    client: TelnyxClient, items: Sequence[SetupItem], notify: sa.Notify = sa._no_notify, *, parallel: int = 1
-) -> None:
-    """After reconcile.apply: carry out the setup plans of the items that were applied.
-
-    Profiles' setups run side by side (``parallel`` at once; each profile's changes stay in their
-    order), in two waves: first every profile's removals, then the rest.  So a number or sender ID
-    that one profile gives up is free before another profile's change takes it, whatever the
-    threads' timing (the plan refuses a number listed by two documents)."""
-    from msgprof_cli.api.client import SetupOperations
-
-    ops = SetupOperations(client)
-    todo: list[SetupItem] = []
-    for item in items:
-        if item.setup is None or not item.setup.changes:
-            continue
-        if item.status == "done" and item.profile_id:
-            todo.append(item)
-        else:
-            _not_sent(item.setup, item)
-
-    def wave(removals: bool) -> Callable[[SetupItem], None]:
-        def run(item: SetupItem) -> None:
-            assert item.setup is not None and item.profile_id is not None
-            picked = {id(c) for c in item.setup.changes if (c.action in REMOVALS) == removals}
-            if picked:
-                say = _scrubbing(notify, item)
-                apply_setup(ops, item.profile_id, item.setup, notify=say, only=lambda c: id(c) in picked)
-
-        return run
-
-    for removals in (True, False):
-        if parallel <= 1 or len(todo) <= 1:
-            for item in todo:
-                wave(removals)(item)
-            continue
-        from concurrent.futures import ThreadPoolExecutor
-
-        with ThreadPoolExecutor(max_workers=min(parallel, len(todo)), thread_name_prefix="msgprof-setup") as pool:
-            list(pool.map(wave(removals), todo))
-    for item in todo:
-        plan = item.setup
-        assert plan is not None
-        item.scrub_shown()
-        failed = [c for c in plan.changes if c.result == "failed"]
-        if failed:
-            n, done = len(failed), sum(1 for c in plan.changes if c.result == "done")
-            first = failed[0].error or ApiError("setup change failed")
-            error = _retold(first, f"{n} setup change{'s' if n > 1 else ''} failed ({done} done): {first.message}")
-            item.status, item.error, item.applied = "failed", error, True
-            item.scrub_shown()
-
-
-def _retold(exc: MsgprofError, message: str) -> MsgprofError:
-    """The same error (class, exit code, the API's errors[]) with another message.  Not copy.copy:
-    that re-creates an exception from its args, and CreateUnknown needs more than a message."""
-    out = type(exc).__new__(type(exc), message)
-    out.__dict__.update(exc.__dict__)
-    out.message, out.args = message, (message,)
-    return out
-
-
-def _not_sent(plan: SetupPlan, item: SetupItem) -> None:
-    """The profile's own change failed: its setup changes were not sent, and say so."""
-    why = "the profile was not created" if item.action == "create" else "the profile's change failed"
-    for c in plan.changes:
-        if c.result is None:
-            c.error = MsgprofError(f"not sent: {why}")
-
-
-def _scrubbing(notify: sa.Notify, item: SetupItem) -> sa.Notify:
-    """``notify`` with the item's secret values replaced (a sender ID may come from one)."""
-
-    def say(message: str) -> None:
-        notify(item.scrub(message))
-
-    return say
-
-
-def pending(items: Sequence[Any]) -> bool:
-    return any(getattr(i, "setup", None) is not None and i.setup.changes for i in items)

@@ -147,9 +147,25 @@ class Effect:
         return {k: v for k, v in self.body.items() if k in changed}
 
 
+def with_defaults(live: dict[str, Any]) -> dict[str, Any]:
+    """The live profile as the API means it: a nested field it leaves out holds its documented
+    default (an answer may omit ``sticky_sender: false``).  Compared with the raw answer, every
+    apply would plan ``null -> false``, PATCH, and never converge."""
+    out = dict(live)
+    for key, value in live.items():
+        rule = RULES_BY_NAME.get(key)
+        if rule is not None and rule.kind == "object" and isinstance(value, dict):
+            absent = {c.name: c.default for c in rule.children if c.default is not None and c.name not in value}
+            out[key] = {**value, **absent}
+    return out
+
+
 def effect(payload: dict[str, Any], live: dict[str, Any]) -> Effect:
     body = merge_live(payload, live)
-    return Effect(body, changed_fields(live, after(live, body), body))
+    changes = changed_fields(with_defaults(live), after(live, body), body)
+    # a whole field shows what the request carries (a new nested object without the defaults the
+    # API will fill in): plan lists exactly what is sent
+    return Effect(body, [Change(c.path, c.old, body[str(c.path[0])]) if len(c.path) == 1 else c for c in changes])
 
 
 def update_effect(doc: Document, payload: dict[str, Any], live: dict[str, Any]) -> Effect:

@@ -6,45 +6,38 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from msgprof_cli import secrets as masking
+from msgprof_cli import secrets
+from msgprof_cli.secrets import QUOTE_CHARS, quote
 
 Path = tuple[str | int, ...]
 
-QUOTE_CHARS = 40  # the most of one value (or field name) an error message quotes
 
-
-def quote(value: str) -> str:
-    """A string as messages show it: its repr, cut to QUOTE_CHARS characters."""
-    if len(value) <= QUOTE_CHARS:
-        return repr(value)
-    return f"{value[:QUOTE_CHARS]!r}… ({len(value):,} characters)"
-
-
-def secret_at(secrets: dict[Path, str], path: Path) -> str | None:
+def secret_at(at: dict[Path, str], path: Path) -> str | None:
     """The secret variable whose value the field at ``path`` (or an object around it) holds."""
     for n in range(len(path), 0, -1):
-        if path[:n] in secrets:
-            return secrets[path[:n]]
+        if path[:n] in at:
+            return at[path[:n]]
     return None
 
 
-def redact(value: Any, path: Path, secrets: dict[Path, str]) -> Any:
+def redact(value: Any, path: Path, at: dict[Path, str]) -> Any:
     """``value`` (found at ``path``) with every value that came from a secret variable replaced."""
-    if not secrets:
+    if not at:
         return value
-    var = secret_at(secrets, path)
+    var = secret_at(at, path)
     if var is not None:
-        return f"<secret from ${var}>"
+        return secrets.variable_shown(var)
     if isinstance(value, dict):
-        return {k: redact(v, path + (k,), secrets) for k, v in value.items()}
+        return {k: redact(v, path + (k,), at) for k, v in value.items()}
     if isinstance(value, list):
-        return [redact(v, path + (i,), secrets) for i, v in enumerate(value)]
+        return [redact(v, path + (i,), at) for i, v in enumerate(value)]
     return value
 
 
 def scrub(text: str, secret_values: Mapping[str, str]) -> str:
-    """``text`` with every secret value (as written or as quoted) replaced by ``<secret from $VAR>``."""
-    return masking.scrub(text, {value: f"<secret from ${var}>" for value, var in secret_values.items()})
+    """``text`` with every secret value (as written or as quoted) replaced by ``<secret from $VAR>``
+    (secrets.py substitutes; a report hides the document's short secrets too)."""
+    return secrets.scrub_with(text, {value: secrets.variable_shown(var) for value, var in secret_values.items()})
 
 
 def scrub_value(value: Any, secret_values: Mapping[str, str]) -> Any:
@@ -160,16 +153,17 @@ class SourceText:
     ``restore`` gives field names back their ``${...}`` as written (interpolation swaps them).
     """
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, read_lines: Callable[[str], dict[Path, int]]) -> None:
         self.text = text
+        # The loader that made this text reads its line table (given, not imported: loading sits
+        # above this module, and a call back up would make a circle).
+        self._read_lines = read_lines
         self.restore: Callable[[str], str] | None = None
         self._lines: dict[Path, int] | None = None
 
     def lines(self) -> dict[Path, int]:
         if self._lines is None:
-            from msgprof_cli.document.loading import source_lines
-
-            self._lines = source_lines(self.text)
+            self._lines = self._read_lines(self.text)
             if self.restore is not None:
                 fix = self.restore
                 self._lines = {tuple(fix(p) if isinstance(p, str) else p for p in k): v for k, v in self._lines.items()}

@@ -27,7 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Union
 
-from msgprof_cli import secrets as masking
+from msgprof_cli import secrets as registry
 from msgprof_cli.document.document import Document, Issue, Path, quote
 from msgprof_cli.document.rules import RULES_BY_NAME, Rule
 
@@ -203,8 +203,15 @@ def _evaluate(ref: Ref, env: Mapping[str, str], used: list[tuple[str, str]]) -> 
     return value
 
 
+# The typed field of the setup sections (setup_rules.py): ``move: ${MOVE:-false}`` is a boolean,
+# as a whole-value reference in a profile field takes its field's type.
+MOVE = Rule("move", "boolean", "Take the number from another profile.")
+
+
 def rule_at(path: Path) -> Rule | None:
     """The rule of the field at ``path`` in a profile document (None for list items and unknowns)."""
+    if len(path) == 3 and path[0] == "phone_numbers" and isinstance(path[1], int) and path[2] == "move":
+        return MOVE
     rule = RULES_BY_NAME.get(str(path[0])) if path and isinstance(path[0], str) else None
     for part in path[1:]:
         if rule is None or rule.kind != "object":
@@ -284,7 +291,7 @@ class _Resolver:
             self.doc.secrets[path] = used[0][0]
             self.doc.secret_values.update((v, name) for name, v in used if v)
             for name, v in used:  # and no output of this process shows it, whatever carries it there
-                masking.hide(v, f"<secret from ${name}>")
+                registry.register_variable(name, v)
         whole = self.pattern.fullmatch(value)
         if whole is None or refs[int(whole.group(1))] == LITERAL:
             return text

@@ -263,7 +263,7 @@ def _parse_json(text: str, source: str) -> Any:
 def _json_documents(text: str, source: str) -> list[Document]:
     root = _parse_json(text, source)
     budget = Budget(source)
-    shared = SourceText(text)  # line numbers are found lazily, once for the file, on issues only
+    shared = SourceText(text, source_lines)  # line numbers are found lazily, once for the file, on issues only
     many = isinstance(root, list)
     docs = []
     for i, value in enumerate(root if many else [root]):
@@ -483,7 +483,7 @@ class _Reader:
 def _parse_yaml(text: str, source: str) -> list[Document]:
     import yaml
 
-    shared = SourceText(text)
+    shared = SourceText(text, source_lines)
     docs: list[Document] = []
     reader = _Reader(yaml, text, Budget(source))
     found: list[tuple[Path, Any, dict[Path, str]]] = []

@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from msgprof_cli.document.countries import COMMON_MISTAKES, ISO_3166_ALPHA2
-from msgprof_cli.document.document import Document, Issue, Path, describe
+from msgprof_cli.document.document import QUOTE_CHARS, Document, Issue, Path, describe, quote
 from msgprof_cli.errors import InvalidInput
+from msgprof_cli.secrets import holds_secret
 
 # --------------------------------------------------------------------------- the rules
 
@@ -55,13 +56,18 @@ def is_keyword(text: str) -> bool:
     return text.isalnum()
 
 
+# Secret rule for every problem below: a value the run knows as secret (secrets.py) is never
+# quoted, and no suggestion is computed from it ("did you mean +12025550100?" would print it):
+# the message says the value is invalid, and the hint says how to write one.
+
+
 def number_problem(text: str) -> tuple[str, str | None] | None:
     """None for an E.164 number; else (message, hint)."""
     if E164.fullmatch(text):
         return None
-    guess = _number_guess(text)
+    guess = None if holds_secret(text) else _number_guess(text)
     hint = f"did you mean {guess}?" if guess else "write it in E.164: +, country code, number, e.g. +15550100001"
-    return f"{text!r} is not an E.164 phone number", hint
+    return f"{quote(text)} is not an E.164 phone number", hint
 
 
 def _number_guess(text: str) -> str | None:
@@ -78,12 +84,15 @@ def sender_id_problem(text: str) -> tuple[str, str | None] | None:
         return None
     if not text.strip():  # spaces alone name no sender (the sandbox, too, refuses them)
         return "a sender ID may not be empty or blank", "use 1 to 11 letters, digits or spaces"
+    if holds_secret(text):
+        return f"{quote(text)} is not a sender ID", "use 1 to 11 letters, digits or spaces"
     problems = []
     if len(text) > 11:
         problems.append(f"is {len(text)} characters long; a sender ID has at most 11")
     bad = sorted({c for c in text if not re.fullmatch(r"[A-Za-z0-9 ]", c)})
     if bad:
-        problems.append(f"holds {', '.join(repr(c) for c in bad)}: only letters, digits and spaces are allowed")
+        shown = ", ".join(repr(c) for c in bad[:8]) + (f" and {len(bad) - 8} more" if len(bad) > 8 else "")
+        problems.append(f"holds {shown}: only letters, digits and spaces are allowed")
     cleaned = re.sub(r"[^A-Za-z0-9 ]", "", text)
     if bad and cleaned.strip() and len(cleaned) <= 11:
         hint = f"did you mean {cleaned!r}?"
@@ -91,17 +100,17 @@ def sender_id_problem(text: str) -> tuple[str, str | None] | None:
         hint = "shorten it" + (" and use only letters, digits and spaces" if bad else "")
     else:
         hint = "use letters, digits and spaces"
-    return f"{text!r} " + ", and ".join(problems), hint
+    return f"{quote(text)} " + ", and ".join(problems), hint
 
 
 def us_long_code_problem(text: str) -> tuple[str, str | None] | None:
     if US_LONG_CODE.fullmatch(text):
         return None
-    guess = _number_guess(text)
+    guess = None if holds_secret(text) else _number_guess(text)
     if guess and not guess.startswith("+1") and len(guess) == 11:
         guess = "+1" + guess[1:]
     hint = f"did you mean {guess}?" if guess and US_LONG_CODE.fullmatch(guess) else "e.g. +15550100001"
-    return f"{text!r} is not a US long code (+1 and ten digits)", hint
+    return f"{quote(text)} is not a US long code (+1 and ten digits)", hint
 
 
 def op_problem(text: str) -> tuple[str, str | None] | None:
@@ -109,9 +118,9 @@ def op_problem(text: str) -> tuple[str, str | None] | None:
         return None
     import difflib  # only on the error path
 
-    close = difflib.get_close_matches(text.lower(), OPS, n=1, cutoff=0.5)
+    close = [] if holds_secret(text) else difflib.get_close_matches(text.lower(), OPS, n=1, cutoff=0.5)
     hint = f"did you mean {close[0]!r}?" if close else None
-    return f"op must be one of start, stop, info; found {text!r}", hint
+    return f"op must be one of start, stop, info; found {quote(text)}", hint
 
 
 def keyword_key(word: str) -> str:
@@ -128,12 +137,15 @@ def keyword_problem(text: str) -> tuple[str, str | None] | None:
     if not text:
         return "a keyword may not be empty", None
     words = text.split()
-    if len(words) > 1:
-        hint = f"give each word as its own keyword: {', '.join(words)}"
+    if holds_secret(text):
+        hint = "use one word of letters and digits"
+    elif len(words) > 1:
+        listed = ", ".join(words)
+        hint = f"give each word as its own keyword: {listed if len(listed) <= QUOTE_CHARS else 'one word each'}"
     else:
         cleaned = "".join(c for c in text if c.isalnum())
-        hint = f"did you mean {cleaned!r}?" if cleaned else "use letters and digits"
-    return f"{text!r} is not one word of letters or digits: a keyword is the first word of a message", hint
+        hint = f"did you mean {quote(cleaned)}?" if cleaned else "use letters and digits"
+    return f"{quote(text)} is not one word of letters or digits: a keyword is the first word of a message", hint
 
 
 def country(text: str) -> tuple[str | None, tuple[str, str | None] | None]:
@@ -141,10 +153,11 @@ def country(text: str) -> tuple[str | None, tuple[str, str | None] | None]:
     code = text.strip().upper()
     if code == ALL_COUNTRIES or code in ISO_3166_ALPHA2:
         return code, None
-    if code in COMMON_MISTAKES:
-        return None, (f"{text!r} is not an ISO 3166-1 alpha-2 country code", f"did you mean {COMMON_MISTAKES[code]}?")
+    if code in COMMON_MISTAKES and not holds_secret(text):
+        message = f"{quote(text)} is not an ISO 3166-1 alpha-2 country code"
+        return None, (message, f"did you mean {COMMON_MISTAKES[code]}?")
     return None, (
-        f"{text!r} is not an ISO 3166-1 alpha-2 country code",
+        f"{quote(text)} is not an ISO 3166-1 alpha-2 country code",
         'use two-letter codes such as US, GB, DE, or "*" for every country',
     )
 
@@ -248,7 +261,7 @@ def check_keywords(values: Sequence[str], report: Callable[[int, str, str | None
         if problem:
             report(i, *problem)
         elif keyword_key(value) in seen:  # carriers match keywords without regard to case
-            report(i, f"keyword {value!r} is given twice (keywords match in any case)", "give it once")
+            report(i, f"keyword {quote(value)} is given twice (keywords match in any case)", "give it once")
         else:
             seen.add(keyword_key(value))
             out.append(value)
@@ -446,7 +459,9 @@ class _SetupValidator:
             return []
         value = data["keywords"]
         if isinstance(value, str):
-            self.error(path, (f"expected a list of keywords, found the string {value!r}", f"write [{value}]"))
+            short = len(value) <= QUOTE_CHARS and not holds_secret(value)
+            hint = f"write [{value}]" if short else "write a YAML list: [STOP]"
+            self.error(path, (f"expected a list of keywords, found {describe(value)}", hint))
             return []
         if not isinstance(value, list) or not value:
             self.error(path, (f"expected a non-empty list of keywords, found {describe(value)}", None))
@@ -470,7 +485,9 @@ class _SetupValidator:
                 key = (config.country_code, keyword_key(word))
                 if key in owner and owner[key] != config.op:
                     where = self.paths.get(id(config), ("autoresp_configs",)) + ("keywords", k)
-                    problem = f"keyword {word!r} is also a keyword of the {owner[key]} config for {config.country_code}"
+                    problem = (
+                        f"keyword {quote(word)} is also a keyword of the {owner[key]} config for {config.country_code}"
+                    )
                     self.error(where, (problem, "a keyword answers once per country: keep it in one config"))
                 owner.setdefault(key, config.op)
 
@@ -485,7 +502,7 @@ class _SetupValidator:
             for entry in items or []:
                 k = key(entry)
                 if k in seen:
-                    what = f"country {k[0]} and op {k[1]}" if isinstance(k, tuple) else repr(k)
+                    what = f"country {k[0]} and op {k[1]}" if isinstance(k, tuple) else quote(k)
                     self.error(self.paths.get(id(entry), (name,)), (f"{what} is listed twice", "keep one entry"))
                 seen.add(k)
 

@@ -12,6 +12,7 @@ from msgprof_cli.document.countries import COMMON_MISTAKES, ISO_3166_ALPHA2
 from msgprof_cli.document.document import Document, Issue, Path, describe, quote, secret_at
 from msgprof_cli.document.rules import READ_ONLY, RULES, Rule
 from msgprof_cli.errors import InvalidInput
+from msgprof_cli.secrets import holds_secret
 
 
 class _Bad:
@@ -121,6 +122,10 @@ class _Validator:
         var = secret_at(self.doc.secrets, p)
         return f"the value of secret ${var}" if var else quote(text)
 
+    def secret(self, p: Path, value: Any) -> bool:
+        """Whether a value came from a secret variable (by its path) or is one the run knows."""
+        return secret_at(self.doc.secrets, p) is not None or (isinstance(value, str) and holds_secret(value))
+
     def describe(self, p: Path, value: Any) -> str:
         var = secret_at(self.doc.secrets, p)
         if var and isinstance(value, str):
@@ -146,7 +151,7 @@ class _Validator:
             except OverflowError:  # an integer past a double's range (from a request to the sandbox)
                 return self.error(p, f"must be a number a double can hold, found {self.describe(p, value)}")
             if not finite or value < 0:
-                return self.error(p, f"must be a non-negative number, found {value!r}")
+                return self.error(p, f"must be a non-negative number, found {describe(value)}")
             return value
         if rule.kind == "integer":
             return self.integer(rule, value, p)
@@ -213,7 +218,7 @@ class _Validator:
             return self.error(
                 p,
                 f"expected a list of country codes, found {self.describe(p, value)}",
-                hint="write a YAML list: [US, CA]" if secret or "," in value else f"write [{value}]",
+                hint="write a YAML list: [US, CA]" if secret or "," in value or len(value) > 40 else f"write [{value}]",
             )
         if not isinstance(value, list):
             return self.error(p, f"expected a list of country codes, found {describe(value)}")
@@ -239,7 +244,7 @@ class _Validator:
             if not alone:
                 return self.error(ip, '"*" (all destinations) must stand alone', hint='use ["*"] or a list of codes')
             return code
-        if code in COMMON_MISTAKES and not self.strict:
+        if code in COMMON_MISTAKES and not self.strict and not self.secret(ip, item):  # no guess from a secret
             return self.error(
                 ip,
                 f"{self.quoted(ip, item)} is not an ISO 3166-1 alpha-2 country code",

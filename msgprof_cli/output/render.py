@@ -21,7 +21,7 @@ from typing import IO, Any, cast
 from msgprof_cli.errors import Interrupted, InvalidInput, MsgprofError, OutputError, format_api_error
 from msgprof_cli.output import cells, metrics_view, profile_view, tables, views
 from msgprof_cli.output.terminal import Terminal
-from msgprof_cli.secrets import Scrubbed, mask
+from msgprof_cli.secrets import Scrubbed, mask, scrub
 
 SIGN = {"create": "+", "update": "~", "delete": "-", "unchanged": "=", "failed": "!"}
 ACTION_STYLE = {"create": "green", "update": "yellow", "delete": "red", "unchanged": "dim", "failed": "bold red"}
@@ -133,8 +133,9 @@ class Renderer:
         """One line of (text, style) parts: styled at a colour terminal, plain text elsewhere;
         wrapped at spaces to the width at a terminal, never in a pipe (scripts grep lines)."""
         fancy = self.terminal.stdout_fancy if stream == "out" else self.terminal.stderr_fancy
-        if stream == "err":
+        if stream == "err":  # hidden before wrapped: a secret cut across two lines is still found
             self._clear_status()
+            parts = [(scrub(text), style) for text, style in parts]
         lines = _wrapped_parts(parts, self.terminal.width) if self._tty(stream) else [list(parts)]
         if not fancy:
             text = "\n".join("".join(t for t, _ in line) for line in lines)
@@ -331,7 +332,7 @@ class Renderer:
 
     def _err_write(self, text: str) -> None:
         self._clear_status()
-        lines = [cells.visible(line) for line in text.split("\n")]
+        lines = [cells.visible(line) for line in scrub(text).split("\n")]  # hidden, then wrapped
         if self.terminal.stderr_isatty:  # at a terminal: wrapped at spaces, ids whole
             lines = [part for line in lines for part in cells.wrap(line, self.terminal.width)]
         self._err_text("\n".join(lines))
