@@ -140,7 +140,8 @@ def _page(n: int, pages: int) -> bytes:
 
 def test_an_error_on_page_2_never_lands_on_the_progress_line(monkeypatch: pytest.MonkeyPatch) -> None:
     unauthorized = json.dumps({"errors": [{"code": "10009", "title": "Authentication failed"}]}).encode()
-    with Scripted([(200, _page(1, 3)), (401, unauthorized)]) as server:
+    # pages 2 and 3 are asked for side by side: both refused, whichever arrives first
+    with Scripted([(200, _page(1, 3)), (401, unauthorized), (401, unauthorized)]) as server:
         monkeypatch.setenv("TELNYX_BASE_URL", server.url)
         monkeypatch.setenv("TELNYX_API_KEY", "k")
         s = screen("list", "--all", "--max-retries", "0")
