@@ -21,7 +21,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from msgprof_cli.document.document import Document, Issue, Path, SourceText, format_path, quote
-from msgprof_cli.document.rules import RULES
+from msgprof_cli.document.rules import RULES, SETUP_SECTIONS
 from msgprof_cli.errors import InvalidInput
 
 # Input limits (documented in the README).  A full profile holds about 35 values in 1 KiB, so a
@@ -313,7 +313,7 @@ _STR = "tag:yaml.org,2002:str"
 # The setup sections too: a phone number +15550100001 is read as written, not as a number.
 # (setup_rules.SECTIONS, written out: `create` reads documents but needs no setup rules, and
 # importing them costs start-up time; a test keeps the two equal.)
-SECTIONS = ("phone_numbers", "alphanumeric_sender_ids", "autoresp_configs")
+SECTIONS = SETUP_SECTIONS
 _RAW_FIELDS = frozenset([*(r.name for r in RULES if r.numeric_string or r.kind == "countries"), *SECTIONS])
 
 

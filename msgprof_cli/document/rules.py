@@ -304,3 +304,8 @@ def split_create(payload: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any
     without them and then updated with them."""
     later = {k: v for k, v in payload.items() if k in RULES_BY_NAME and not RULES_BY_NAME[k].creatable}
     return {k: v for k, v in payload.items() if k not in later}, later
+
+
+# The setup sections a document may hold beside the profile's fields (setup_rules.SECTIONS,
+# written out here: `create` reads documents but needs no setup rules; a test keeps them equal).
+SETUP_SECTIONS = ("phone_numbers", "alphanumeric_sender_ids", "autoresp_configs")

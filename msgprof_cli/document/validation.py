@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from msgprof_cli.document.countries import COMMON_MISTAKES, ISO_3166_ALPHA2
 from msgprof_cli.document.document import Document, Issue, Path, describe, quote, secret_at
-from msgprof_cli.document.rules import READ_ONLY, RULES, Rule
+from msgprof_cli.document.rules import READ_ONLY, RULES, SETUP_SECTIONS, Rule
 from msgprof_cli.errors import InvalidInput
 from msgprof_cli.secrets import holds_secret
 
@@ -105,6 +105,13 @@ class _Validator:
             return
         if top and key in READ_ONLY:
             self.error(p, "is a read-only field of the API's response", hint=f"remove it: {READ_ONLY[key]}")
+            return
+        if top and key in SETUP_SECTIONS:  # only here when the command takes profile fields only
+            self.error(
+                p,
+                "is a setup section, not a profile field",
+                hint="`msgprof apply -f FILE` sets up numbers, sender IDs and auto-responses with the profile",
+            )
             return
         import difflib  # only on the error path
 
