@@ -19,3 +19,27 @@ def test_a_setup_section_in_create_or_update_points_to_apply(
     assert f"{section}: is a setup section, not a profile field" in res.stderr
     assert "`msgprof apply -f FILE` sets up numbers" in res.stderr
     assert "did you mean" not in res.stderr
+
+
+@pytest.mark.parametrize("flag", ["--redaction", "--no-redaction", "--redaction-level"])
+def test_an_update_only_flag_on_create_says_so(cli, flag: str) -> None:
+    args = [flag, "1"] if flag == "--redaction-level" else [flag]
+    res = cli("create", "--name", "G", "--whitelist", "US", *args, "--dry-run")
+    assert res.exit_code == 2 and res.stdout == ""
+    field = "redaction_level" if flag == "--redaction-level" else "redaction_enabled"
+    assert f"{flag} is not an option of create: {field} is set by an update only" in res.stderr
+    assert f"`msgprof update ID|NAME {flag}` after the create" in res.stderr
+    assert "did you mean" not in res.stderr
+
+
+def test_a_document_with_update_only_fields_is_created_then_updated_in_one_run(cli, sandbox, tmp_path: Path) -> None:
+    import json
+
+    f = tmp_path / "r.yaml"
+    f.write_text("name: R\nwhitelisted_destinations: [US]\nredaction_enabled: true\nredaction_level: 1\n")
+    shown = cli("create", "-f", str(f), "--dry-run", "--json")
+    assert [r["method"] for r in json.loads(shown.stdout)] == ["POST", "PATCH"]  # the dry run is the request
+    made = cli("create", "-f", str(f), "--json")
+    assert made.exit_code == 0, made.stderr
+    assert [w.method for w in sandbox.writes()] == ["POST", "PATCH"]
+    assert (json.loads(made.stdout)["redaction_enabled"], json.loads(made.stdout)["redaction_level"]) == (True, 1)

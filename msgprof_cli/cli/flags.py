@@ -158,3 +158,11 @@ def _null_help(name: str, rule_help: str) -> str:
     """--no-pool's help from the rule's ("Number pool settings, or null to disable the pool.")."""
     _, sep, effect = rule_help.partition(", or null to ")
     return f"Send {name} as null, to {effect.rstrip('.')}." if sep else f"Send {name} as null."
+
+
+def update_only_flag(option: str) -> str | None:
+    """The field whose update-only flag ``option`` is (``--redaction`` -> redaction_enabled), or None."""
+    for spec in flag_specs():
+        if not spec.rule.creatable and option in (d for decl in spec.decls for d in decl.split("/")):
+            return spec.rule.name
+    return None

@@ -213,6 +213,12 @@ def usage_error(terminal: Terminal, exc: ClickException, *, json_errors: bool) -
         known = [*GLOBAL_VALUE_OPTIONS, *GLOBAL_FLAGS, *(exc.possibilities or ())]
         close = unknown_option(exc.option_name, known)  # the global options count: `msgprof --tiemout 5 list`
         hint = f"did you mean {close}? {hint}" if close else hint
+        from msgprof_cli.cli.flags import update_only_flag
+
+        field = update_only_flag(exc.option_name) if path.endswith(" create") else None
+        if field is not None:  # a real flag of update's: say so, not a near miss of another
+            message = f"{exc.option_name} is not an option of create: {field} is set by an update only"
+            hint = f"`msgprof update ID|NAME {exc.option_name}` after the create, or `{field}:` in the document (-f)"
     err = UsageError(message, hint=hint)
     Renderer(terminal, json_errors=json_errors).error(err)
     return UsageError.exit_code  # whatever click's own code: 1 means a bug in msgprof
