@@ -43,3 +43,15 @@ def test_a_document_with_update_only_fields_is_created_then_updated_in_one_run(c
     assert made.exit_code == 0, made.stderr
     assert [w.method for w in sandbox.writes()] == ["POST", "PATCH"]
     assert (json.loads(made.stdout)["redaction_enabled"], json.loads(made.stdout)["redaction_level"]) == (True, 1)
+
+
+@pytest.mark.parametrize(("typed", "meant"), [("remov", "remove"), ("ad", "add"), ("lst", "list")])
+def test_a_mistyped_sender_ids_command_is_named_not_taken_for_a_profile(cli, typed: str, meant: str) -> None:
+    res = cli("sender-ids", typed, "Support", "Acme")
+    assert res.exit_code == 2 and res.stdout == ""
+    assert f"No such command '{typed}'. Did you mean '{meant}'?" in res.stderr
+
+
+def test_the_older_sender_ids_form_still_lists(cli, sandbox) -> None:
+    res = cli("sender-ids", "Nobody")  # a profile, not a command: looked up (and not found)
+    assert res.exit_code == 5 and "no messaging profile named 'Nobody'" in res.stderr

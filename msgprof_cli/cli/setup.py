@@ -60,9 +60,18 @@ class _ListWhenNoCommand(MsgprofGroup):
     """`msgprof sender-ids PROFILE` (the older form) means `msgprof sender-ids list PROFILE`."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        if args and args[0] not in self.commands and not args[0].startswith("-"):
+        if args and args[0] not in self.commands and not args[0].startswith("-") and not _mistyped(self, args):
             args = ["list", *args]
         return list(super().parse_args(ctx, args))
+
+
+def _mistyped(group: MsgprofGroup, args: list[str]) -> bool:
+    """`sender-ids remov P X`: the older form takes one PROFILE, so a first word close to a command
+    followed by more words is a mistyped command (click then says "did you mean 'remove'?")."""
+    import difflib
+
+    more = [a for a in args[1:] if not a.startswith("-")]
+    return bool(more) and bool(difflib.get_close_matches(args[0], list(group.commands), n=1, cutoff=0.7))
 
 
 def _ops(r: Run) -> "SetupOperations":
