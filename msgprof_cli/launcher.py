@@ -11,4 +11,14 @@ def main() -> None:
         return
     from msgprof_cli.cli import main as run
 
-    run()
+    try:
+        run()
+    finally:
+        # The command has ended and said how (its exit code is set): a further Ctrl-C while the
+        # interpreter waits for requests still in flight (bounded by their timeouts) would only
+        # print a traceback from threading's shutdown.  So from here on, Ctrl-C is ignored.
+        import signal
+        import threading
+
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGINT, signal.SIG_IGN)

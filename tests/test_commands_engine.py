@@ -390,7 +390,11 @@ def omit(body: Any) -> Any:
     def record(r: Any) -> Any:
         if not isinstance(r, dict):
             return r
+        from msgprof_cli.document.rules import RULES_BY_NAME
+
         out = {k: v for k, v in r.items() if v is not None}
+        # every field at its documented default is left out, top-level and nested alike
+        out = {k: v for k, v in out.items() if k not in RULES_BY_NAME or RULES_BY_NAME[k].default != v}
         pool = out.get("number_pool_settings")
         if isinstance(pool, dict):
             out["number_pool_settings"] = {k: v for k, v in pool.items() if not (k in ("sticky_sender", "geomatch") and v is False)}
@@ -488,6 +492,37 @@ def test_a_live_pool_without_sticky_sender_converges(cli: Cli, tmp_path: Path, m
         monkeypatch.setenv("TELNYX_API_KEY", TEST_KEY)
         pool = "{long_code_weight: 1, toll_free_weight: 2, skip_unhealthy: true, sticky_sender: false, geomatch: false}"
         f = write(tmp_path, "p.yaml", f"name: Pool\nwhitelisted_destinations: [US]\nnumber_pool_settings: {pool}\n")
+        assert cli("apply", "-f", f).exit_code == 0
+        proxy.writes.clear()
+        res = cli("plan", "-f", f, "--detailed-exitcode")
+        assert res.exit_code == 0, res.stdout
+        assert cli("apply", "-f", f).exit_code == 0
+        assert proxy.writes == []
+
+
+DEFAULTED = ["enabled", "mms_fall_back_to_sms", "mms_transcoding", "mobile_only", "smart_encoding", "redaction_enabled"]
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    values=st.fixed_dictionaries({}, optional={f: st.booleans() for f in DEFAULTED}),
+    level=st.none() | st.sampled_from([1, 2]),
+    version=st.none() | st.sampled_from(["1", "2"]),
+)
+def test_a_top_level_field_the_api_leaves_out_is_its_documented_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, values: dict[str, bool], level: Any, version: Any
+) -> None:
+    """The hostile probe's finding: a server that leaves out `enabled: true` (or any field at its
+    documented default) made every apply PATCH again.  Whatever the document says of those fields,
+    after one apply, plan is unchanged and apply sends nothing."""
+    cli = Cli()
+    doc = {"name": "Terse", "whitelisted_destinations": ["US"], **values}
+    doc |= {"redaction_level": level} if level is not None else {}
+    doc |= {"webhook_api_version": version} if version is not None else {}
+    with Sandbox("127.0.0.1", 0) as sb, OmittingProxy(sb.url) as proxy:
+        monkeypatch.setenv("TELNYX_BASE_URL", proxy.url)
+        monkeypatch.setenv("TELNYX_API_KEY", TEST_KEY)
+        f = write(tmp_path, "t.json", json.dumps(doc))
         assert cli("apply", "-f", f).exit_code == 0
         proxy.writes.clear()
         res = cli("plan", "-f", f, "--detailed-exitcode")

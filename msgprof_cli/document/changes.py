@@ -148,10 +148,12 @@ class Effect:
 
 
 def with_defaults(live: dict[str, Any]) -> dict[str, Any]:
-    """The live profile as the API means it: a nested field it leaves out holds its documented
-    default (an answer may omit ``sticky_sender: false``).  Compared with the raw answer, every
-    apply would plan ``null -> false``, PATCH, and never converge."""
-    out = dict(live)
+    """The live profile as the API means it: a field it leaves out holds its documented default,
+    nested ones included (an answer may omit ``sticky_sender: false`` or ``enabled: true``).
+    Compared with the raw answer, every apply would plan ``null -> false``, PATCH, and never
+    converge."""
+    # a top-level field it leaves out holds its documented default too (`enabled`: true, ...)
+    out = {**{r.name: r.default for r in RULES_BY_NAME.values() if r.default is not None}, **live}
     for key, value in live.items():
         rule = RULES_BY_NAME.get(key)
         if rule is not None and rule.kind == "object" and isinstance(value, dict):

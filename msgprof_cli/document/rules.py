@@ -41,7 +41,7 @@ class Rule:
     numeric_string: bool = False  # a YAML/JSON number is accepted as its string
     children: tuple[Rule, ...] = ()
     null_flag: str = ""  # objects: the flag that sends the object as null
-    default: Any = None  # nested fields: the API's value when a request leaves the field out
+    default: Any = None  # the documented value of a field a request or an answer leaves out
 
 
 POOL_RULES: tuple[Rule, ...] = (
@@ -135,7 +135,14 @@ RULES: tuple[Rule, ...] = (
         flag="--whitelist",
         required=True,
     ),
-    Rule("enabled", "boolean", "Whether the profile is enabled.", flag="--enabled", off_flag="--disabled"),
+    Rule(
+        "enabled",
+        "boolean",
+        "Whether the profile is enabled.",
+        flag="--enabled",
+        off_flag="--disabled",
+        default=True,  # the spec's default
+    ),
     # format: url, but the spec's own default is "" (which a url format rejects) and null is
     # allowed: we accept "", null, or an absolute http(s) URL.
     Rule("webhook_url", "url", "Where webhooks for this profile are sent.", flag="--webhook-url", nullable=True),
@@ -153,6 +160,7 @@ RULES: tuple[Rule, ...] = (
         flag="--webhook-api-version",
         enum=("1", "2", "2010-04-01"),
         numeric_string=True,
+        default="2",  # the spec's default
     ),
     Rule(
         "alpha_sender",
@@ -184,6 +192,7 @@ RULES: tuple[Rule, ...] = (
         "Fall back to SMS when MMS fails.",
         flag="--mms-fall-back-to-sms",
         off_flag="--no-mms-fall-back-to-sms",
+        default=False,  # the spec's default
     ),
     Rule(
         "mms_transcoding",
@@ -191,14 +200,23 @@ RULES: tuple[Rule, ...] = (
         "Resize MMS media automatically.",
         flag="--mms-transcoding",
         off_flag="--no-mms-transcoding",
+        default=False,  # the spec's default
     ),
-    Rule("mobile_only", "boolean", "Send only to mobile numbers.", flag="--mobile-only", off_flag="--no-mobile-only"),
+    Rule(
+        "mobile_only",
+        "boolean",
+        "Send only to mobile numbers.",
+        flag="--mobile-only",
+        off_flag="--no-mobile-only",
+        default=False,  # the spec's default
+    ),
     Rule(
         "smart_encoding",
         "boolean",
         "Pick GSM-7 or UCS-2 automatically.",
         flag="--smart-encoding",
         off_flag="--no-smart-encoding",
+        default=False,  # the spec's default
     ),
     # Not in UpdateMessagingProfileRequest: only a create can set it.
     Rule(
@@ -261,6 +279,7 @@ RULES: tuple[Rule, ...] = (
         flag="--redaction",
         off_flag="--no-redaction",
         creatable=False,
+        default=False,  # the SDK's MessagingProfile default
     ),
     Rule(
         "redaction_level",
@@ -269,6 +288,7 @@ RULES: tuple[Rule, ...] = (
         flag="--redaction-level",
         choices=(1, 2),
         creatable=False,
+        default=2,  # the SDK's MessagingProfile default
     ),
 )
 
