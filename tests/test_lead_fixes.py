@@ -55,3 +55,20 @@ def test_a_mistyped_sender_ids_command_is_named_not_taken_for_a_profile(cli, typ
 def test_the_older_sender_ids_form_still_lists(cli, sandbox) -> None:
     res = cli("sender-ids", "Nobody")  # a profile, not a command: looked up (and not found)
     assert res.exit_code == 5 and "no messaging profile named 'Nobody'" in res.stderr
+
+
+def test_a_state_that_is_not_a_regular_file_is_refused_before_any_read(tmp_path: Path) -> None:
+    """The hostile probe: `--state /dev/zero` read without end (5 GiB in 7 s) and left a lock file
+    in /dev; a FIFO blocked for ever."""
+    import os
+
+    from msgprof_cli.errors import InvalidInput
+    from msgprof_cli.sandbox.server import Sandbox
+
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    for path in ("/dev/zero", str(fifo), str(tmp_path)):
+        with pytest.raises(InvalidInput, match="not a regular file"):
+            Sandbox("127.0.0.1", 0, state_file=path)
+    assert not os.path.exists("/dev/.zero.lock")
+    assert not (tmp_path / ".fifo.lock").exists()

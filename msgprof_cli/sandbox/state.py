@@ -120,6 +120,7 @@ class State:
         self.order_polls = 2  # GETs a bulk order takes to finish (see numbers.py)
         inventory: Iterable[Any] = DEMO_NUMBERS
         if path:
+            _regular_or_new(path)  # before the lock file: /dev/zero gets no /dev/.zero.lock
             self._owner = _take(path)
         try:
             if path and os.path.exists(path):
@@ -135,7 +136,10 @@ class State:
     def _load(self, path: str) -> list[Any]:
         try:
             with open(path, encoding="utf-8") as fh:
-                data = json.load(fh)
+                text = fh.read(MAX_STATE_BYTES + 1)  # bounded: a state file is a few MiB at most
+            if len(text) > MAX_STATE_BYTES:
+                raise ValueError(f"larger than {MAX_STATE_BYTES // 2**20} MiB; not a sandbox state file")
+            data = json.loads(text)
         except RecursionError:
             data = _TOO_DEEP  # nested past the parser's recursion: refused below
         except (OSError, ValueError) as exc:
@@ -236,6 +240,26 @@ def _close_at_exit(ref: weakref.ReferenceType[State]) -> None:
     state = ref()
     if state is not None:
         state.close()
+
+
+MAX_STATE_BYTES = 256 * 2**20
+
+
+def _regular_or_new(path: str) -> None:
+    """A state file is a regular file (or a new name): a device or a FIFO would be read forever."""
+    import stat
+
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise _unloadable(path, exc.strerror or str(exc)) from None
+    if not stat.S_ISREG(mode):
+        raise InvalidInput(
+            f"sandbox state file {path}: not a regular file (a device, a FIFO or a folder); it was left as it is",
+            hint="give --state a file the sandbox wrote, or a new name",
+        )
 
 
 def _unloadable(path: str, why: str) -> InvalidInput:
