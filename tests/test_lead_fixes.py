@@ -72,3 +72,12 @@ def test_a_state_that_is_not_a_regular_file_is_refused_before_any_read(tmp_path:
             Sandbox("127.0.0.1", 0, state_file=path)
     assert not os.path.exists("/dev/.zero.lock")
     assert not (tmp_path / ".fifo.lock").exists()
+
+
+def test_a_doctor_fix_names_a_profile_whose_name_reads_as_an_option_by_its_id() -> None:
+    from msgprof_cli.declarative.doctor import _ref
+
+    assert _ref({"name": "--yes", "id": "P1"}) == "P1"
+    assert _ref({"name": "-x", "id": "P1"}) == "P1"
+    assert _ref({"name": "Alerts", "id": "P1"}) == "Alerts"
+    assert _ref({"name": "", "id": "P1"}) == "P1"

@@ -459,7 +459,12 @@ def _label(profile: JSON) -> str:
 
 
 def _ref(profile: JSON) -> str:
-    return str(profile.get("name") or profile.get("id") or PLACEHOLDER)
+    """How a fix command names the profile: its name, or its id when the name would read as an
+    option (`--yes`) or is empty."""
+    name = str(profile.get("name") or "")
+    if name and not name.startswith("-"):
+        return name
+    return str(profile.get("id") or PLACEHOLDER)
 
 
 def _country_name(country: str | None) -> str:
