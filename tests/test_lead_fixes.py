@@ -81,3 +81,14 @@ def test_a_doctor_fix_names_a_profile_whose_name_reads_as_an_option_by_its_id() 
     assert _ref({"name": "-x", "id": "P1"}) == "P1"
     assert _ref({"name": "Alerts", "id": "P1"}) == "Alerts"
     assert _ref({"name": "", "id": "P1"}) == "P1"
+
+
+def test_a_password_in_a_webhook_url_never_reaches_stderr(cli, sandbox) -> None:
+    """The hostile probe: `https://bob:PASSWORD@host` in a webhook URL was quoted in errors and
+    printed whole by --debug (only ${VAR} secrets and --base-url were hidden)."""
+    bad = cli("create", "--name", "x", "--whitelist", "US", "--webhook-url", "https://bob:hunter2pw@h.example.com:99999/")
+    assert bad.exit_code == 3
+    assert "hunter2pw" not in bad.stderr and "<password>" in bad.stderr
+    good = cli("create", "--name", "x", "--whitelist", "US", "--webhook-url", "https://bob:hunter2pw@h.example.com/", "--debug")
+    assert good.exit_code == 0, good.stderr
+    assert "hunter2pw" not in good.stderr

@@ -12,7 +12,10 @@ from msgprof_cli.document.countries import COMMON_MISTAKES, ISO_3166_ALPHA2
 from msgprof_cli.document.document import Document, Issue, Path, describe, quote, secret_at
 from msgprof_cli.document.rules import READ_ONLY, RULES, SETUP_SECTIONS, Rule
 from msgprof_cli.errors import InvalidInput
-from msgprof_cli.secrets import holds_secret
+from msgprof_cli.secrets import holds_secret, register
+
+# The userinfo of a URL as the text has it (before any parsing, which may fail on the rest).
+_USERINFO = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://([^/?#@]*)@")
 
 
 class _Bad:
@@ -209,6 +212,9 @@ class _Validator:
     def url(self, text: str, p: Path) -> Any:
         if text == "":
             return text
+        userinfo = _USERINFO.match(text)
+        if userinfo and ":" in userinfo.group(1):  # a password in a webhook URL is a secret from here on
+            register(userinfo.group(1).partition(":")[2], "<password>")
         hint = 'use e.g. "https://example.com/hooks", or "" / null for none'
         try:
             parts = urlsplit(text)
