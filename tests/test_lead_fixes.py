@@ -92,3 +92,63 @@ def test_a_password_in_a_webhook_url_never_reaches_stderr(cli, sandbox) -> None:
     good = cli("create", "--name", "x", "--whitelist", "US", "--webhook-url", "https://bob:hunter2pw@h.example.com/", "--debug")
     assert good.exit_code == 0, good.stderr
     assert "hunter2pw" not in good.stderr
+
+
+def test_a_sender_id_another_run_made_meanwhile_is_not_an_error(cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The hostile probe: two applies at once; one listed no sender ID, the other made it, and
+    the first's POST was refused 422 "already exists": exit 5.  The record asked for is there:
+    msgprof says so and exits 0, sending nothing more."""
+    import http.client
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from urllib.parse import urlsplit
+
+    from conftest import TEST_KEY
+
+    from msgprof_cli.sandbox.server import Sandbox
+
+    with Sandbox("127.0.0.1", 0) as sb:
+        pid = sb.create({"name": "Race", "whitelisted_destinations": ["US"]})["id"]
+        sb.seed("alphanumeric_sender_ids", pid, {"alphanumeric_sender_id": "Acme"})  # the other run's
+        up = urlsplit(sb.url)
+        hidden = {"once": True}
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *a: object) -> None:
+                pass
+
+            def forward(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else None
+                if self.command == "GET" and "alphanumeric_sender_ids" in self.path and hidden.pop("once", False):
+                    raw = json.dumps({"data": [], "meta": {"page_number": 1, "total_pages": 1, "total_results": 0}})
+                    status, data = 200, raw.encode()
+                else:
+                    conn = http.client.HTTPConnection(up.hostname or "127.0.0.1", up.port, timeout=10)
+                    conn.request(self.command, self.path, body=body, headers=dict(self.headers.items()))
+                    resp = conn.getresponse()
+                    status, data = resp.status, resp.read()
+                    conn.close()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            do_GET = do_POST = forward  # noqa: N815 - the stdlib's names
+
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            monkeypatch.setenv("TELNYX_BASE_URL", f"http://127.0.0.1:{server.server_address[1]}/v2")
+            monkeypatch.setenv("TELNYX_API_KEY", TEST_KEY)
+            res = cli("sender-ids", "add", pid, "Acme")
+        finally:
+            server.shutdown()
+            server.server_close()
+        assert res.exit_code == 0, res.stderr
+        assert "was made meanwhile by another run; nothing was added" in res.stderr
+        assert [s["alphanumeric_sender_id"] for s in sb.state.related["alphanumeric_sender_ids"]] == ["Acme"]

@@ -404,6 +404,15 @@ def _create_listed(
     except CreateUnknown as exc:
         exc.hint = hint
         raise
+    except ApiError as exc:
+        # Refused as a duplicate (409/422) after our listing found none: another run (or a
+        # person) made the same record meanwhile.  It is what was asked for: nothing more to do.
+        if exc.status in (409, 422):
+            for record in creation.listing():
+                if creation.same(record):
+                    note = f"{creation.noun} {record.get('id')} was made meanwhile by another run; nothing was added"
+                    return Created(dict(record), "exists", note)
+        raise
     return Created(dict(done.record), "created", done.note)
 
 
