@@ -18,22 +18,30 @@ from msgprof_cli.sandbox.server import Received, Sandbox
 
 
 class RacingSandbox(Sandbox):
-    """Holds the first `runs` list requests until all of them arrived (a barrier)."""
+    """Makes `runs` applies race for certain: no create of any run (told apart by its key, see
+    RUN_KEYS) is processed before every run has sent a create, that is, before every run has
+    planned against the same empty account.  Nothing waits on a list, so a short --timeout only
+    ever cuts a create (as the tests intend), and a slow start under load changes nothing."""
 
     def __init__(self, runs: int, commit_delay: float = 0.0) -> None:
         super().__init__("127.0.0.1", 0, commit_delay=commit_delay)
-        self.barrier = threading.Barrier(runs, timeout=30)
-        self.lists = 0
-        self.lists_lock = threading.Lock()
+        self.runs = runs
+        self.posted: set[str] = set()
+        self.all_posted = threading.Event()
+        self.race_lock = threading.Lock()
 
     def record(self, item: Received) -> None:
         super().record(item)
-        if item.method == "GET" and item.path == "/v2/messaging_profiles":
-            with self.lists_lock:
-                self.lists += 1
-                first_round = self.lists <= self.barrier.parties
-            if first_round:
-                self.barrier.wait()
+        run = item.headers.get("Authorization", "").removeprefix("Bearer ")
+        if item.method == "POST" and item.path == "/v2/messaging_profiles" and run in RUN_KEYS:
+            with self.race_lock:
+                self.posted.add(run)
+                if len(self.posted) >= self.runs:
+                    self.all_posted.set()
+            assert self.all_posted.wait(60), "the other run never sent a create"
+
+
+RUN_KEYS = ["KEY-run0-SECRET-aaa0", "KEY-run1-SECRET-bbb1"]  # one key per run: the sandbox takes any
 
 
 def write_profiles(d: Path, n: int) -> None:
@@ -51,7 +59,7 @@ def test_two_concurrent_applies_then_one_more_end_with_one_profile_per_name(tmp_
         results: list = [None, None]
 
         def go(k: int) -> None:
-            results[k] = run_msgprof("apply", "-f", str(d), "--json", env=env)
+            results[k] = run_msgprof("apply", "-f", str(d), "--json", env={**env, "TELNYX_API_KEY": RUN_KEYS[k]})
 
         threads = [threading.Thread(target=go, args=(k,)) for k in range(2)]
         for t in threads:
@@ -62,7 +70,7 @@ def test_two_concurrent_applies_then_one_more_end_with_one_profile_per_name(tmp_
         assert len(posts) == 100  # the race happened: both runs created all 50
         for res in results:
             assert res.returncode == 0, res.stderr
-            assert TEST_KEY not in res.stdout + res.stderr
+            assert not any(key in res.stdout + res.stderr for key in [TEST_KEY, *RUN_KEYS])
         names = Counter(p["name"] for p in sb.profiles())
         assert sorted(names) == [f"Team {k:02}" for k in range(50)]
         assert set(names.values()) == {1}
@@ -92,7 +100,8 @@ def test_two_applies_whose_creates_commit_late_never_resend_nor_guess(tmp_path: 
         results: list = [None, None]
 
         def go(k: int) -> None:
-            results[k] = run_msgprof("apply", "-f", str(d), "--timeout", "0.3", "--json", env=env)
+            run_env = {**env, "TELNYX_API_KEY": RUN_KEYS[k]}
+            results[k] = run_msgprof("apply", "-f", str(d), "--timeout", "0.3", "--json", env=run_env)
 
         threads = [threading.Thread(target=go, args=(k,)) for k in range(2)]
         for t in threads:
