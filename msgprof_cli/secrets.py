@@ -214,11 +214,29 @@ class Scrubbed(io.TextIOBase):
         self.stream = stream
 
     def write(self, text: str) -> int:
-        self.stream.write(scrub(text))
+        try:
+            self.stream.write(scrub(text))
+        except OSError:
+            self._gone()
         return len(text)
 
     def flush(self) -> None:
-        self.stream.flush()
+        try:
+            self.stream.flush()
+        except OSError:
+            self._gone()
+
+    def _gone(self) -> None:
+        """stderr can't be written (a full disk, a closed pipe): messages are dropped from here
+        on, and the exit code still says how the command ended (never 1, nor Python's 120 for a
+        stream it could not flush at exit)."""
+        import os
+        import sys
+
+        sink = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - lives as long as the process
+        if self.stream is sys.stderr:
+            sys.stderr = sink
+        self.stream = sink
 
     def isatty(self) -> bool:
         return self.stream.isatty()

@@ -152,3 +152,36 @@ def test_a_sender_id_another_run_made_meanwhile_is_not_an_error(cli, monkeypatch
         assert res.exit_code == 0, res.stderr
         assert "was made meanwhile by another run; nothing was added" in res.stderr
         assert [s["alphanumeric_sender_id"] for s in sb.state.related["alphanumeric_sender_ids"]] == ["Acme"]
+
+
+def test_when_stderr_cannot_be_written_the_exit_code_still_tells(tmp_path: Path) -> None:
+    """The hostile probe: `validate /nonexist 2>/dev/full` exited 1 (a bug), and with stderr a
+    closed pipe Python's own 120.  Messages are dropped; the exit code is the command's."""
+    import subprocess
+    import sys
+
+    from conftest import record_output
+
+    missing = str(tmp_path / "nonexist.yaml")
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "msgprof_cli", "validate", missing],
+            stdout=subprocess.PIPE,
+            stderr=full,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    record_output(done.stdout)
+    assert done.returncode == 3
+    assert done.stdout == f"invalid  {missing}\n"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "msgprof_cli", "validate", missing],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stderr is not None and proc.stdout is not None
+    proc.stderr.close()  # the reader of stderr went away before msgprof wrote to it
+    record_output(proc.stdout.read())
+    assert proc.wait(timeout=60) == 3
