@@ -185,3 +185,29 @@ def test_when_stderr_cannot_be_written_the_exit_code_still_tells(tmp_path: Path)
     proc.stderr.close()  # the reader of stderr went away before msgprof wrote to it
     record_output(proc.stdout.read())
     assert proc.wait(timeout=60) == 3
+
+
+def test_create_json_loads_no_table_or_view_module(tmp_path: Path, sandbox) -> None:
+    """Issue 21's start-up item: the modules that only draw (tables, views, the profile and
+    metrics views) load on first use, not on the data path."""
+    import os
+    import subprocess
+    import sys
+
+    from conftest import ROOT, TEST_KEY, record_output
+
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "msgprof_cli", "create", "-f", str(ROOT / "sample-configs" / "valid" / "full.yaml"), "--json"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "TELNYX_BASE_URL": sandbox.url, "TELNYX_API_KEY": TEST_KEY},
+        timeout=60,
+        check=False,
+    )
+    record_output(done.stdout)
+    assert done.returncode == 0, done.stderr[-2000:]
+    loaded = {line.rsplit("|", 1)[1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
+    assert "msgprof_cli.output.render" in loaded
+    drawing = {f"msgprof_cli.output.{m}" for m in ("tables", "views", "profile_view", "metrics_view")}
+    assert not loaded & drawing

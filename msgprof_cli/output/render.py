@@ -16,12 +16,31 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import IO, Any, cast
+from typing import IO, TYPE_CHECKING, Any, cast
 
 from msgprof_cli.errors import Interrupted, InvalidInput, MsgprofError, OutputError, format_api_error
-from msgprof_cli.output import cells, metrics_view, profile_view, tables, views
+from msgprof_cli.output import cells
 from msgprof_cli.output.terminal import Terminal
 from msgprof_cli.secrets import Scrubbed, mask, scrub
+
+if TYPE_CHECKING:
+    from msgprof_cli.output import metrics_view, profile_view, tables, views
+else:  # loaded on first use: `create --json` and the other data paths draw no table (start-up time)
+
+    class _OnFirstUse:
+        def __init__(self, name: str) -> None:
+            self._name = name
+
+        def __getattr__(self, attr: str) -> Any:
+            import importlib
+
+            module = importlib.import_module(f"msgprof_cli.output.{self._name}")
+            globals()[self._name] = module  # from now on, the module itself
+            return getattr(module, attr)
+
+    metrics_view, profile_view, tables, views = (
+        _OnFirstUse(n) for n in ("metrics_view", "profile_view", "tables", "views")
+    )
 
 SIGN = {"create": "+", "update": "~", "delete": "-", "unchanged": "=", "failed": "!"}
 ACTION_STYLE = {"create": "green", "update": "yellow", "delete": "red", "unchanged": "dim", "failed": "bold red"}
