@@ -211,3 +211,18 @@ def test_create_json_loads_no_table_or_view_module(tmp_path: Path, sandbox) -> N
     assert "msgprof_cli.output.render" in loaded
     drawing = {f"msgprof_cli.output.{m}" for m in ("tables", "views", "profile_view", "metrics_view")}
     assert not loaded & drawing
+
+
+def test_export_refuses_setup_records_no_document_may_hold(cli, sandbox, tmp_path: Path) -> None:
+    """The hostile probe: an API answering `op: nuke` or no keywords made export write a file
+    that plan refuses.  What export writes, plan reads; anything else is exit 5, nothing written."""
+    pid = sandbox.create({"name": "Odd", "whitelisted_destinations": ["US"]})["id"]
+    with sandbox.state.lock:
+        sandbox.state.autoresp.append(
+            {"id": "c1", "messaging_profile_id": pid, "op": "nuke", "keywords": ["X"], "country_code": "US"}
+        )
+    out = tmp_path / "out"
+    res = cli("export", "Odd", "--with-setup", "-o", str(out))
+    assert res.exit_code == 5, res.stderr
+    assert "autoresp_configs.0.op" in res.stderr and "nothing was exported" in res.stderr
+    assert not out.exists() or list(out.iterdir()) == []

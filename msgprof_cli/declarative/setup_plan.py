@@ -444,7 +444,27 @@ def export_setup(ops: SetupOperations | Inventory, profile_id: str) -> dict[str,
         configs.append(item)
     if configs:
         out["autoresp_configs"] = configs
+    _exportable(out, profile_id)
     return out
+
+
+def _exportable(sections: dict[str, Any], profile_id: str) -> None:
+    """What export writes, `plan` reads: records the API answered that no document may hold
+    (`op: nuke`, no keywords) are an unexpected answer (exit 5), and nothing is written."""
+    from msgprof_cli.document.document import Document
+    from msgprof_cli.document.setup_rules import validate_setup
+    from msgprof_cli.errors import UnexpectedRecord
+
+    _, issues = validate_setup(Document(sections, f"the API's records of profile {profile_id}"))
+    if issues:
+        first = issues[0]
+        more = f" (and {len(issues) - 1} more)" if len(issues) > 1 else ""
+        where = ".".join(str(p) for p in first.path)
+        raise UnexpectedRecord(
+            f"profile {profile_id}: the API answered {where}: {first.message}{more}; "
+            "a document can't hold it, so nothing was exported",
+            hint="`msgprof autoresp list` / `sender-ids list` show the records as the API holds them",
+        )
 
 
 EXPORT_BY_PROFILE = 8  # up to this many profiles, their own setup is listed, not the account's
