@@ -226,3 +226,11 @@ def test_export_refuses_setup_records_no_document_may_hold(cli, sandbox, tmp_pat
     assert res.exit_code == 5, res.stderr
     assert "autoresp_configs.0.op" in res.stderr and "nothing was exported" in res.stderr
     assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_an_empty_filtered_list_says_what_was_looked_for(cli, sandbox) -> None:
+    sandbox.create({"name": "Alpha", "whitelisted_destinations": ["US"]})
+    res = cli("list", "--name", "Nope")
+    assert res.exit_code == 0 and "no messaging profile named 'Nope'" in res.stderr + res.stdout
+    res = cli("list", "--name-contains", "zz")
+    assert "no messaging profile whose name contains 'zz'" in res.stderr + res.stdout

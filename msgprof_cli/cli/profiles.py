@@ -218,7 +218,12 @@ def list_(
             page = client.list_messaging_profiles(page_size=page_size or 20, name=name, name_contains=name_contains)
             out, total = page.data, page.total_results or len(page.data)
         if not r.render.data(out, r.output):
-            r.render.profiles(out)
+            empty = "no messaging profiles"
+            if name is not None:
+                empty = f"no messaging profile named {quote(name)}"
+            elif name_contains is not None:
+                empty = f"no messaging profile whose name contains {quote(name_contains)}"
+            r.render.profiles(out, empty=empty)
         if total > len(out):
             r.render.notice(f"showing {len(out)} of {total}; use --all or --limit N for more")
 

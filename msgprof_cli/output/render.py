@@ -281,7 +281,7 @@ class Renderer:
                 shown.append(text, style=ROLE_STYLE.get(role) or None)
             console.print(shown, soft_wrap=True)
 
-    def profiles(self, profiles: list[dict[str, Any]]) -> None:
+    def profiles(self, profiles: list[dict[str, Any]], empty: str = "no messaging profiles") -> None:
         """id, name, enabled, destinations, created; below 100 columns a terminal drops created
         (get shows it) so that the name has room and nothing is cut."""
         dated = not self.terminal.stdout_isatty or self.terminal.width >= 100
@@ -291,7 +291,7 @@ class Renderer:
         for p in profiles:
             row = [p.get("id"), p.get("name"), p.get("enabled"), p.get("whitelisted_destinations") or []]
             rows.append(row + ([_created(p.get("created_at"), length)] if dated else []))
-        self.table(columns, rows, empty="no messaging profiles")
+        self.table(columns, rows, empty=empty)
 
     def deleted(self, kind: str, ident: Any, name: Any = None) -> None:
         """What a delete-type command removed, one line of data each: ``deleted KIND ID (NAME)``."""
