@@ -331,7 +331,7 @@ def sender_ids_add(
         created = sa.add_sender_id(ops, pid, sender_id, fallback, r.render.notice)
         if created.note:
             r.render.notice(created.note)
-        if created.result == "exists":
+        elif created.result == "exists":  # one notice says so: the note, when there is one
             r.render.notice(f"sender ID {quote(sender_id)} is already on the profile; nothing was sent")
         r.emit_profile(created.record, title=created.result, kind="sender_id")
 
@@ -444,7 +444,7 @@ def autoresp_create(
         created = sa.create_autoresp(ops, resolve_profile(ops.client, ref)["id"], config, r.render.notice)
         if created.note:
             r.render.notice(created.note)
-        if created.result == "exists":
+        elif created.result == "exists":  # one notice says so: the note, when there is one
             r.render.notice("an identical auto-response is already on the profile; nothing was sent")
         r.emit_profile(created.record, title=created.result, kind="autoresp")
 
