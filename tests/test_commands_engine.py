@@ -259,26 +259,33 @@ def test_every_setup_problem_of_a_run_is_reported_at_once(cli: Cli, tmp_path: Pa
 # --------------------------------------------------------------------------- Ctrl-C in the setup phase
 
 
+def _apply_interrupted_at_the_first_sender_id(sb: Sandbox, f: str, *args: str) -> tuple[int, str, str]:
+    """A real `msgprof apply -f F ARGS` sent SIGINT once its setup phase has sent a sender ID:
+    (exit code, stdout, stderr)."""
+    env = {**__import__("os").environ, "TELNYX_BASE_URL": sb.url, "TELNYX_API_KEY": TEST_KEY}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "msgprof_cli", "apply", "-f", f, *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    deadline = time.monotonic() + 30  # a safety stop, not a timing: wait for the setup phase
+    while not any(r.path.endswith("/alphanumeric_sender_ids") and r.method == "POST" for r in sb.received):
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    record_output(out + err)
+    return proc.returncode, out, err
+
+
 def test_ctrl_c_during_the_setup_phase_gives_the_report_and_130(tmp_path: Path) -> None:
     senders = "".join(f"  - ACME{i}\n" for i in range(8))
     f = write(tmp_path, "c.yaml", f"name: CtrlC\nwhitelisted_destinations: [US]\nalphanumeric_sender_ids:\n{senders}")
     with Sandbox("127.0.0.1", 0, faults=Faults(latency_ms=300)) as sb:
-        env = {**__import__("os").environ, "TELNYX_BASE_URL": sb.url, "TELNYX_API_KEY": TEST_KEY}
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "msgprof_cli", "apply", "-f", f, "--json"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=env,
-        )
-        deadline = time.monotonic() + 30  # a safety stop, not a timing: wait for the setup phase
-        while not any(r.path.endswith("/alphanumeric_sender_ids") and r.method == "POST" for r in sb.received):
-            assert time.monotonic() < deadline
-            time.sleep(0.01)
-        proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=60)
-        record_output(out + err)
-    assert proc.returncode == 130, err
+        code, out, err = _apply_interrupted_at_the_first_sender_id(sb, f, "--json")
+    assert code == 130, err
     item = json.loads(out)["items"][0]
     assert item["status"] == "failed" and item["error"]["error"] == "interrupted"
     assert "setup" in item["error"]["message"]
@@ -291,22 +298,8 @@ def test_ctrl_c_during_the_setup_phase_in_text_says_what_was_not_done(tmp_path: 
     senders = "".join(f"  - ACME{i}\n" for i in range(8))
     f = write(tmp_path, "c.yaml", f"name: CtrlT\nwhitelisted_destinations: [US]\nalphanumeric_sender_ids:\n{senders}")
     with Sandbox("127.0.0.1", 0, faults=Faults(latency_ms=300)) as sb:
-        env = {**__import__("os").environ, "TELNYX_BASE_URL": sb.url, "TELNYX_API_KEY": TEST_KEY}
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "msgprof_cli", "apply", "-f", f],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=env,
-        )
-        deadline = time.monotonic() + 30
-        while not any(r.path.endswith("/alphanumeric_sender_ids") and r.method == "POST" for r in sb.received):
-            assert time.monotonic() < deadline
-            time.sleep(0.01)
-        proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=60)
-        record_output(out + err)
-    assert proc.returncode == 130, err
+        code, out, err = _apply_interrupted_at_the_first_sender_id(sb, f)
+    assert code == 130, err
     assert "interrupted: 1 of 1 profiles were not done" in err
     assert "Traceback" not in err
 
@@ -668,23 +661,9 @@ def test_ctrl_c_during_parallel_setup_reports_every_item_and_sends_nothing_it_ca
     )
     f = write(tmp_path, "par.yaml", docs)
     with Sandbox("127.0.0.1", 0, faults=Faults(latency_ms=250)) as sb:
-        env = {**__import__("os").environ, "TELNYX_BASE_URL": sb.url, "TELNYX_API_KEY": TEST_KEY}
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "msgprof_cli", "apply", "-f", f, "--json", "--parallel", "2"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=env,
-        )
-        deadline = time.monotonic() + 30
-        while not any(r.path.endswith("/alphanumeric_sender_ids") and r.method == "POST" for r in sb.received):
-            assert time.monotonic() < deadline
-            time.sleep(0.01)
-        proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=60)
-        record_output(out + err)
+        code, out, err = _apply_interrupted_at_the_first_sender_id(sb, f, "--json", "--parallel", "2")
         sent = {r.body["alphanumeric_sender_id"] for r in sb.received if r.method == "POST" and isinstance(r.body, dict) and "alphanumeric_sender_id" in r.body}
-    assert proc.returncode == 130, err
+    assert code == 130, err
     items = json.loads(out)["items"]
     assert len(items) == 4 and any(i["error"] and i["error"]["error"] == "interrupted" for i in items)
     for item in items:

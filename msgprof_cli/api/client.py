@@ -638,12 +638,6 @@ class TelnyxClient:
         where = path("messaging_profiles", Id(profile_id, "profile"), "metrics")
         return _object_data(self._request("GET", where, params=params)[0])
 
-    def list_profile_metrics(self, time_frame: str | None = None) -> list[JSON]:
-        """Every profile's summary: the answer is paged (its `meta`), so through the pager."""
-        params = {"time_frame": time_frame} if time_frame else {}
-        pages = self._pages(path("messaging_profile_metrics"), params, MAX_PAGE_SIZE, None)
-        return [item for page in pages for item in page.data]
-
     def iter_profile_metric_pages(
         self,
         time_frame: str | None = None,
