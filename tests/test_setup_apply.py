@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from msgprof_cli.api.client import SetupOperations, TelnyxClient
+from msgprof_cli.api.resources import SenderIds
 from msgprof_cli.declarative import report
 from msgprof_cli.declarative import setup_plan as rs
 from msgprof_cli.document.setup_rules import Autoresp, NumberEntry, SenderEntry, Setup
@@ -93,7 +94,7 @@ def test_removals_only_with_prune_setup_and_listed_first(cli: Any, sb: Sandbox, 
     for n in NUMBERS[:3]:
         ops.update_phone_number_messaging_settings(n, {"messaging_profile_id": pid})
     for s in ("Acme", "Old"):
-        ops.create_alphanumeric_sender_id({"alphanumeric_sender_id": s, "messaging_profile_id": pid})
+        ops.create_alphanumeric_sender_id(SenderIds.add(pid, s, None))
     ops.create_autoresp_config(pid, {"op": "stop", "keywords": ["STOP"], "country_code": "US", "resp_text": "Bye"})
     ops.create_autoresp_config(pid, {"op": "info", "keywords": ["HELP"], "country_code": "US"})
     path = doc(tmp_path, SECTIONS)
@@ -126,9 +127,7 @@ def test_removals_only_with_prune_setup_and_listed_first(cli: Any, sb: Sandbox, 
 def test_changes_are_planned_and_applied_then_nothing_more(cli: Any, sb: Sandbox, tmp_path: Path) -> None:
     ops = ops_for(sb)
     pid = new_profile(ops, "Support")
-    ops.create_alphanumeric_sender_id(
-        {"alphanumeric_sender_id": "Acme", "messaging_profile_id": pid, "us_long_code_fallback": NUMBERS[5]}
-    )
+    ops.create_alphanumeric_sender_id(SenderIds.add(pid, "Acme", NUMBERS[5]))
     cfg = ops.create_autoresp_config(
         pid, {"op": "stop", "keywords": ["STOP"], "country_code": "US", "resp_text": "Bye"}
     )
@@ -210,7 +209,7 @@ def test_property_apply_with_prune_makes_live_equal_the_document_and_then_plans_
         for n in live_numbers:
             ops.update_phone_number_messaging_settings(n, {"messaging_profile_id": pid})
         for s in live_senders:
-            ops.create_alphanumeric_sender_id({"alphanumeric_sender_id": s, "messaging_profile_id": pid})
+            ops.create_alphanumeric_sender_id(SenderIds.add(pid, s, None))
         for op in live_ops:
             ops.create_autoresp_config(pid, {"op": op, "keywords": [f"{op}A"], "country_code": "US"})
         setup = Setup(

@@ -45,8 +45,9 @@ from urllib3.util.retry import Retry
 
 from msgprof_cli import USER_AGENT
 from msgprof_cli.api import records
-from msgprof_cli.api.paths import ApiPath, Id, path
+from msgprof_cli.api.paths import ApiPath, Id, PreviewPath, path
 from msgprof_cli.api.records import AutoResp, BulkOrder, NumberSettings, SenderId, check_ids
+from msgprof_cli.api.resources import AutoResps, Numbers, Profiles, Request, SenderIds
 from msgprof_cli.clock import SYSTEM, Clock
 from msgprof_cli.errors import (
     AmbiguousCreate,
@@ -368,6 +369,8 @@ class TelnyxClient:
         self, method: str, path: ApiPath, *, params: dict[str, Any] | None = None, body: JSON | None = None
     ) -> tuple[JSON, requests.structures.CaseInsensitiveDict[str]]:
         """Send, read the answer within the deadline and size cap, and decode it (or raise)."""
+        if isinstance(path, PreviewPath):  # a preview's placeholder (<id of 'Support'>) is never sent
+            raise TypeError(f"a preview's request path holds an id not known yet; never sent: {path!r}")
         if type(path) is not ApiPath:  # only paths.path() makes one: every id in a URL is checked there
             raise TypeError(f"request path not built by api.paths: {path!r}")
         url = self.base_url + path
@@ -587,15 +590,19 @@ class TelnyxClient:
     def retrieve_messaging_profile(self, profile_id: str) -> JSON:
         return _object_data(self._request("GET", path("messaging_profiles", Id(profile_id, "profile")))[0])
 
+    def send(self, req: Request) -> JSON:
+        """Send one request (``api.resources`` builds each write) and answer its `data` object."""
+        return _object_data(self._request(req.method, req.path, body=req.body)[0])
+
     def create_messaging_profile(self, payload: JSON) -> JSON:
         """One POST.  A failure after the request may have reached the server raises AmbiguousCreate."""
-        return self.create(path("messaging_profiles"), payload)
+        return self.create(Profiles.create(payload))
 
-    def create(self, where: ApiPath, payload: JSON) -> JSON:
+    def create(self, req: Request) -> JSON:
         """One POST of a create (any resource).  A failure after the request may have reached the
         server raises AmbiguousCreate: whether it was done is create_once's to find out."""
         try:
-            return _object_data(self._request("POST", where, body=payload)[0])
+            return self.send(req)
         except UnexpectedAnswer as exc:  # answered, but not readably: the create may well be done
             if exc.status is not None and not 200 <= exc.status < 300:
                 raise
@@ -612,16 +619,14 @@ class TelnyxClient:
             raise
 
     def update_messaging_profile(self, profile_id: str, payload: JSON) -> JSON:
-        where = path("messaging_profiles", Id(profile_id, "profile"))
-        return _object_data(self._request("PATCH", where, body=payload)[0])
+        return self.send(Profiles.update(profile_id, payload))
 
     def delete_messaging_profile(self, profile_id: str) -> JSON:
-        return _object_data(self._request("DELETE", path("messaging_profiles", Id(profile_id, "profile")))[0])
+        return self.send(Profiles.delete(profile_id))
 
     def regenerate_secret(self, profile_id: str) -> JSON:
         # A regenerate is safe to repeat (the newest secret wins), but urllib3 does not retry POSTs.
-        where = path("messaging_profiles", Id(profile_id, "profile"), "actions", "regenerate_secret")
-        return _object_data(self._request("POST", where)[0])
+        return self.send(Profiles.regenerate_secret(profile_id))
 
     def list_related(self, profile_id: str, what: str, *, page_number: int = 1, page_size: int = 20) -> Page:
         """One page of a profile's phone_numbers, short_codes or alphanumeric_sender_ids."""
@@ -842,13 +847,15 @@ class SetupOperations:
         return [records.number_settings(r) for r in self._all(path("phone_numbers", "messaging"), params)]
 
     def update_phone_number_messaging_settings(self, number_id: str, payload: JSON) -> NumberSettings:
-        where = path("phone_numbers", Id(number_id, "phone number"), "messaging")
-        return records.number_settings(self._one("PATCH", where, payload))
+        profile = payload.get("messaging_profile_id", "")
+        req = Numbers.assign(number_id, profile)
+        if req.body != payload:  # only the profile is ever set here: anything else is a caller's bug
+            raise ValueError(f"a number's messaging settings are set by their profile only, not {sorted(payload)}")
+        return records.number_settings(self.client.send(req))
 
     def bulk_update_messaging_settings(self, profile_id: str, numbers: list[str]) -> BulkOrder:
         """POST an order (``""`` as the profile unassigns).  Not re-sent after it may have been sent."""
-        body = {"messaging_profile_id": profile_id, "numbers": numbers}
-        return records.bulk_order(self.client.create(path("messaging_numbers_bulk_updates"), body))
+        return records.bulk_order(self.client.create(Numbers.bulk(profile_id, numbers)))
 
     def get_bulk_update_status(self, order_id: str) -> BulkOrder:
         answer = self._one("GET", path("messaging_numbers_bulk_updates", Id(order_id, "bulk order")))
@@ -859,33 +866,28 @@ class SetupOperations:
         params = {} if profile_id is None else {"filter[messaging_profile_id]": profile_id}
         return [records.sender_id(r) for r in self._all(path("alphanumeric_sender_ids"), params)]
 
-    def create_alphanumeric_sender_id(self, payload: JSON) -> SenderId:
-        return records.sender_id(self.client.create(path("alphanumeric_sender_ids"), payload))
+    def create_alphanumeric_sender_id(self, req: Request) -> SenderId:
+        """The POST ``SenderIds.add`` built."""
+        return records.sender_id(self.client.create(req))
 
     def delete_alphanumeric_sender_id(self, sender_id: str) -> JSON:
-        return self._one("DELETE", path("alphanumeric_sender_ids", Id(sender_id, "sender ID")))
+        return self.client.send(SenderIds.remove(sender_id))
 
     def get_autoresp_configs(self, profile_id: str) -> list[AutoResp]:
         listed = self._all(path("messaging_profiles", Id(profile_id, "profile"), "autoresp_configs"), {})
         return [records.autoresp(r) for r in listed]
 
     def create_autoresp_config(self, profile_id: str, payload: JSON) -> AutoResp:
-        where = path("messaging_profiles", Id(profile_id, "profile"), "autoresp_configs")
-        return records.autoresp(self.client.create(where, payload))
+        return records.autoresp(self.client.create(AutoResps.create(profile_id, payload)))
 
     def update_autoresp_config(self, profile_id: str, config_id: str, payload: JSON) -> AutoResp:
-        where = path(
-            "messaging_profiles", Id(profile_id, "profile"), "autoresp_configs", Id(config_id, "auto-response")
-        )
-        return records.autoresp(self._one("PUT", where, payload))
+        return records.autoresp(self.client.send(AutoResps.replace(profile_id, config_id, payload)))
 
     def delete_autoresp_config(self, profile_id: str, config_id: str) -> None:
         """The spec answers a bare JSON string ("OK"), not a `data` object: any 2xx is done."""
-        where = path(
-            "messaging_profiles", Id(profile_id, "profile"), "autoresp_configs", Id(config_id, "auto-response")
-        )
+        req = AutoResps.delete(profile_id, config_id)
         try:
-            self.client._request("DELETE", where)
+            self.client._request(req.method, req.path)
         except UnexpectedAnswer as exc:
             if exc.status is None or not 200 <= exc.status < 300:
                 raise

@@ -1,7 +1,8 @@
 """Create once: one request on the happy path, never a duplicate, for every resource made by POST.
 
 Profiles, sender IDs, auto-responses and bulk orders are all created through ``create``.  Each
-resource gives a ``Creation``: how to send its POST once, and how to look for what that POST made
+resource gives a ``Creation``: its POST as a value (``request``, built by ``api.resources``: the
+same value a ``--dry-run`` prints), how to send it once, and how to look for what that POST made
 (what makes a found record "ours").  Telnyx has no idempotency key for creates, so after a create
 fails, what happened has to be found out.  A failure is one of these kinds:
 
@@ -47,6 +48,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
+from msgprof_cli.api.resources import Profiles, Request
 from msgprof_cli.clock import Clock
 from msgprof_cli.document.changes import diff
 from msgprof_cli.errors import (
@@ -99,7 +101,10 @@ class Creation(Protocol[R]):
     noun: str  # "profile", "sender ID", "auto-response", "bulk order"
     proof: str  # why a found record is ours, for the note: "every field sent is equal, and ..."
 
-    def send(self) -> R: ...  # one POST; AmbiguousCreate when it may have reached the server
+    @property
+    def request(self) -> Request: ...  # the POST this attempt sends (api.resources built it)
+
+    def send(self) -> R: ...  # one POST of ``request``; AmbiguousCreate when it may have reached the server
 
     def look(self, sent: float) -> Found[R]: ...  # sent: the clock's monotonic time of the send
 
@@ -147,9 +152,10 @@ class _ProfileCreation:
     def __init__(self, client: TelnyxClient, payload: JSON, name: str, clock: Clock, known: set[str]) -> None:
         self.client, self.payload, self.name, self.clock, self.known = client, payload, name, clock, known
         self.what = repr(name)
+        self.request = Profiles.create(payload)
 
     def send(self) -> JSON:
-        return self.client.create_messaging_profile(self.payload)
+        return self.client.create(self.request)
 
     def label(self, record: JSON) -> str:
         return f"profile {record.get('id')}"

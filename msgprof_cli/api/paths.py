@@ -16,6 +16,13 @@ It is judged as urllib3 and requests will send it, because that is what the serv
 A refusal raises ``UnexpectedRecord`` (exit 5) naming the resource, before anything is sent.
 ``ApiPath`` is the only type the transport sends (``TelnyxClient._request`` checks it), and only
 this module makes one: a path built anywhere else cannot reach the wire.
+
+A ``--dry-run`` runs before the ids it needs are known (the profile named ``Support`` is looked
+up only by the real run).  Such an id is a ``Pending`` segment, printed as ``<id of 'Support'>``;
+a path holding one is a ``PreviewPath``, which the transport refuses to send.  Every other id of a
+preview's path passes ``segment`` exactly as in the real run: what the run refuses (``..``), the
+preview refuses, and what the run encodes (``a/b?x=1`` is refused, ``a?b`` becomes ``a%3Fb``),
+the preview shows encoded the same way.
 """
 
 from __future__ import annotations
@@ -36,6 +43,22 @@ class ApiPath(str):
     __slots__ = ()
 
 
+class PreviewPath(ApiPath):
+    """A path holding a ``Pending`` segment: printed by a preview, never sent (the transport
+    accepts only an exact ``ApiPath``)."""
+
+    __slots__ = ()
+
+
+class Pending(NamedTuple):
+    """An id not known before the run (``Pending("id of 'Support'")``), printed ``<id of 'Support'>``."""
+
+    shown: str
+
+    def __str__(self) -> str:
+        return f"<{self.shown}>"
+
+
 class Id(NamedTuple):
     """An id to place in a path, and what it is the id of (for the message if it is refused)."""
 
@@ -43,17 +66,27 @@ class Id(NamedTuple):
     what: str
 
 
-def path(*parts: str | Id) -> ApiPath:
-    """``/part/part/...``: a ``str`` part is this package's literal text; an ``Id`` is checked and encoded."""
+def path(*parts: str | Id | Pending) -> ApiPath:
+    """``/part/part/...``: a ``str`` part is this package's literal text; an ``Id`` is checked and
+    encoded; a ``Pending`` part makes the path a ``PreviewPath`` (shown, never sent)."""
     out = []
     for p in parts:
-        if isinstance(p, Id):
+        if isinstance(p, Pending):
+            out.append(str(p))
+        elif isinstance(p, Id):
             out.append(segment(p.value, p.what))
         elif not p or "/" in p or p in (".", ".."):  # the package's own text: a bug, not the API's
             raise ValueError(f"not a literal path segment: {p!r}")
         else:
             out.append(p)
-    return ApiPath("/" + "/".join(out))
+    joined = "/" + "/".join(out)
+    return PreviewPath(joined) if any(isinstance(p, Pending) for p in parts) else ApiPath(joined)
+
+
+def awaiting(where: ApiPath) -> ApiPath:
+    """The same path as a ``PreviewPath``: for a request whose body holds a ``Pending`` id (a sender
+    ID's POST names its profile in the body), so that it, too, is never sent."""
+    return PreviewPath(where)
 
 
 def segment(value: object, what: str) -> str:
@@ -62,7 +95,7 @@ def segment(value: object, what: str) -> str:
     if problem is not None:
         raise UnexpectedRecord(
             f"the {what} id {shown(value)} cannot be an id ({problem}); nothing was sent",
-            hint="the API answered with it: msgprof will not guess which record it means",
+            hint="msgprof will not guess which record it means (from the API or given, it is refused alike)",
         )
     assert isinstance(value, str)
     return quote(value, safe="")

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 from msgprof_cli.api.create_once import Found, create
 from msgprof_cli.api.records import AutoResp, BulkOrder, NumberSettings, SenderId
+from msgprof_cli.api.resources import BULK_MAX, BULK_THRESHOLD, AutoResps, Numbers, Request, SenderIds
 from msgprof_cli.clock import SYSTEM, Clock
 from msgprof_cli.document.setup_rules import Autoresp
 from msgprof_cli.errors import (
@@ -41,8 +42,7 @@ from msgprof_cli.errors import (
 if TYPE_CHECKING:  # the type only: the client (and requests) load when a command needs them
     from msgprof_cli.api.client import SetupOperations
 
-BULK_THRESHOLD = 5  # up to this many numbers: one PATCH each; more: bulk orders
-BULK_MAX = 5000  # numbers per bulk order: the API's per-order size (the sandbox refuses more)
+__all__ = ["BULK_MAX", "BULK_THRESHOLD"]  # the numbers' split lives with their requests (api.resources)
 LOOKUP_CHUNK = 100  # numbers per filter[phone_number] look-up (keeps the URL short)
 
 NumberOutcome = Literal["assigned", "unassigned", "unchanged", "pending", "failed"]
@@ -196,13 +196,14 @@ def _set_profile(
 ) -> dict[str, NumberResult]:
     if not numbers:
         return {}
-    if len(numbers) <= BULK_THRESHOLD:
+    if Numbers.by_patch(len(numbers)):
         return {n: _patch_one(ops, profile_id, n, records[n]) for n in numbers}
     owners = {n: records[n].get("messaging_profile_id") for n in numbers}
     results: dict[str, NumberResult] = {}
-    for i in range(0, len(numbers), BULK_MAX):  # the API's per-order size; each order on its own
-        chunk = numbers[i : i + BULK_MAX]
-        results.update(_bulk(ops, profile_id, chunk, owners, pacing, notify, _offset(progress, i, len(numbers))))
+    done = 0
+    for chunk in Numbers.orders(numbers):  # the API's per-order size; each order on its own
+        results.update(_bulk(ops, profile_id, chunk, owners, pacing, notify, _offset(progress, done, len(numbers))))
+        done += len(chunk)
     return results
 
 
@@ -236,11 +237,18 @@ class _OrderCreation:
         self.arrived: set[str] = set()
         self.taken: dict[str, str | None] = {}
 
+    @property
+    def todo(self) -> list[str]:
+        return [n for n in self.numbers if n not in self.arrived and n not in self.taken]
+
+    @property
+    def request(self) -> Request:
+        return Numbers.bulk(self.target, self.todo)
+
     def send(self) -> BulkOrder:
-        todo = [n for n in self.numbers if n not in self.arrived and n not in self.taken]
-        if not todo:
+        if not self.todo:
             return BulkOrder(order_id="", success=sorted(self.arrived), pending=[], failed=[])
-        return self.ops.bulk_update_messaging_settings(self.target, todo)
+        return self.ops.bulk_update_messaging_settings(self.target, self.todo)
 
     def label(self, record: BulkOrder) -> str:
         return self.what
@@ -370,12 +378,13 @@ class _ListedCreation(Generic[R]):
         self,
         what: str,
         noun: str,
+        request: Request,
         before: list[R],
         listing: Callable[[], list[R]],
         same: Callable[[R], bool],
         post: Callable[[], R],
     ) -> None:
-        self.what, self.noun = what, noun
+        self.what, self.noun, self.request = what, noun, request
         self.listing: Callable[[], list[R]] = listing
         self.same: Callable[[R], bool] = same
         self.post: Callable[[], R] = post
@@ -427,23 +436,20 @@ def autoresps(ops: SetupOperations, profile_id: str) -> list[AutoResp]:
 def add_sender_id(
     ops: SetupOperations, profile_id: str, sender_id: str, fallback: str | None, notify: Notify = _no_notify
 ) -> Created:
-    payload: dict[str, Any] = {"alphanumeric_sender_id": sender_id, "messaging_profile_id": profile_id}
-    if fallback is not None:
-        payload["us_long_code_fallback"] = fallback
+    request = SenderIds.add(profile_id, sender_id, fallback)
     before = sender_ids(ops, profile_id)
     creation = _ListedCreation(
         f"sender ID {sender_id!r}",
         "sender ID",
+        request,
         before,
         lambda: sender_ids(ops, profile_id),
-        lambda r: (
-            r.get("alphanumeric_sender_id") == sender_id
-            and (fallback is None or r.get("us_long_code_fallback") == fallback)
-        ),
-        lambda: ops.create_alphanumeric_sender_id(payload),
+        # no fallback asked for (`sender-ids add X`): whatever fallback is live will do
+        lambda r: SenderIds.same(sender_id, fallback, r, any_fallback=fallback is None),
+        lambda: ops.create_alphanumeric_sender_id(request),
     )
-    live = next((r for r in before if r.get("alphanumeric_sender_id") == sender_id), None)
-    if live is not None and fallback is not None and live.get("us_long_code_fallback") != fallback:
+    live = next((r for r in before if SenderIds.key(r) == sender_id), None)
+    if live is not None and fallback is not None and SenderIds.differences(fallback, live):
         raise ApiError(
             f"sender ID {sender_id!r} is already on the profile, with us_long_code_fallback "
             f"{live.get('us_long_code_fallback') or 'unset'}",
@@ -501,23 +507,15 @@ def remove_sender_id(ops: SetupOperations, profile_id: str, ref: str) -> SenderI
     return record
 
 
-def same_autoresp(want: Autoresp, have: Mapping[str, Any]) -> bool:
-    return (
-        have.get("op") == want.op
-        and have.get("country_code") == want.country_code
-        and sorted(have.get("keywords") or []) == sorted(want.keywords)
-        and (want.resp_text is None or (have.get("resp_text") or "") == want.resp_text)
-    )
-
-
 def create_autoresp(ops: SetupOperations, profile_id: str, config: Autoresp, notify: Notify = _no_notify) -> Created:
     before = autoresps(ops, profile_id)
     creation = _ListedCreation(
         f"the {config.op} auto-response for {config.country_code}",
         "auto-response",
+        AutoResps.create(profile_id, config.payload()),
         before,
         lambda: autoresps(ops, profile_id),
-        lambda r: same_autoresp(config, r),
+        lambda r: AutoResps.same(config, r),
         lambda: ops.create_autoresp_config(profile_id, config.payload()),
     )
     hint = "`msgprof autoresp list PROFILE` shows whether it was made; creating it again looks first"

@@ -140,10 +140,12 @@ def create(unique: UNIQUE = False, given: ProfileInput = ProfileInput(), opts: O
         payload = _validated(r, given, doc, "create")
         body, later = split_create(payload)  # a document may name update-only fields (redaction_*)
         if given.dry_run:
-            requests = [("POST", "/messaging_profiles", redact(body, (), doc.secrets))]
+            from msgprof_cli.api.paths import Pending
+            from msgprof_cli.api.resources import Profiles
+
+            requests: list[Any] = [Profiles.create(redact(body, (), doc.secrets))]  # cli.common.preview: tuples
             if later:  # the update that follows the create (only the fields the new profile lacks)
-                shown = redact(later, (), doc.secrets)
-                requests.append(("PATCH", "/messaging_profiles/<id of the new profile>", shown))
+                requests.append(Profiles.update(Pending("id of the new profile"), redact(later, (), doc.secrets)))
             preview(r, requests, one=True)  # one request: one object; with the update, a list
             return
         from msgprof_cli.api.create_once import create_once
@@ -169,7 +171,9 @@ def update(ref: REF, given: ProfileInput = ProfileInput(), opts: Options = Optio
         current = resolve_profile(client, ref)
         done = update_effect(doc, payload, current)
         if given.dry_run:
-            preview(r, [("PATCH", f"/messaging_profiles/{current['id']}", done.shown_body())], one=True)
+            from msgprof_cli.api.resources import Profiles
+
+            preview(r, [Profiles.update(current["id"], done.shown_body())], one=True)
             return
         updated = client.update_messaging_profile(current["id"], done.body)
         if r.render.interactive_err:

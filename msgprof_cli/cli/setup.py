@@ -1,7 +1,9 @@
 """Messaging setup: `numbers`, `sender-ids` and `autoresp` command groups.
 
 Each command: parse, validate every value at once (exit 3, nothing sent), resolve the profile,
-call setup_actions, render.  `--dry-run` validates and prints the requests without a key.
+call setup_actions, render.  `--dry-run` validates and prints the requests without a key: the
+values ``api.resources`` builds for the real run, with ``<id of ...>`` for an id the run would
+look up first.  This module builds no path.
 """
 
 from collections.abc import Callable
@@ -16,7 +18,6 @@ from msgprof_cli.cli.common import (
     REF,
     WAIT,
     Options,
-    Request,
     Run,
     not_empty,
     preview,
@@ -32,6 +33,7 @@ from msgprof_cli.secrets import quote
 
 if TYPE_CHECKING:  # the types only: the client (and requests) load when a command needs them
     from msgprof_cli.api.client import SetupOperations
+    from msgprof_cli.api.paths import Pending
     from msgprof_cli.api.setup import NumberResult
 
 GROUPS = ("numbers", "sender-ids", "autoresp")
@@ -72,6 +74,21 @@ def _mistyped(group: MsgprofGroup, args: list[str]) -> bool:
 
     more = [a for a in args[1:] if not a.startswith("-")]
     return bool(more) and bool(difflib.get_close_matches(args[0], list(group.commands), n=1, cutoff=0.7))
+
+
+def _id_of(*what: str) -> "Pending":
+    """The placeholder a preview shows for an id the real run looks up first: <id of 'Support'>."""
+    from msgprof_cli.api.paths import Pending
+
+    return Pending("id of " + " on ".join(quote(w) for w in what))
+
+
+def _number_writes(profile: "str | Pending", numbers: list[str]) -> list[Any]:
+    """The writes that put these numbers on ``profile`` ("": on none), as assign/unassign send them."""
+    from msgprof_cli.api.paths import Pending
+    from msgprof_cli.api.resources import Numbers
+
+    return Numbers.set_profile(profile, numbers, {n: Pending(f"id of {n}") for n in numbers})
 
 
 def _ops(r: Run) -> "SetupOperations":
@@ -168,7 +185,7 @@ def numbers_assign(
     with run(opts) as r:
         wanted = _numbers(r, numbers, file)
         if dry_run:
-            preview(r, _number_requests(f"<id of {quote(ref)}>", wanted))
+            preview(r, _number_writes(_id_of(ref), wanted))
             return
         ops = _ops(r)
         pid = resolve_profile(ops.client, ref)["id"]
@@ -198,7 +215,7 @@ def numbers_unassign(
     with run(opts) as r:
         wanted = _numbers(r, numbers, file)
         if dry_run:
-            preview(r, _number_requests("", wanted))
+            preview(r, _number_writes("", wanted))
             return
         ask = require_interactive_or_yes(r, yes, "unassign numbers")
         if ask and not confirm(r.terminal, f"Unassign {plural(len(wanted), 'number')}? They stop sending."):
@@ -261,21 +278,6 @@ def _numbers_app() -> typer.Typer:
     return sub
 
 
-def _number_requests(profile: str, numbers: list[str]) -> list[Request]:
-    from msgprof_cli.api.setup import BULK_MAX, BULK_THRESHOLD
-
-    if len(numbers) > BULK_THRESHOLD:  # one order per BULK_MAX numbers, as assign sends them
-        return [
-            (
-                "POST",
-                "/messaging_numbers_bulk_updates",
-                {"messaging_profile_id": profile, "numbers": numbers[i : i + BULK_MAX]},
-            )
-            for i in range(0, len(numbers), BULK_MAX)
-        ]
-    return [("PATCH", f"/phone_numbers/<id of {n}>/messaging", {"messaging_profile_id": profile}) for n in numbers]
-
-
 # --------------------------------------------------------------------------- sender IDs
 
 
@@ -314,17 +316,9 @@ def sender_ids_add(
             ms.check_one(ms.Given(fallback, "--us-long-code-fallback"), ms.us_long_code_problem(fallback), issues)
         ms.raise_issues(issues)
         if dry_run:
-            body = {"alphanumeric_sender_id": sender_id, "messaging_profile_id": f"<id of {quote(ref)}>"}
-            preview(
-                r,
-                [
-                    (
-                        "POST",
-                        "/alphanumeric_sender_ids",
-                        body | ({"us_long_code_fallback": fallback} if fallback else {}),
-                    )
-                ],
-            )
+            from msgprof_cli.api.resources import SenderIds
+
+            preview(r, [SenderIds.add(_id_of(ref), sender_id, fallback)])
             return
         ops = _ops(r)
         pid = resolve_profile(ops.client, ref)["id"]
@@ -349,7 +343,9 @@ def sender_ids_remove(
 
     with run(opts) as r:
         if dry_run:
-            preview(r, [("DELETE", f"/alphanumeric_sender_ids/<id of {quote(sender_id)} on {quote(ref)}>", None)])
+            from msgprof_cli.api.resources import SenderIds
+
+            preview(r, [SenderIds.remove(_id_of(sender_id, ref))])
             return
         ask = require_interactive_or_yes(r, yes, "remove a sender ID")
         ops = _ops(r)
@@ -438,7 +434,9 @@ def autoresp_create(
         fields = _autoresp_fields(op, keyword, country)
         config = Autoresp(fields["op"], fields["keywords"], fields["country_code"], text)
         if dry_run:
-            preview(r, [("POST", f"/messaging_profiles/<id of {quote(ref)}>/autoresp_configs", config.payload())])
+            from msgprof_cli.api.resources import AutoResps
+
+            preview(r, [AutoResps.create(_id_of(ref), config.payload())])
             return
         ops = _ops(r)
         created = sa.create_autoresp(ops, resolve_profile(ops.client, ref)["id"], config, r.render.notice)
@@ -462,6 +460,7 @@ def autoresp_update(
 ) -> None:
     """Change an auto-response; the fields not given keep their live values."""
     from msgprof_cli.api import setup as sa
+    from msgprof_cli.api.resources import AutoResps
 
     with run(opts) as r:
         fields = _autoresp_fields(op, keyword, country)
@@ -469,9 +468,11 @@ def autoresp_update(
             fields["resp_text"] = text
         if not fields:
             raise UsageError("nothing to update", hint="give --op, --keyword, --country or --text")
-        path = f"/messaging_profiles/<id of {quote(ref)}>/autoresp_configs/{config_id}"
+        # built before anything is read, in the preview and the run alike: an id that cannot be
+        # one (`..`) is refused by both, the same way (exit 5, nothing sent)
+        shown = AutoResps.replace(_id_of(ref), config_id, fields)
         if dry_run:
-            preview(r, [("PUT", path, fields)])
+            preview(r, [shown])  # the fields given: the run's PUT also carries the live ones
             return
         ops = _ops(r)
         pid = resolve_profile(ops.client, ref)["id"]
@@ -492,11 +493,14 @@ def autoresp_delete(
 ) -> None:
     """Delete auto-response configs of a profile."""
     from msgprof_cli.api import setup as sa
+    from msgprof_cli.api.resources import AutoResps
 
     with run(opts) as r:
+        # built before anything is read, in the preview and the run alike: an id that cannot be
+        # one (`..`) is refused by both, the same way (exit 5, nothing sent)
+        shown: list[Any] = [AutoResps.delete(_id_of(ref), c) for c in config_ids]
         if dry_run:
-            path = f"/messaging_profiles/<id of {quote(ref)}>/autoresp_configs/"
-            preview(r, [("DELETE", path + c, None) for c in config_ids])
+            preview(r, shown)
             return
         ask = require_interactive_or_yes(r, yes, "delete auto-responses")
         ops = _ops(r)

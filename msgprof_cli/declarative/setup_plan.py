@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from msgprof_cli.api import setup as sa
+from msgprof_cli.api.resources import AutoResps, SenderIds
 from msgprof_cli.document.setup_rules import Autoresp, NumberEntry, SenderEntry, Setup
 from msgprof_cli.errors import Ambiguous, ApiError, MsgprofError, Unavailable
 
@@ -66,10 +67,6 @@ class SetupChange:
 class SetupPlan:
     changes: list[SetupChange] = field(default_factory=list)
     errors: list[MsgprofError] = field(default_factory=list)
-
-    @property
-    def writes(self) -> bool:
-        return bool(self.changes)
 
 
 # --------------------------------------------------------------------------- plan
@@ -165,42 +162,29 @@ def _plan_numbers(
 def _plan_sender_ids(
     live: Sequence[Mapping[str, Any]], entries: list[SenderEntry], prune: bool, out: SetupPlan
 ) -> None:
-    by_text = {r.get("alphanumeric_sender_id"): r for r in live}
+    by_text = {SenderIds.key(r): r for r in live}
     for e in entries:
         rec = by_text.get(e.sender_id)
         if rec is None:
             detail = f"us_long_code_fallback {e.us_long_code_fallback}" if e.us_long_code_fallback else ""
             out.changes.append(SetupChange("sender_id", "add", e.sender_id, detail, new=e.us_long_code_fallback))
-        elif (rec.get("us_long_code_fallback") or None) != e.us_long_code_fallback:
+        elif not SenderIds.same(e.sender_id, e.us_long_code_fallback, rec):
+            detail = "; ".join(SenderIds.differences(e.us_long_code_fallback, rec)) + "; remove, then add"
             old = rec.get("us_long_code_fallback") or None
             out.changes.append(
-                SetupChange(
-                    "sender_id",
-                    "change",
-                    e.sender_id,
-                    f"us_long_code_fallback {old or 'unset'} -> {e.us_long_code_fallback or 'unset'}; remove, then add",
-                    old,
-                    e.us_long_code_fallback,
-                    rec.get("id"),
-                )
+                SetupChange("sender_id", "change", e.sender_id, detail, old, e.us_long_code_fallback, rec.get("id"))
             )
     if prune:
         wanted = {e.sender_id for e in entries}
         for r in live:
-            if r.get("alphanumeric_sender_id") not in wanted:
-                out.changes.append(
-                    SetupChange("sender_id", "remove", str(r.get("alphanumeric_sender_id")), record_id=r.get("id"))
-                )
-
-
-def _autoresp_key(record: Mapping[str, Any]) -> tuple[str, str]:
-    return (str(record.get("country_code")), str(record.get("op")))
+            if SenderIds.key(r) not in wanted:
+                out.changes.append(SetupChange("sender_id", "remove", SenderIds.key(r), record_id=r.get("id")))
 
 
 def _plan_autoresp(live: Sequence[Mapping[str, Any]], entries: list[Autoresp], prune: bool, out: SetupPlan) -> None:
     by_key: dict[tuple[str, str], list[Mapping[str, Any]]] = {}
     for r in live:
-        by_key.setdefault(_autoresp_key(r), []).append(r)
+        by_key.setdefault(AutoResps.key(r), []).append(r)
     for e in entries:
         label = f"{e.country_code} {e.op}"
         matches = by_key.get(e.key, [])
@@ -209,8 +193,8 @@ def _plan_autoresp(live: Sequence[Mapping[str, Any]], entries: list[Autoresp], p
             out.errors.append(Ambiguous(f"auto-responses for {label}: {len(matches)} live configs ({ids})"))
         elif not matches:
             out.changes.append(SetupChange("autoresp", "add", label, _describe(e), new=e))
-        elif not _same(e, matches[0]):
-            detail = _autoresp_diff(e, matches[0])
+        elif not AutoResps.same(e, matches[0]):
+            detail = "; ".join(AutoResps.differences(e, matches[0]))
             out.changes.append(SetupChange("autoresp", "change", label, detail, matches[0], e, matches[0].get("id")))
     if prune:
         wanted = {e.key for e in entries}
@@ -220,23 +204,8 @@ def _plan_autoresp(live: Sequence[Mapping[str, Any]], entries: list[Autoresp], p
                     out.changes.append(SetupChange("autoresp", "remove", f"{key[0]} {key[1]}", record_id=r.get("id")))
 
 
-def _same(want: Autoresp, have: Mapping[str, Any]) -> bool:
-    return sorted(have.get("keywords") or []) == sorted(want.keywords) and (
-        want.resp_text is None or (have.get("resp_text") or "") == want.resp_text
-    )
-
-
 def _describe(e: Autoresp) -> str:
     return f"keywords {', '.join(e.keywords)}" + (f"; text {e.resp_text!r}" if e.resp_text is not None else "")
-
-
-def _autoresp_diff(want: Autoresp, have: Mapping[str, Any]) -> str:
-    parts = []
-    if sorted(have.get("keywords") or []) != sorted(want.keywords):
-        parts.append(f"keywords {', '.join(have.get('keywords') or [])} -> {', '.join(want.keywords)}")
-    if want.resp_text is not None and (have.get("resp_text") or "") != want.resp_text:
-        parts.append(f"text {have.get('resp_text')!r} -> {want.resp_text!r}")
-    return "; ".join(parts)
 
 
 # --------------------------------------------------------------------------- apply
@@ -335,7 +304,7 @@ def _autoresp_step(
         sa.delete_autoresp(ops, profile_id, str(change.record_id))
     else:
         assert body is not None
-        ops.update_autoresp_config(profile_id, str(change.record_id), _put_body(body, change.old or {}))
+        ops.update_autoresp_config(profile_id, str(change.record_id), AutoResps.put_body(body, change.old or {}))
 
 
 def _apply_numbers(
@@ -399,15 +368,7 @@ def _apply_one(ops: SetupOperations, profile_id: str, change: SetupChange, notif
         sa.create_autoresp(ops, profile_id, change.new, notify)
     else:
         want: Autoresp = change.new
-        ops.update_autoresp_config(profile_id, str(change.record_id), _put_body(want, change.old))
-
-
-def _put_body(want: Autoresp, live: Mapping[str, Any]) -> dict[str, Any]:
-    """The API's update is a PUT of the whole config: a text the document leaves out stays live."""
-    body = want.payload()
-    if want.resp_text is None and live.get("resp_text") is not None:
-        body["resp_text"] = live["resp_text"]
-    return body
+        ops.update_autoresp_config(profile_id, str(change.record_id), AutoResps.put_body(want, change.old))
 
 
 # --------------------------------------------------------------------------- export
