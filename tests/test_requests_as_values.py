@@ -57,13 +57,15 @@ def _same_value(shown: Any, real: Any, bound: dict[str, str]) -> bool:
     if isinstance(shown, dict) and isinstance(real, dict):
         return shown.keys() == real.keys() and all(_same_value(shown[k], real[k], bound) for k in shown)
     if isinstance(shown, list) and isinstance(real, list):
-        return len(shown) == len(real) and all(_same_value(a, b, bound) for a, b in zip(shown, real))
+        return len(shown) == len(real) and all(_same_value(a, b, bound) for a, b in zip(shown, real, strict=True))
     return bool(shown == real)
 
 
 def _same_path(shown: str, real: str, bound: dict[str, str]) -> bool:
     a, b = shown.split("/"), real.split("/")
-    return len(a) == len(b) and all(_bind(x, y, bound) if PLACEHOLDER.match(x) else x == y for x, y in zip(a, b))
+    return len(a) == len(b) and all(
+        _bind(x, y, bound) if PLACEHOLDER.match(x) else x == y for x, y in zip(a, b, strict=True)
+    )
 
 
 def preview_of(cli: Any, *args: str) -> list[dict[str, Any]]:
@@ -84,7 +86,7 @@ def assert_preview_is_the_run(
     sent = box.writes()
     assert len(shown) == len(sent), (shown, [(r.method, r.path) for r in sent])
     bound: dict[str, str] = {}
-    for item, real in zip(shown, sent):
+    for item, real in zip(shown, sent, strict=True):
         assert item["method"] == real.method
         assert _same_path(urlsplit(item["url"]).path, real.path, bound), (item["url"], real.path)
         if given_fields_only:  # autoresp update: the run's PUT adds the live fields not given
@@ -297,3 +299,17 @@ def test_the_scan_finds_a_planted_builder_anywhere(tmp_path: Path, planted: str)
     (package / "output" / "probe.py").write_text(planted)
     found = path_builders(package)
     assert found and all(f.startswith("output/probe.py:") for f in found)
+
+
+def test_the_requests_module_stays_offline_and_light() -> None:
+    """A dry run builds its requests without the transport, the renderer or the document rules."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, msgprof_cli.api.resources\n"
+        "print(sorted(m for m in ('requests', 'urllib3', 'rich', 'msgprof_cli.api.client', "
+        "'msgprof_cli.document.rules') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
