@@ -171,6 +171,29 @@ def test_property_an_id_is_refused_or_encoded_alike_in_preview_and_run(
     assert shown_path.split("/")[:-1][-1] == where.split("/")[:-1][-1] == "autoresp_configs"
 
 
+@given(profile_id=ODD_IDS)
+@settings(max_examples=30, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_property_a_profile_id_from_the_api_is_refused_or_encoded_alike_by_update_and_its_preview(
+    cli: Any, monkeypatch: pytest.MonkeyPatch, profile_id: str
+) -> None:
+    """`update --dry-run` reads the live profile (to merge nested objects): the id the API answers
+    with goes into the preview's path exactly as into the run's, or both refuse it (exit 5)."""
+    with HostileApi() as api:
+        api.profile("Support", pid=profile_id, enabled=True)
+        monkeypatch.setenv("TELNYX_BASE_URL", api.url)
+        monkeypatch.setenv("TELNYX_API_KEY", TEST_KEY)
+        shown = cli("update", "Support", "--disabled", "--dry-run", "--json")
+        real = cli("update", "Support", "--disabled", "--json")
+        sent = api.writes()
+    assert shown.exit_code == real.exit_code, (shown.output, real.output)
+    if paths.id_problem(profile_id) is not None:
+        assert shown.exit_code == 5 and sent == []
+        return
+    ((method, where),) = sent
+    item = json.loads(shown.stdout)
+    assert (item["method"], urlsplit(item["url"]).path) == (method, where)
+
+
 def test_autoresp_delete_of_a_path_step_is_refused_in_the_preview_as_in_the_run(cli: Any) -> None:
     """The issue's example: `autoresp delete Support .. --dry-run` showed DELETE .../autoresp_configs/..
     and exited 0, while the run exits 5."""
