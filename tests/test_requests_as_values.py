@@ -259,7 +259,13 @@ def test_the_sender_id_rule() -> None:
 
 # --------------------------------------------------------------------------- structural: the whole package
 
-COLLECTIONS = ("messaging_profiles", "phone_numbers", "alphanumeric_sender_ids", "messaging_numbers_bulk_updates")
+COLLECTIONS = (
+    "messaging_profiles",
+    "phone_numbers",
+    "alphanumeric_sender_ids",
+    "messaging_numbers_bulk_updates",
+    "10dlc",  # the campaign assignment, next: its paths belong in api/resources.py too
+)
 WRITE_METHODS = {"POST", "PATCH", "PUT", "DELETE"}
 # The only homes of a request: the path builder, the requests of each resource, and the transport
 # (whose retry policy names the methods it may repeat).
