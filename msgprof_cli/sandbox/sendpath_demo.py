@@ -1,6 +1,6 @@
 """The send path's demo data (``msgprof sandbox --demo-data``): one sender of each outcome.
 
-Added beside the two demo profiles, never changing them: a third profile, ``Demo 10DLC`` (US),
+Added beside the two demo profiles, never changing them: a third profile, ``Demo US Senders`` (US),
 holds new numbers (in the 555-01XX range reserved for fiction), one for each 10DLC and toll-free
 outcome; the demo's toll-free numbers get a verified request, so they stay ready to send. The
 ids are fixed, so the docs can name them (``msgprof doctor --message ...``).
@@ -8,12 +8,13 @@ ids are fixed, so the docs can name them (``msgprof doctor --message ...``).
 
 from __future__ import annotations
 
+import random
 from typing import Any
 
-from msgprof_cli.sandbox import profiles, sendpath
+from msgprof_cli.sandbox import metrics, profiles, sendpath
 from msgprof_cli.sandbox.state import SENDPATH, State, number_record
 
-PROFILE = {"name": "Demo 10DLC", "whitelisted_destinations": ["US"]}
+PROFILE = {"name": "Demo US Senders", "whitelisted_destinations": ["US"]}
 
 ASSIGNED = "+16465550100"  # approved campaign of a verified brand: ready
 PENDING = "+16465550101"  # assignment PENDING_ASSIGNMENT (seeded: stays pending)
@@ -22,7 +23,7 @@ UNASSIGNED = "+16465550103"  # no assignment: 404
 UNVERIFIED_BRAND = "+16465550104"  # assigned to a campaign whose brand is unverified
 TF_REJECTED = "+18775550100"  # toll-free verification Rejected, with its reason
 HOSTED_PENDING = "+17185550100"  # a hosted SMS number whose hosting is pending
-OPTED_OUT = "+13125550142"  # texted STOP to ASSIGNED: blocked on the whole Demo 10DLC profile
+OPTED_OUT = "+13125550142"  # texted STOP to ASSIGNED: blocked on the whole Demo US Senders profile
 NEW_NUMBERS = (ASSIGNED, PENDING, FAILED, UNASSIGNED, UNVERIFIED_BRAND, TF_REJECTED)
 
 BRAND_OK = "4b20017f-8da9-4a92-a6c0-683072fb7729"
@@ -43,14 +44,18 @@ TF_REASON = "Opt-in workflow is not documented: add a screenshot of the opt-in f
 WHEN = "2026-01-05T09:00:00.000Z"
 
 
-def seed(state: State, demo_profile_ids: list[str]) -> None:
-    """The send-path demo: into an empty send path only, after the demo profiles were made."""
+def seed(state: State, demo_profile_ids: list[str], now: float, seed: int | None) -> None:
+    """The send-path demo: into an empty send path only, after the demo profiles and their
+    metrics were made (so theirs are as they were; this profile's are low-volume)."""
     with state.lock:
         if any(state.sendpath[k] for k in SENDPATH):
             return
     profile = profiles.create(state, dict(PROFILE))
     pid = profile["id"]
+    rng = random.Random(seed if seed is not None else 0)
     with state.lock:
+        for tf in metrics.TIME_FRAMES:
+            state.metrics.append({"messaging_profile_id": pid, "time_frame": tf, "intervals": metrics.demo_series(now, tf, rng, 90)})
         for n in NEW_NUMBERS:
             if state.number(n) is None:
                 state.related["phone_numbers"].append(number_record({"phone_number": n, "messaging_profile_id": pid}))

@@ -232,12 +232,12 @@ class Sandbox:
 
     def seed_demo_data(self, now: float | None = None, seed: int | None = None) -> None:
         """Two demo profiles with two numbers each when there are no profiles; metrics for all."""
+        made: list[str] = []
         if not self.state.profiles:
             free = [n for n in self.state.related["phone_numbers"] if not n.get("messaging_profile_id")]
             # the last free numbers (the demo inventory's toll-free ones), so the long codes that
             # the README's examples assign (+12025550100...) stay free
             free = free[-2 * len(DEMO_PROFILES) :]
-            made = []
             for i, body in enumerate(DEMO_PROFILES):
                 profile = profiles.create(self.state, dict(body))
                 made.append(profile["id"])
@@ -245,8 +245,9 @@ class Sandbox:
                     for number, health in zip(free[2 * i : 2 * i + 2], DEMO_HEALTH, strict=False):
                         number["messaging_profile_id"] = profile["id"]
                         number["health"] = dict(health)  # one healthy number, one that looks like spam
-            sendpath_demo.seed(self.state, made)  # a third profile: one sender of each send-path outcome
         metrics.seed_demo(self.state, time.time() if now is None else now, seed)
+        if made:  # a third profile: one sender of each send-path outcome
+            sendpath_demo.seed(self.state, made, time.time() if now is None else now, seed)
 
     def export_lines(self, api_key: str) -> list[str]:
         """Shell lines that point a Telnyx client here, quoted so that ``eval`` keeps every byte."""
