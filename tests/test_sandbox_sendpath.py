@@ -65,7 +65,12 @@ SEED: dict[str, Any] = {
     "phone_numbers": [N0, N1, N2],
     "brands": [
         {"brandId": BRAND, "tcrBrandId": "BTCR1", "displayName": "Acme"},
-        {"brandId": BRAND2, "displayName": "Unverified", "identityStatus": "UNVERIFIED", "status": "REGISTRATION_FAILED"},
+        {
+            "brandId": BRAND2,
+            "displayName": "Unverified",
+            "identityStatus": "UNVERIFIED",
+            "status": "REGISTRATION_FAILED",
+        },
     ],
     "campaigns": [
         {"campaignId": CAMP, "brandId": BRAND, "tcrCampaignId": "CTCR1", "tcrBrandId": "BTCR1"},
@@ -76,10 +81,17 @@ SEED: dict[str, Any] = {
         {"phoneNumber": N1, "campaignId": CAMP, "telnyxCampaignId": CAMP, "brandId": BRAND},
     ],
     "tollfree_verifications": [
-        {"id": VR, "phoneNumbers": [{"phoneNumber": "+18005550100"}], "verificationStatus": "Rejected", "reason": "No opt-in"}
+        {
+            "id": VR,
+            "phoneNumbers": [{"phoneNumber": "+18005550100"}],
+            "verificationStatus": "Rejected",
+            "reason": "No opt-in",
+        }
     ],
     "optouts": [{"from": N1, "to": "+13125550142", "messaging_profile_id": "p-1", "keyword": "STOP"}],
-    "hosted_numbers": [{"id": "h-1", "phone_number": "+17185550100", "messaging_profile_id": "p-1", "status": "pending"}],
+    "hosted_numbers": [
+        {"id": "h-1", "phone_number": "+17185550100", "messaging_profile_id": "p-1", "status": "pending"}
+    ],
     "messages": [{"id": MSG, "errors": [{"code": "40300", "title": "Blocked due to STOP message"}]}],
 }
 
@@ -120,7 +132,13 @@ CASES: list[tuple[str, str, str, dict[str, Any], int]] = [
     ),
     ("/10dlc/phone_number_campaigns/{phoneNumber}", "delete", f"{PNC}/{q(N1)}", {}, 200),
     ("/10dlc/phone_number_campaigns/{phoneNumber}", "delete", f"{PNC}/{q(N1)}", {}, 404),
-    ("/messaging_tollfree/verification/requests", "get", f"{TFV}?page=1&page_size=5&phone_number=%2B18005550100", {}, 200),
+    (
+        "/messaging_tollfree/verification/requests",
+        "get",
+        f"{TFV}?page=1&page_size=5&phone_number=%2B18005550100",
+        {},
+        200,
+    ),
     ("/messaging_tollfree/verification/requests", "get", f"{TFV}?page=1", {}, 400),
     ("/messaging_tollfree/verification/requests/{id}", "get", f"{TFV}/{VR}", {}, 200),
     ("/messaging_tollfree/verification/requests/{id}", "get", f"{TFV}/{MSG}", {}, 404),
@@ -348,7 +366,9 @@ def test_the_demo_has_one_sender_of_each_outcome(sandbox: Sandbox) -> None:
 
     ok = assignment(demo.ASSIGNED).json()
     assert ok["assignmentStatus"] == "ASSIGNED"
-    campaign = conform("/10dlc/campaign/{campaignId}", "get", call(sandbox, "GET", f"/10dlc/campaign/{ok['campaignId']}"))
+    campaign = conform(
+        "/10dlc/campaign/{campaignId}", "get", call(sandbox, "GET", f"/10dlc/campaign/{ok['campaignId']}")
+    )
     assert campaign.json()["campaignStatus"] == "MNO_PROVISIONED"
     brand = conform("/10dlc/brand/{brandId}", "get", call(sandbox, "GET", f"/10dlc/brand/{ok['brandId']}")).json()
     assert (brand["status"], brand["identityStatus"]) == ("OK", "VERIFIED")
@@ -379,7 +399,11 @@ def test_the_demo_has_one_sender_of_each_outcome(sandbox: Sandbox) -> None:
     for ident in (demo.MESSAGE_OPTED_OUT, demo.MESSAGE_NOT_ON_PROFILE, demo.MESSAGE_DELIVERED):
         message = conform("/messages/{id}", "get", call(sandbox, "GET", f"/messages/{ident}")).json()["data"]
         codes[ident] = [e["code"] for e in message["errors"]]
-    assert codes == {demo.MESSAGE_OPTED_OUT: ["40300"], demo.MESSAGE_NOT_ON_PROFILE: ["40305"], demo.MESSAGE_DELIVERED: []}
+    assert codes == {
+        demo.MESSAGE_OPTED_OUT: ["40300"],
+        demo.MESSAGE_NOT_ON_PROFILE: ["40305"],
+        demo.MESSAGE_DELIVERED: [],
+    }
     not_on = next(n for n in sandbox.numbers() if n["phone_number"] == demo.NOT_ON_PROFILE)
     assert not_on["messaging_profile_id"] is None  # the 40305 message's cause is there to see
 
@@ -390,8 +414,16 @@ def test_the_demo_leaves_the_first_two_profiles_as_they_were() -> None:
     def first_two(sb: Sandbox) -> Any:
         names = [b["name"] for b in DEMO_PROFILES]
         ids = {p["id"]: p["name"] for p in sb.profiles() if p["name"] in names}
-        numbers = sorted((ids[n["messaging_profile_id"]], n["phone_number"]) for n in sb.numbers() if n.get("messaging_profile_id") in ids)
-        series = [(ids[m["messaging_profile_id"]], m["time_frame"], m["intervals"]) for m in sb.state.metrics if m["messaging_profile_id"] in ids]
+        numbers = sorted(
+            (ids[n["messaging_profile_id"]], n["phone_number"])
+            for n in sb.numbers()
+            if n.get("messaging_profile_id") in ids
+        )
+        series = [
+            (ids[m["messaging_profile_id"]], m["time_frame"], m["intervals"])
+            for m in sb.state.metrics
+            if m["messaging_profile_id"] in ids
+        ]
         return numbers, series
 
     with Sandbox("127.0.0.1", 0) as sb:

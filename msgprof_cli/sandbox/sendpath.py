@@ -24,9 +24,9 @@ import uuid
 from typing import Any
 
 from msgprof_cli.sandbox.errors import HttpError, api_error, invalid
-from msgprof_cli.sandbox.listing import enum_param, later, page, paging
+from msgprof_cli.sandbox.listing import enum_param, page, paging
 from msgprof_cli.sandbox.profiles import json_object
-from msgprof_cli.sandbox.state import E164, SEEDED_AT, SENDPATH, State, number_record, now_iso
+from msgprof_cli.sandbox.state import E164, SEEDED_AT, SENDPATH, State, now_iso, number_record
 
 MAX_RECORDS_PER_PAGE = 500  # GetBrands: "maximum of 500"; GetCampaigns: "between 1 and 500"
 TF_MAX_PAGE_SIZE = 100  # the spec: page_size "is automatically clamped if ... too large" (no value given)
@@ -84,8 +84,12 @@ def _int(query: dict[str, str], name: str, default: int | None, lo: int, hi: int
     if raw is None:
         if default is None:
             msg = "field required"
-            raise _Validation(name, msg) if fastapi else HttpError(
-                400, [api_error("10004", "Missing required parameter", f"{name} is required", parameter=name)]
+            raise (
+                _Validation(name, msg)
+                if fastapi
+                else HttpError(
+                    400, [api_error("10004", "Missing required parameter", f"{name} is required", parameter=name)]
+                )
             )
         return default
     try:
@@ -94,8 +98,10 @@ def _int(query: dict[str, str], name: str, default: int | None, lo: int, hi: int
         value = None
     if value is None or value < lo or (hi is not None and value > hi):
         msg = f"{name} must be an integer " + (f"between {lo} and {hi}" if hi is not None else f"of at least {lo}")
-        raise _Validation(name, msg) if fastapi else HttpError(
-            400, [api_error("10015", "Invalid parameter", msg, parameter=name)]
+        raise (
+            _Validation(name, msg)
+            if fastapi
+            else HttpError(400, [api_error("10015", "Invalid parameter", msg, parameter=name)])
         )
     return value
 
@@ -148,8 +154,11 @@ def list_brands(state: State, query: dict[str, str]) -> dict[str, Any]:
     for name in ("brandId", "tcrBrandId", "displayName", "entityType", "state", "country"):
         if query.get(name):
             items = [b for b in items if str(b.get(name, "")) == query[name]]
-    items = _sorted(items, query, ("assignedCampaignsCount", "brandId", "createdAt", "displayName",
-                                   "identityStatus", "status", "tcrBrandId"))
+    items = _sorted(
+        items,
+        query,
+        ("assignedCampaignsCount", "brandId", "createdAt", "displayName", "identityStatus", "status", "tcrBrandId"),
+    )
     return _tcr_page(items, query)
 
 
@@ -245,7 +254,9 @@ def _assignment_body(state: State, body: Any, path_number: str | None) -> tuple[
         raise invalid(problems)
     assert isinstance(number, str) and isinstance(campaign_id, str)
     if path_number is not None and number != path_number:
-        raise invalid([("/phoneNumber", f"phoneNumber {number[:40]} is not the number of the path, {path_number[:40]}")])
+        raise invalid(
+            [("/phoneNumber", f"phoneNumber {number[:40]} is not the number of the path, {path_number[:40]}")]
+        )
     if not E164.fullmatch(number):
         raise invalid([("/phoneNumber", f"{number[:40]} is not a +E.164 phone number")])
     if state.number(number) is None:
@@ -340,7 +351,11 @@ def list_verifications(state: State, query: dict[str, str]) -> dict[str, Any]:
     if status is not None and status not in TF_STATUSES:
         raise HttpError(
             400,
-            [api_error("10015", "Invalid parameter", f"status must be one of {', '.join(TF_STATUSES)}", parameter="status")],
+            [
+                api_error(
+                    "10015", "Invalid parameter", f"status must be one of {', '.join(TF_STATUSES)}", parameter="status"
+                )
+            ],
         )
     with state.lock:
         items = [public(v) for v in _records(state, "tollfree_verifications")]
@@ -354,7 +369,14 @@ def list_verifications(state: State, query: dict[str, str]) -> dict[str, Any]:
     return {"records": items[start : start + size], "total_records": len(items)}
 
 
-TF_STATUSES = ("Verified", "Rejected", "Waiting For Vendor", "Waiting For Customer", "Waiting For Telnyx", "In Progress")
+TF_STATUSES = (
+    "Verified",
+    "Rejected",
+    "Waiting For Vendor",
+    "Waiting For Customer",
+    "Waiting For Telnyx",
+    "In Progress",
+)
 
 
 def get_verification(state: State, ident: str) -> dict[str, Any]:
@@ -444,6 +466,7 @@ def get_message(state: State, ident: str) -> dict[str, Any]:
 def complete(kind: str, item: dict[str, Any]) -> dict[str, Any]:
     """A seeded record with what its answers need and the seed left out (ids given are kept)."""
     ts = SEEDED_AT.rstrip("Z")
+    base: dict[str, Any]
     if kind == "brands":
         base = {
             "brandId": str(uuid.uuid4()),
@@ -524,7 +547,11 @@ def complete(kind: str, item: dict[str, Any]) -> dict[str, Any]:
     record = {**base, **item}
     if kind == "tollfree_verifications" and "_history" not in record:
         record["_history"] = [
-            {"verificationStatus": record["verificationStatus"], "reason": record.get("reason"), "updatedAt": record["updatedAt"]}
+            {
+                "verificationStatus": record["verificationStatus"],
+                "reason": record.get("reason"),
+                "updatedAt": record["updatedAt"],
+            }
         ]
     return record
 

@@ -55,7 +55,9 @@ def seed(state: State, demo_profile_ids: list[str], now: float, seed: int | None
     rng = random.Random(seed if seed is not None else 0)
     with state.lock:
         for tf in metrics.TIME_FRAMES:
-            state.metrics.append({"messaging_profile_id": pid, "time_frame": tf, "intervals": metrics.demo_series(now, tf, rng, 90)})
+            state.metrics.append(
+                {"messaging_profile_id": pid, "time_frame": tf, "intervals": metrics.demo_series(now, tf, rng, 90)}
+            )
         for n in NEW_NUMBERS:
             if state.number(n) is None:
                 state.related["phone_numbers"].append(number_record({"phone_number": n, "messaging_profile_id": pid}))
@@ -139,10 +141,26 @@ def seed(state: State, demo_profile_ids: list[str], now: float, seed: int | None
                 {"id": HOSTED_ID, "phone_number": HOSTED_PENDING, "messaging_profile_id": pid, "status": "pending"}
             ],
             "messages": [
-                _message(MESSAGE_OPTED_OUT, ASSIGNED, OPTED_OUT, pid, "delivery_failed", "40300",
-                         "Blocked due to STOP message", "The recipient opted out of messages from this profile."),
-                _message(MESSAGE_NOT_ON_PROFILE, NOT_ON_PROFILE, "+13125550143", None, "sending_failed", "40305",
-                         "Invalid 'from' address", "The sending number is not on a messaging profile."),
+                _message(
+                    MESSAGE_OPTED_OUT,
+                    ASSIGNED,
+                    OPTED_OUT,
+                    pid,
+                    "delivery_failed",
+                    "40300",
+                    "Blocked due to STOP message",
+                    "The recipient opted out of messages from this profile.",
+                ),
+                _message(
+                    MESSAGE_NOT_ON_PROFILE,
+                    NOT_ON_PROFILE,
+                    "+13125550143",
+                    None,
+                    "sending_failed",
+                    "40305",
+                    "Invalid 'from' address",
+                    "The sending number is not on a messaging profile.",
+                ),
                 _message(MESSAGE_DELIVERED, ASSIGNED, "+13125550144", pid, "delivered"),
             ],
         }
