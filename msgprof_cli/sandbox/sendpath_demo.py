@@ -47,6 +47,7 @@ WHEN = "2026-01-05T09:00:00.000Z"
 def seed(state: State, demo_profile_ids: list[str], now: float, seed: int | None) -> None:
     """The send-path demo: into an empty send path only, after the demo profiles and their
     metrics were made (so theirs are as they were; this profile's are low-volume)."""
+    # long: the demo's records are written out as data, each outcome beside its neighbours
     with state.lock:
         if any(state.sendpath[k] for k in SENDPATH):
             return
