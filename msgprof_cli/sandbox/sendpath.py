@@ -19,6 +19,7 @@ toll-free-verification_Errors, messaging_Errors), and FastAPI's ``{"detail": [..
 
 from __future__ import annotations
 
+import copy
 import re
 import uuid
 from typing import Any
@@ -463,96 +464,88 @@ def get_message(state: State, ident: str) -> dict[str, Any]:
 # ----------------------------------------------------------------------------- seeding
 
 
+_TS = SEEDED_AT.rstrip("Z")  # the 10DLC records' timestamps have no zone
+# What a seeded record of each kind has unless the seed says otherwise (ids: see complete()).
+DEFAULTS: dict[str, dict[str, Any]] = {
+    "brands": {
+        "entityType": "PRIVATE_PROFIT",
+        "displayName": "Sandbox Brand",
+        "country": "US",
+        "email": "brand@example.com",
+        "brandRelationship": "BASIC_ACCOUNT",
+        "vertical": "TECHNOLOGY",
+        "status": "OK",
+        "identityStatus": "VERIFIED",
+        "createdAt": _TS,
+        "updatedAt": _TS,
+    },
+    "campaigns": {
+        "brandId": "",
+        "cspId": "SANDBOX",
+        "description": "Sandbox campaign",
+        "mock": False,
+        "subUsecases": [],
+        "termsAndConditions": True,
+        "usecase": "MIXED",
+        "campaignStatus": "MNO_PROVISIONED",
+        "status": "ACTIVE",
+        "createDate": _TS,
+    },
+    "phone_number_campaigns": {"campaignId": "", "assignmentStatus": "ASSIGNED", "createdAt": _TS, "updatedAt": _TS},
+    "tollfree_verifications": {
+        "businessName": "Sandbox Inc",
+        "corporateWebsite": "https://example.com",
+        "businessAddr1": "1 Example Street",
+        "businessCity": "Austin",
+        "businessState": "Texas",
+        "businessZip": "78701",
+        "businessContactFirstName": "Sam",
+        "businessContactLastName": "Box",
+        "businessContactEmail": "sam@example.com",
+        "businessContactPhone": "+18005550199",
+        "messageVolume": "1,000",
+        "phoneNumbers": [],
+        "useCase": "2FA",
+        "useCaseSummary": "One-time codes for sign-in",
+        "productionMessageContent": "Your code is 123456",
+        "optInWorkflow": "Users opt in when they sign up",
+        "optInWorkflowImageURLs": [],
+        "additionalInformation": "",
+        "verificationStatus": "In Progress",
+        "createdAt": SEEDED_AT,
+        "updatedAt": SEEDED_AT,
+    },
+    "optouts": {"messaging_profile_id": None, "keyword": "STOP", "created_at": SEEDED_AT},
+    "hosted_numbers": {"record_type": "messaging_phone_number"},
+    "messages": {
+        "record_type": "message",
+        "direction": "outbound",
+        "type": "SMS",
+        "text": "",
+        "errors": [],
+        "to": [],
+        "tags": [],
+        "parts": 1,
+        "encoding": "GSM-7",
+        "received_at": SEEDED_AT,
+        "sent_at": None,
+        "completed_at": None,
+    },
+}
+
+
 def complete(kind: str, item: dict[str, Any]) -> dict[str, Any]:
     """A seeded record with what its answers need and the seed left out (ids given are kept)."""
-    ts = SEEDED_AT.rstrip("Z")
-    base: dict[str, Any]
-    if kind == "brands":
-        base = {
-            "brandId": str(uuid.uuid4()),
-            "entityType": "PRIVATE_PROFIT",
-            "displayName": "Sandbox Brand",
-            "country": "US",
-            "email": "brand@example.com",
-            "brandRelationship": "BASIC_ACCOUNT",
-            "vertical": "TECHNOLOGY",
-            "status": "OK",
-            "identityStatus": "VERIFIED",
-            "createdAt": ts,
-            "updatedAt": ts,
-        }
-    elif kind == "campaigns":
-        base = {
-            "campaignId": str(uuid.uuid4()),
-            "brandId": "",
-            "cspId": "SANDBOX",
-            "description": "Sandbox campaign",
-            "mock": False,
-            "subUsecases": [],
-            "termsAndConditions": True,
-            "usecase": "MIXED",
-            "campaignStatus": "MNO_PROVISIONED",
-            "status": "ACTIVE",
-            "createDate": ts,
-        }
-    elif kind == "phone_number_campaigns":
-        base = {"campaignId": "", "assignmentStatus": "ASSIGNED", "createdAt": ts, "updatedAt": ts}
-    elif kind == "tollfree_verifications":
-        base = {
-            "id": str(uuid.uuid4()),
-            "businessName": "Sandbox Inc",
-            "corporateWebsite": "https://example.com",
-            "businessAddr1": "1 Example Street",
-            "businessCity": "Austin",
-            "businessState": "Texas",
-            "businessZip": "78701",
-            "businessContactFirstName": "Sam",
-            "businessContactLastName": "Box",
-            "businessContactEmail": "sam@example.com",
-            "businessContactPhone": "+18005550199",
-            "messageVolume": "1,000",
-            "phoneNumbers": [],
-            "useCase": "2FA",
-            "useCaseSummary": "One-time codes for sign-in",
-            "productionMessageContent": "Your code is 123456",
-            "optInWorkflow": "Users opt in when they sign up",
-            "optInWorkflowImageURLs": [],
-            "additionalInformation": "",
-            "verificationStatus": "In Progress",
-            "createdAt": SEEDED_AT,
-            "updatedAt": SEEDED_AT,
-        }
-    elif kind == "optouts":
-        base = {"messaging_profile_id": None, "keyword": "STOP", "created_at": SEEDED_AT}
-    elif kind == "hosted_numbers":
-        number = item.get("phone_number")
-        base = number_record(number) if isinstance(number, str) else {"id": str(uuid.uuid4())}
-        base.update(record_type="messaging_phone_number")
-    else:  # messages
-        base = {
-            "record_type": "message",
-            "id": str(uuid.uuid4()),
-            "direction": "outbound",
-            "type": "SMS",
-            "text": "",
-            "errors": [],
-            "to": [],
-            "tags": [],
-            "parts": 1,
-            "encoding": "GSM-7",
-            "received_at": SEEDED_AT,
-            "sent_at": None,
-            "completed_at": None,
-        }
-    record = {**base, **item}
+    base: dict[str, Any] = {}
+    if kind == "hosted_numbers" and isinstance(item.get("phone_number"), str):
+        base = number_record(item["phone_number"])  # a hosted number's record is a number's
+    key = ID_KEYS[kind]
+    if key and key != "phoneNumber":
+        base[key] = base.get(key) or str(uuid.uuid4())
+    record = {**base, **copy.deepcopy(DEFAULTS[kind]), **item}
     if kind == "tollfree_verifications" and "_history" not in record:
-        record["_history"] = [
-            {
-                "verificationStatus": record["verificationStatus"],
-                "reason": record.get("reason"),
-                "updatedAt": record["updatedAt"],
-            }
-        ]
+        status, reason = record["verificationStatus"], record.get("reason")
+        record["_history"] = [{"verificationStatus": status, "reason": reason, "updatedAt": record["updatedAt"]}]
     return record
 
 
