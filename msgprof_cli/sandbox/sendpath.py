@@ -207,15 +207,16 @@ ASSIGNMENT_FILTERS = {
 
 
 def list_assignments(state: State, query: dict[str, str]) -> dict[str, Any]:
-    with state.lock:
-        items = [public(a) for a in _records(state, "phone_number_campaigns")]
-    for name, field in ASSIGNMENT_FILTERS.items():
-        if name in query:
-            items = [a for a in items if a.get(field) == query[name]]
-    items = _sorted(items, query, ("assignmentStatus", "createdAt", "phoneNumber"))
     if "recordsPerPage" not in query:
         query = {**query, "recordsPerPage": "20"}  # this operation's default
-    return _tcr_page(items, query)
+    with state.lock:  # filtered and sorted as they are; only the page's records are copied
+        items = _records(state, "phone_number_campaigns")
+        for name, field in ASSIGNMENT_FILTERS.items():
+            if name in query:
+                items = [a for a in items if a.get(field) == query[name]]
+        answer = _tcr_page(_sorted(items, query, ("assignmentStatus", "createdAt", "phoneNumber")), query)
+        answer["records"] = [public(a) for a in answer["records"]]
+    return answer
 
 
 def get_assignment(state: State, phone_number: str) -> dict[str, Any]:
@@ -358,16 +359,18 @@ def list_verifications(state: State, query: dict[str, str]) -> dict[str, Any]:
                 )
             ],
         )
-    with state.lock:
-        items = [public(v) for v in _records(state, "tollfree_verifications")]
-    if query.get("phone_number"):
-        items = [v for v in items if any(p.get("phoneNumber") == query["phone_number"] for p in v["phoneNumbers"])]
-    if status is not None:
-        items = [v for v in items if v.get("verificationStatus") == status]
-    if query.get("business_name"):
-        items = [v for v in items if query["business_name"].lower() in str(v.get("businessName", "")).lower()]
-    start = (number - 1) * size
-    return {"records": items[start : start + size], "total_records": len(items)}
+    with state.lock:  # filtered as they are; only the page's records are copied
+        items = _records(state, "tollfree_verifications")
+        if query.get("phone_number"):
+            wanted = query["phone_number"]
+            items = [v for v in items if any(p.get("phoneNumber") == wanted for p in v.get("phoneNumbers", []))]
+        if status is not None:
+            items = [v for v in items if v.get("verificationStatus") == status]
+        if query.get("business_name"):
+            name = query["business_name"].lower()
+            items = [v for v in items if name in str(v.get("businessName", "")).lower()]
+        start = (number - 1) * size
+        return {"records": [public(v) for v in items[start : start + size]], "total_records": len(items)}
 
 
 TF_STATUSES = (
