@@ -468,3 +468,19 @@ def test_auth_faults_and_latency_hold_on_the_new_routes(monkeypatch: pytest.Monk
     with Sandbox("127.0.0.1", 0, faults=Faults(rate_limit=1, clock=lambda: 5.0)) as sb:
         assert call(sb, "GET", "/10dlc/brand").status_code == 200
         assert call(sb, "GET", "/10dlc/brand").status_code == 429
+
+
+def test_a_seeded_assignment_resolves_only_when_it_says_how_many_polls(sandbox: Sandbox) -> None:
+    seed = {
+        **{k: SEED[k] for k in ("phone_numbers", "brands", "campaigns")},
+        "phone_number_campaigns": [
+            {"phoneNumber": N0, "campaignId": CAMP, "assignmentStatus": "PENDING_ASSIGNMENT", "_polls_left": 2},
+            {"phoneNumber": N1, "campaignId": CAMP, "assignmentStatus": "PENDING_ASSIGNMENT"},
+        ],
+    }
+    control(sandbox, "POST", "reset", json=seed)
+    first = [call(sandbox, "GET", f"{PNC}/{q(N0)}").json()["assignmentStatus"] for _ in range(3)]
+    assert first == ["PENDING_ASSIGNMENT", "ASSIGNED", "ASSIGNED"]
+    assert {call(sandbox, "GET", f"{PNC}/{q(N1)}").json()["assignmentStatus"] for _ in range(4)} == {"PENDING_ASSIGNMENT"}
+    listed = call(sandbox, "GET", f"{PNC}?sort=-phoneNumber").json()["records"]
+    assert [r["phoneNumber"] for r in listed] == sorted([N0, N1], reverse=True)

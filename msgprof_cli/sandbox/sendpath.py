@@ -30,7 +30,8 @@ from msgprof_cli.sandbox.profiles import json_object
 from msgprof_cli.sandbox.state import E164, SEEDED_AT, SENDPATH, State, now_iso, number_record
 
 MAX_RECORDS_PER_PAGE = 500  # GetBrands: "maximum of 500"; GetCampaigns: "between 1 and 500"
-TF_MAX_PAGE_SIZE = 100  # the spec: page_size "is automatically clamped if ... too large" (no value given)
+# the spec: page_size "is automatically clamped if ... too large", without the value: 100 is the sandbox's
+TF_MAX_PAGE_SIZE = 100
 UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 # The ids each collection is keyed by (unique within it).
 ID_KEYS = {
@@ -294,7 +295,7 @@ def create_assignment(state: State, body: Any) -> dict[str, Any]:
     with state.lock:
         number, campaign = _assignment_body(state, body, None)
         existing = _find(state, "phone_number_campaigns", number)
-        if existing is not None:
+        if existing is not None:  # the spec documents 4XX only: 409 and 10012 are the sandbox's choice
             raise HttpError(
                 409,
                 [
@@ -316,6 +317,8 @@ def create_assignment(state: State, body: Any) -> dict[str, Any]:
 
 
 def update_assignment(state: State, phone_number: str, body: Any) -> dict[str, Any]:
+    """Move an assignment to another campaign; a number without one is a 404 (the sandbox's
+    reading: the spec's summary calls PUT "Create New Phone Number Campaign", but says no more)."""
     with state.lock:
         record = _find(state, "phone_number_campaigns", phone_number)
         if record is None:
@@ -328,7 +331,8 @@ def update_assignment(state: State, phone_number: str, body: Any) -> dict[str, A
 
 
 def delete_assignment(state: State, phone_number: str) -> dict[str, Any]:
-    """Removed at once: the answer is the assignment as it was."""
+    """Removed at once (the spec has PENDING_UNASSIGNMENT, but says not when it is used): the
+    answer is the assignment as it was."""
     with state.lock:
         record = _find(state, "phone_number_campaigns", phone_number)
         if record is None:
