@@ -17,6 +17,7 @@ from referencing.jsonschema import DRAFT202012
 SPEC_DIR = Path(__file__).resolve().parent / "spec"
 PROFILES_SPEC = SPEC_DIR / "telnyx-messaging-profiles.openapi.yaml"
 SETUP_SPEC = SPEC_DIR / "telnyx-messaging-setup.openapi.yaml"
+SEND_PATH_SPEC = SPEC_DIR / "telnyx-send-path.openapi.yaml"
 
 
 @functools.cache

@@ -106,6 +106,8 @@ def test_the_demo_data_leaves_the_readme_example_numbers_free() -> None:
         sb.seed_demo_data(seed=1)
         taken = {n["phone_number"] for n in sb.numbers() if n.get("messaging_profile_id")}
         owned = {n["phone_number"] for n in sb.numbers()}
-    assert len(taken) == 4  # the demo profiles have their two numbers each
+        two = {p["id"] for p in sb.profiles() if p["name"] in ("Demo Alerts", "Demo Marketing")}
+        of_two = [n for n in sb.numbers() if n.get("messaging_profile_id") in two]
+    assert len(of_two) == 4  # the two demo profiles have their two numbers each (Demo US Senders: its own)
     assert numbers <= owned  # the examples' numbers are in the sandbox's inventory...
     assert not numbers & taken  # ...and free

@@ -21,6 +21,7 @@ from msgprof_cli.document.document import Document
 from msgprof_cli.document.rules import RULES, Rule
 from msgprof_cli.document.validation import validate
 from msgprof_cli.sandbox.server import Faults, Sandbox
+from msgprof_cli.sandbox.state import SENDPATH
 
 AUTH = {"Authorization": f"Bearer {TEST_KEY}"}
 PID = "0f6b6a3e-1111-4000-8000-00000000a001"
@@ -67,6 +68,7 @@ def test_reset_seeds_every_resource_with_its_chosen_id(sandbox: Sandbox) -> None
         "autoresp_configs": 1,
         "bulk_updates": 1,
         "metrics": 0,
+        **dict.fromkeys(SENDPATH, 0),  # the send path's collections (test_sandbox_sendpath.py)
     }
     assert [p["name"] for p in call(sandbox, "GET", "/messaging_profiles").json()["data"]] == ["Seeded"]
     profile = call(sandbox, "GET", f"/messaging_profiles/{PID}").json()["data"]

@@ -455,7 +455,7 @@ def test_demo_data_is_reproducible_and_consistent() -> None:
     for _ in range(2):
         with Sandbox("127.0.0.1", 0) as sb:
             sb.seed_demo_data(now=now, seed=5)
-            assert [p["name"] for p in sb.profiles()] == ["Demo Alerts", "Demo Marketing"]
+            assert [p["name"] for p in sb.profiles()] == ["Demo Alerts", "Demo Marketing", "Demo US Senders"]
             pid = sb.profiles()[0]["id"]
             data = call(sb, "GET", f"/messaging_profiles/{pid}/metrics?time_frame=24h").json()["data"]
             series.append(data["intervals"])
@@ -487,8 +487,8 @@ def test_the_sandbox_command_takes_demo_data(tmp_path: Path) -> None:
         proc.send_signal(signal.SIGINT)
         proc.communicate(timeout=10)
     saved = json.loads(state.read_text())
-    assert [p["name"] for p in saved["profiles"]] == ["Demo Alerts", "Demo Marketing"]
-    assert len(saved["metrics"]) == 12 and len(saved["phone_numbers"]) == 10
+    assert [p["name"] for p in saved["profiles"]] == ["Demo Alerts", "Demo Marketing", "Demo US Senders"]
+    assert len(saved["metrics"]) == 18 and len(saved["phone_numbers"]) == 16  # Demo US Senders: 6 numbers
 
 
 INVENTORY = [f"+1312555{i:04d}" for i in range(40)]

@@ -5,11 +5,12 @@ from __future__ import annotations
 import hashlib
 
 import pytest
-from spec_check import PROFILES_SPEC, SETUP_SPEC, SPEC_DIR, load_spec
+from spec_check import PROFILES_SPEC, SEND_PATH_SPEC, SETUP_SPEC, SPEC_DIR, load_spec
 
 PINNED = {
     PROFILES_SPEC.name: "1dded9a4cffa307c81f13c400186b8fdba0aa06f40b7d9213b9bf13ba71227b2",
     SETUP_SPEC.name: "ade987d731581ea73c922fcf4bbbc97fd4a72fc0ac3de955fe6c171cd9b9507b",
+    SEND_PATH_SPEC.name: "bd634f098cd0825f517f806693001dd0fe69bdedf94eedf44b9021d52a9f2ebf",
 }
 
 

@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from msgprof_cli.sandbox import autoresp, metrics, numbers, profiles, sender_ids
+from msgprof_cli.sandbox import autoresp, metrics, numbers, profiles, sender_ids, sendpath
 from msgprof_cli.sandbox.errors import HttpError, api_error
 from msgprof_cli.sandbox.state import State
 
@@ -41,6 +41,20 @@ def _delete_autoresp(state: State, params: dict[str, str], q: dict[str, str], b:
     return 200, autoresp.delete_config(state, params["id"], params["cfg"])
 
 
+def _bare(fn: Callable[..., Any], *names: str, query: bool = False, body: bool = False) -> Operation:
+    """A send-path operation whose result is the whole answer, not wrapped in ``data`` (the
+    10DLC and toll-free operations); a ``sendpath.Answer`` is its error answer as it is."""
+
+    def op(state: State, params: dict[str, str], q: dict[str, str], b: Any) -> tuple[int, Any]:
+        args = [params[n] for n in names] + ([q] if query else []) + ([b] if body else [])
+        try:
+            return 200, fn(state, *args)
+        except sendpath.Answer as exc:
+            return exc.status, exc.body
+
+    return op
+
+
 _ID = r"(?P<id>[^/]+)"
 _MP = "/v2/messaging_profiles"
 _AR = rf"{_MP}/{_ID}/autoresp_configs"
@@ -68,6 +82,26 @@ _TABLE: list[tuple[str, str, Operation]] = [
     ("POST", r"/v2/alphanumeric_sender_ids", _data(sender_ids.create_sender_id, body=True, status=201)),
     ("GET", rf"/v2/alphanumeric_sender_ids/{_ID}", _data(sender_ids.get_sender_id, "id")),
     ("DELETE", rf"/v2/alphanumeric_sender_ids/{_ID}", _data(sender_ids.delete_sender_id, "id")),
+]
+_PNC = r"/v2/10dlc/phone_number_campaigns"
+_TFV = r"/v2/messaging_tollfree/verification/requests"
+_TABLE += [
+    ("GET", r"/v2/10dlc/brand", _bare(sendpath.list_brands, query=True)),
+    ("GET", rf"/v2/10dlc/brand/{_ID}", _bare(sendpath.get_brand, "id")),
+    ("GET", r"/v2/10dlc/campaign", _bare(sendpath.list_campaigns, query=True)),
+    ("GET", rf"/v2/10dlc/campaign/{_ID}", _bare(sendpath.get_campaign, "id")),
+    ("GET", _PNC, _bare(sendpath.list_assignments, query=True)),
+    ("POST", _PNC, _bare(sendpath.create_assignment, body=True)),
+    ("GET", rf"{_PNC}/{_ID}", _bare(sendpath.get_assignment, "id")),
+    ("PUT", rf"{_PNC}/{_ID}", _bare(sendpath.update_assignment, "id", body=True)),
+    ("DELETE", rf"{_PNC}/{_ID}", _bare(sendpath.delete_assignment, "id")),
+    ("GET", _TFV, _bare(sendpath.list_verifications, query=True)),
+    ("GET", rf"{_TFV}/{_ID}", _bare(sendpath.get_verification, "id")),
+    ("GET", rf"{_TFV}/{_ID}/status_history", _bare(sendpath.verification_history, "id", query=True)),
+    ("GET", r"/v2/messaging_optouts", _bare(sendpath.list_optouts, query=True)),
+    ("GET", r"/v2/messaging_hosted_numbers", _bare(sendpath.list_hosted, query=True)),
+    ("GET", rf"/v2/messaging_hosted_numbers/{_ID}", _data(sendpath.get_hosted, "id")),
+    ("GET", rf"/v2/messages/{_ID}", _data(sendpath.get_message, "id")),
 ]
 ROUTES = [(method, re.compile(f"^{pattern}/?$"), op) for method, pattern, op in _TABLE]
 

@@ -17,8 +17,9 @@ import secrets
 import uuid
 from typing import Any
 
+from msgprof_cli.sandbox import sendpath
 from msgprof_cli.sandbox.errors import HttpError, invalid
-from msgprof_cli.sandbox.state import ORGANIZATION_ID, RELATED, SEEDED_AT, State, number_record
+from msgprof_cli.sandbox.state import ORGANIZATION_ID, RELATED, SEEDED_AT, SENDPATH, State, number_record
 
 KEYS = (
     "profiles",
@@ -28,6 +29,7 @@ KEYS = (
     "autoresp_configs",
     "bulk_updates",
     "metrics",
+    *SENDPATH,
 )
 
 
@@ -72,6 +74,7 @@ def complete(state: State) -> None:
                 state.related[kind] = [_complete_related(kind, x) for x in state.related[kind]]
         state.autoresp = [_complete_autoresp(x) for x in state.autoresp]
         state.orders = {o["order_id"]: o for o in (_complete_order(o) for o in state.orders.values())}
+        sendpath.complete_state(state)
 
 
 def reseed(state: State, body: Any) -> dict[str, int]:
@@ -93,12 +96,14 @@ def reseed(state: State, body: Any) -> dict[str, int]:
         _unique(kind, [x["id"] for x in items])
     _unique("autoresp_configs", [x["id"] for x in autoresp])
     _unique("bulk_updates", [o["order_id"] for o in orders])
+    send_path = sendpath.completed(data)
     with state.lock:
         state.profiles = {p["id"]: p for p in profiles}
         state.related = {"phone_numbers": numbers, **related}
         state.autoresp = autoresp
         state.orders = {o["order_id"]: o for o in orders}
         state.metrics = [dict(x) for x in data.get("metrics", [])]
+        state.sendpath = send_path
         state.save()
         return {k: len(v) for k, v in snapshot(state).items()}
 
@@ -112,6 +117,7 @@ def snapshot(state: State) -> dict[str, list[dict[str, Any]]]:
             "autoresp_configs": [dict(x) for x in state.autoresp],
             "bulk_updates": [dict(o) for o in state.orders.values()],
             "metrics": [dict(x) for x in state.metrics],
+            **{k: [dict(x) for x in state.sendpath[k]] for k in SENDPATH},
         }
 
 

@@ -29,7 +29,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, cast
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from msgprof_cli.sandbox import framing, metrics, profiles, seeding
+from msgprof_cli.sandbox import framing, metrics, profiles, seeding, sendpath_demo
 from msgprof_cli.sandbox.errors import HttpError, api_error
 from msgprof_cli.sandbox.faults import Faults
 from msgprof_cli.sandbox.routes import route
@@ -232,6 +232,7 @@ class Sandbox:
 
     def seed_demo_data(self, now: float | None = None, seed: int | None = None) -> None:
         """Two demo profiles with two numbers each when there are no profiles; metrics for all."""
+        made: list[str] = []
         if not self.state.profiles:
             free = [n for n in self.state.related["phone_numbers"] if not n.get("messaging_profile_id")]
             # the last free numbers (the demo inventory's toll-free ones), so the long codes that
@@ -239,11 +240,14 @@ class Sandbox:
             free = free[-2 * len(DEMO_PROFILES) :]
             for i, body in enumerate(DEMO_PROFILES):
                 profile = profiles.create(self.state, dict(body))
+                made.append(profile["id"])
                 with self.state.lock:
                     for number, health in zip(free[2 * i : 2 * i + 2], DEMO_HEALTH, strict=False):
                         number["messaging_profile_id"] = profile["id"]
                         number["health"] = dict(health)  # one healthy number, one that looks like spam
         metrics.seed_demo(self.state, time.time() if now is None else now, seed)
+        if made:  # a third profile: one sender of each send-path outcome
+            sendpath_demo.seed(self.state, made, time.time() if now is None else now, seed)
 
     def export_lines(self, api_key: str) -> list[str]:
         """Shell lines that point a Telnyx client here, quoted so that ``eval`` keeps every byte."""

@@ -47,7 +47,11 @@ from msgprof_cli.document.setup_rules import E164  # one rule for msgprof and it
 from msgprof_cli.errors import InvalidInput, UsageError
 
 RELATED = ("phone_numbers", "short_codes", "alphanumeric_sender_ids")
-KEYS = frozenset({"profiles", *RELATED, "autoresp_configs", "bulk_updates", "metrics"})
+# the send path's collections (sendpath.py), each a list of records in the spec's shape
+SENDPATH = (
+    "brands", "campaigns", "phone_number_campaigns", "tollfree_verifications", "optouts", "hosted_numbers", "messages"
+)
+KEYS = frozenset({"profiles", *RELATED, "autoresp_configs", "bulk_updates", "metrics", *SENDPATH})
 FLUSH_INTERVAL = 0.25  # seconds a change may wait before it is written (see the docstring)
 MAX_STATE_DEPTH = 32  # records nest a few levels; far deeper is not a state file
 ORGANIZATION_ID = "9f2d3c52-1c6e-4a52-9d47-0b6c3f7a1e00"
@@ -117,6 +121,7 @@ class State:
         self.autoresp: list[dict[str, Any]] = []
         self.orders: dict[str, dict[str, Any]] = {}
         self.metrics: list[dict[str, Any]] = []
+        self.sendpath: dict[str, list[dict[str, Any]]] = {k: [] for k in SENDPATH}
         self.order_polls = 2  # GETs a bulk order takes to finish (see numbers.py)
         inventory: Iterable[Any] = DEMO_NUMBERS
         if path:
@@ -153,6 +158,7 @@ class State:
             self.autoresp = [dict(x) for x in data.get("autoresp_configs", [])]
             self.orders = {o["order_id"]: dict(o) for o in data.get("bulk_updates", [])}
             self.metrics = [dict(x) for x in data.get("metrics", [])]
+            self.sendpath = {k: [dict(x) for x in data.get(k, [])] for k in SENDPATH}
             numbers = data.get("phone_numbers", [])
             if not isinstance(numbers, list):
                 raise TypeError("phone_numbers must be a list")
@@ -225,6 +231,7 @@ class State:
             "autoresp_configs": self.autoresp,
             "bulk_updates": list(self.orders.values()),
             "metrics": self.metrics,
+            **self.sendpath,
         }
         parts = []
         for key, records in sections.items():
