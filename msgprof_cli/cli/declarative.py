@@ -24,7 +24,7 @@ from msgprof_cli.cli.common import (
     with_options,
 )
 from msgprof_cli.cli.presentation import MsgprofCommand
-from msgprof_cli.errors import ExitStatus, UsageError
+from msgprof_cli.errors import UsageError
 from msgprof_cli.secrets import quote
 
 if TYPE_CHECKING:  # imported lazily at run time: start-up stays light
@@ -125,7 +125,7 @@ def plan(
     opts: Options = Options(),
 ) -> None:
     """Show, field by field, what apply would change. Changes nothing."""
-    from msgprof_cli.declarative import pipeline
+    from msgprof_cli.declarative import outcome, pipeline
 
     with run(replace(opts, json=json_, output=output)) as r:
         request = pipeline.Request(files, allow_unknown, resolve_twins, prune_setup)
@@ -134,11 +134,7 @@ def plan(
             r.render.plan_markdown(items)
         else:
             _show(r, items, "plan", r.output == "json")
-        worst = pipeline.worst(items)
-        if worst:
-            raise typer.Exit(worst)
-        if detailed_exitcode and pipeline.pending(items):
-            raise typer.Exit(ExitStatus.CHANGES_PENDING)
+        r.finish(outcome.Items(items, detailed=detailed_exitcode))
 
 
 @with_options(API_OPTIONS)
@@ -154,14 +150,15 @@ def apply(
     opts: Options = Options(),
 ) -> None:
     """Make the account match the files: create what is missing, PATCH what differs."""
-    from msgprof_cli.declarative import pipeline
+    from msgprof_cli.declarative import outcome, pipeline
 
     with run(replace(opts, json=json_)) as r:
         request = pipeline.Request(files, allow_unknown, resolve_twins, prune_setup, parallel, wait)
         client, items = _planned(r, request, "apply")
         if dry_run:
             _show(r, items, "plan", json_)
-            raise typer.Exit(pipeline.worst(items))
+            r.finish(outcome.Items(items))
+            return
         with r.render.progress(len(items), "applying") as advance:
             done = pipeline.apply(client, items, request, on_done=lambda _: advance(), notify=r.render.notice)
         for note in pipeline.item_notes(done):
@@ -170,7 +167,7 @@ def apply(
         if not json_:
             for note in pipeline.closing_notes(done):
                 r.render.notice(note)
-        raise typer.Exit(pipeline.worst(done))
+        r.finish(outcome.Items(done))
 
 
 @with_options(API_OPTIONS)

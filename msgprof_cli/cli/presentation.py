@@ -16,6 +16,7 @@ from typer import Abort
 from typer._click.exceptions import ClickException, NoArgsIsHelpError, NoSuchOption
 from typer.core import TyperCommand, TyperGroup
 
+from msgprof_cli.errors import ExitStatus, exit_with
 from msgprof_cli.output.terminal import Terminal
 
 # Options every API command takes; accepted before the command name too (`msgprof --account x list`).
@@ -170,6 +171,8 @@ class MsgprofGroup(_Presentation, TyperGroup):
     def main(  # type: ignore[override]
         self, args: Optional[Sequence[str]] = None, prog_name: Optional[str] = None, **extra: Any
     ) -> Any:
+        """Parse and run; the end is an ``ExitStatus``: returned when ``standalone_mode=False``
+        (the launcher's way), else the process ends with it (``errors.exit_with``)."""
         import sys
 
         terminal = extra.pop("obj", None)
@@ -183,18 +186,30 @@ class MsgprofGroup(_Presentation, TyperGroup):
             code = super().main(argv, prog_name or "msgprof", standalone_mode=False, obj=terminal, **extra)
         except NoArgsIsHelpError as exc:
             terminal.stderr.write(exc.format_message() + "\n")
-            code = exc.exit_code
+            code = ExitStatus.USAGE
         except ClickException as exc:
             code = usage_error(terminal, exc, json_errors=wants_json(argv))
-        except Abort:
+        except Abort:  # end of input (EOFError) where click reads it
             terminal.stderr.write("msgprof: aborted\n")
-            code = 130
+            code = ExitStatus.INTERRUPTED
+        status = ended_with(code)
         if not standalone:
-            return code
-        sys.exit(code if isinstance(code, int) else 0)
+            return status
+        exit_with(status)
 
 
-def usage_error(terminal: Terminal, exc: ClickException, *, json_errors: bool) -> int:
+def ended_with(code: Any) -> ExitStatus:
+    """What click's run returned, as an ExitStatus: None (a command that returned) is OK; a
+    status msgprof does not know would be a bug in msgprof."""
+    if code is None:
+        return ExitStatus.OK
+    try:
+        return ExitStatus(code)
+    except ValueError:
+        return ExitStatus.INTERNAL_ERROR
+
+
+def usage_error(terminal: Terminal, exc: ClickException, *, json_errors: bool) -> ExitStatus:
     """A parsing error, rendered like every other error (exit 2)."""
     from msgprof_cli.errors import UsageError
     from msgprof_cli.output.render import Renderer
@@ -221,7 +236,7 @@ def usage_error(terminal: Terminal, exc: ClickException, *, json_errors: bool) -
             hint = f"`msgprof update ID|NAME {exc.option_name}` after the create, or `{field}:` in the document (-f)"
     err = UsageError(message, hint=hint)
     Renderer(terminal, json_errors=json_errors).error(err)
-    return UsageError.exit_code  # whatever click's own code: 1 means a bug in msgprof
+    return ExitStatus.USAGE  # whatever click's own code: 1 means a bug in msgprof
 
 
 def confirm(terminal: Terminal, question: str) -> bool:
