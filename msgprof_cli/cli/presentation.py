@@ -46,6 +46,23 @@ METAVARS = {
     "--time-frame": "FRAME",
     "--timeout": "SECONDS",
 }
+# The flags a person reaches for first, shown first (in this order) in these commands' help; the
+# rest keep their panels.  create and update have a flag per document field: the pointer says
+# where the whole list is explained.
+MOST_USED_PANEL = "Most used"
+MOST_USED = {
+    "create": ("--file", "--name", "--whitelist", "--webhook-url", "--dry-run", "--json"),
+    "update": ("--file", "--whitelist", "--webhook-url", "--enabled", "--dry-run", "--json"),
+    "apply": ("--file", "--dry-run", "--json", "--prune-setup"),
+}
+_FIELDS = (
+    "every field of a profile document: `msgprof schema` (the JSON Schema, each field's rule) and docs/documents.md"
+)
+POINTERS = {
+    "create": f"A flag for each field is in the panels below; {_FIELDS}.",
+    "update": f"A flag for each field is in the panels below; {_FIELDS}.",
+    "apply": f"What a document may hold, {_FIELDS}; plan and apply in CI: docs/plan-apply-ci.md.",
+}
 TYPE_METAVARS = {"integer": "N", "integer range": "N", "float": "NUMBER", "float range": "NUMBER"}
 
 
@@ -113,18 +130,30 @@ class _Presentation:
 
     def format_options(self, ctx: Any, formatter: Any) -> None:
         panels: dict[str, list[tuple[str, str]]] = {}
+        name = " ".join(ctx.command_path.split()[1:])
+        first = MOST_USED.get(name, ())
+        used: dict[str, tuple[str, str]] = {}
         for param in self.get_params(ctx):  # type: ignore[attr-defined]
             _name_placeholder(param)
             record = param.get_help_record(ctx)
             if record is None:
                 continue
+            mine = [o for o in first if o in (*param.opts, *param.secondary_opts)]
+            if mine:  # a flag most people reach for: in the first panel, in MOST_USED's order
+                used[mine[0]] = record
+                continue
             default = "Arguments" if param.param_type_name == "argument" else "Options"
             panels.setdefault(getattr(param, "rich_help_panel", None) or default, []).append(record)
+        if used:
+            panels[MOST_USED_PANEL] = [used[o] for o in first if o in used]
         if hasattr(self, "list_commands") and ctx.parent is None:
             panels[GLOBAL_PANEL] = self._global_records(ctx)
-        for title in sorted(panels, key=lambda t: (t != "Arguments", t != "Options")):
+        for title in sorted(panels, key=lambda t: (t != "Arguments", t != MOST_USED_PANEL, t != "Options")):
             with formatter.section(title):
                 formatter.write_dl(panels[title], col_max=34)
+                if title == MOST_USED_PANEL and name in POINTERS:
+                    formatter.write_paragraph()
+                    formatter.write_text(POINTERS[name])
         if hasattr(self, "list_commands"):
             self._format_command_panels(ctx, formatter)
 
@@ -234,6 +263,9 @@ def usage_error(terminal: Terminal, exc: ClickException, *, json_errors: bool) -
         if field is not None:  # a real flag of update's: say so, not a near miss of another
             message = f"{exc.option_name} is not an option of create: {field} is set by an update only"
             hint = f"`msgprof update ID|NAME {exc.option_name}` after the create, or `{field}:` in the document (-f)"
+        if path.endswith(" export") and exc.option_name in ("-o", "--output"):  # -o is a format elsewhere
+            message = f"export takes no {exc.option_name}: it writes YAML documents"
+            hint = "give the folder with --to DIR (or -d DIR); without it, the documents go to stdout"
     err = UsageError(message, hint=hint)
     Renderer(terminal, json_errors=json_errors).error(err)
     return ExitStatus.USAGE  # whatever click's own code: 1 means a bug in msgprof
