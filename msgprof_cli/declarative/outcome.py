@@ -81,14 +81,20 @@ class Numbers:
         if not failed:
             return None
         worst = max(failed, key=lambda x: x.error.exit_code if x.error else ApiError.exit_code)
-        kind = type(worst.error) if isinstance(worst.error, Unavailable) else ApiError
         if len(failed) < len(self.results):
             message = f"{len(failed)} of {len(self.results)} numbers failed"
             hint = "the table says why; the other numbers were done"
         else:
             message = "the number failed" if len(self.results) == 1 else f"all {len(self.results)} numbers failed"
             hint = "the table says why"
-        return kind(message, hint=hint)
+        if not isinstance(worst.error, Unavailable):
+            return ApiError(message, hint=hint)
+        # the worst failure's own kind (network_error, unexpected_answer...), with this message: a
+        # copy, as some kinds take more than a message to make (NetworkError)
+        error = type(worst.error).__new__(type(worst.error))
+        error.__dict__.update(vars(worst.error))
+        error.message, error.args, error.hint = message, (message,), hint
+        return error
 
     @property
     def exit_status(self) -> ExitStatus:
