@@ -6,8 +6,8 @@
     ├── CredentialsError         4  no API key, or the API refused it (401, 403)
     ├── ApiError                 5  the API refused the request (any other 4xx)
     │   ├── NotFound             5  no profile has that id or name
-    │   └── Ambiguous            5  several profiles share that name
-    │   └── NameTaken            5  create --unique: a profile with that name exists
+    │   ├── Ambiguous            5  several profiles share that name
+    │   ├── NameTaken            5  create --unique: a profile with that name exists
     │   └── UnexpectedRecord     5  an answer's record msgprof cannot use (an id that can't be an id)
     ├── Unavailable              6  429, 5xx, network error or timeout: try again later
     │   ├── NetworkError         6  no answer (refused, DNS, TLS, timeout, dropped, deadline)

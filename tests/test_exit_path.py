@@ -77,8 +77,8 @@ def exit_problems(source: str, where: str) -> list[str]:
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             for t in targets:
                 name = t.attr if isinstance(t, ast.Attribute) else t.id if isinstance(t, ast.Name) else ""
-                if "exit" in name.lower() or name in ("code", "status_code") and "sandbox" not in where:
-                    problems.append(f"{line}: {name} = {cast(ast.Constant, node.value).value}: an exit number")
+                if "exit" in name.lower() or (name in ("code", "status_code") and "sandbox" not in where):
+                    problems.append(f"{line}: {name} = {cast(ast.Constant, node.value).value!r}: an exit number")
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and "ExitStatus" in ast.unparse(
             node.returns or ast.Constant(None)
         ):
