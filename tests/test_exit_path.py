@@ -79,6 +79,11 @@ def exit_problems(source: str, where: str) -> list[str]:
                 name = t.attr if isinstance(t, ast.Attribute) else t.id if isinstance(t, ast.Name) else ""
                 if "exit" in name.lower() or (name in ("code", "status_code") and "sandbox" not in where):
                     problems.append(f"{line}: {name} = {cast(ast.Constant, node.value).value!r}: an exit number")
+        elif isinstance(node, ast.Compare):
+            sides = [node.left, *node.comparators]
+            named = [n.attr if isinstance(n, ast.Attribute) else n.id if isinstance(n, ast.Name) else "" for n in sides]
+            if any("exit" in n.lower() for n in named) and any(_is_number(n) for n in sides):
+                problems.append(f"{line}: {ast.unparse(node)}: compared with an exit number")
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and "ExitStatus" in ast.unparse(
             node.returns or ast.Constant(None)
         ):
@@ -113,6 +118,7 @@ def test_nothing_in_the_whole_package_exits_or_writes_an_exit_number() -> None:
         "code = 130\n",
         "def f() -> ExitStatus:\n    return 7\n",
         "def f(ctx):\n    ctx.exit(2)\n",
+        "def f(exc):\n    return exc.exit_code == 130\n",
     ],
 )
 def test_the_guard_fails_on_each_probe(probe: str) -> None:
