@@ -6,27 +6,33 @@
     ├── CredentialsError         4  no API key, or the API refused it (401, 403)
     ├── ApiError                 5  the API refused the request (any other 4xx)
     │   ├── NotFound             5  no profile has that id or name
-    │   └── Ambiguous            5  several profiles share that name
-    │   └── NameTaken            5  create --unique: a profile with that name exists
+    │   ├── Ambiguous            5  several profiles share that name
+    │   ├── NameTaken            5  create --unique: a profile with that name exists
     │   └── UnexpectedRecord     5  an answer's record msgprof cannot use (an id that can't be an id)
     ├── Unavailable              6  429, 5xx, network error or timeout: try again later
     │   ├── NetworkError         6  no answer (refused, DNS, TLS, timeout, dropped, deadline)
     │   ├── UnexpectedAnswer     6  an answer that is not the API's (no `data`, too large, bad meta)
     │   ├── AmbiguousCreate      6  a create failed after it may have reached the server
     │   └── CreateUnknown        6  ... and msgprof cannot tell whether it was done
-    ├── ChangesPending           7  ``plan --detailed-exitcode`` found changes to apply
-    └── OutputError              8  output or a file could not be written (disk full, no permission)
+    ├── OutputError              8  output or a file could not be written (disk full, no permission)
+    ├── RouteBlocked             9  ``doctor``: at least one check failed
+    └── Interrupted            130  Ctrl-C: what had not started was not sent
 
-    (9 is ``doctor``'s: at least one check failed.)  130 is used when the user interrupts with
-Ctrl-C.  ``ExitStatus`` is the only source of these numbers; its descriptions are the
-docs/usage.md table, word for word (a test compares them).  Only ``cli/common.py::run`` turns
-errors into exit codes; nothing else in the package calls ``sys.exit``.
+    7 is ``plan --detailed-exitcode``'s (changes are pending): a result, not an error.
+``ExitStatus`` is the only source of these numbers; its descriptions are the docs/usage.md
+table, word for word, and each error's ``kind`` (the ``error`` of the JSON error object) is in
+the docs' table of kinds (tests compare both).
+
+One exit path: a command that handles many items (plan, apply, validate, the number commands,
+doctor) ends with one ``Outcome`` whose ``exit_status`` is decided once, from the whole (black's
+``Report.return_code``); ``cli/common.py::run`` turns that outcome, or an error, into the status;
+``exit_with`` is the one place that ends the process.
 """
 
 from __future__ import annotations
 
 from enum import IntEnum
-from typing import Any
+from typing import Any, NoReturn, Optional, Protocol
 
 
 class ExitStatus(IntEnum):
@@ -67,8 +73,26 @@ _DESCRIPTIONS: dict[ExitStatus, str] = {
     ExitStatus.INTERRUPTED: "interrupted (Ctrl-C)",
 }
 
-EXIT_OK = ExitStatus.OK
-EXIT_INTERRUPTED = ExitStatus.INTERRUPTED
+
+def exit_with(status: ExitStatus) -> NoReturn:
+    """End the process with ``status``: the one place in msgprof that exits.  ``SystemExit``, so
+    that ``finally`` blocks and buffered output are still flushed on the way out.  Called by the
+    command group when a command has ended (cli/presentation.py) and by the launcher for a Ctrl-C
+    outside a command's body."""
+    raise SystemExit(int(ExitStatus(status)))
+
+
+class Outcome(Protocol):
+    """What a command that handles many items ended with (plan, apply, validate, the number
+    commands, doctor): its exit status is a property of the whole, decided in one place."""
+
+    @property
+    def exit_status(self) -> ExitStatus: ...
+
+    @property
+    def error(self) -> Optional[MsgprofError]:
+        """The closing message when the report printed before it does not say it all (else None)."""
+        ...
 
 
 class MsgprofError(Exception):
@@ -202,19 +226,14 @@ class CreateUnknown(Unavailable):
         self.name = name
         self.candidates = candidates or []  # profiles that may be this attempt's: every field sent equal
         if interrupted:
-            self.exit_code = EXIT_INTERRUPTED
+            self.exit_code = ExitStatus.INTERRUPTED
 
 
 class Interrupted(MsgprofError):
     """Ctrl-C: what had not started was not sent."""
 
-    exit_code = EXIT_INTERRUPTED
+    exit_code = ExitStatus.INTERRUPTED
     kind = "interrupted"
-
-
-class ChangesPending(MsgprofError):
-    exit_code = ExitStatus.CHANGES_PENDING
-    kind = "changes_pending"
 
 
 class OutputError(MsgprofError):

@@ -158,7 +158,7 @@ def test_a_document_with_the_new_fields_plans_applies_and_exports_clean(cli, san
     again = cli("plan", "-f", str(f), "--detailed-exitcode")
     assert again.exit_code == 0, again.stdout  # converged: nothing left to change
     out = tmp_path / "out"
-    assert cli("export", "--all", "-o", str(out)).exit_code == 0
+    assert cli("export", "--all", "--to", str(out)).exit_code == 0
     exported = yaml.safe_load(next(out.iterdir()).read_text())
     assert exported["features"] == {"ai_opt_out_detection_enabled": True, "rolling_feature": "on-later"}
     assert (exported["redaction_enabled"], exported["redaction_level"]) == (True, 1)

@@ -99,7 +99,7 @@ def test_export_then_plan_shows_no_changes(cli, sandbox: Sandbox, tmp_path: Path
     )
     client.create_messaging_profile({"name": "Plain", "whitelisted_destinations": ["*"]})
     out = tmp_path / "exported"
-    res = cli("export", "--all", "-o", str(out))
+    res = cli("export", "--all", "--to", str(out))
     assert res.exit_code == 0, res.stderr
     assert sorted(p.name for p in out.iterdir()) == ["full.yaml", "plain.yaml"]
     import yaml

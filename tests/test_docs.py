@@ -74,7 +74,7 @@ def _readme_commands() -> list[str]:
 
 def test_every_file_a_readme_example_reads_is_in_the_repository() -> None:
     """Run from a clone, each example finds its input: a file it reads exists, unless an earlier
-    example of the README made it (`export -o DIR`)."""
+    example of the README made it (`export --to DIR`)."""
     import shlex
 
     made: set[str] = set()
@@ -82,7 +82,7 @@ def test_every_file_a_readme_example_reads_is_in_the_repository() -> None:
     for line in _readme_commands():
         words = shlex.split(line.split("|")[0])
         for flag, value in zip(words, words[1:], strict=False):  # pairs of neighbours
-            if flag in ("-o", "--output") and words[1] == "export":
+            if flag in ("--to", "-d") and words[1] == "export":
                 made.add(value)
             elif flag in ("-f", "--file") and value != "-":
                 read.append(value)

@@ -39,13 +39,13 @@ def test_existing_file_is_skipped_and_said_then_replaced_with_force(cli, sandbox
     out.mkdir()
     mine = out / "support.yaml"
     mine.write_text("# hand-written\nname: Support\nwhitelisted_destinations: [US]\n")
-    res = cli("export", "--all", "-o", str(out))
+    res = cli("export", "--all", "--to", str(out))
     assert res.exit_code == 0, res.stderr
     assert mine.read_text() == "# hand-written\nname: Support\nwhitelisted_destinations: [US]\n"
     assert f"skipped {mine}: it already exists (--force replaces it)" in res.stderr
     assert "exported 0 profiles to" in res.stderr
     assert res.stdout == ""
-    res = cli("export", "--all", "-o", str(out), "--force")
+    res = cli("export", "--all", "--to", str(out), "--force")
     assert res.exit_code == 0, res.stderr
     assert res.stdout.splitlines() == [str(mine)]
     assert mine.read_text().startswith("# exported by msgprof from messaging profile 11111111-")
@@ -58,10 +58,10 @@ def test_symlink_inside_dir_is_never_followed(cli, sandbox: Sandbox, tmp_path: P
     out = tmp_path / "profiles"
     out.mkdir()
     (out / "support.yaml").symlink_to(outside)
-    assert cli("export", "--all", "-o", str(out)).exit_code == 0
+    assert cli("export", "--all", "--to", str(out)).exit_code == 0
     assert outside.read_text() == "precious\n"
     assert (out / "support.yaml").is_symlink()
-    res = cli("export", "--all", "-o", str(out), "--force")
+    res = cli("export", "--all", "--to", str(out), "--force")
     assert res.exit_code == 0, res.stderr
     assert outside.read_text() == "precious\n"  # the link was replaced, its target untouched
     assert not (out / "support.yaml").is_symlink()
@@ -74,7 +74,7 @@ def test_dangling_symlink_is_an_existing_entry(cli, sandbox: Sandbox, tmp_path: 
     out = tmp_path / "profiles"
     out.mkdir()
     (out / "support.yaml").symlink_to(tmp_path / "nowhere" / "x")
-    res = cli("export", "--all", "-o", str(out))
+    res = cli("export", "--all", "--to", str(out))
     assert res.exit_code == 0
     assert not (tmp_path / "nowhere").exists()
     assert (out / "support.yaml").is_symlink()
@@ -89,7 +89,7 @@ def test_name_that_looks_like_a_twin_file_is_not_overwritten(cli, sandbox: Sandb
     seed(sandbox, "ab6b3976-0000-4000-8000-000000000002", "Y")
     seed(sandbox, "cccccccc-0000-4000-8000-000000000003", f"y-{twin_id}")
     out = tmp_path / "profiles"
-    res = cli("export", "--all", "-o", str(out))
+    res = cli("export", "--all", "--to", str(out))
     assert res.exit_code == 0, res.stderr
     files = sorted(out.iterdir())
     assert len(files) == 3
@@ -104,7 +104,7 @@ def test_long_and_unicode_names(cli, sandbox: Sandbox, tmp_path: Path) -> None:
     seed(sandbox, "dddddddd-0000-4000-8000-000000000001", "L" * 300)
     seed(sandbox, "dddddddd-0000-4000-8000-000000000002", "Support 🚀 Zürich 日本")
     out = tmp_path / "profiles"
-    res = cli("export", "--all", "-o", str(out))
+    res = cli("export", "--all", "--to", str(out))
     assert res.exit_code == 0, res.stderr
     stems = sorted(f.stem for f in out.iterdir())
     assert stems == ["l" * MAX_STEM_BYTES, "support-zürich-日本"]
@@ -116,7 +116,7 @@ def test_output_dir_that_is_a_file_is_a_usage_error_before_any_request(cli, sand
     target = tmp_path / "afile"
     target.write_text("keep me\n")
     before = len(sandbox.received)
-    res = cli("export", "--all", "-o", str(target))
+    res = cli("export", "--all", "--to", str(target))
     assert res.exit_code == 2
     assert "this is a file, not a folder" in res.stderr
     assert target.read_text() == "keep me\n"

@@ -222,7 +222,7 @@ def test_export_refuses_setup_records_no_document_may_hold(cli, sandbox, tmp_pat
             {"id": "c1", "messaging_profile_id": pid, "op": "nuke", "keywords": ["X"], "country_code": "US"}
         )
     out = tmp_path / "out"
-    res = cli("export", "Odd", "--with-setup", "-o", str(out))
+    res = cli("export", "Odd", "--with-setup", "--to", str(out))
     assert res.exit_code == 5, res.stderr
     assert "autoresp_configs.0.op" in res.stderr and "nothing was exported" in res.stderr
     assert not out.exists() or list(out.iterdir()) == []

@@ -84,7 +84,7 @@ def test_export_force_never_replaces_a_folder(cli, sandbox: Sandbox, tmp_path: P
     out = tmp_path / "ex"
     (out / "conc.yaml").mkdir(parents=True)
     (out / "conc.yaml" / "userfile").write_text("mine\n")
-    res = cli("export", "--all", "-o", str(out), "--force")
+    res = cli("export", "--all", "--to", str(out), "--force")
     assert res.exit_code == 0, res.stderr
     assert f"skipped {out / 'conc.yaml'}: a folder has this name (export never replaces a folder)" in res.stderr
     assert (out / "conc.yaml" / "userfile").read_text() == "mine\n"

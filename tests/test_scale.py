@@ -115,7 +115,7 @@ def test_export_with_setup_lists_the_account_once_and_reads_auto_responses_per_p
     try:
         seed(sb, 12, per_profile=50)
         sb.received.clear()
-        res = cli("export", "--all", "--with-setup", "-o", str(tmp_path / "out"))
+        res = cli("export", "--all", "--with-setup", "--to", str(tmp_path / "out"))
         assert res.exit_code == 0, res.output
         assert gets(sb) == {
             "GET /v2/messaging_profiles": 1,
@@ -132,7 +132,7 @@ def test_what_export_writes_for_4000_numbers_validates_and_plans_clean(cli, monk
     try:
         (big,) = seed(sb, 1, per_profile=4_000, name="Big")
         out = tmp_path / "out"
-        assert cli("export", big["id"], "--with-setup", "-o", str(out)).exit_code == 0
+        assert cli("export", big["id"], "--with-setup", "--to", str(out)).exit_code == 0
         (written,) = out.iterdir()
         assert len(yaml.safe_load(written.read_text())["phone_numbers"]) == 4_000
         assert cli("validate", str(written)).exit_code == 0
@@ -487,7 +487,7 @@ def test_property_what_export_with_setup_writes_validates_and_plans_clean(
                 sb.state, profiles[i]["id"], {"op": "stop", "keywords": ["STOP", "Quit"], "country_code": "US", "resp_text": text}
             )
         out = Path(tempfile.mkdtemp(dir=tmp_path))  # one per example: export never replaces a file
-        assert cli("export", "--all", "--with-setup", "-o", str(out)).exit_code == 0
+        assert cli("export", "--all", "--with-setup", "--to", str(out)).exit_code == 0
         files = sorted(str(p) for p in out.iterdir())
         res = cli("validate", *files)
         assert res.exit_code == 0, res.output
@@ -503,7 +503,7 @@ def test_export_of_a_few_profiles_lists_just_their_setup(cli, monkeypatch, tmp_p
     try:
         made = seed(sb, 10, per_profile=100)  # the account: 2,000 numbers, 1,000 of them on these
         sb.received.clear()
-        res = cli("export", made[0]["id"], made[1]["id"], "--with-setup", "-o", str(tmp_path / "out"))
+        res = cli("export", made[0]["id"], made[1]["id"], "--with-setup", "--to", str(tmp_path / "out"))
         assert res.exit_code == 0, res.output
         assert gets(sb) == {
             "GET /v2/messaging_profiles/{id}": 2,

@@ -58,7 +58,7 @@ def invocations(tmp_path: Path) -> list[list[str]]:
         ["apply", "-f", str(planned), "--dry-run"],
         ["apply", "-f", str(planned), "--json", "--parallel", "2"],
         ["export", "--all"],
-        ["export", "Seed", "-o", str(tmp_path / "exported")],
+        ["export", "Seed", "--to", str(tmp_path / "exported")],
         ["delete", "A", "--yes"],
     ]
 

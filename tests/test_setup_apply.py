@@ -156,7 +156,7 @@ def test_export_with_setup_round_trips_to_an_empty_plan(cli: Any, sb: Sandbox, t
     path = doc(tmp_path, SECTIONS)
     assert cli("apply", "-f", path).exit_code == 0
     out = tmp_path / "exported"
-    assert cli("export", "Support", "--with-setup", "-o", str(out)).exit_code == 0
+    assert cli("export", "Support", "--with-setup", "--to", str(out)).exit_code == 0
     text = (out / "support.yaml").read_text()
     assert "phone_numbers:" in text and "alphanumeric_sender_ids:" in text and "autoresp_configs:" in text
     sb.received.clear()

@@ -30,9 +30,9 @@ from msgprof_cli.api.resources import BULK_MAX, BULK_THRESHOLD, AutoResps, Numbe
 from msgprof_cli.clock import SYSTEM, Clock
 from msgprof_cli.document.setup_rules import Autoresp
 from msgprof_cli.errors import (
-    EXIT_INTERRUPTED,
     ApiError,
     CreateUnknown,
+    ExitStatus,
     MsgprofError,
     NotFound,
     Unavailable,
@@ -86,7 +86,7 @@ def with_details(exc: MsgprofError) -> MsgprofError:
 
 def interrupted(exc: MsgprofError) -> bool:
     """Ctrl-C during a create (create_once says so with exit 130): stop, never go on to the next write."""
-    return isinstance(exc, CreateUnknown) and exc.exit_code == EXIT_INTERRUPTED
+    return isinstance(exc, CreateUnknown) and exc.exit_code == ExitStatus.INTERRUPTED
 
 
 def _no_notify(message: str) -> None:

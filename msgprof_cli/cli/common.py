@@ -25,6 +25,7 @@ from msgprof_cli.errors import (
     MsgprofError,
     NetworkError,
     NotFound,
+    Outcome,
     UnexpectedAnswer,
     UsageError,
 )
@@ -336,6 +337,11 @@ class Run:
         self.debug = opts.debug
         self._settings: Optional[Settings] = None
         self._client: Optional[TelnyxClient] = None
+        self.outcome: Optional[Outcome] = None
+
+    def finish(self, outcome: Outcome) -> None:
+        """How the command ended, for ``run`` to turn into the exit status once it returns."""
+        self.outcome = outcome
 
     @property
     def settings(self) -> "Settings":
@@ -394,38 +400,67 @@ class Run:
 
 @contextmanager
 def run(opts: "Options | Mapping[str, Any] | None" = None) -> Iterator[Run]:
-    """The one place where errors become exit codes (``errors.ExitStatus`` is the table).
+    """The one place where a command's end becomes its exit status (``errors.ExitStatus``).
 
-    ``opts`` is a command's typed Options (a mapping of the same names is read as one)."""
+    A command ends one of three ways: normally, with the ``Outcome`` it handed to ``Run.finish``
+    (its ``exit_status``, and its closing ``error`` if any) or none (0); by raising an error (its
+    status); or by Ctrl-C in its body (130).  ``opts`` is a command's typed Options (a mapping of
+    the same names is read as one)."""
     forget_secrets()  # what an earlier run in this process read is not this run's to hide
     r = Run(opts if isinstance(opts, Options) else Options.of(opts or {}))
+    status = ExitStatus.OK
+    with _interruptible():
+        try:
+            r.know_the_key()  # the secret registry knows the key before any input is parsed
+            check_arguments()
+            check_output(r.opts)
+            yield r
+            if r.outcome is not None:
+                if r.outcome.error is not None:
+                    raise r.outcome.error
+                status = r.outcome.exit_status
+        except typer.Exit:
+            raise
+        except MsgprofError as exc:
+            if exc.hint is None:
+                exc.hint = _url_hint(exc, r) or hint_for(exc)
+            r.render.error(exc)
+            status = ExitStatus(exc.exit_code)
+        except KeyboardInterrupt:
+            r.render.notice("interrupted")
+            status = ExitStatus.INTERRUPTED
+        except Exception as exc:  # a bug: say so plainly; the traceback only with --debug
+            if r.debug:
+                traceback.print_exc(file=r.render.err)
+            err = MsgprofError(
+                f"internal error: {type(exc).__name__}: {exc}",
+                hint="this is a bug in msgprof; run again with --debug and report the traceback",
+            )
+            r.render.error(err)
+            status = ExitStatus.INTERNAL_ERROR
+        finally:
+            if r._client is not None:
+                r._client.close()
+    if status != ExitStatus.OK:
+        raise typer.Exit(status)  # to the command group, which ends the process (errors.exit_with)
+
+
+@contextmanager
+def _interruptible() -> Iterator[None]:
+    """Ctrl-C raises KeyboardInterrupt inside a command's body, so that the command can say what
+    was done (apply's report); outside it, the launcher's handler ends the process at once with
+    one line (launcher.py).  Signals reach only the main thread: elsewhere nothing changes."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
-        r.know_the_key()  # the secret registry knows the key before any input is parsed
-        check_arguments()
-        check_output(r.opts)
-        yield r
-    except typer.Exit:
-        raise
-    except MsgprofError as exc:
-        if exc.hint is None:
-            exc.hint = _url_hint(exc, r) or hint_for(exc)
-        r.render.error(exc)
-        raise typer.Exit(int(exc.exit_code)) from None
-    except KeyboardInterrupt:
-        r.render.notice("interrupted")
-        raise typer.Exit(ExitStatus.INTERRUPTED) from None
-    except Exception as exc:  # a bug: say so plainly; the traceback only with --debug
-        if r.debug:
-            traceback.print_exc(file=r.render.err)
-        err = MsgprofError(
-            f"internal error: {type(exc).__name__}: {exc}",
-            hint="this is a bug in msgprof; run again with --debug and report the traceback",
-        )
-        r.render.error(err)
-        raise typer.Exit(int(err.exit_code)) from None
+        yield
     finally:
-        if r._client is not None:
-            r._client.close()
+        signal.signal(signal.SIGINT, before)
 
 
 def check_arguments() -> None:

@@ -24,7 +24,7 @@ from msgprof_cli.cli.common import (
     with_options,
 )
 from msgprof_cli.cli.presentation import MsgprofCommand
-from msgprof_cli.errors import ExitStatus, UsageError
+from msgprof_cli.errors import UsageError
 from msgprof_cli.secrets import quote
 
 if TYPE_CHECKING:  # imported lazily at run time: start-up stays light
@@ -43,6 +43,7 @@ PLAN_FORMAT = Annotated[
     Optional[PlanFormat],
     typer.Option(
         "--format",
+        "--output",
         "-o",
         help="text (default), json (same as --json), or markdown for a pull request or $GITHUB_STEP_SUMMARY.",
         rich_help_panel="Output",
@@ -70,9 +71,13 @@ EXPORT_REFS = Annotated[
     Optional[list[str]], typer.Argument(metavar="[ID|NAME...]", help="Profiles to export.", callback=not_empty)
 ]
 EXPORT_ALL = Annotated[bool, typer.Option("--all", help="Export every profile.")]
+# -o is the output format in every command; the folder export writes to has its own flag.
 OUT_DIR = Annotated[
     Optional[str],
-    typer.Option("--output-dir", "-o", metavar="DIR", help="Write one file per profile here (else stdout)."),
+    typer.Option("--to", "-d", metavar="DIR", help="Write one file per profile into this folder (else stdout)."),
+]
+OLD_OUT_DIR = Annotated[
+    Optional[str], typer.Option("--output-dir", metavar="DIR", hidden=True, help="The older name of --to.")
 ]
 FORCE = Annotated[
     bool, typer.Option("--force", help="Replace files that already exist in DIR (else they are skipped).")
@@ -125,7 +130,7 @@ def plan(
     opts: Options = Options(),
 ) -> None:
     """Show, field by field, what apply would change. Changes nothing."""
-    from msgprof_cli.declarative import pipeline
+    from msgprof_cli.declarative import outcome, pipeline
 
     with run(replace(opts, json=json_, output=output)) as r:
         request = pipeline.Request(files, allow_unknown, resolve_twins, prune_setup)
@@ -134,11 +139,7 @@ def plan(
             r.render.plan_markdown(items)
         else:
             _show(r, items, "plan", r.output == "json")
-        worst = pipeline.worst(items)
-        if worst:
-            raise typer.Exit(worst)
-        if detailed_exitcode and pipeline.pending(items):
-            raise typer.Exit(ExitStatus.CHANGES_PENDING)
+        r.finish(outcome.Items(items, detailed=detailed_exitcode))
 
 
 @with_options(API_OPTIONS)
@@ -154,14 +155,15 @@ def apply(
     opts: Options = Options(),
 ) -> None:
     """Make the account match the files: create what is missing, PATCH what differs."""
-    from msgprof_cli.declarative import pipeline
+    from msgprof_cli.declarative import outcome, pipeline
 
     with run(replace(opts, json=json_)) as r:
         request = pipeline.Request(files, allow_unknown, resolve_twins, prune_setup, parallel, wait)
         client, items = _planned(r, request, "apply")
         if dry_run:
             _show(r, items, "plan", json_)
-            raise typer.Exit(pipeline.worst(items))
+            r.finish(outcome.Items(items))
+            return
         with r.render.progress(len(items), "applying") as advance:
             done = pipeline.apply(client, items, request, on_done=lambda _: advance(), notify=r.render.notice)
         for note in pipeline.item_notes(done):
@@ -170,7 +172,7 @@ def apply(
         if not json_:
             for note in pipeline.closing_notes(done):
                 r.render.notice(note)
-        raise typer.Exit(pipeline.worst(done))
+        r.finish(outcome.Items(done))
 
 
 @with_options(API_OPTIONS)
@@ -180,10 +182,16 @@ def export(
     out_dir: OUT_DIR = None,
     force: FORCE = False,
     with_setup: WITH_SETUP = False,
+    output_dir: OLD_OUT_DIR = None,
     opts: Options = Options(),
 ) -> None:
     """Write live profiles as documents that apply accepts unchanged (writable fields only)."""
     with run(opts) as r:
+        if output_dir is not None:
+            if out_dir is not None:
+                raise UsageError("give the folder once: --to DIR (--output-dir is its older name)")
+            r.render.warning("--output-dir is now --to (or -d); the older name will go")
+            out_dir = output_dir
         _export(r, ExportOptions(refs or [], all_, out_dir, force, with_setup))
 
 
@@ -197,7 +205,7 @@ def _export(r: Run, e: ExportOptions) -> None:
     if e.refs and e.all:
         raise UsageError("give ID|NAME... or --all, not both")
     if e.out_dir is not None:
-        exporting.check_directory(e.out_dir)  # a bad -o is a usage error before any request
+        exporting.check_directory(e.out_dir)  # a bad --to is a usage error before any request
     client = r.client()
     profiles = (
         list(client.iter_messaging_profiles(page_size=250))

@@ -21,7 +21,7 @@ from msgprof_cli.cli.common import (
     stdin_used_once,
     with_options,
 )
-from msgprof_cli.errors import Ambiguous, RouteBlocked, UsageError
+from msgprof_cli.errors import Ambiguous, UsageError
 
 if TYPE_CHECKING:  # the decisions (and phonenumbers) load when the command runs
     from msgprof_cli.declarative.doctor import Diagnosis, Fix
@@ -101,24 +101,6 @@ def _documents(r: Run, files: list[str]) -> "list[Diagnosis]":
     return doctor.diagnose_documents(documents, doctor.read_inventory(client, documents))
 
 
-def _blocked(results: "list[Diagnosis]", per_profile: bool) -> RouteBlocked:
-    from msgprof_cli.declarative.doctor import PLACEHOLDER
-
-    if per_profile:
-        names = [str(d.profile) for d in results if not d.ready]
-        total = f"{len(results)} profile{'s' if len(results) > 1 else ''}"
-        message = f"routes would be refused for {len(names)} of {total}: {', '.join(names)}"
-        hint = "each FAIL line names the route and why; fix the document, then apply it"
-    else:
-        failed = [c.check for c in results[0].checks if c.status == "fail"]
-        n = len(failed)
-        message = f"{n} check{'s' if n > 1 else ''} failed: {', '.join(failed)}; the message would be refused"
-        hint = "each FAIL line says why, and ends with the command that fixes it when there is one"
-        if any(c.fix and c.fix.profile == PLACEHOLDER for c in results[0].checks):
-            hint += "; --profile ID|NAME also checks the profile it would be on"
-    return RouteBlocked(message, hint=hint)
-
-
 @with_options(API_OPTIONS)
 def doctor(
     sender: SENDER = None,
@@ -130,6 +112,8 @@ def doctor(
     opts: Options = Options(),
 ) -> None:
     """Say why a message from FROM to TO would be refused, and the command that fixes each cause."""
+    from msgprof_cli.declarative.outcome import Doctor
+
     with run(replace(opts, json=json_)) as r:
         _usage(sender, to, mms, profile, files or [])
         if files:
@@ -143,8 +127,7 @@ def doctor(
             r.render.json(report)
         else:
             r.render.doctor(report)
-        if not all(d.ready for d in results):
-            raise _blocked(results, bool(files))
+        r.finish(Doctor(results, per_profile=bool(files)))
 
 
 def register(app: typer.Typer, only: Optional[str] = None) -> None:

@@ -10,7 +10,6 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from msgprof_cli.cli.common import Opt
 from msgprof_cli.document.document import Document, Path
 from msgprof_cli.document.rules import RULES, RULES_BY_NAME, Rule
 from msgprof_cli.errors import UsageError
@@ -107,14 +106,14 @@ def apply_flags(doc: Document | None, values: dict[str, Any]) -> Document:
     return out
 
 
-def flag_options(for_update: bool = False) -> list[Opt]:
+def flag_options(for_update: bool = False) -> list[tuple[str, Any, Any]]:
     """A typer option for each flag spec, in rule order, grouped into help panels.
 
     For update, the create-only fields' flags are left out of --help; they are still parsed, so
     using one gets validation's "create only" message (exit 3) rather than "no such option".
     For create, the update-only fields' flags are not offered at all: the create request has no
     such field (a document may still name them: see rules.split_create)."""
-    opts: list[Opt] = []
+    opts: list[tuple[str, Any, Any]] = []  # common.Opt: (parameter name, annotation, default)
     for spec in flag_specs():
         panel = PANELS.get(str(spec.path[0]), "Profile fields")
         rule = spec.rule

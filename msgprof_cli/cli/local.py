@@ -7,7 +7,7 @@ from typing import Annotated, Any, Optional, cast
 import typer
 
 from msgprof_cli.cli.common import API_OPTIONS, OUTPUT_OPTIONS, Options, run, with_options
-from msgprof_cli.errors import InvalidInput, UsageError
+from msgprof_cli.errors import UsageError
 from msgprof_cli.secrets import quote
 
 
@@ -43,6 +43,7 @@ def validate(
 ) -> None:
     """Check profile files offline against every field rule (no API key needed)."""
     from msgprof_cli.declarative.inputs import Mode, check_inputs
+    from msgprof_cli.declarative.outcome import Validation
 
     with run(Options(json=json_)) as r:
         if mode not in ("create", "update"):
@@ -55,8 +56,7 @@ def validate(
                 r.render.issues(c.warnings, label="warning")
                 r.render.issues(c.errors)
                 r.render.validated(c.valid, c.source)
-        if not all(c.valid for c in checked):
-            raise typer.Exit(int(InvalidInput.exit_code))
+        r.finish(Validation(checked))
 
 
 def schema(

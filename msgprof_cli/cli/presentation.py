@@ -16,6 +16,7 @@ from typer import Abort
 from typer._click.exceptions import ClickException, NoArgsIsHelpError, NoSuchOption
 from typer.core import TyperCommand, TyperGroup
 
+from msgprof_cli.errors import ExitStatus, exit_with
 from msgprof_cli.output.terminal import Terminal
 
 # Options every API command takes; accepted before the command name too (`msgprof --account x list`).
@@ -44,6 +45,23 @@ METAVARS = {
     "--state": "FILE",
     "--time-frame": "FRAME",
     "--timeout": "SECONDS",
+}
+# The flags a person reaches for first, shown first (in this order) in these commands' help; the
+# rest keep their panels.  create and update have a flag per document field: the pointer says
+# where the whole list is explained.
+MOST_USED_PANEL = "Most used"
+MOST_USED = {
+    "create": ("--file", "--name", "--whitelist", "--webhook-url", "--dry-run", "--json"),
+    "update": ("--file", "--whitelist", "--webhook-url", "--enabled", "--dry-run", "--json"),
+    "apply": ("--file", "--dry-run", "--json", "--prune-setup"),
+}
+_FIELDS = (
+    "every field of a profile document: `msgprof schema` (the JSON Schema, each field's rule) and docs/documents.md"
+)
+POINTERS = {
+    "create": f"A flag for each field is in the panels below; {_FIELDS}.",
+    "update": f"A flag for each field is in the panels below; {_FIELDS}.",
+    "apply": f"What a document may hold, {_FIELDS}; plan and apply in CI: docs/plan-apply-ci.md.",
 }
 TYPE_METAVARS = {"integer": "N", "integer range": "N", "float": "NUMBER", "float range": "NUMBER"}
 
@@ -112,18 +130,30 @@ class _Presentation:
 
     def format_options(self, ctx: Any, formatter: Any) -> None:
         panels: dict[str, list[tuple[str, str]]] = {}
+        name = " ".join(ctx.command_path.split()[1:])
+        first = MOST_USED.get(name, ())
+        used: dict[str, tuple[str, str]] = {}
         for param in self.get_params(ctx):  # type: ignore[attr-defined]
             _name_placeholder(param)
             record = param.get_help_record(ctx)
             if record is None:
                 continue
+            mine = [o for o in first if o in (*param.opts, *param.secondary_opts)]
+            if mine:  # a flag most people reach for: in the first panel, in MOST_USED's order
+                used[mine[0]] = record
+                continue
             default = "Arguments" if param.param_type_name == "argument" else "Options"
             panels.setdefault(getattr(param, "rich_help_panel", None) or default, []).append(record)
+        if used:
+            panels[MOST_USED_PANEL] = [used[o] for o in first if o in used]
         if hasattr(self, "list_commands") and ctx.parent is None:
             panels[GLOBAL_PANEL] = self._global_records(ctx)
-        for title in sorted(panels, key=lambda t: (t != "Arguments", t != "Options")):
+        for title in sorted(panels, key=lambda t: (t != "Arguments", t != MOST_USED_PANEL, t != "Options")):
             with formatter.section(title):
                 formatter.write_dl(panels[title], col_max=34)
+                if title == MOST_USED_PANEL and name in POINTERS:
+                    formatter.write_paragraph()
+                    formatter.write_text(POINTERS[name])
         if hasattr(self, "list_commands"):
             self._format_command_panels(ctx, formatter)
 
@@ -170,6 +200,8 @@ class MsgprofGroup(_Presentation, TyperGroup):
     def main(  # type: ignore[override]
         self, args: Optional[Sequence[str]] = None, prog_name: Optional[str] = None, **extra: Any
     ) -> Any:
+        """Parse and run; the end is an ``ExitStatus``: returned when ``standalone_mode=False``
+        (the launcher's way), else the process ends with it (``errors.exit_with``)."""
         import sys
 
         terminal = extra.pop("obj", None)
@@ -183,18 +215,30 @@ class MsgprofGroup(_Presentation, TyperGroup):
             code = super().main(argv, prog_name or "msgprof", standalone_mode=False, obj=terminal, **extra)
         except NoArgsIsHelpError as exc:
             terminal.stderr.write(exc.format_message() + "\n")
-            code = exc.exit_code
+            code = ExitStatus.USAGE
         except ClickException as exc:
             code = usage_error(terminal, exc, json_errors=wants_json(argv))
-        except Abort:
+        except Abort:  # end of input (EOFError) where click reads it
             terminal.stderr.write("msgprof: aborted\n")
-            code = 130
+            code = ExitStatus.INTERRUPTED
+        status = ended_with(code)
         if not standalone:
-            return code
-        sys.exit(code if isinstance(code, int) else 0)
+            return status
+        exit_with(status)
 
 
-def usage_error(terminal: Terminal, exc: ClickException, *, json_errors: bool) -> int:
+def ended_with(code: Any) -> ExitStatus:
+    """What click's run returned, as an ExitStatus: None (a command that returned) is OK; a
+    status msgprof does not know would be a bug in msgprof."""
+    if code is None:
+        return ExitStatus.OK
+    try:
+        return ExitStatus(code)
+    except ValueError:
+        return ExitStatus.INTERNAL_ERROR
+
+
+def usage_error(terminal: Terminal, exc: ClickException, *, json_errors: bool) -> ExitStatus:
     """A parsing error, rendered like every other error (exit 2)."""
     from msgprof_cli.errors import UsageError
     from msgprof_cli.output.render import Renderer
@@ -219,9 +263,12 @@ def usage_error(terminal: Terminal, exc: ClickException, *, json_errors: bool) -
         if field is not None:  # a real flag of update's: say so, not a near miss of another
             message = f"{exc.option_name} is not an option of create: {field} is set by an update only"
             hint = f"`msgprof update ID|NAME {exc.option_name}` after the create, or `{field}:` in the document (-f)"
+        if path.endswith(" export") and exc.option_name in ("-o", "--output"):  # -o is a format elsewhere
+            message = f"export takes no {exc.option_name}: it writes YAML documents"
+            hint = "give the folder with --to DIR (or -d DIR); without it, the documents go to stdout"
     err = UsageError(message, hint=hint)
     Renderer(terminal, json_errors=json_errors).error(err)
-    return UsageError.exit_code  # whatever click's own code: 1 means a bug in msgprof
+    return ExitStatus.USAGE  # whatever click's own code: 1 means a bug in msgprof
 
 
 def confirm(terminal: Terminal, question: str) -> bool:

@@ -28,7 +28,7 @@ from msgprof_cli.cli.common import (
     with_options,
 )
 from msgprof_cli.cli.presentation import MsgprofCommand, MsgprofGroup, confirm
-from msgprof_cli.errors import ApiError, ExitStatus, Unavailable, UsageError
+from msgprof_cli.errors import ExitStatus, UsageError
 from msgprof_cli.secrets import quote
 
 if TYPE_CHECKING:  # the types only: the client (and requests) load when a command needs them
@@ -119,26 +119,9 @@ def _report(r: Run, results: "list[NumberResult]") -> None:
     summary = {k: n for k in order if (n := sum(1 for x in results if x.result == k))}
     if not r.render.data({"items": [x.to_dict() for x in results], "summary": summary}, r.output):
         r.render.table(["number", "result", "detail"], ([x.number, x.result, x.detail or "-"] for x in results))
-    failed = [x for x in results if x.result == "failed"]
-    pending = summary.get("pending", 0)
-    if pending:
-        also = f"; {len(failed)} failed (the table says why)" if failed else ""
-        raise Unavailable(
-            f"{plural(pending, 'number')} still pending when the wait ended{also}",
-            hint="run the command again later, or give a longer --wait",
-        )
-    if failed:
-        worst = max(failed, key=lambda x: x.error.exit_code if x.error else ApiError.exit_code)
-        kind = type(worst.error) if isinstance(worst.error, Unavailable) else ApiError
-        if len(failed) < len(results):
-            message, hint = (
-                f"{len(failed)} of {len(results)} numbers failed",
-                "the table says why; the other numbers were done",
-            )
-        else:
-            message = "the number failed" if len(results) == 1 else f"all {len(results)} numbers failed"
-            hint = "the table says why"
-        raise kind(message, hint=hint)
+    from msgprof_cli.declarative.outcome import Numbers
+
+    r.finish(Numbers(results))
 
 
 def _progress_run(r: Run, fn: "Callable[..., list[NumberResult]]", total: int, wait: float) -> "list[NumberResult]":

@@ -102,12 +102,12 @@ def find_twins(profiles: Iterable[dict[str, Any]]) -> list[Twins]:
 
 
 def check_directory(directory: str) -> None:
-    """A usable -o DIR: an existing folder, or a path whose folder can be made."""
+    """A usable --to DIR: an existing folder, or a path whose folder can be made."""
     if not directory or "\0" in directory:
-        raise UsageError("-o/--output-dir needs a folder name")
+        raise UsageError("--to needs a folder name")
     if os.path.lexists(directory) and not os.path.isdir(directory):
         raise UsageError(
-            f"-o {directory}: this is a file, not a folder",
+            f"--to {directory}: this is a file, not a folder",
             hint="name a folder: export writes one file per profile into it",
         )
 
@@ -124,7 +124,7 @@ def write_exports(
     try:
         os.makedirs(directory, exist_ok=True)
     except OSError as exc:
-        raise UsageError(f"-o {directory}: cannot make this folder ({exc.strerror})") from None
+        raise UsageError(f"--to {directory}: cannot make this folder ({exc.strerror})") from None
     result = ExportResult(twins=find_twins(profiles))
     for stem, profile in zip(file_names(profiles), profiles, strict=True):
         path = os.path.join(directory, stem + SUFFIX)
