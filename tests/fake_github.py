@@ -59,7 +59,7 @@ class FakeGitHub:
         prefix = f"/repos/{self.repo}/issues"
         if not path.startswith(prefix):
             return 404, {"message": "Not Found"}
-        rest = path[len(prefix):]
+        rest = path[len(prefix) :]
         per_page, page = int(query.get("per_page", "30")), int(query.get("page", "1"))
 
         def paged(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -87,7 +87,9 @@ class FakeGitHub:
             number = int(m.group(1))
             if not 1 <= number <= len(self.issues):
                 return 404, {"message": "Not Found"}
-            self.issues[number - 1].update({k: data[k] for k in ("title", "body", "state", "state_reason") if k in data})
+            self.issues[number - 1].update(
+                {k: data[k] for k in ("title", "body", "state", "state_reason") if k in data}
+            )
             return 200, self.issues[number - 1]
         return 404, {"message": "Not Found"}
 

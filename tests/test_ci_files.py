@@ -31,7 +31,9 @@ SAMPLE = ROOT / "sample-configs" / "ci" / "github-actions.yml"
 ACTION = ROOT / "action.yml"
 CI = ROOT / ".github" / "workflows" / "ci.yml"
 RELEASE = ROOT / ".github" / "workflows" / "release.yml"
-WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml")) + sorted((ROOT / "sample-configs" / "ci").glob("*.yml"))
+WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml")) + sorted(
+    (ROOT / "sample-configs" / "ci").glob("*.yml")
+)
 
 
 def load(path: Path) -> dict[str, Any]:
@@ -165,7 +167,9 @@ def test_action_doctor_checks_the_documents_routes(tmp_path: Path, sandbox: Sand
 def test_without_the_secret_outside_a_pull_request_the_plan_still_fails(tmp_path: Path) -> None:
     _profiles(tmp_path)
     code, out, summary = _run_action("plan", "profiles/", tmp_path, event="push")
-    assert code == 4 and out == "" and summary == ""  # a push to main without the secret is a mistake: said, not skipped
+    assert (
+        code == 4 and out == "" and summary == ""
+    )  # a push to main without the secret is a mistake: said, not skipped
 
 
 # --- Every workflow: actionlint, secrets only in steps, actions pinned by commit SHA -----------------
@@ -227,7 +231,9 @@ def workflow_problems(workflow: dict[str, Any]) -> list[str]:
         uses = [job["uses"]] if "uses" in job else []
         uses += [step["uses"] for step in job.get("steps") or [] if "uses" in step]
         for ref in uses:
-            if not (ref.startswith("./") or SHA_PIN.match(ref) or re.match(r"^docker://[^@]+@sha256:[0-9a-f]{64}$", ref)):
+            if not (
+                ref.startswith("./") or SHA_PIN.match(ref) or re.match(r"^docker://[^@]+@sha256:[0-9a-f]{64}$", ref)
+            ):
                 problems.append(f"job {name}: {ref} is not pinned by a commit SHA")
     return problems
 
@@ -246,10 +252,24 @@ def test_the_scope_and_pin_check_fails_on_planted_probes() -> None:
     key = "${{ secrets.TELNYX_API_KEY }}"
     probes: list[tuple[str, dict[str, Any]]] = [
         ("workflow level", wf | {"env": {**wf["env"], "TELNYX_API_KEY": key}}),
-        ("job review", wf | {"jobs": {**wf["jobs"], "review": {**wf["jobs"]["review"], "env": {"TELNYX_API_KEY": key}}}}),
-        ("job apply", wf | {"jobs": {**wf["jobs"], "apply": {**wf["jobs"]["apply"],
-                                                                "environment": {"name": "x", "url": "${{ secrets.URL }}"}}}}),  # fmt: skip
-        ("secrets: inherit", wf | {"jobs": {"call": {"uses": f"o/r/.github/workflows/w.yml@{'a' * 40}", "secrets": "inherit"}}}),
+        (
+            "job review",
+            wf | {"jobs": {**wf["jobs"], "review": {**wf["jobs"]["review"], "env": {"TELNYX_API_KEY": key}}}},
+        ),
+        (
+            "job apply",
+            wf
+            | {
+                "jobs": {
+                    **wf["jobs"],
+                    "apply": {**wf["jobs"]["apply"], "environment": {"name": "x", "url": "${{ secrets.URL }}"}},
+                }
+            },
+        ),  # fmt: skip
+        (
+            "secrets: inherit",
+            wf | {"jobs": {"call": {"uses": f"o/r/.github/workflows/w.yml@{'a' * 40}", "secrets": "inherit"}}},
+        ),
         ("not pinned", wf | {"jobs": {"x": {"steps": [{"uses": "actions/checkout@v4"}]}}}),
         ("not pinned", wf | {"jobs": {"x": {"steps": [{"uses": f"actions/checkout@{'a' * 39}"}]}}}),
         ("not pinned", wf | {"jobs": {"x": {"steps": [{"uses": "docker://alpine:3"}]}}}),
@@ -301,7 +321,10 @@ def test_the_sample_reviews_validate_doctor_plan_comment_in_that_order() -> None
 def test_the_sample_applies_on_the_default_branch_behind_an_environment() -> None:
     wf = load(SAMPLE)
     apply = wf["jobs"]["apply"]
-    assert apply["if"] == "github.event_name == 'push' && github.ref == format('refs/heads/{0}', github.event.repository.default_branch)"
+    assert (
+        apply["if"]
+        == "github.event_name == 'push' && github.ref == format('refs/heads/{0}', github.event.repository.default_branch)"
+    )
     assert apply["environment"] == "telnyx-production"
     assert [s for s in apply["steps"] if 'msgprof apply -f "$PROFILES"' in s.get("run", "")]
     elsewhere = [s.get("run", "") for n, j in wf["jobs"].items() if n != "apply" for s in j["steps"]]
@@ -377,7 +400,11 @@ class Runner:
         return done.returncode, done.stdout, done.stderr
 
 
-PLAN_STEP, DOCTOR_STEP, COMMENT_STEP = "Plan", "Doctor", "Comment the plan on the pull request (one comment, updated on each push)"
+PLAN_STEP, DOCTOR_STEP, COMMENT_STEP = (
+    "Plan",
+    "Doctor",
+    "Comment the plan on the pull request (one comment, updated on each push)",
+)
 
 
 def _repo(tmp_path: Path) -> None:
@@ -433,7 +460,7 @@ def test_the_comment_escapes_doctor_output_and_a_refused_route_fails_doctor_but_
         assert runner.run("review", PLAN_STEP)[0] == 0  # the workflow runs it after a failed doctor (if: !cancelled())
         assert runner.run("review", COMMENT_STEP)[0] == 0
         (body,) = [c["body"] for c in _comments(github)]
-        doctor = body[body.index("<pre>"):body.index("</pre>")]
+        doctor = body[body.index("<pre>") : body.index("</pre>")]
         assert "A &lt;b&gt;bold&lt;/b&gt;" in doctor and "<b>" not in doctor
     step = next(s for s in load(SAMPLE)["jobs"]["review"]["steps"] if s.get("name") == PLAN_STEP)
     assert step["if"] == "${{ !cancelled() && steps.validate.outcome == 'success' }}"
@@ -453,7 +480,10 @@ def test_a_fork_pull_request_runs_the_offline_checks_and_skips_doctor_and_plan_w
         assert github.requests == []
 
 
-DRIFT_PLAN, DRIFT_ISSUE = "Plan (exit 7 when the account differs from the files)", "Open, update or close the drift issue"
+DRIFT_PLAN, DRIFT_ISSUE = (
+    "Plan (exit 7 when the account differs from the files)",
+    "Open, update or close the drift issue",
+)
 
 
 def _drift_issues(github: FakeGitHub) -> list[dict[str, Any]]:
@@ -469,8 +499,15 @@ def test_the_drift_check_opens_one_issue_updates_it_and_closes_it_after_apply(tm
         for attempt in range(2):
             code, out, _ = runner.run("drift", DRIFT_PLAN)
             assert code == 0 and runner.outputs["plan"] == {"drifted": "true"}
-            assert runner.run("drift", DRIFT_ISSUE)[:2] == (0, "opened a drift issue\n" if attempt == 0 else "updated drift issue #3\n")
-            mine = [i for i in _drift_issues(github) if i["user"]["login"] == "github-actions[bot]" and "pull_request" not in i]
+            assert runner.run("drift", DRIFT_ISSUE)[:2] == (
+                0,
+                "opened a drift issue\n" if attempt == 0 else "updated drift issue #3\n",
+            )
+            mine = [
+                i
+                for i in _drift_issues(github)
+                if i["user"]["login"] == "github-actions[bot]" and "pull_request" not in i
+            ]
             assert len(mine) == 1 and mine[0]["state"] == "open" and "3 to create" in mine[0]["body"]
         assert runner.run("apply", "Apply")[0] == 0
         assert {p["name"] for p in sandbox.profiles()} == {"A", "B", "C"}

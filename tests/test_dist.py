@@ -148,7 +148,7 @@ def test_the_wheel_holds_every_package_file_the_license_and_complete_metadata(di
     assert meta["License-Expression"] == "MIT" and meta["License-File"] == "LICENSE"
     assert license_text == (ROOT / "LICENSE").read_text() and license_text.startswith("MIT License\n")
     assert meta["Requires-Python"] == ">=3.10" and meta["Description-Content-Type"] == "text/markdown"
-    assert meta.get_payload().startswith("# msgprof\n")  # the README is the long description
+    assert str(meta.get_payload()).startswith("# msgprof\n")  # the README is the long description
     assert "telnyx" in meta["Keywords"].split(",")
     classifiers = meta.get_all("Classifier") or []
     assert "Environment :: Console" in classifiers and not [c for c in classifiers if c.startswith("License ::")]
@@ -187,7 +187,9 @@ def test_the_installed_wheel_runs_from_its_venv_not_the_checkout(dist: Dist, wor
 def test_the_installed_wheel_validates_and_prints_the_schema_offline(dist: Dist, workdir: Path) -> None:
     done = installed(dist, "validate", "sample-configs/valid", cwd=workdir)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines() == [f"ok  sample-configs/valid/{n}" for n in ("full.json", "full.yaml", "minimal.yaml")]
+    assert done.stdout.splitlines() == [
+        f"ok  sample-configs/valid/{n}" for n in ("full.json", "full.yaml", "minimal.yaml")
+    ]
     bad = installed(dist, "validate", "sample-configs/invalid/typo.yaml", cwd=workdir)
     assert (bad.returncode, bad.stdout) == (3, "invalid  sample-configs/invalid/typo.yaml\n")
     assert "did you mean 'webhook_url'" in bad.stderr
@@ -225,14 +227,18 @@ def wheel_sandbox(dist: Dist, workdir: Path) -> Iterator[dict[str, str]]:
 def test_the_installed_wheel_runs_a_sandbox_and_create_and_doctor_against_it(
     dist: Dist, workdir: Path, wheel_sandbox: dict[str, str]
 ) -> None:
-    created = installed(dist, "create", "-f", "sample-configs/valid/full.yaml", "--json", cwd=workdir, env=wheel_sandbox)
+    created = installed(
+        dist, "create", "-f", "sample-configs/valid/full.yaml", "--json", cwd=workdir, env=wheel_sandbox
+    )
     assert created.returncode == 0, created.stderr
     assert json.loads(created.stdout)["name"] == "Marketing EU"
     ready = installed(dist, "doctor", "-f", "sample-configs/valid/full.yaml", cwd=workdir, env=wheel_sandbox)
     assert ready.returncode == 0, ready.stdout + ready.stderr
     assert ready.stdout.startswith("Marketing EU  [sample-configs/valid/full.yaml]  ready\n")
     # The country tables (document/senders.py, phonenumbers' metadata): Acme to a US number is refused.
-    refused = installed(dist, "doctor", "--from", "Acme", "--to", "+12025550123", "--json", cwd=workdir, env=wheel_sandbox)
+    refused = installed(
+        dist, "doctor", "--from", "Acme", "--to", "+12025550123", "--json", cwd=workdir, env=wheel_sandbox
+    )
     assert refused.returncode == 9, refused.stdout + refused.stderr
     checks = json.loads(refused.stdout)
     assert any(c["status"] == "fail" for r in (checks if isinstance(checks, list) else [checks]) for c in r["checks"])
