@@ -537,7 +537,7 @@ def test_one_version_everywhere_and_one_repository_url() -> None:
     (repository,) = re.findall(r'^Repository = "(.+)"$', pyproject, flags=re.M)
     texts = {p: p.read_text() for p in [ROOT / "README.md", ROOT / "CHANGELOG.md", ROOT / ".pre-commit-hooks.yaml",
                                         ACTION, *WORKFLOWS, *sorted((ROOT / "docs").glob("*.md"))]}  # fmt: skip
-    pin = r'(?:msgprof==|MSGPROF_VERSION: "|rev: v|refs/tags/v|the tag v)(\d+\.\d+\.\d+)'
+    pin = r'(?:msgprof==|MSGPROF_VERSION: "|rev: v|msgprof refs/tags/v|the tag v)(\d+\.\d+\.\d+)'
     pins = [(p.name, v) for p, t in texts.items() for v in re.findall(pin, t)]
     assert {n for n, _ in pins} >= {"README.md", "github-actions.yml", "plan-apply-ci.md", ".pre-commit-hooks.yaml",
                                     "action.yml"} and {v for _, v in pins} == {__version__}, pins  # fmt: skip
