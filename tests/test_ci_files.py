@@ -408,12 +408,10 @@ PLAN_STEP, DOCTOR_STEP, COMMENT_STEP = (
 
 
 def _repo(tmp_path: Path) -> None:
+    """The checked-out repository: profiles/ with a.yaml, b.yml and c.json."""
     _profiles(tmp_path)
-    (tmp_path / "profiles").rename(tmp_path / "repo")
-    (tmp_path / "repo").mkdir(exist_ok=True)
-    shutil.move(str(tmp_path / "repo"), str(tmp_path / "profiles"))
     (tmp_path / "repo").mkdir()
-    shutil.move(str(tmp_path / "profiles"), str(tmp_path / "repo" / "profiles"))
+    (tmp_path / "profiles").rename(tmp_path / "repo" / "profiles")
 
 
 def _comments(github: FakeGitHub) -> list[dict[str, Any]]:
