@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install test check lint demo bench reference clean spec-drift sdk-conformance
+.PHONY: install test check lint demo bench reference clean spec-drift sdk-conformance dist
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -32,6 +32,11 @@ bench: $(STAMP)  ## benchmark msgprof against plain requests and curl
 reference: $(STAMP)  ## regenerate docs/reference.md from every command's --help (a test fails when stale)
 	$(PY) scripts/gen_reference.py
 
+dist: $(STAMP)  ## build the sdist and the wheel into dist/ (python -m build) and check them (twine check --strict)
+	rm -rf dist
+	$(PY) -m build --outdir dist .
+	$(PY) -m twine check --strict dist/*
+
 SDK_VENV ?= .venv-sdk
 
 spec-drift: $(STAMP)  ## request fields where msgprof's rules and the newest official telnyx SDK differ (needs the network)
@@ -43,4 +48,4 @@ sdk-conformance:  ## the official telnyx SDK, strict, against the sandbox: every
 	$(SDK_VENV)/bin/python scripts/sdk_conformance.py
 
 clean:
-	rm -rf $(VENV) $(SDK_VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(SDK_VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
