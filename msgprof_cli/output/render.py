@@ -18,10 +18,11 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import IO, TYPE_CHECKING, Any, cast
 
-from msgprof_cli.errors import Interrupted, InvalidInput, MsgprofError, OutputError, format_api_error
+from msgprof_cli.errors import InvalidInput, MsgprofError, OutputError, format_api_error
 from msgprof_cli.output import cells
 from msgprof_cli.output.terminal import Terminal
-from msgprof_cli.secrets import Scrubbed, mask, scrub
+from msgprof_cli.output import report_view
+from msgprof_cli.secrets import Scrubbed, mask, scrub, shown
 
 if TYPE_CHECKING:
     from msgprof_cli.output import metrics_view, profile_view, tables, views
@@ -42,9 +43,6 @@ else:  # loaded on first use: `create --json` and the other data paths draw no t
         _OnFirstUse(n) for n in ("metrics_view", "profile_view", "tables", "views")
     )
 
-SIGN = {"create": "+", "update": "~", "delete": "-", "unchanged": "=", "failed": "!"}
-ACTION_STYLE = {"create": "green", "update": "yellow", "delete": "red", "unchanged": "dim", "failed": "bold red"}
-RESULT_STYLE = {"created": "green", "updated": "yellow", "deleted": "red", "unchanged": "dim", "failed": "bold red"}
 ID_COLUMNS = ("id", "messaging_profile_id")
 NUMBERS = ("sent", "delivered", "failed", "rate", "received")  # right-aligned at a terminal
 KEY_COLUMN = 26  # the widest key that sets the plain key column (daily_spend_limit_enabled is 25)
@@ -368,7 +366,9 @@ class Renderer:
         self.err.flush()
 
     def notice(self, message: str) -> None:
-        self._err_write(f"msgprof: {message}")
+        """A notice on stderr.  Hidden on its way out like a report (``secrets.shown``: every
+        secret variable's value, whatever its length; apply's notices name its items)."""
+        self._err_write(f"msgprof: {shown(message)}")
 
     def warning(self, message: str) -> None:
         self._styled("err", [("msgprof: ", ""), ("warning", "yellow"), (f": {cells.visible(message)}", "")])
@@ -469,79 +469,30 @@ class Renderer:
             finally:
                 self._live = False
 
-    def plan(self, items: Sequence[Any]) -> None:
-        """The plan as text, + ~ - coloured at a terminal; plan --json is report.build(items, "plan")."""
-        for i in items:
-            ident = f" ({cells.visible(i.profile_id)})" if i.profile_id else ""
-            head = f"{SIGN[i.action]} {i.action} {cells.visible(i.name)}{ident}"
-            self._styled("out", [(head, ACTION_STYLE[i.action]), (f"  [{cells.visible(i.desired.source)}]", "dim")])
-            planned = getattr(i, "intended", None) or i.action  # a failed create still lists its fields with +
-            for c in i.changes if i.action != "unchanged" else []:
-                new = _short(i.shown(c.path, c.new))
-                if planned == "create":
-                    self._styled("out", [("    + ", "green"), (f"{cells.visible(c.field)}: {new}", "")])
-                else:
-                    old = _short(i.shown(c.path, c.old))
-                    self._styled("out", [("    ~ ", "yellow"), (f"{cells.visible(c.field)}: {old} -> {new}", "")])
-            if i.note and i.action == "delete":
-                self._styled("out", [("    - ", "red"), (cells.visible(i.note), "")])
-            if i.error:
-                hint = f" (hint: {i.error.hint})" if i.error.hint else ""
-                self._styled("out", [("    ! ", "bold red"), (cells.visible(i.error.message + hint), "")])
-            for line in setup_lines(getattr(i, "setup", None), planned=True):
-                self._styled("out", [(cells.visible(line), "")])
-        from msgprof_cli.output.markdown import summary_line
+    def plan(self, items: Sequence[report_view.ItemLike]) -> None:
+        """The plan as text (report_view.plan_lines), + ~ - coloured at a terminal."""
+        self.styled_lines(report_view.plan_lines(report_view.shown_items(items)))
 
-        self.write(f"Plan: {summary_line(items)}.")
-        for line in setup_summary(items):
-            self.write(line)
-
-    def plan_markdown(self, items: Sequence[Any]) -> None:
+    def plan_markdown(self, items: Sequence[report_view.ItemLike]) -> None:
         from msgprof_cli.output.markdown import plan_markdown
 
-        self.write(plan_markdown(items))
+        self.write(plan_markdown(report_view.shown_items(items)))
 
-    def apply_report(self, items: Sequence[Any]) -> None:
-        """The apply report as text; apply --json is report.build(items, "apply") through json()."""
-        past = {"create": "created", "update": "updated", "delete": "deleted", "unchanged": "unchanged"}
-        counts = dict.fromkeys((*past.values(), "failed"), 0)
-        never = [i for i in items if _never_started(i)]
-        never_ids = {id(i) for i in never}
-        for i in items:
-            word = "failed" if i.status == "failed" else past.get(i.action, i.action)
-            counts[word] = counts.get(word, 0) + 1
-            if id(i) in never_ids:
-                continue  # one line for them all, below
-            ident = f" ({i.profile_id})" if i.profile_id else ""
-            line = f"  {cells.visible(i.name)}{cells.visible(ident)}"
-            if word == "updated":
-                line += ": " + ", ".join(cells.visible(c.field) for c in i.changes)
-            if i.error:
-                line += f": {cells.visible(i.error.message)}" + (f" (hint: {i.error.hint})" if i.error.hint else "")
-            self._styled("out", [(f"{word:<9}", RESULT_STYLE.get(word, "")), (line, "")])
-            for line in setup_lines(getattr(i, "setup", None), planned=False):
-                self._styled("out", [(cells.visible(line), "")])
-        if never:
-            names = ", ".join(cells.visible(i.name) for i in never)
-            head = f"{len(never)} profile{'s' if len(never) != 1 else ''} never started"
-            line = f"  {head} (nothing was sent for them; apply again does what is left): {names}"
-            self._styled("out", [(f"{'failed':<9}", RESULT_STYLE["failed"]), (line, "")])
-        if not counts["deleted"]:
-            del counts["deleted"]
-        self.write("Apply: " + ", ".join(f"{n} {k}" for k, n in counts.items()) + ".")
+    def apply_report(self, items: Sequence[report_view.ItemLike]) -> None:
+        """The apply report as text (report_view.apply_lines)."""
+        self.styled_lines(report_view.apply_lines(report_view.shown_items(items)))
+
+    def styled_lines(self, lines: Sequence[Sequence[tuple[str, str]]]) -> None:
+        """Lines of data, each of (text, style) parts, as a pure view returned them."""
+        for parts in lines:
+            self._styled("out", parts)
 
     def doctor(self, report: Any) -> None:
         """doctor's checklist (output/doctor_view.py): a route's dict, or -f's list of profiles."""
         from msgprof_cli.output import doctor_view
 
         lines = doctor_view.profile_lines(report) if isinstance(report, list) else doctor_view.route_lines(report)
-        for parts in lines:
-            self._styled("out", parts)
-
-
-def _never_started(item: Any) -> bool:
-    """An item a Ctrl-C stopped before its request left (plan.apply says so in its message)."""
-    return isinstance(item.error, Interrupted) and "before it started" in item.error.message
+        self.styled_lines(lines)
 
 
 def _wrapped_parts(parts: Sequence[tuple[str, str]], width: int) -> list[list[tuple[str, str]]]:
@@ -699,36 +650,3 @@ def _interval_bars(rows: list[Any], width: int) -> Any:
         row = (Text(metrics_view.short_time(cells.visible(r.start))), str(r.sent), str(r.delivered), str(r.failed))
         table.add_row(*row, bar)
     return table
-
-
-# ---------------------------------------------------------------------- messaging setup in plan/apply
-
-SETUP_SIGNS = {"unassign": "-", "remove": "-", "change": "~", "move": ">", "assign": "+", "add": "+"}
-SETUP_NOUNS = {"phone_number": "number", "sender_id": "sender ID", "autoresp": "auto-response"}
-
-
-def setup_lines(plan: Any, *, planned: bool) -> list[str]:
-    """One line per setup change of an item, removals first (the plan's order)."""
-    if plan is None:
-        return []
-    lines = []
-    for c in plan.changes:
-        line = f"    {SETUP_SIGNS[c.action]} {c.action} {SETUP_NOUNS[c.kind]} {c.key}"
-        if c.detail:
-            line += f" ({c.detail})"
-        if not planned:
-            line += f": {c.result or 'not done'}" + (f": {c.error.message}" if c.error else "")
-        lines.append(line)
-    return lines
-
-
-def setup_summary(items: Sequence[Any]) -> list[str]:
-    counts: dict[str, int] = {}
-    for i in items:
-        plan = getattr(i, "setup", None)
-        for c in plan.changes if plan is not None else []:
-            counts[c.action] = counts.get(c.action, 0) + 1
-    if not counts:
-        return []
-    order = [a for a in SETUP_SIGNS if a in counts]
-    return ["Setup: " + ", ".join(f"{counts[a]} to {a}" for a in order) + "."]
