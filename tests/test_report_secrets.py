@@ -40,7 +40,9 @@ def _fresh_registry() -> Iterator[None]:
 
 
 def _items(s: str, number: int) -> list[Item]:
-    d = Desired(f"Team {s}", f"profiles/{s}.yaml", {}, {("webhook_url",): "REPORT_TOKEN", ("daily_spend_limit",): "LIMIT_TOKEN"})
+    d = Desired(
+        f"Team {s}", f"profiles/{s}.yaml", {}, {("webhook_url",): "REPORT_TOKEN", ("daily_spend_limit",): "LIMIT_TOKEN"}
+    )
     changes = [
         Change(("webhook_url",), "https://old.example/hook", f"https://{s}.example/hook"),  # by path: old and new
         Change(("alpha_sender",), None, f"x{s}y"),  # by value, inside another field
@@ -62,7 +64,12 @@ def _items(s: str, number: int) -> list[Item]:
 
 
 def _forms(value: str) -> set[str]:
-    return {value, json.dumps(value, ensure_ascii=False)[1:-1], json.dumps(value)[1:-1], html.escape(value, quote=False)}
+    return {
+        value,
+        json.dumps(value, ensure_ascii=False)[1:-1],
+        json.dumps(value)[1:-1],
+        html.escape(value, quote=False),
+    }
 
 
 def _every_output(items: list[Item], *, tty: bool) -> tuple[str, str]:

@@ -83,9 +83,7 @@ def plan_setup(client: TelnyxClient, items: Sequence[Item], *, prune: bool, inve
         return
     _complete(client, inventory, [i.desired.setup for i in todo])
     # `autoresp_configs: []` (with --prune-setup, it removes every live one) reads them too
-    with_autoresp = [
-        i for i in todo if i.action != "create" and i.profile_id and i.desired.setup.autoresp is not None
-    ]
+    with_autoresp = [i for i in todo if i.action != "create" and i.profile_id and i.desired.setup.autoresp is not None]
     inventories.read_autoresp(client, inventory, [str(i.profile_id) for i in with_autoresp])
     for item in todo:
         pid = item.profile_id if item.action != "create" else None

@@ -306,4 +306,3 @@ def _settle_duplicates(client: TelnyxClient, created: list[Item]) -> None:
         item.note = (
             f"a concurrent run created {item.name!r} first ({item.profile_id}); this run's copy {ours} was deleted"
         )
-

@@ -58,7 +58,9 @@ def _setup_rows(item: ShownItem) -> list[str]:
     rows = ["", "| | setup | what | detail |", "|---|---|---|---|"]
     for c in item.setup:
         sign = SETUP_SIGNS.get(c.action, "~")
-        rows.append(f"| `{sign}` | {_text(c.action)} {_text(noun(c.kind))} | <code>{_text(c.key)}</code> | {_text(c.detail)} |")
+        rows.append(
+            f"| `{sign}` | {_text(c.action)} {_text(noun(c.kind))} | <code>{_text(c.key)}</code> | {_text(c.detail)} |"
+        )
     return rows
 
 

@@ -19,13 +19,12 @@ from contextlib import contextmanager
 from typing import IO, TYPE_CHECKING, Any, cast
 
 from msgprof_cli.errors import InvalidInput, MsgprofError, OutputError, format_api_error
-from msgprof_cli.output import cells
+from msgprof_cli.output import cells, report_view
 from msgprof_cli.output.terminal import Terminal
-from msgprof_cli.output import report_view
-from msgprof_cli.secrets import Scrubbed, mask, scrub, shown
+from msgprof_cli.secrets import Scrubbed, scrub, shown
 
 if TYPE_CHECKING:
-    from msgprof_cli.output import metrics_view, profile_view, tables, views
+    from msgprof_cli.output import metrics_view, profile_view, record_view, tables, views
 else:  # loaded on first use: `create --json` and the other data paths draw no table (start-up time)
 
     class _OnFirstUse:
@@ -39,33 +38,17 @@ else:  # loaded on first use: `create --json` and the other data paths draw no t
             globals()[self._name] = module  # from now on, the module itself
             return getattr(module, attr)
 
-    metrics_view, profile_view, tables, views = (
-        _OnFirstUse(n) for n in ("metrics_view", "profile_view", "tables", "views")
+    metrics_view, profile_view, record_view, tables, views = (
+        _OnFirstUse(n) for n in ("metrics_view", "profile_view", "record_view", "tables", "views")
     )
 
 ID_COLUMNS = ("id", "messaging_profile_id")
 NUMBERS = ("sent", "delivered", "failed", "rate", "received")  # right-aligned at a terminal
-KEY_COLUMN = 26  # the widest key that sets the plain key column (daily_spend_limit_enabled is 25)
 ROLE_STYLE = {"head": "bold", "id": "cyan", "key": "cyan", "section": "bold magenta", "dim": "dim"}
 WHOLE_COLUMNS = ("phone_number", "number", "us_long_code_fallback")  # never wrapped, like ids
 KEEP_WHOLE = ("created", "enabled", "sent", "delivered", "failed", "rate", "received")  # short; never wrapped
 # JSON escapes C0 itself; C1 and the bidi controls it leaves raw, and an escape is the same data.
 _JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
-
-
-def _cell(value: Any) -> str:
-    """A value as one table cell's text, control characters made visible."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return ", ".join(_cell(v) for v in value) if value else "[]"
-    if isinstance(value, dict):
-        return "\n".join(f"{cells.visible(str(k))}: {_cell(v)}" for k, v in value.items()) if value else "{}"
-    if value == "":
-        return '""'
-    return cells.visible(str(value))
 
 
 def _silence(stream: Any) -> None:
@@ -82,11 +65,6 @@ def _silence(stream: Any) -> None:
 
 def _short(value: Any) -> str:
     return cells.visible(json.dumps(value, ensure_ascii=False))
-
-
-def _created(value: Any, length: int) -> str:
-    """2026-11-29T04:03:37.123Z cut to the date (10), minutes (16) or seconds (19)."""
-    return cells.visible(str(value or ""))[:length].replace("T", " ")
 
 
 def _dumps(value: Any, indent: int | None = None) -> str:
@@ -220,34 +198,21 @@ class Renderer:
         title: str | None = None,
         all_fields: bool = False,
     ) -> None:
-        """One record in its own view (``views.KINDS``): its id and name first, then its sections.
-        At a terminal, fields still at their defaults fold into one line (``all_fields`` shows
-        them) so that create and get fit a 24-row screen; in a pipe, every field, one a line."""
-        shown = views.view(kind, record, all_fields=all_fields or not self.terminal.stdout_isatty)
-        rows = []
-        for row in shown.rows:
-            value = row.value
-            if row.field in profile_view.SECRET_FIELDS and not show_secrets and value:
-                value = mask(str(value))
-            rows.append((row, _cell(value)))
+        """One record in its own view (output/record_view.py).  At a terminal, fields still at their
+        defaults fold into one line (``all_fields`` shows them); in a pipe, every field, one a line."""
+        shown = record_view.shown(
+            kind, record, show_secrets=show_secrets, all_fields=all_fields or not self.terminal.stdout_isatty
+        )
         if title and self.interactive_err:  # a title is not data: stderr, and only for a person
             self.notice(f"{shown.title} already there" if title == "exists" else f"{title} {shown.title}")
         if not self.terminal.stdout_isatty:
-            self.key_values([(r.field, v) for r, v in rows])
+            self.key_values(shown.pairs)
             return
-        self.lines(_record_lines(rows, shown.folded, self.terminal.width, every=all_fields))
+        self.lines(record_view.lines(shown, self.terminal.width, every=all_fields))
 
     def key_values(self, rows: Sequence[tuple[str, str]]) -> None:
-        """key  value lines; the key column fits the keys up to KEY_COLUMN cells, and a longer key
-        (a nested path such as url_shortener_settings.replace_blacklist_only) just pushes its own
-        value right, so an id row stays narrow enough for 80 columns in ``| head``."""
-        width = max((cells.width(k) for k, _ in rows if cells.width(k) <= KEY_COLUMN), default=0)
-        lines = []
-        for k, v in rows:
-            parts = v.split("\n")
-            lines.append(f"{cells.ljust(k, width)}  {parts[0]}".rstrip())
-            lines.extend(f"{'':{width}}  {p}" for p in parts[1:])
-        self.write("\n".join(lines))
+        """key  value lines (record_view.key_value_text)."""
+        self.write(record_view.key_value_text(rows))
 
     # ------------------------------------------------------------------ lists
 
@@ -255,7 +220,7 @@ class Renderer:
         """Rows of values under upper-case headings.  At a terminal, laid out to its width by
         ``tables.layout`` (nothing ever cut: wrapped, or one block per record); in a pipe, one
         line per record (scripts grep lines), a value's own line breaks shown as "; "."""
-        text_rows = [[_cell(c) for c in row] for row in rows]
+        text_rows = [[cells.text(c) for c in row] for row in rows]
         if not text_rows:
             self.notice(empty)
             return
@@ -280,15 +245,8 @@ class Renderer:
             console.print(shown, soft_wrap=True)
 
     def profiles(self, profiles: list[dict[str, Any]], empty: str = "no messaging profiles") -> None:
-        """id, name, enabled, destinations, created; below 100 columns a terminal drops created
-        (get shows it) so that the name has room and nothing is cut."""
-        dated = not self.terminal.stdout_isatty or self.terminal.width >= 100
-        columns = ["id", "name", "enabled", "destinations"] + (["created"] if dated else [])
-        length = 16 if self.terminal.stdout_isatty else 19  # plain text keeps the seconds
-        rows = []
-        for p in profiles:
-            row = [p.get("id"), p.get("name"), p.get("enabled"), p.get("whitelisted_destinations") or []]
-            rows.append(row + ([_created(p.get("created_at"), length)] if dated else []))
+        """The profiles as a list (profile_view.list_table)."""
+        columns, rows = profile_view.list_table(profiles, tty=self.terminal.stdout_isatty, width=self.terminal.width)
         self.table(columns, rows, empty=empty)
 
     def deleted(self, kind: str, ident: Any, name: Any = None) -> None:
@@ -300,49 +258,17 @@ class Renderer:
     # ------------------------------------------------------------------ metrics
 
     def metrics(self, data: dict[str, Any]) -> None:
-        """One profile's metrics: totals and the delivery rate first, then each interval."""
-        total = metrics_view.totals(data)
-        rows = metrics_view.intervals(data)
-        head = (
-            f"sent {total.sent}  delivered {total.delivered} ({metrics_view.percent(total.delivery_rate)})"
-            f"  failed {total.failed}  received {total.received}"
-        )
-        ident = cells.visible(str(data.get("messaging_profile_id") or ""))
-        frame = cells.visible(str(data.get("time_frame") or ""))
+        """One profile's metrics (metrics_view): plain lines, or at a colour terminal a chart."""
+        shown = metrics_view.read(data)
         if not self.fancy:
-            self.write(f"profile {ident}  time frame {frame}\n{head}")
-            if rows:
-                table = [[r.start, r.sent, r.delivered, r.failed, r.received] for r in rows]
-                self.write(cells.plain_table(["interval", "sent", "delivered", "failed", "received"], _str(table)))
+            self.write("\n".join(metrics_view.plain_lines(shown)))
             return
-        self.console().print(_metrics_chart(ident, frame, total, rows, self.terminal.width))
+        self.console().print(_metrics_chart(shown, self.terminal.width))
 
     def metrics_summary(self, items: list[dict[str, Any]]) -> None:
-        """Every profile's totals, one row each, the id never cut."""
-        known = {"outbound_sent", "outbound_delivered", "outbound_failed"}
-        if items and not all(known & set(i) for i in items):  # a shape we do not know: show it all
-            cols = sorted({k for i in items for k in i}, key=lambda k: (k != "messaging_profile_id", k != "name", k))
-            self.table(cols, ([i.get(c) for c in cols] for i in items), empty="no metrics")
-            return
-        # Below 100 columns a terminal shows sent, failed and the rate (delivered is what the rate
-        # says; `metrics ID` has it) so that the name, not the numbers, gets the room.
+        """Every profile's totals, one row each, the id never cut (metrics_view.summary_table)."""
         wide = not self.terminal.stdout_isatty or self.terminal.width >= 100
-        columns = ["id", "name", "sent", "delivered", "failed", "rate", "received"]
-        columns = columns if wide else ["id", "name", "sent", "failed", "rate"]
-        rows = []
-        for i in items:
-            sent, done = i.get("outbound_sent") or 0, i.get("outbound_delivered") or 0
-            counted = isinstance(sent, int) and sent > 0 and isinstance(done, int)
-            value = {
-                "id": i.get("messaging_profile_id"),
-                "name": i.get("name"),
-                "sent": sent,
-                "delivered": done,
-                "failed": i.get("outbound_failed") or 0,
-                "rate": metrics_view.percent(done / sent if counted else None),
-                "received": i.get("inbound_received") or 0,
-            }
-            rows.append([value[c] for c in columns])
+        columns, rows = metrics_view.summary_table(items, wide=wide)
         self.table(columns, rows, empty="no metrics")
 
     # ------------------------------------------------------------------ stderr
@@ -512,96 +438,7 @@ def _wrapped_parts(parts: Sequence[tuple[str, str]], width: int) -> list[list[tu
     return lines
 
 
-def _str(rows: list[list[Any]]) -> list[list[str]]:
-    return [[cells.visible(str(v)) for v in r] for r in rows]
-
-
 # ---------------------------------------------------------------------- rich drawings
-
-
-def _record_lines(
-    rows: list[tuple[views.Row, str]], folded: list[str], width: int, *, every: bool
-) -> list[tables.Line]:
-    """A record as key/value lines, its id and name first.  By default each section is one
-    entry (``number pool  long_code_weight: 1; toll_free_weight: 10``), so that even a profile
-    with every field set fits a 24-row screen, and the fields at their defaults are counted on
-    one line.  ``every`` (--all-fields): each field on its own row under its section's heading,
-    defaults dimmed."""
-    entries: list[tuple[str, str | None, str]]  # (key, value or None for a heading, role)
-    if every:
-        entries = []
-        section = ""
-        for row, value in rows:
-            if row.section != section:
-                section = row.section
-                entries.append((section, None, "section"))
-            label = ("  " if row.section else "") + row.label
-            entries.append((label, value, _role(row)))
-    else:
-        entries = [(row.label, value, _role(row)) for row, value in rows if not row.section]
-        sections: dict[str, list[str]] = {}
-        for row, value in rows:
-            if row.section:
-                sections.setdefault(row.section, []).append(f"{row.label}: {value.replace(chr(10), ', ')}")
-        # "; " joins the fields, and "\n" marks where a field may start a new line (_packed)
-        entries += [(title, ";\n".join(parts), "") for title, parts in sections.items()]
-    labels = [label for label, text, _ in entries if text is not None]
-    # The key column leaves room for a UUID beside it; a longer key pushes its own value right.
-    key_width = min(max((cells.width(k) for k in labels), default=0), max(8, width - tables.GAP - 36))
-    out: list[tables.Line] = []
-    for label, text, role in entries:
-        if text is None:
-            out.append([(label, role)])
-        else:
-            out += _entry_lines(label, text, role, key_width, width)
-    if folded:  # one line: the names when they fit, else how many
-        text = f"at their defaults: {', '.join(folded)} (--all-fields shows them)"
-        if cells.width(text) > width:
-            text = f"{len(folded)} fields at their defaults (--all-fields shows them)"
-        out += [[(line, "dim")] for line in cells.wrap(text, width)]
-    return out
-
-
-def _role(row: views.Row) -> str:
-    return "id" if row.field in ID_COLUMNS or row.field == "order_id" else ("dim" if row.default else "")
-
-
-def _entry_lines(label: str, value: str, role: str, key_width: int, width: int) -> list[tables.Line]:
-    """One key and its value, wrapped beside the key; below it, indented, when the key is too
-    wide or leaves too little room for the value's ids and URLs."""
-    room = width - key_width - tables.GAP
-    pushed = cells.width(label) + tables.GAP + cells.width(value)  # a long key pushes its value right
-    if cells.width(label) > key_width and "\n" not in value and pushed <= width:
-        return [[(label, "key"), (" " * tables.GAP, ""), (value, role)]]
-    if cells.width(label) > key_width or room < max(tables.FLEX_MIN, _widest_protected(value)):
-        return [[(label, "key")], *([("    ", ""), (text, role)] for text in _packed(value, width - 4))]
-    out: list[tables.Line] = []
-    for n, text in enumerate(_packed(value, room)):
-        key = label if n == 0 else ""
-        pad = " " * (key_width - cells.width(key) + tables.GAP)
-        out.append([(key, "key"), (pad, ""), (text, role)] if text else [(key, "key")])
-    return out
-
-
-def _packed(value: str, room: int) -> list[str]:
-    """``value``'s lines wrapped to ``room`` cells, each line's pieces (a section's fields, one a
-    line) kept whole on one line when they fit: ``created_at: 2026-...`` is not split at its colon."""
-    lines: list[str] = []
-    current = ""
-    for part in value.split("\n"):
-        if current and cells.width(current) + 1 + cells.width(part) <= room:
-            current += " " + part
-            continue
-        if current:
-            lines.append(current)
-        *whole, current = tables.wrap(part, room) if cells.width(part) > room else [part]
-        lines += whole
-    lines.append(current)
-    return lines
-
-
-def _widest_protected(value: str) -> int:
-    return max((cells.width(t) for t in value.split() if tables.protected(t)), default=0)
 
 
 def _column(name: str) -> tables.Column:
@@ -610,12 +447,13 @@ def _column(name: str) -> tables.Column:
     return tables.Column(name, whole=whole, right=name in NUMBERS, role="id" if name in ID_COLUMNS else "")
 
 
-def _metrics_chart(ident: str, frame: str, total: Any, rows: list[Any], width: int) -> Any:
+def _metrics_chart(shown: metrics_view.Metrics, width: int) -> Any:
     """Totals and the delivery rate, sparklines, then a bar per interval: delivered, failed, rest."""
     from rich.console import Group
     from rich.table import Table
     from rich.text import Text
 
+    ident, frame, total, rows = shown.ident, shown.frame, shown.totals, shown.intervals
     head = Text()
     head.append(f"{ident}  last {frame}\n", style="bold")
     head.append(f"sent {total.sent}", style="bold")
