@@ -35,7 +35,8 @@ from urllib.parse import quote as url_quote
 from urllib.parse import quote_plus
 
 # A shorter "secret" (true, null, a 4-digit PIN) can't be told from ordinary text: hiding it
-# would change what the user reads, so it is not hidden on stderr (reports still hide it by path).
+# would change what the user reads, so it is not hidden on streams (reports and notices still hide
+# it: ``shown``).
 # The key is random: it is hidden from 4 characters, and so is any run of GRAM or more of its
 # characters in a row (a message may cut what a server echoed: a quote at 40 characters, a
 # summary at a "<", a header at its end).  mask() shows the last 4.
@@ -100,8 +101,9 @@ def shown(value: Any, at: Mapping[tuple[str | int, ...], str] | None = None, pat
     (plan and apply: text, Markdown, JSON) and a notice hide secrets, called on the way out.
 
     - By value: every secret variable's value this run has read, whatever its length and in any
-      of its ``forms``, is shown as ``<secret from $VAR>``; so is a number or a boolean that one
-      gave.  Keys of a mapping are field names and stay.
+      of its ``forms``, is shown as ``<secret from $VAR>`` inside any string.  Keys of a mapping
+      are field names and stay; a number or a boolean is left (a secret ``true`` must not turn
+      every ``true`` of a report into a marker): the one a secret gave is hidden by its path.
     - By path: ``at`` maps the field paths a secret variable filled (the document's record) to
       the variable; a value at such a path (``path``, or inside it) is shown whole as its marker,
       whatever it holds now: the live value a secret replaces is hidden too.
@@ -123,8 +125,6 @@ def shown(value: Any, at: Mapping[tuple[str | int, ...], str] | None = None, pat
         return value
     if isinstance(value, str):
         return scrub_with(value, table)
-    if isinstance(value, (bool, int, float)):
-        return table.get(json.dumps(value), value)
     return value
 
 
