@@ -28,10 +28,6 @@ def visible(text: str) -> str:
     return _CONTROL.sub(_escape, text)
 
 
-def has_control(text: str) -> bool:
-    return _CONTROL.search(text) is not None
-
-
 def char_width(ch: str) -> int:
     if unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me", "Cf"):
         return 0
