@@ -24,7 +24,7 @@ from msgprof_cli.output.terminal import Terminal
 from msgprof_cli.secrets import Scrubbed, scrub, shown
 
 if TYPE_CHECKING:
-    from msgprof_cli.output import metrics_view, profile_view, record_view, tables, views
+    from msgprof_cli.output import metrics_view, profile_view, record_view, report_view, tables, views
 else:  # loaded on first use: `create --json` and the other data paths draw no table (start-up time)
 
     class _OnFirstUse:
@@ -38,8 +38,8 @@ else:  # loaded on first use: `create --json` and the other data paths draw no t
             globals()[self._name] = module  # from now on, the module itself
             return getattr(module, attr)
 
-    metrics_view, profile_view, record_view, tables, views = (
-        _OnFirstUse(n) for n in ("metrics_view", "profile_view", "record_view", "tables", "views")
+    metrics_view, profile_view, record_view, report_view, tables, views = (
+        _OnFirstUse(n) for n in ("metrics_view", "profile_view", "record_view", "report_view", "tables", "views")
     )
 
 ID_COLUMNS = ("id", "messaging_profile_id")
