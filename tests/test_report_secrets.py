@@ -117,3 +117,22 @@ def test_a_secret_that_is_a_word_of_the_report_keeps_its_vocabulary() -> None:
     out = report.build([item], "plan")
     assert (out["items"][0]["action"], out["items"][0]["name"]) == ("create", "<secret from $WORD_TOKEN>")
     assert out["summary"]["create"] == 1
+
+
+@pytest.mark.parametrize("args", [(), ("--json",), ("--format", "markdown")], ids=["text", "json", "markdown"])
+def test_a_short_secret_is_hidden_in_the_plan_and_apply_of_the_real_cli(
+    cli, sandbox, tmp_path, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...]
+) -> None:
+    # 3 characters: too short for the streams to hide (it could be any word), hidden in reports
+    monkeypatch.setenv("SND_KEY", "Zq7")
+    f = tmp_path / "p.yaml"
+    f.write_text("name: Team ${SND_KEY}\nwhitelisted_destinations: [US]\nalphanumeric_sender_ids: ['${SND_KEY}']\n")
+    apply_args = args if args == ("--json",) else ()  # apply has no Markdown
+    runs = [("plan", "-f", str(f), *args), ("apply", "-f", str(f), *apply_args)]
+    for run in runs:
+        res = cli(*run)
+        assert res.exit_code == 0, (run, res.output)
+        assert "Zq7" not in res.stdout + res.stderr, (run, res.stdout + res.stderr)
+        assert "secret from $SND_KEY" in res.stdout, run
+    [p] = sandbox.profiles()
+    assert p["name"] == "Team Zq7"  # the API got the real value

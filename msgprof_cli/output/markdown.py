@@ -42,7 +42,8 @@ def _section(item: ShownItem) -> list[str]:
             old = "" if item.planned == "create" else _value(c.old)
             sign = "+" if item.planned == "create" else "~"
             lines.append(f"| `{sign}` | <code>{_text(c.field)}</code> | {old} | {_value(c.new)} |")
-    lines += _setup_rows(item)
+    setup = _setup_rows(item)
+    lines += setup[1:] if lines[-1] == "" else setup  # one blank line before its table
     if item.note:
         lines.append(f"\n{_text(item.note)}")
     if item.error is not None:
