@@ -1,5 +1,11 @@
 """Every byte the user sees, on the injected terminal.  stdout carries data; the rest goes to stderr.
 
+``Renderer`` keeps the channels: data (``write``, ``json``, ``yaml``, tables and laid-out lines),
+notice, warning, error, status and progress.  What a command shows is drawn by pure views that
+return lines from typed items (``report_view`` for plan and apply, ``markdown``, ``record_view``,
+``metrics_view``, ``profile_view``, ``doctor_view``); a method here for a view is a thin call that
+writes the view's lines on its channel (docs/architecture.md).
+
 The output rules, one set for every message:
 
 - At a terminal (and without ``NO_COLOR``): rich tables, colour, a metrics chart.  rich is
