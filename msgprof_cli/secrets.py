@@ -13,9 +13,14 @@ value of every secret ``${VAR}`` as the document layer reads it (``register_vari
   never a secret.
 - ``mask`` shows a key by its last 4 characters (``config show``).
 
+- ``shown`` is what a report (plan and apply: text, Markdown, JSON) and a notice show of a value:
+  every secret variable's value hidden, whatever its length.  It is called once, on the way out
+  (``output/report_view.py::shown_item`` for a report item, ``Renderer.notice`` for a notice): the
+  items themselves carry raw values.
+
 stdout is data and is left as it is (``--json`` prints exactly what the API returned; plan and
-apply reports hide secret values themselves, by field path: document.py).  This module imports
-nothing from the package.
+apply reports hide secret values on the way out: ``shown``, and by field path).  This module
+imports nothing from the package.
 """
 
 from __future__ import annotations
@@ -25,18 +30,20 @@ import json
 import re
 import threading
 from collections.abc import Mapping
-from typing import IO
+from typing import IO, Any
 from urllib.parse import quote as url_quote
 from urllib.parse import quote_plus
 
 # A shorter "secret" (true, null, a 4-digit PIN) can't be told from ordinary text: hiding it
-# would change what the user reads, so it is not hidden on stderr (reports still hide it by path).
+# would change what the user reads, so it is not hidden on streams (reports and notices still hide
+# it: ``shown``).
 # The key is random: it is hidden from 4 characters, and so is any run of GRAM or more of its
 # characters in a row (a message may cut what a server echoed: a quote at 40 characters, a
 # summary at a "<", a header at its end).  mask() shows the last 4.
 MIN_HIDDEN, MIN_KEY, GRAM = 6, 4, 8
 _HIDDEN: dict[str, tuple[str, bool]] = {}  # every secret read in this run -> (shown as, its runs too)
 _KNOWN: dict[str, str] = {}  # every secret value of this run, short ones too -> shown as
+_VARIABLES: dict[str, str] = {}  # every secret variable's value, short ones too -> <secret from $VAR>
 QUOTE_CHARS = 40  # the most of one value (or field name) a message quotes
 # (every form of every value, their pattern, [(the key's GRAM-grams, shown as)]), built on use
 _hidden_compiled: tuple[dict[str, str], re.Pattern[str], list[tuple[set[str], str]]] | None = None
@@ -58,6 +65,7 @@ def forget() -> None:
     with _LOCK:
         _HIDDEN.clear()
         _KNOWN.clear()
+        _VARIABLES.clear()
         _hidden_compiled = None
 
 
@@ -75,9 +83,6 @@ def register(value: str | None, shown: str, *, key: bool = False) -> None:
             _hidden_compiled = None
 
 
-hide = register  # the older name
-
-
 def register_key(key: str | None) -> None:
     """The API key: registered first, before any input of the run is read."""
     register(key, API_KEY_SHOWN, key=True)
@@ -86,6 +91,41 @@ def register_key(key: str | None) -> None:
 def register_variable(name: str, value: str | None) -> None:
     """The value of a secret ``${VAR}``, as the document layer reads it."""
     register(value, variable_shown(name))
+    if value:
+        with _LOCK:
+            _VARIABLES.setdefault(value, variable_shown(name))
+
+
+def shown(value: Any, at: Mapping[tuple[str | int, ...], str] | None = None, path: tuple[str | int, ...] = ()) -> Any:
+    """What output may show of ``value`` (a string, or a JSON-like value): the one way a report
+    (plan and apply: text, Markdown, JSON) and a notice hide secrets, called on the way out.
+
+    - By value: every secret variable's value this run has read, whatever its length and in any
+      of its ``forms``, is shown as ``<secret from $VAR>`` inside any string.  Keys of a mapping
+      are field names and stay; a number or a boolean is left (a secret ``true`` must not turn
+      every ``true`` of a report into a marker): the one a secret gave is hidden by its path.
+    - By path: ``at`` maps the field paths a secret variable filled (the document's record) to
+      the variable; a value at such a path (``path``, or inside it) is shown whole as its marker,
+      whatever it holds now: the live value a secret replaces is hidden too.
+
+    The key and a webhook URL's password are the streams' to hide (``Scrubbed``): data shows a
+    URL as written.  Nothing stays nothing (a create's old values are null)."""
+    if value is None:
+        return None
+    if at:
+        for n in range(len(path), 0, -1):
+            if path[:n] in at:
+                return variable_shown(at[path[:n]])
+    if isinstance(value, dict):
+        return {k: shown(v, at, (*path, k)) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [shown(v, at, (*path, n)) for n, v in enumerate(value)]
+    table = dict(_VARIABLES)
+    if not table:
+        return value
+    if isinstance(value, str):
+        return scrub_with(value, table)
+    return value
 
 
 def variable_shown(name: str) -> str:
@@ -203,7 +243,7 @@ def scrub(text: str) -> str:
     return text
 
 
-scrub_hidden = scrub  # the older name
+scrub_hidden = scrub  # the older name, still imported by cli/hints.py
 
 
 class Scrubbed(io.TextIOBase):

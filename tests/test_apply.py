@@ -48,7 +48,7 @@ def test_apply_twice_sends_no_writes_the_second_time(cli, sandbox: Sandbox, tmp_
     assert first.exit_code == 0, first.stderr
     report = json.loads(first.stdout)
     assert report["phase"] == "apply"
-    assert report["summary"] == {"create": 6, "update": 0, "delete": 0, "unchanged": 0, "failed": 0}
+    assert report["summary"] == {"create": 6, "update": 0, "delete": 0, "unchanged": 0, "failed": 0, "setup": {}}
     assert {i["status"] for i in report["items"]} == {"done"}
     assert sorted(p["name"] for p in sandbox.profiles()) == ["Alerts", "Billing", "Json", "Pool", "Sales", "Support"]
     # one shared session: 8 requests (1 list + 6 creates + 1 list that looks for a concurrent run's

@@ -549,7 +549,7 @@ def test_no_function_is_over_50_lines_without_a_comment_saying_why() -> None:
 
 
 def test_the_layout_table_says_what_the_layers_contract_allows() -> None:
-    """docs/development.md's Layout table: each package, its job, and what it may import, as the
+    """docs/architecture.md's Layout table: each package, its job, and what it may import, as the
     import-linter layers contract in pyproject.toml has it."""
     # read with a regular expression: tomllib is not in Python 3.10, which msgprof supports
     block = re.search(r'id = "layers"\n.*?layers = \[(.*?)\]', (ROOT / "pyproject.toml").read_text(), re.S)
@@ -559,7 +559,7 @@ def test_the_layout_table_says_what_the_layers_contract_allows() -> None:
         for layer in re.findall(r'"([^"]+)"', block.group(1))
     ]
     everything = {m for layer in layers for m in layer}
-    text = (ROOT / "docs" / "development.md").read_text().split("## Layout", 1)[1]
+    text = (ROOT / "docs" / "architecture.md").read_text().split("## Layout", 1)[1]
     rows = {
         cells[0].strip("`").removesuffix("/").removesuffix(".py"): cells[2]
         for line in text.splitlines()

@@ -14,6 +14,7 @@ from msgprof_cli.declarative.plan import Desired, Item
 from msgprof_cli.document.changes import Change
 from msgprof_cli.errors import ApiError
 from msgprof_cli.output.markdown import plan_markdown
+from msgprof_cli.output.report_view import shown_items
 from msgprof_cli.sandbox.server import Sandbox
 
 ID = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
@@ -53,7 +54,7 @@ class Tags(HTMLParser):
 
 
 def test_every_kind_of_change_has_its_section() -> None:
-    md = plan_markdown(items())
+    md = plan_markdown(shown_items(items()))
     lines = md.splitlines()
     assert lines[0] == "### msgprof plan: 1 to create, 1 to update, 1 to delete, 1 unchanged, 1 failed"
     assert md.count("<details") == 4 and md.count("</details>") == 4  # unchanged gets no section
@@ -69,7 +70,7 @@ def test_every_kind_of_change_has_its_section() -> None:
 
 
 def test_names_cannot_break_out_of_the_html() -> None:
-    md = plan_markdown(items())
+    md = plan_markdown(shown_items(items()))
     parser = Tags()
     parser.feed(md)
     assert parser.stack == []  # every tag closed in order
@@ -104,5 +105,5 @@ def test_plan_json_with_another_format_is_a_usage_error(tmp_path: Path, args: li
 
 
 def test_markdown_plan_has_no_raw_control_characters() -> None:
-    md = plan_markdown([Item(Desired("bad\x1b[2J\u202e", "f.yaml", {}, {}), "create", changes=[])])
+    md = plan_markdown(shown_items([Item(Desired("bad\x1b[2J\u202e", "f.yaml", {}, {}), "create", changes=[])]))
     assert "\x1b" not in md and "\u202e" not in md and re.search(r"bad\\x1b\[2J\\u202e", md)

@@ -299,8 +299,8 @@ def test_hiding_is_safe_from_apply_s_worker_threads() -> None:
 
     def writer(k: int) -> None:
         for i in range(30):
-            masking.hide(secrets[(k * 7 + i) % 12], f"<secret from $S{k}>")
-            text = masking.scrub_hidden(f"line {i}: {secrets[(k * 7 + i) % 12]} <kept>")
+            masking.register(secrets[(k * 7 + i) % 12], f"<secret from $S{k}>")
+            text = masking.scrub(f"line {i}: {secrets[(k * 7 + i) % 12]} <kept>")
             if "SECRET" in text:
                 problems.append(text)
 

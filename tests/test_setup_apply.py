@@ -66,7 +66,7 @@ def test_a_number_moves_between_profiles_only_when_the_document_says_so(cli: Any
     assert f"    > move number {NUMBERS[0]} (from profile 'Sales' ({sales}))" in planned.stdout.splitlines()
     assert f"    + assign number {NUMBERS[2]}" in planned.stdout.splitlines()
     markdown = cli("plan", "-f", move, "--format", "markdown")
-    assert f"| `>` | move phone_number | <code>{NUMBERS[0]}</code> | from profile 'Sales' ({sales}) |" in markdown.stdout
+    assert f"| `>` | move number | <code>{NUMBERS[0]}</code> | from profile 'Sales' ({sales}) |" in markdown.stdout
     applied = cli("apply", "-f", move, "--json")
     assert applied.exit_code == 0, applied.output
     (item,) = json.loads(applied.stdout)["items"]
@@ -115,7 +115,7 @@ def test_removals_only_with_prune_setup_and_listed_first(cli: Any, sb: Sandbox, 
         "    - remove sender ID Old",
         "    - remove auto-response US info",
     ]
-    assert "Setup: 2 to unassign, 2 to remove." in pruned.stdout
+    assert "; setup: 2 numbers to unassign, 1 sender ID to remove, 1 auto-response to remove." in pruned.stdout
     assert cli("apply", "-f", path, "--prune-setup").exit_code == 0
     assert on(sb, pid) == {NUMBERS[0]}
     assert [s["alphanumeric_sender_id"] for s in ops.list_alphanumeric_sender_ids(pid)] == ["Acme"]

@@ -60,7 +60,7 @@ def test_accidental_twins_are_deleted_only_when_asked(tmp_path: Path) -> None:
         applied = invoke(sb, "apply", "-f", str(f), "--resolve-twins", "--json")
         assert applied.exit_code == 0, applied.stderr
         report = json.loads(applied.stdout)
-        assert report["summary"] == {"create": 0, "update": 0, "delete": 1, "unchanged": 1, "failed": 0}
+        assert report["summary"] == {"create": 0, "update": 0, "delete": 1, "unchanged": 1, "failed": 0, "setup": {}}
         assert [p["id"] for p in sb.profiles()] == [keep]
 
 

@@ -83,9 +83,7 @@ def plan_setup(client: TelnyxClient, items: Sequence[Item], *, prune: bool, inve
         return
     _complete(client, inventory, [i.desired.setup for i in todo])
     # `autoresp_configs: []` (with --prune-setup, it removes every live one) reads them too
-    with_autoresp = [
-        i for i in todo if i.action != "create" and i.profile_id and i.desired.setup.autoresp is not None
-    ]
+    with_autoresp = [i for i in todo if i.action != "create" and i.profile_id and i.desired.setup.autoresp is not None]
     inventories.read_autoresp(client, inventory, [str(i.profile_id) for i in with_autoresp])
     for item in todo:
         pid = item.profile_id if item.action != "create" else None
@@ -95,7 +93,6 @@ def plan_setup(client: TelnyxClient, items: Sequence[Item], *, prune: bool, inve
             n = len(planned.errors)
             item.intended = item.intended or item.action
             item.action, item.error = "failed", all_at_once(planned.errors, f"{n} setup problems" if n > 1 else "")
-        item.scrub_shown()
 
 
 def _complete(client: TelnyxClient, inventory: Inventory, setups: Sequence[Setup]) -> None:
@@ -210,9 +207,8 @@ def _wave(
         if not picked:
             return
         in_flight.add(id(item))
-        say = _scrubbing(notify, item)
         setup_plan.apply_setup(
-            ops, item.profile_id, item.setup, pacing=pacing, notify=say, only=lambda c: id(c) in picked
+            ops, item.profile_id, item.setup, pacing=pacing, notify=notify, only=lambda c: id(c) in picked
         )
         in_flight.discard(id(item))
 
@@ -229,14 +225,12 @@ def _wave(
 def _settle(item: Item) -> None:
     """An item whose setup is done: failed when a change failed, with every failure in its error."""
     assert item.setup is not None
-    item.scrub_shown()
     failed = [c for c in item.setup.changes if c.result == "failed"]
     if failed:
         n, done = len(failed), sum(1 for c in item.setup.changes if c.result == "done")
         errors = [c.error or ApiError("setup change failed") for c in failed]
         item.status, item.applied = "failed", True  # its profile was applied before its setup ran
         item.error = all_at_once(errors, f"{n} setup change{'s' if n > 1 else ''} failed ({done} done)")
-        item.scrub_shown()
 
 
 def _not_sent(item: Item) -> None:
@@ -275,16 +269,6 @@ def _interrupted(item: Item, *, in_flight: bool) -> None:
             "interrupted before its setup started; nothing was sent for its setup",
             hint="run apply again: it does what is left",
         )
-    item.scrub_shown()
-
-
-def _scrubbing(notify: Notify, item: Item) -> Notify:
-    """``notify`` with the item's secret values replaced (a sender ID may come from one)."""
-
-    def say(message: str) -> None:
-        notify(item.scrub(message))
-
-    return say
 
 
 def worst(items: Sequence[Item]) -> ExitStatus:
@@ -300,7 +284,8 @@ def pending(items: Sequence[Item]) -> bool:
 
 
 def item_notes(done: Sequence[Item]) -> list[str]:
-    """What apply says before its report: each item's note (a delete's is in its report line)."""
+    """What apply says before its report: each item's note (a delete's is in its report line).
+    Notices hide secrets on their way out (``Renderer.notice``)."""
     return [f"{i.name}: {i.note}" for i in done if i.note and i.action != "delete"]
 
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from msgprof_cli.declarative.inputs import check_inputs
 from msgprof_cli.document.changes import Change, diff, effect
-from msgprof_cli.document.document import Issue, redact, scrub, scrub_value
+from msgprof_cli.document.document import Issue
 from msgprof_cli.document.rules import RULES_BY_NAME
 from msgprof_cli.document.setup_rules import Setup
 from msgprof_cli.errors import ApiError, CreateUnknown, Interrupted, InvalidInput, MsgprofError
@@ -41,7 +41,6 @@ class Desired:
     payload: dict[str, Any]
     secrets: dict[tuple[str | int, ...], str]
     setup: Setup = field(default_factory=Setup)  # numbers, sender IDs, auto-responses (reconcile_setup)
-    secret_values: dict[str, str] = field(default_factory=dict)  # a secret variable's value -> its name
 
 
 @dataclass
@@ -61,53 +60,13 @@ class Item:
     keeper: dict[str, Any] | None = None  # a twin's delete: the profile kept, which it must equal
     applied: bool = False  # something was changed for it (a failed item's setup may have been partly done)
 
-    # Secret rule for reports: every string an item shows (its name, values, setup keys and
-    # details, errors, notes) passes through ``scrub``, which replaces the values of the document's
-    # secret variables.  ``desired.name`` stays the real name, for matching live profiles.
+    # Items carry raw values (the real name matches live profiles; notes and errors say what
+    # happened in the API's and the document's words).  What a report shows of them is decided
+    # once, on the way out (output/report_view.py::shown_item, secrets.shown).
 
     @property
     def name(self) -> str:
-        """The name as plans and reports show it."""
-        return self.scrub(self.desired.name)
-
-    def scrub(self, text: str) -> str:
-        return scrub(text, self.desired.secret_values)
-
-    def shown(self, path: tuple[str | int, ...], value: Any) -> Any:
-        """A value as plans and reports may show it: secret values are replaced (nothing stays
-        nothing: a create's old values are null, whatever the field)."""
-        if value is None:
-            return None
-        return scrub_value(redact(value, path, self.desired.secrets), self.desired.secret_values)
-
-    def scrub_shown(self) -> Item:
-        """Replace secret values in what this item will show: its error, note and setup plan.
-
-        Called wherever an item gets them (plan, apply, and their setup steps); idempotent."""
-        values = self.desired.secret_values
-        if not values:
-            return self
-        if self.error is not None:
-            scrub_error(self.error, values)
-        self.note = self.scrub(self.note) if self.note else self.note
-        for change in self.setup.changes if self.setup is not None else []:
-            change.key, change.detail = self.scrub(change.key), self.scrub(change.detail)
-            if change.error is not None:
-                scrub_error(change.error, values)
-        for error in self.setup.errors if self.setup is not None else []:
-            scrub_error(error, values)
-        return self
-
-
-def scrub_error(exc: MsgprofError, secret_values: Mapping[str, str]) -> None:
-    """An error's words (message, hint, the API's errors[], a name it carries) scrubbed in place."""
-    exc.message = scrub(exc.message, secret_values)
-    exc.args = (exc.message,)
-    exc.hint = scrub(exc.hint, secret_values) if exc.hint else exc.hint
-    if isinstance(getattr(exc, "errors", None), list):
-        exc.errors = scrub_value(exc.errors, secret_values)  # type: ignore[attr-defined]
-    if isinstance(getattr(exc, "name", None), str):
-        exc.name = scrub(exc.name, secret_values)  # type: ignore[attr-defined]
+        return self.desired.name
 
 
 def load_desired(
@@ -126,7 +85,7 @@ def load_desired(
             issues,
         )
     desired = [
-        Desired(c.payload["name"], c.source, c.payload, dict(c.doc.secrets), c.setup, dict(c.doc.secret_values))
+        Desired(c.payload["name"], c.source, c.payload, dict(c.doc.secrets), c.setup)
         for c in checked
         if c.doc is not None
     ]
@@ -186,7 +145,7 @@ def plan(
             items.append(Item(d, "create", changes=[Change((k,), None, v) for k, v in d.payload.items()]))
             continue
         items.append(_update_item(d, matches[0]))
-    return [i.scrub_shown() for i in items]
+    return items
 
 
 def _twins_item(d: Desired, matches: list[dict[str, Any]], tried: bool) -> Item:
@@ -251,7 +210,6 @@ def apply(
                     "another run (or a person) created the same profile at the same moment; "
                     "`msgprof apply --resolve-twins` keeps the oldest and deletes identical ones with nothing attached"
                 )
-        item.scrub_shown()
         if on_done is not None:
             on_done(item)
         return item
@@ -277,11 +235,11 @@ def apply(
                         "interrupted before it started; nothing was sent for it",
                         hint="run apply again: it does what is left",
                     )
-        return [i.scrub_shown() for i in items]
+        return items
     created = [i for i in done if i.action == "create" and i.status == "done"]
     if created:
         _settle_duplicates(client, created)
-    return [i.scrub_shown() for i in done]
+    return done
 
 
 def _carry_out(client: TelnyxClient, item: Item) -> None:
@@ -348,8 +306,3 @@ def _settle_duplicates(client: TelnyxClient, created: list[Item]) -> None:
         item.note = (
             f"a concurrent run created {item.name!r} first ({item.profile_id}); this run's copy {ours} was deleted"
         )
-
-
-def something_applied(items: list[Item]) -> bool:
-    """Whether a run changed anything: a failed item may have had its profile or part of its setup done."""
-    return any(i.applied or (i.status == "done" and i.action in ("create", "update", "delete")) for i in items)

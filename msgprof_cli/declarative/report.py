@@ -1,10 +1,14 @@
 """The machine-readable report of plan and apply: one shape, one vocabulary, and its JSON Schema.
 
-``plan --json`` and ``apply --json`` print the same shape (README "Reports"); ``phase`` says
-which.  ``action`` is what the plan decided for an item, ``status`` where it stands: ``planned``
-in a plan, ``done`` or ``failed`` after apply.  The summary counts the items by action, except
-that every failed item counts under ``failed`` only.  Secret values are shown as
-``<secret from $VAR>``, never as themselves.
+``plan --json`` and ``apply --json`` print the same shape (docs/plan-apply-ci.md "Reports");
+``phase`` says which.  ``action`` is what the plan decided for a profile, ``status`` where it
+stands: ``planned`` in a plan, ``done`` or ``failed`` after apply.  ``summary`` counts the
+profiles by action (every failed item under ``failed`` only) and, under ``setup``, the setup
+changes by kind and action (``output/report_view.py::setup_counts``): what is to be done in a
+plan, what was done (or ``failed``) after apply; a kind with nothing to do is left out.
+
+The report is drawn from ``ShownItem``s, so its secrets were hidden on the way out, in the one
+place every report format shares (``report_view.shown_item``): ``<secret from $VAR>``.
 """
 
 from __future__ import annotations
@@ -13,39 +17,35 @@ from collections.abc import Sequence
 from typing import Any, Literal
 
 from msgprof_cli.declarative.plan import ACTIONS, Item
+from msgprof_cli.output.report_view import ShownItem, counts, setup_counts, shown_items
 
 Phase = Literal["plan", "apply"]
 
 
-def item_dict(item: Item) -> dict[str, Any]:
-    # Every free-text string the report shows has already passed the item's scrub: plan and apply
-    # return items after Item.scrub_shown (name, changed values, error, note, setup keys and
-    # details).  The report's own keys and vocabulary ("name", "action": "create") are never
-    # scrubbed: a secret whose value is a word such as "name" must not rewrite the report's shape.
+def item_dict(item: ShownItem) -> dict[str, Any]:
     return {
         "name": item.name,
-        "source": item.desired.source,
+        "source": item.source,
         "id": item.profile_id,
         "action": item.action,
         "status": item.status,
-        "changes": [
-            {"field": c.field, "old": item.shown(c.path, c.old), "new": item.shown(c.path, c.new)} for c in item.changes
-        ],
-        "error": item.error.to_dict() if item.error else None,
+        "changes": [{"field": c.field, "old": c.old, "new": c.new} for c in item.changes],
+        "error": item.error.whole if item.error else None,
         "note": item.note,
-        "setup": [c.to_dict() for c in item.setup.changes] if item.setup is not None else [],
+        "setup": [
+            {"kind": c.kind, "action": c.action, "key": c.key, "detail": c.detail, "result": c.result, "error": c.error}
+            for c in item.setup
+        ],
     }
 
 
-def summary(items: Sequence[Item]) -> dict[str, int]:
-    counts: dict[str, int] = dict.fromkeys(ACTIONS, 0)
-    for item in items:
-        counts["failed" if item.status == "failed" else item.action] += 1
-    return counts
+def summary(items: Sequence[ShownItem], phase: Phase) -> dict[str, Any]:
+    return {**counts(items, phase), "setup": setup_counts(items, phase)}
 
 
 def build(items: Sequence[Item], phase: Phase) -> dict[str, Any]:
-    return {"phase": phase, "items": [item_dict(i) for i in items], "summary": summary(items)}
+    shown = shown_items(items)
+    return {"phase": phase, "items": [item_dict(i) for i in shown], "summary": summary(shown, phase)}
 
 
 _NULLABLE_STR: dict[str, Any] = {"type": ["string", "null"]}
@@ -60,12 +60,12 @@ _ERROR: dict[str, Any] = {
     "required": ["error", "message", "exit_code"],
     "properties": {"error": {"type": "string"}, "message": {"type": "string"}, "exit_code": {"type": "integer"}},
 }
-_SETUP_CHANGE: dict[str, Any] = {  # numbers, sender IDs, auto-responses (reconcile_setup.py)
+_SETUP_CHANGE: dict[str, Any] = {  # numbers, sender IDs, auto-responses (setup_plan.py), and any later kind
     "type": "object",
     "required": ["kind", "action", "key", "detail", "result", "error"],
     "properties": {
-        "kind": {"enum": ["phone_number", "sender_id", "autoresp"]},
-        "action": {"enum": ["assign", "move", "unassign", "add", "change", "remove"]},
+        "kind": {"type": "string", "examples": ["phone_number", "sender_id", "autoresp"]},
+        "action": {"type": "string", "examples": ["assign", "move", "unassign", "add", "change", "remove"]},
         "key": {"type": "string"},
         "detail": {"type": "string"},
         "result": {"enum": ["done", "failed", None]},
@@ -89,6 +89,13 @@ _ITEM: dict[str, Any] = {
     },
     "additionalProperties": False,
 }
+_COUNT: dict[str, Any] = {"type": "integer", "minimum": 0}
+_SETUP_SUMMARY: dict[str, Any] = {
+    "description": "setup changes by kind, then by action (after apply: done ones by action, and `failed`)",
+    "type": "object",
+    "additionalProperties": {"type": "object", "additionalProperties": _COUNT},
+    "examples": [{"phone_number": {"assign": 1}, "autoresp": {"change": 1}}],
+}
 
 
 def json_schema() -> dict[str, Any]:
@@ -103,8 +110,8 @@ def json_schema() -> dict[str, Any]:
             "items": {"type": "array", "items": _ITEM},
             "summary": {
                 "type": "object",
-                "required": list(ACTIONS),
-                "properties": {a: {"type": "integer", "minimum": 0} for a in ACTIONS},
+                "required": [*ACTIONS, "setup"],
+                "properties": {**{a: _COUNT for a in ACTIONS}, "setup": _SETUP_SUMMARY},
                 "additionalProperties": False,
             },
         },

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
+from typing import Any
 
 # C0 (but tab and newline, handled by the caller), DEL, C1, and the bidi embeddings, overrides
 # and isolates (U+202A-U+202E, U+2066-U+2069), plus the marks that change direction invisibly.
@@ -25,10 +26,6 @@ def _escape(match: re.Match[str]) -> str:
 def visible(text: str) -> str:
     """``text`` with every control character written as an escape: safe on any terminal."""
     return _CONTROL.sub(_escape, text)
-
-
-def has_control(text: str) -> bool:
-    return _CONTROL.search(text) is not None
 
 
 def char_width(ch: str) -> int:
@@ -87,3 +84,18 @@ def wrap(text: str, cells: int) -> list[str]:
     """``text`` broken at spaces to ``cells`` columns (see ``wrap_spans``)."""
     spans, hang = wrap_spans(text, cells)
     return [(" " * hang if n else "") + text[a:b] for n, (a, b) in enumerate(spans)]
+
+
+def text(value: Any) -> str:
+    """A value as one table cell's text, control characters made visible."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ", ".join(text(v) for v in value) if value else "[]"
+    if isinstance(value, dict):
+        return "\n".join(f"{visible(str(k))}: {text(v)}" for k, v in value.items()) if value else "{}"
+    if value == "":
+        return '""'
+    return visible(str(value))

@@ -1,9 +1,11 @@
 """The plan as Markdown for a pull request: a summary line, then a collapsible section per profile.
 
 Made for ``$GITHUB_STEP_SUMMARY`` or a pull-request comment (the habit of Atlantis and tfcmt).
-Values are secret-masked by the plan (``Item.shown``), escaped for HTML (GitHub renders
-``<details>`` as HTML, so a name like ``</details><script>`` must stay text), with ``|`` escaped
-inside tables and control characters shown as escapes.
+Its headline is what a reviewer reads first, so it tells the whole change in one line: the
+profiles, then the setup changes by kind (``report_view.summary_line``).  Drawn from
+``ShownItem`` (output/report_view.py), whose secrets are hidden already; escaped for HTML (GitHub
+renders ``<details>`` as HTML, so a name like ``</details><script>`` must stay text), with ``|``
+escaped inside tables and control characters shown as escapes.
 """
 
 from __future__ import annotations
@@ -14,15 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from msgprof_cli.output.cells import visible
-
-SIGN = {"create": "+", "update": "~", "delete": "-", "unchanged": "=", "failed": "!"}
-VERB = {
-    "create": "to create",
-    "update": "to update",
-    "delete": "to delete",
-    "unchanged": "unchanged",
-    "failed": "failed",
-}
+from msgprof_cli.output.report_view import SETUP_SIGNS, SIGN, ShownItem, noun, summary_line
 
 
 def _text(value: str) -> str:
@@ -34,32 +28,22 @@ def _value(value: Any) -> str:
     return f"<code>{_text(shown)}</code>"
 
 
-def summary_line(items: Sequence[Any]) -> str:
-    counts = {k: sum(1 for i in items if i.action == k) for k in VERB}
-    if not counts["delete"]:
-        del counts["delete"]
-    line = ", ".join(f"{n} {VERB[k]}" for k, n in counts.items())
-    # what the failed items were planned to do: "1 failed (1 create)", so a failed create is not lost
-    meant = [getattr(i, "intended", None) for i in items if i.action == "failed"]
-    kinds = {k: meant.count(k) for k in ("create", "update") if k in meant}
-    return line + (" (" + ", ".join(f"{n} {k}" for k, n in kinds.items()) + ")" if kinds else "")
-
-
-def _section(item: Any) -> list[str]:
+def _section(item: ShownItem) -> list[str]:
     ident = f" <code>{_text(item.profile_id)}</code>" if item.profile_id else ""
+    word = item.heading  # a profile whose only changes are setup changes is headed "setup"
     head = (
-        f"<summary><code>{SIGN[item.action]}</code> <b>{item.action}</b> {_text(item.name)}{ident}"
-        f" <sub>{_text(item.desired.source)}</sub></summary>"
+        f"<summary><code>{SIGN[word]}</code> <b>{word}</b> {_text(item.name)}{ident}"
+        f" <sub>{_text(item.source)}</sub></summary>"
     )
     lines = ["<details open>" if item.action == "failed" else "<details>", head, ""]
-    planned = getattr(item, "intended", None) or item.action  # a failed create lists its fields with +
-    if item.changes and planned in ("create", "update"):
+    if item.changes and item.planned in ("create", "update"):
         lines += ["| | field | before | after |", "|---|---|---|---|"]
         for c in item.changes:
-            old = "" if planned == "create" else _value(item.shown(c.path, c.old))
-            sign = "+" if planned == "create" else "~"
-            lines.append(f"| `{sign}` | <code>{_text(c.field)}</code> | {old} | {_value(item.shown(c.path, c.new))} |")
-    lines += _setup_rows(item)
+            old = "" if item.planned == "create" else _value(c.old)
+            sign = "+" if item.planned == "create" else "~"
+            lines.append(f"| `{sign}` | <code>{_text(c.field)}</code> | {old} | {_value(c.new)} |")
+    setup = _setup_rows(item)
+    lines += setup[1:] if lines[-1] == "" else setup  # one blank line before its table
     if item.note:
         lines.append(f"\n{_text(item.note)}")
     if item.error is not None:
@@ -68,30 +52,27 @@ def _section(item: Any) -> list[str]:
     return [*lines, "", "</details>", ""]
 
 
-def _setup_rows(item: Any) -> list[str]:
-    """Numbers, sender IDs and auto-responses the plan changes (reconcile_setup), removals first."""
-    plan = getattr(item, "setup", None)
-    if plan is None or not plan.changes:
+def _setup_rows(item: ShownItem) -> list[str]:
+    """Numbers, sender IDs and auto-responses the plan changes, removals first."""
+    if not item.setup:
         return []
     rows = ["", "| | setup | what | detail |", "|---|---|---|---|"]
-    signs = {"unassign": "-", "remove": "-", "change": "~", "move": ">", "assign": "+", "add": "+"}
-    for c in plan.changes:
-        rows.append(f"| `{signs[c.action]}` | {c.action} {c.kind} | <code>{_text(c.key)}</code> | {_text(c.detail)} |")
+    for c in item.setup:
+        sign = SETUP_SIGNS.get(c.action, "~")
+        rows.append(
+            f"| `{sign}` | {_text(c.action)} {_text(noun(c.kind))} | <code>{_text(c.key)}</code> | {_text(c.detail)} |"
+        )
     return rows
 
 
-def _has_setup(item: Any) -> bool:
-    plan = getattr(item, "setup", None)
-    return plan is not None and bool(plan.changes)
-
-
-def plan_markdown(items: Sequence[Any], *, title: str = "msgprof plan") -> str:
-    """The whole plan; unchanged profiles are listed on one line, not given a section each."""
-    lines = [f"### {title}: {summary_line(items)}", ""]
+def plan_markdown(items: Sequence[ShownItem], *, title: str = "msgprof plan") -> str:
+    """The whole plan; its headline tells the whole change (profiles, then setup changes by kind),
+    and unchanged profiles are listed on one line, not given a section each."""
+    lines = [f"### {title}: {summary_line(items, 'plan')}", ""]
     for item in items:
-        if item.action != "unchanged" or _has_setup(item):
+        if item.heading != "unchanged":
             lines += _section(item)
-    same = [i for i in items if i.action == "unchanged" and not _has_setup(i)]
+    same = [i for i in items if i.heading == "unchanged"]
     if same:
         lines.append("Unchanged: " + ", ".join(f"{_text(i.name)}" for i in same))
     if not items:

@@ -11,6 +11,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from msgprof_cli.output import cells
+
 SPARKS = "▁▂▃▄▅▆▇█"
 COUNTS = ("sent", "delivered", "failed", "received")
 
@@ -118,3 +120,65 @@ def short_time(iso: str) -> str:
 
 def percent(rate: float | None) -> str:
     return "n/a" if rate is None else f"{rate * 100:.1f}%"
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """One profile's metrics as a person reads them."""
+
+    ident: str
+    frame: str
+    totals: Totals
+    intervals: list[Interval]
+
+
+def read(data: dict[str, Any]) -> Metrics:
+    ident = cells.visible(str(data.get("messaging_profile_id") or ""))
+    frame = cells.visible(str(data.get("time_frame") or ""))
+    return Metrics(ident, frame, totals(data), intervals(data))
+
+
+def head(total: Totals) -> str:
+    return (
+        f"sent {total.sent}  delivered {total.delivered} ({percent(total.delivery_rate)})"
+        f"  failed {total.failed}  received {total.received}"
+    )
+
+
+def plain_lines(m: Metrics) -> list[str]:
+    """Totals and the delivery rate first, then each interval, as plain text."""
+    lines = [f"profile {m.ident}  time frame {m.frame}", head(m.totals)]
+    if m.intervals:
+        table = [[r.start, r.sent, r.delivered, r.failed, r.received] for r in m.intervals]
+        text = [[cells.visible(str(v)) for v in row] for row in table]
+        lines.append(cells.plain_table(["interval", "sent", "delivered", "failed", "received"], text))
+    return lines
+
+
+KNOWN = {"outbound_sent", "outbound_delivered", "outbound_failed"}
+
+
+def summary_table(items: list[dict[str, Any]], *, wide: bool) -> tuple[list[str], list[list[Any]]]:
+    """Every profile's totals, one row each.  A shape this does not know is shown whole.  Not
+    ``wide`` (a terminal below 100 columns): sent, failed and the rate (delivered is what the rate
+    says; ``metrics ID`` has it), so that the name, not the numbers, gets the room."""
+    if items and not all(KNOWN & set(i) for i in items):
+        cols = sorted({k for i in items for k in i}, key=lambda k: (k != "messaging_profile_id", k != "name", k))
+        return cols, [[i.get(c) for c in cols] for i in items]
+    columns = ["id", "name", "sent", "delivered", "failed", "rate", "received"]
+    columns = columns if wide else ["id", "name", "sent", "failed", "rate"]
+    rows = []
+    for i in items:
+        sent, done = i.get("outbound_sent") or 0, i.get("outbound_delivered") or 0
+        counted = isinstance(sent, int) and sent > 0 and isinstance(done, int)
+        value = {
+            "id": i.get("messaging_profile_id"),
+            "name": i.get("name"),
+            "sent": sent,
+            "delivered": done,
+            "failed": i.get("outbound_failed") or 0,
+            "rate": percent(done / sent if counted else None),
+            "received": i.get("inbound_received") or 0,
+        }
+        rows.append([value[c] for c in columns])
+    return columns, rows

@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from msgprof_cli.output.cells import visible
+
 # (title, nested object or None, fields in order).  Fields not named anywhere go to "metadata".
 SECTIONS: tuple[tuple[str, str | None, tuple[str, ...]], ...] = (
     ("profile", None, ("id", "name", "enabled", "whitelisted_destinations", "v1_secret")),
@@ -99,3 +101,21 @@ def _nested_rows(title: str, nested: str, fields: tuple[str, ...], value: Any) -
         if name in value:
             path = f"{nested}.{name}"
             yield Row(title, path, name, value[name], is_default(path, value[name]))
+
+
+def list_table(profiles: list[dict[str, Any]], *, tty: bool, width: int) -> tuple[list[str], list[list[Any]]]:
+    """id, name, enabled, destinations, created; below 100 columns a terminal drops created
+    (get shows it) so that the name has room and nothing is cut."""
+    dated = not tty or width >= 100
+    columns = ["id", "name", "enabled", "destinations"] + (["created"] if dated else [])
+    length = 16 if tty else 19  # plain text keeps the seconds
+    rows = []
+    for p in profiles:
+        row = [p.get("id"), p.get("name"), p.get("enabled"), p.get("whitelisted_destinations") or []]
+        rows.append(row + ([_created(p.get("created_at"), length)] if dated else []))
+    return columns, rows
+
+
+def _created(value: Any, length: int) -> str:
+    """2026-11-29T04:03:37.123Z cut to the date (10), minutes (16) or seconds (19)."""
+    return visible(str(value or ""))[:length].replace("T", " ")

@@ -1,5 +1,11 @@
 """Every byte the user sees, on the injected terminal.  stdout carries data; the rest goes to stderr.
 
+``Renderer`` keeps the channels: data (``write``, ``json``, ``yaml``, tables and laid-out lines),
+notice, warning, error, status and progress.  What a command shows is drawn by pure views that
+return lines from typed items (``report_view`` for plan and apply, ``markdown``, ``record_view``,
+``metrics_view``, ``profile_view``, ``doctor_view``); a method here for a view is a thin call that
+writes the view's lines on its channel (docs/architecture.md).
+
 The output rules, one set for every message:
 
 - At a terminal (and without ``NO_COLOR``): rich tables, colour, a metrics chart.  rich is
@@ -18,13 +24,13 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import IO, TYPE_CHECKING, Any, cast
 
-from msgprof_cli.errors import Interrupted, InvalidInput, MsgprofError, OutputError, format_api_error
-from msgprof_cli.output import cells
+from msgprof_cli.errors import InvalidInput, MsgprofError, OutputError, format_api_error
+from msgprof_cli.output import cells, report_view
 from msgprof_cli.output.terminal import Terminal
-from msgprof_cli.secrets import Scrubbed, mask, scrub
+from msgprof_cli.secrets import Scrubbed, scrub, shown
 
 if TYPE_CHECKING:
-    from msgprof_cli.output import metrics_view, profile_view, tables, views
+    from msgprof_cli.output import metrics_view, profile_view, record_view, report_view, tables, views
 else:  # loaded on first use: `create --json` and the other data paths draw no table (start-up time)
 
     class _OnFirstUse:
@@ -38,36 +44,17 @@ else:  # loaded on first use: `create --json` and the other data paths draw no t
             globals()[self._name] = module  # from now on, the module itself
             return getattr(module, attr)
 
-    metrics_view, profile_view, tables, views = (
-        _OnFirstUse(n) for n in ("metrics_view", "profile_view", "tables", "views")
+    metrics_view, profile_view, record_view, report_view, tables, views = (
+        _OnFirstUse(n) for n in ("metrics_view", "profile_view", "record_view", "report_view", "tables", "views")
     )
 
-SIGN = {"create": "+", "update": "~", "delete": "-", "unchanged": "=", "failed": "!"}
-ACTION_STYLE = {"create": "green", "update": "yellow", "delete": "red", "unchanged": "dim", "failed": "bold red"}
-RESULT_STYLE = {"created": "green", "updated": "yellow", "deleted": "red", "unchanged": "dim", "failed": "bold red"}
 ID_COLUMNS = ("id", "messaging_profile_id")
 NUMBERS = ("sent", "delivered", "failed", "rate", "received")  # right-aligned at a terminal
-KEY_COLUMN = 26  # the widest key that sets the plain key column (daily_spend_limit_enabled is 25)
 ROLE_STYLE = {"head": "bold", "id": "cyan", "key": "cyan", "section": "bold magenta", "dim": "dim"}
 WHOLE_COLUMNS = ("phone_number", "number", "us_long_code_fallback")  # never wrapped, like ids
 KEEP_WHOLE = ("created", "enabled", "sent", "delivered", "failed", "rate", "received")  # short; never wrapped
 # JSON escapes C0 itself; C1 and the bidi controls it leaves raw, and an escape is the same data.
 _JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
-
-
-def _cell(value: Any) -> str:
-    """A value as one table cell's text, control characters made visible."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return ", ".join(_cell(v) for v in value) if value else "[]"
-    if isinstance(value, dict):
-        return "\n".join(f"{cells.visible(str(k))}: {_cell(v)}" for k, v in value.items()) if value else "{}"
-    if value == "":
-        return '""'
-    return cells.visible(str(value))
 
 
 def _silence(stream: Any) -> None:
@@ -84,11 +71,6 @@ def _silence(stream: Any) -> None:
 
 def _short(value: Any) -> str:
     return cells.visible(json.dumps(value, ensure_ascii=False))
-
-
-def _created(value: Any, length: int) -> str:
-    """2026-11-29T04:03:37.123Z cut to the date (10), minutes (16) or seconds (19)."""
-    return cells.visible(str(value or ""))[:length].replace("T", " ")
 
 
 def _dumps(value: Any, indent: int | None = None) -> str:
@@ -222,34 +204,21 @@ class Renderer:
         title: str | None = None,
         all_fields: bool = False,
     ) -> None:
-        """One record in its own view (``views.KINDS``): its id and name first, then its sections.
-        At a terminal, fields still at their defaults fold into one line (``all_fields`` shows
-        them) so that create and get fit a 24-row screen; in a pipe, every field, one a line."""
-        shown = views.view(kind, record, all_fields=all_fields or not self.terminal.stdout_isatty)
-        rows = []
-        for row in shown.rows:
-            value = row.value
-            if row.field in profile_view.SECRET_FIELDS and not show_secrets and value:
-                value = mask(str(value))
-            rows.append((row, _cell(value)))
+        """One record in its own view (output/record_view.py).  At a terminal, fields still at their
+        defaults fold into one line (``all_fields`` shows them); in a pipe, every field, one a line."""
+        shown = record_view.shown(
+            kind, record, show_secrets=show_secrets, all_fields=all_fields or not self.terminal.stdout_isatty
+        )
         if title and self.interactive_err:  # a title is not data: stderr, and only for a person
             self.notice(f"{shown.title} already there" if title == "exists" else f"{title} {shown.title}")
         if not self.terminal.stdout_isatty:
-            self.key_values([(r.field, v) for r, v in rows])
+            self.key_values(shown.pairs)
             return
-        self.lines(_record_lines(rows, shown.folded, self.terminal.width, every=all_fields))
+        self.lines(record_view.lines(shown, self.terminal.width, every=all_fields))
 
     def key_values(self, rows: Sequence[tuple[str, str]]) -> None:
-        """key  value lines; the key column fits the keys up to KEY_COLUMN cells, and a longer key
-        (a nested path such as url_shortener_settings.replace_blacklist_only) just pushes its own
-        value right, so an id row stays narrow enough for 80 columns in ``| head``."""
-        width = max((cells.width(k) for k, _ in rows if cells.width(k) <= KEY_COLUMN), default=0)
-        lines = []
-        for k, v in rows:
-            parts = v.split("\n")
-            lines.append(f"{cells.ljust(k, width)}  {parts[0]}".rstrip())
-            lines.extend(f"{'':{width}}  {p}" for p in parts[1:])
-        self.write("\n".join(lines))
+        """key  value lines (record_view.key_value_text)."""
+        self.write(record_view.key_value_text(rows))
 
     # ------------------------------------------------------------------ lists
 
@@ -257,7 +226,7 @@ class Renderer:
         """Rows of values under upper-case headings.  At a terminal, laid out to its width by
         ``tables.layout`` (nothing ever cut: wrapped, or one block per record); in a pipe, one
         line per record (scripts grep lines), a value's own line breaks shown as "; "."""
-        text_rows = [[_cell(c) for c in row] for row in rows]
+        text_rows = [[cells.text(c) for c in row] for row in rows]
         if not text_rows:
             self.notice(empty)
             return
@@ -282,15 +251,8 @@ class Renderer:
             console.print(shown, soft_wrap=True)
 
     def profiles(self, profiles: list[dict[str, Any]], empty: str = "no messaging profiles") -> None:
-        """id, name, enabled, destinations, created; below 100 columns a terminal drops created
-        (get shows it) so that the name has room and nothing is cut."""
-        dated = not self.terminal.stdout_isatty or self.terminal.width >= 100
-        columns = ["id", "name", "enabled", "destinations"] + (["created"] if dated else [])
-        length = 16 if self.terminal.stdout_isatty else 19  # plain text keeps the seconds
-        rows = []
-        for p in profiles:
-            row = [p.get("id"), p.get("name"), p.get("enabled"), p.get("whitelisted_destinations") or []]
-            rows.append(row + ([_created(p.get("created_at"), length)] if dated else []))
+        """The profiles as a list (profile_view.list_table)."""
+        columns, rows = profile_view.list_table(profiles, tty=self.terminal.stdout_isatty, width=self.terminal.width)
         self.table(columns, rows, empty=empty)
 
     def deleted(self, kind: str, ident: Any, name: Any = None) -> None:
@@ -302,49 +264,17 @@ class Renderer:
     # ------------------------------------------------------------------ metrics
 
     def metrics(self, data: dict[str, Any]) -> None:
-        """One profile's metrics: totals and the delivery rate first, then each interval."""
-        total = metrics_view.totals(data)
-        rows = metrics_view.intervals(data)
-        head = (
-            f"sent {total.sent}  delivered {total.delivered} ({metrics_view.percent(total.delivery_rate)})"
-            f"  failed {total.failed}  received {total.received}"
-        )
-        ident = cells.visible(str(data.get("messaging_profile_id") or ""))
-        frame = cells.visible(str(data.get("time_frame") or ""))
+        """One profile's metrics (metrics_view): plain lines, or at a colour terminal a chart."""
+        shown = metrics_view.read(data)
         if not self.fancy:
-            self.write(f"profile {ident}  time frame {frame}\n{head}")
-            if rows:
-                table = [[r.start, r.sent, r.delivered, r.failed, r.received] for r in rows]
-                self.write(cells.plain_table(["interval", "sent", "delivered", "failed", "received"], _str(table)))
+            self.write("\n".join(metrics_view.plain_lines(shown)))
             return
-        self.console().print(_metrics_chart(ident, frame, total, rows, self.terminal.width))
+        self.console().print(_metrics_chart(shown, self.terminal.width))
 
     def metrics_summary(self, items: list[dict[str, Any]]) -> None:
-        """Every profile's totals, one row each, the id never cut."""
-        known = {"outbound_sent", "outbound_delivered", "outbound_failed"}
-        if items and not all(known & set(i) for i in items):  # a shape we do not know: show it all
-            cols = sorted({k for i in items for k in i}, key=lambda k: (k != "messaging_profile_id", k != "name", k))
-            self.table(cols, ([i.get(c) for c in cols] for i in items), empty="no metrics")
-            return
-        # Below 100 columns a terminal shows sent, failed and the rate (delivered is what the rate
-        # says; `metrics ID` has it) so that the name, not the numbers, gets the room.
+        """Every profile's totals, one row each, the id never cut (metrics_view.summary_table)."""
         wide = not self.terminal.stdout_isatty or self.terminal.width >= 100
-        columns = ["id", "name", "sent", "delivered", "failed", "rate", "received"]
-        columns = columns if wide else ["id", "name", "sent", "failed", "rate"]
-        rows = []
-        for i in items:
-            sent, done = i.get("outbound_sent") or 0, i.get("outbound_delivered") or 0
-            counted = isinstance(sent, int) and sent > 0 and isinstance(done, int)
-            value = {
-                "id": i.get("messaging_profile_id"),
-                "name": i.get("name"),
-                "sent": sent,
-                "delivered": done,
-                "failed": i.get("outbound_failed") or 0,
-                "rate": metrics_view.percent(done / sent if counted else None),
-                "received": i.get("inbound_received") or 0,
-            }
-            rows.append([value[c] for c in columns])
+        columns, rows = metrics_view.summary_table(items, wide=wide)
         self.table(columns, rows, empty="no metrics")
 
     # ------------------------------------------------------------------ stderr
@@ -368,7 +298,9 @@ class Renderer:
         self.err.flush()
 
     def notice(self, message: str) -> None:
-        self._err_write(f"msgprof: {message}")
+        """A notice on stderr.  Hidden on its way out like a report (``secrets.shown``: every
+        secret variable's value, whatever its length; apply's notices name its items)."""
+        self._err_write(f"msgprof: {shown(message)}")
 
     def warning(self, message: str) -> None:
         self._styled("err", [("msgprof: ", ""), ("warning", "yellow"), (f": {cells.visible(message)}", "")])
@@ -469,79 +401,30 @@ class Renderer:
             finally:
                 self._live = False
 
-    def plan(self, items: Sequence[Any]) -> None:
-        """The plan as text, + ~ - coloured at a terminal; plan --json is report.build(items, "plan")."""
-        for i in items:
-            ident = f" ({cells.visible(i.profile_id)})" if i.profile_id else ""
-            head = f"{SIGN[i.action]} {i.action} {cells.visible(i.name)}{ident}"
-            self._styled("out", [(head, ACTION_STYLE[i.action]), (f"  [{cells.visible(i.desired.source)}]", "dim")])
-            planned = getattr(i, "intended", None) or i.action  # a failed create still lists its fields with +
-            for c in i.changes if i.action != "unchanged" else []:
-                new = _short(i.shown(c.path, c.new))
-                if planned == "create":
-                    self._styled("out", [("    + ", "green"), (f"{cells.visible(c.field)}: {new}", "")])
-                else:
-                    old = _short(i.shown(c.path, c.old))
-                    self._styled("out", [("    ~ ", "yellow"), (f"{cells.visible(c.field)}: {old} -> {new}", "")])
-            if i.note and i.action == "delete":
-                self._styled("out", [("    - ", "red"), (cells.visible(i.note), "")])
-            if i.error:
-                hint = f" (hint: {i.error.hint})" if i.error.hint else ""
-                self._styled("out", [("    ! ", "bold red"), (cells.visible(i.error.message + hint), "")])
-            for line in setup_lines(getattr(i, "setup", None), planned=True):
-                self._styled("out", [(cells.visible(line), "")])
-        from msgprof_cli.output.markdown import summary_line
+    def plan(self, items: Sequence[report_view.ItemLike]) -> None:
+        """The plan as text (report_view.plan_lines), + ~ - coloured at a terminal."""
+        self.styled_lines(report_view.plan_lines(report_view.shown_items(items)))
 
-        self.write(f"Plan: {summary_line(items)}.")
-        for line in setup_summary(items):
-            self.write(line)
-
-    def plan_markdown(self, items: Sequence[Any]) -> None:
+    def plan_markdown(self, items: Sequence[report_view.ItemLike]) -> None:
         from msgprof_cli.output.markdown import plan_markdown
 
-        self.write(plan_markdown(items))
+        self.write(plan_markdown(report_view.shown_items(items)))
 
-    def apply_report(self, items: Sequence[Any]) -> None:
-        """The apply report as text; apply --json is report.build(items, "apply") through json()."""
-        past = {"create": "created", "update": "updated", "delete": "deleted", "unchanged": "unchanged"}
-        counts = dict.fromkeys((*past.values(), "failed"), 0)
-        never = [i for i in items if _never_started(i)]
-        never_ids = {id(i) for i in never}
-        for i in items:
-            word = "failed" if i.status == "failed" else past.get(i.action, i.action)
-            counts[word] = counts.get(word, 0) + 1
-            if id(i) in never_ids:
-                continue  # one line for them all, below
-            ident = f" ({i.profile_id})" if i.profile_id else ""
-            line = f"  {cells.visible(i.name)}{cells.visible(ident)}"
-            if word == "updated":
-                line += ": " + ", ".join(cells.visible(c.field) for c in i.changes)
-            if i.error:
-                line += f": {cells.visible(i.error.message)}" + (f" (hint: {i.error.hint})" if i.error.hint else "")
-            self._styled("out", [(f"{word:<9}", RESULT_STYLE.get(word, "")), (line, "")])
-            for line in setup_lines(getattr(i, "setup", None), planned=False):
-                self._styled("out", [(cells.visible(line), "")])
-        if never:
-            names = ", ".join(cells.visible(i.name) for i in never)
-            head = f"{len(never)} profile{'s' if len(never) != 1 else ''} never started"
-            line = f"  {head} (nothing was sent for them; apply again does what is left): {names}"
-            self._styled("out", [(f"{'failed':<9}", RESULT_STYLE["failed"]), (line, "")])
-        if not counts["deleted"]:
-            del counts["deleted"]
-        self.write("Apply: " + ", ".join(f"{n} {k}" for k, n in counts.items()) + ".")
+    def apply_report(self, items: Sequence[report_view.ItemLike]) -> None:
+        """The apply report as text (report_view.apply_lines)."""
+        self.styled_lines(report_view.apply_lines(report_view.shown_items(items)))
+
+    def styled_lines(self, lines: Sequence[Sequence[tuple[str, str]]]) -> None:
+        """Lines of data, each of (text, style) parts, as a pure view returned them."""
+        for parts in lines:
+            self._styled("out", parts)
 
     def doctor(self, report: Any) -> None:
         """doctor's checklist (output/doctor_view.py): a route's dict, or -f's list of profiles."""
         from msgprof_cli.output import doctor_view
 
         lines = doctor_view.profile_lines(report) if isinstance(report, list) else doctor_view.route_lines(report)
-        for parts in lines:
-            self._styled("out", parts)
-
-
-def _never_started(item: Any) -> bool:
-    """An item a Ctrl-C stopped before its request left (plan.apply says so in its message)."""
-    return isinstance(item.error, Interrupted) and "before it started" in item.error.message
+        self.styled_lines(lines)
 
 
 def _wrapped_parts(parts: Sequence[tuple[str, str]], width: int) -> list[list[tuple[str, str]]]:
@@ -561,96 +444,7 @@ def _wrapped_parts(parts: Sequence[tuple[str, str]], width: int) -> list[list[tu
     return lines
 
 
-def _str(rows: list[list[Any]]) -> list[list[str]]:
-    return [[cells.visible(str(v)) for v in r] for r in rows]
-
-
 # ---------------------------------------------------------------------- rich drawings
-
-
-def _record_lines(
-    rows: list[tuple[views.Row, str]], folded: list[str], width: int, *, every: bool
-) -> list[tables.Line]:
-    """A record as key/value lines, its id and name first.  By default each section is one
-    entry (``number pool  long_code_weight: 1; toll_free_weight: 10``), so that even a profile
-    with every field set fits a 24-row screen, and the fields at their defaults are counted on
-    one line.  ``every`` (--all-fields): each field on its own row under its section's heading,
-    defaults dimmed."""
-    entries: list[tuple[str, str | None, str]]  # (key, value or None for a heading, role)
-    if every:
-        entries = []
-        section = ""
-        for row, value in rows:
-            if row.section != section:
-                section = row.section
-                entries.append((section, None, "section"))
-            label = ("  " if row.section else "") + row.label
-            entries.append((label, value, _role(row)))
-    else:
-        entries = [(row.label, value, _role(row)) for row, value in rows if not row.section]
-        sections: dict[str, list[str]] = {}
-        for row, value in rows:
-            if row.section:
-                sections.setdefault(row.section, []).append(f"{row.label}: {value.replace(chr(10), ', ')}")
-        # "; " joins the fields, and "\n" marks where a field may start a new line (_packed)
-        entries += [(title, ";\n".join(parts), "") for title, parts in sections.items()]
-    labels = [label for label, text, _ in entries if text is not None]
-    # The key column leaves room for a UUID beside it; a longer key pushes its own value right.
-    key_width = min(max((cells.width(k) for k in labels), default=0), max(8, width - tables.GAP - 36))
-    out: list[tables.Line] = []
-    for label, text, role in entries:
-        if text is None:
-            out.append([(label, role)])
-        else:
-            out += _entry_lines(label, text, role, key_width, width)
-    if folded:  # one line: the names when they fit, else how many
-        text = f"at their defaults: {', '.join(folded)} (--all-fields shows them)"
-        if cells.width(text) > width:
-            text = f"{len(folded)} fields at their defaults (--all-fields shows them)"
-        out += [[(line, "dim")] for line in cells.wrap(text, width)]
-    return out
-
-
-def _role(row: views.Row) -> str:
-    return "id" if row.field in ID_COLUMNS or row.field == "order_id" else ("dim" if row.default else "")
-
-
-def _entry_lines(label: str, value: str, role: str, key_width: int, width: int) -> list[tables.Line]:
-    """One key and its value, wrapped beside the key; below it, indented, when the key is too
-    wide or leaves too little room for the value's ids and URLs."""
-    room = width - key_width - tables.GAP
-    pushed = cells.width(label) + tables.GAP + cells.width(value)  # a long key pushes its value right
-    if cells.width(label) > key_width and "\n" not in value and pushed <= width:
-        return [[(label, "key"), (" " * tables.GAP, ""), (value, role)]]
-    if cells.width(label) > key_width or room < max(tables.FLEX_MIN, _widest_protected(value)):
-        return [[(label, "key")], *([("    ", ""), (text, role)] for text in _packed(value, width - 4))]
-    out: list[tables.Line] = []
-    for n, text in enumerate(_packed(value, room)):
-        key = label if n == 0 else ""
-        pad = " " * (key_width - cells.width(key) + tables.GAP)
-        out.append([(key, "key"), (pad, ""), (text, role)] if text else [(key, "key")])
-    return out
-
-
-def _packed(value: str, room: int) -> list[str]:
-    """``value``'s lines wrapped to ``room`` cells, each line's pieces (a section's fields, one a
-    line) kept whole on one line when they fit: ``created_at: 2026-...`` is not split at its colon."""
-    lines: list[str] = []
-    current = ""
-    for part in value.split("\n"):
-        if current and cells.width(current) + 1 + cells.width(part) <= room:
-            current += " " + part
-            continue
-        if current:
-            lines.append(current)
-        *whole, current = tables.wrap(part, room) if cells.width(part) > room else [part]
-        lines += whole
-    lines.append(current)
-    return lines
-
-
-def _widest_protected(value: str) -> int:
-    return max((cells.width(t) for t in value.split() if tables.protected(t)), default=0)
 
 
 def _column(name: str) -> tables.Column:
@@ -659,12 +453,13 @@ def _column(name: str) -> tables.Column:
     return tables.Column(name, whole=whole, right=name in NUMBERS, role="id" if name in ID_COLUMNS else "")
 
 
-def _metrics_chart(ident: str, frame: str, total: Any, rows: list[Any], width: int) -> Any:
+def _metrics_chart(shown: metrics_view.Metrics, width: int) -> Any:
     """Totals and the delivery rate, sparklines, then a bar per interval: delivered, failed, rest."""
     from rich.console import Group
     from rich.table import Table
     from rich.text import Text
 
+    ident, frame, total, rows = shown.ident, shown.frame, shown.totals, shown.intervals
     head = Text()
     head.append(f"{ident}  last {frame}\n", style="bold")
     head.append(f"sent {total.sent}", style="bold")
@@ -699,36 +494,3 @@ def _interval_bars(rows: list[Any], width: int) -> Any:
         row = (Text(metrics_view.short_time(cells.visible(r.start))), str(r.sent), str(r.delivered), str(r.failed))
         table.add_row(*row, bar)
     return table
-
-
-# ---------------------------------------------------------------------- messaging setup in plan/apply
-
-SETUP_SIGNS = {"unassign": "-", "remove": "-", "change": "~", "move": ">", "assign": "+", "add": "+"}
-SETUP_NOUNS = {"phone_number": "number", "sender_id": "sender ID", "autoresp": "auto-response"}
-
-
-def setup_lines(plan: Any, *, planned: bool) -> list[str]:
-    """One line per setup change of an item, removals first (the plan's order)."""
-    if plan is None:
-        return []
-    lines = []
-    for c in plan.changes:
-        line = f"    {SETUP_SIGNS[c.action]} {c.action} {SETUP_NOUNS[c.kind]} {c.key}"
-        if c.detail:
-            line += f" ({c.detail})"
-        if not planned:
-            line += f": {c.result or 'not done'}" + (f": {c.error.message}" if c.error else "")
-        lines.append(line)
-    return lines
-
-
-def setup_summary(items: Sequence[Any]) -> list[str]:
-    counts: dict[str, int] = {}
-    for i in items:
-        plan = getattr(i, "setup", None)
-        for c in plan.changes if plan is not None else []:
-            counts[c.action] = counts.get(c.action, 0) + 1
-    if not counts:
-        return []
-    order = [a for a in SETUP_SIGNS if a in counts]
-    return ["Setup: " + ", ".join(f"{counts[a]} to {a}" for a in order) + "."]
