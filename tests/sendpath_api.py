@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import math
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -39,6 +40,7 @@ class SendPathApi:
         self.messages: dict[str, JSON] = {}
         self.forbid: tuple[str, ...] = ()
         self.clamp_toll_free: int | None = None
+        self.latency = 0.0  # seconds before each answer (the bench's stand-in for the API's latency)
         self.received: list[tuple[str, str, dict[str, str]]] = []
         self.lock = threading.Lock()
         api = self
@@ -58,7 +60,10 @@ class SendPathApi:
                     api.received.append(("GET", where, query))
                 if any(where.startswith(p) for p in api.forbid):
                     return self.answer(403, FORBIDDEN)
-                status, body = api.route(where.removeprefix("/v2"), query)
+                with api.lock:
+                    status, body = api.route(where.removeprefix("/v2"), query)
+                if api.latency:
+                    time.sleep(api.latency)
                 self.answer(status, body)
 
             def answer(self, status: int, body: Any) -> None:

@@ -28,6 +28,7 @@ refusal means "no such record" or "this check cannot be made" is the caller's to
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -130,6 +131,10 @@ class SendPathOperations:
 
     def __init__(self, client: TelnyxClient) -> None:
         self.client = client
+        # The record pages share the client's bound on pages in flight (its pager's semaphore when
+        # it has one), so listings side by side never open more connections than its pool holds.
+        slots = getattr(client, "_page_slots", None)
+        self._slots = slots if slots is not None else threading.BoundedSemaphore(max(1, client.page_workers))
 
     # ------------------------------------------------------------------ 10DLC
 
@@ -202,7 +207,8 @@ class SendPathOperations:
         size = RECORDS_PER_PAGE
 
         def fetch(n: int, asked: int) -> tuple[list[JSON], int | None]:
-            body = self.client.get(where, {**params, number_key: n, size_key: asked}, enveloped=False)
+            with self._slots:
+                body = self.client.get(where, {**params, number_key: n, size_key: asked}, enveloped=False)
             records = body.get("records")
             if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
                 raise UnexpectedAnswer(f"GET {where}: the API answered without a list of objects in `records`")
