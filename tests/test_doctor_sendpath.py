@@ -493,7 +493,9 @@ def test_all_sweeps_every_number_in_pages_not_per_number(cli: Any, api: SendPath
     assert blocked["number_on_profile"]["fix"] == "msgprof numbers assign PROFILE NUMBER..."
     pending = [f"+1312{i:07d}" for i in range(n) if i % 5 and i % 3 == 0]
     assert blocked["10dlc_campaign"]["numbers"] == pending
-    assert report["ready_count"] == sum(1 for s in report["senders"] if s["ready"])
+    assert report["ready_count"] == len(report["ready_numbers"]) and all(
+        not s["ready"] or s["checks"] for s in report["senders"]
+    )
     assert report["blocked_count"] == n - report["ready_count"]
 
 

@@ -134,7 +134,7 @@ def _route(
         route = read_route(sender, to)
     except InvalidInput as exc:
         return None, f"its route cannot be checked: {exc.message}"
-    return diagnose(client, ops, route, sendpath=send, spent=1), ""
+    return diagnose(client, ops, route, sendpath=send), ""  # the route's own 6, after the message's 1
 
 
 def _cause(code: str, title: str, route: Diagnosis | None, problem: str) -> Cause:

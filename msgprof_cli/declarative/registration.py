@@ -39,6 +39,7 @@ WHERE_10DLC = "the Telnyx portal, Messaging > 10DLC"
 WHERE_TOLL_FREE = "the Telnyx portal, Messaging > Toll-free verification"
 FIX_10DLC = f"assign the number to an approved 10DLC campaign ({WHERE_10DLC})"
 FIX_TOLL_FREE = f"submit or complete the number's verification request ({WHERE_TOLL_FREE})"
+FIX_CAMPAIGN = f"fix the campaign and resubmit it, or assign the number to an approved campaign ({WHERE_10DLC})"
 FIX_OPT_OUT = "the recipient texts START"
 FETCH_WORKERS = 8  # campaigns and brands read side by side (bounded by the client's pool)
 
@@ -84,7 +85,7 @@ def assignment_check(number: str, found: Assignment | None, duplicates: Sequence
         detail = f"{number}: assignment pending since {found.get('updatedAt')} (campaign {campaign})"
     if found.get("failureReasons"):
         detail += f": {found.get('failureReasons')}"
-    fix = say(FIX_10DLC) if verdict.status == "fail" and value != "PENDING_ASSIGNMENT" else None
+    fix = say(FIX_10DLC) if verdict.status == "fail" and not verdict.waiting else None
     return Check("10dlc_assignment", verdict.status, detail, fix)
 
 
@@ -103,7 +104,8 @@ def campaign_check(campaign_id: str, found: Campaign | Exception) -> Check:
     detail = f"campaign {campaign_id}: " + "; ".join(parts)
     if found.get("failureReasons"):
         detail += f"; failure reasons: {found.get('failureReasons')}"
-    return Check("10dlc_campaign", status, detail, say(FIX_10DLC) if status == "fail" else None)
+    fix = say(FIX_CAMPAIGN) if status == "fail" and not all(v.waiting for v in verdicts if v.status == "fail") else None
+    return Check("10dlc_campaign", status, detail, fix)
 
 
 def brand_check(brand_id: str, found: Brand | Exception) -> Check:
@@ -120,7 +122,12 @@ def brand_check(brand_id: str, found: Brand | Exception) -> Check:
     detail = f"brand {brand_id}: " + "; ".join(parts)
     if found.get("failureReasons"):
         detail += f"; failure reasons: {found.get('failureReasons')}"
-    fix = say(f"fix the brand's registration ({WHERE_10DLC})") if status == "fail" else None
+    waiting = all(v.waiting for v in verdicts if v.status == "fail")
+    fix = (
+        say(f"fix the brand's registration and resubmit it ({WHERE_10DLC})")
+        if status == "fail" and not waiting
+        else None
+    )
     return Check("10dlc_brand", status, detail, fix)
 
 
@@ -182,7 +189,7 @@ def toll_free_check(number: str, requests: Iterable[TollFreeRequest]) -> Check:
     detail = f"{number}: {value}: {verdict.meaning} (request {newest.get('id')})"
     if newest.get("reason"):
         detail += f"; reason: {newest.get('reason')}"
-    fix = say(FIX_TOLL_FREE) if verdict.status == "fail" else None
+    fix = say(FIX_TOLL_FREE) if verdict.status == "fail" and not verdict.waiting else None
     return Check("toll_free_verification", verdict.status, detail, fix)
 
 
@@ -261,6 +268,7 @@ class Registry:
     toll_free_error: Exception | None = None
     campaigns: dict[str, Campaign | Exception] = field(default_factory=dict)
     brands: dict[str, Brand | Exception] = field(default_factory=dict)
+    _judged: dict[str, Check] = field(default_factory=dict, repr=False)
 
     def checks_of(self, number: str, *, ten_dlc: bool, toll_free_number: bool) -> list[Check]:
         if ten_dlc:
@@ -272,12 +280,16 @@ class Registry:
             if found is None or checks[0].status == "unknown":
                 return checks
             cid = campaign_of(found)
-            campaign = self.campaigns.get(cid)
-            if campaign is not None:
-                checks.append(campaign_check(cid, campaign))
+            if cid in self.campaigns:
+                if cid not in self._judged:  # a campaign is judged once, however many numbers it has
+                    self._judged[cid] = campaign_check(cid, self.campaigns[cid])
+                checks.append(self._judged[cid])
             bid = self.brand_of(found)
             if bid and bid in self.brands:
-                checks.append(brand_check(bid, self.brands[bid]))
+                key = f"brand {bid}"
+                if key not in self._judged:
+                    self._judged[key] = brand_check(bid, self.brands[bid])
+                checks.append(self._judged[key])
             return checks
         if toll_free_number:
             if self.toll_free_error is not None:

@@ -92,6 +92,8 @@ class Sweep:
                 for cause, numbers in blocked.items()
             ],
             "unknown": [{"cause": cause, "count": len(n), "numbers": n} for cause, n in unknown.items()],
+            "ready_numbers": ready,
+            # in full only the senders with something to say: 10,000 passing senders are their numbers above
             "senders": [
                 {
                     "number": s.number,
@@ -100,6 +102,7 @@ class Sweep:
                     "checks": [c.to_dict(command) for c in s.checks],
                 }
                 for s in self.senders
+                if any(c.status != "pass" for c in s.checks)
             ],
         }
 
@@ -125,7 +128,8 @@ def sweep(ops: SetupOperations, send: SendPathOperations, profile: JSON | None =
         listed = futures["registrations"].result()
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
-    kinds = {str(r.get("phone_number")): _kind(r) for r in numbers}
+    origins = {str(r.get("phone_number")): _origin(r) for r in numbers}
+    kinds = {n: registration_kind(r, origins[n], origins[n]) for r in numbers for n in [str(r.get("phone_number"))]}
     registry = registration.build_registry(
         send,
         listed,
@@ -135,7 +139,7 @@ def sweep(ops: SetupOperations, send: SendPathOperations, profile: JSON | None =
     result = Sweep(_label(profile) if profile else None)
     for record in numbers:
         number = str(record.get("phone_number"))
-        country = _origin(record)
+        country = origins[number]
         checks = _sender_checks(record, country, profile)
         kind = kinds[number]
         checks += registry.checks_of(number, ten_dlc=kind == "10dlc", toll_free_number=kind == "toll_free")
@@ -144,14 +148,12 @@ def sweep(ops: SetupOperations, send: SendPathOperations, profile: JSON | None =
 
 
 def _origin(record: NumberSettings) -> str | None:
-    number = str(record.get("phone_number"))
+    """The number's country: the API's own ``country_code`` (ISO 3166-1 alpha-2, per number),
+    else the numbering plan's reading (which costs ~0.5 ms a number: 5 s over 10,000)."""
     code = record.get("country_code")
-    return numbering.country_of(number) or (str(code) if isinstance(code, str) else None)
-
-
-def _kind(record: NumberSettings) -> str | None:
-    country = _origin(record)
-    return registration_kind(record, country, country)
+    if isinstance(code, str) and len(code) == 2 and code.isascii() and code.isupper():
+        return code
+    return numbering.country_of(str(record.get("phone_number")))
 
 
 def _sender_checks(record: NumberSettings, country: str | None, profile: JSON | None) -> list[Check]:

@@ -43,16 +43,17 @@ Status = Literal["pass", "fail", "warn", "unknown"]
 class Verdict:
     status: Status
     meaning: str  # a few words, read after the value: "PENDING_ASSIGNMENT: <meaning>"
+    waiting: bool = False  # a fail that waits on someone else: no fix but time
 
 
-def _v(status: Status, meaning: str) -> Verdict:
-    return Verdict(status, meaning)
+def _v(status: Status, meaning: str, *, waiting: bool = False) -> Verdict:
+    return Verdict(status, meaning, waiting)
 
 
 # PhoneNumberCampaign.assignmentStatus
 ASSIGNMENT: dict[str, Verdict] = {
     "ASSIGNED": _v("pass", "the number is assigned to the campaign"),
-    "PENDING_ASSIGNMENT": _v("fail", "the assignment is pending: messages are refused until it is done"),
+    "PENDING_ASSIGNMENT": _v("fail", "the assignment is pending: messages are refused until it is done", waiting=True),
     "FAILED_ASSIGNMENT": _v("fail", "the assignment failed"),
     "PENDING_UNASSIGNMENT": _v("warn", "the number is being removed from the campaign: messages stop once it is"),
     "FAILED_UNASSIGNMENT": _v("warn", "removing the number from the campaign failed: it is still assigned"),
@@ -61,15 +62,15 @@ ASSIGNMENT: dict[str, Verdict] = {
 # TelnyxCampaign_CSP.campaignStatus: the campaign's way through the registry (TCR), Telnyx's review
 # and the mobile network operators (MNO).  Only a provisioned campaign carries traffic.
 CAMPAIGN_STATUS: dict[str, Verdict] = {
-    "TCR_PENDING": _v("fail", "waits for the campaign registry (TCR)"),
+    "TCR_PENDING": _v("fail", "waits for the campaign registry (TCR)", waiting=True),
     "TCR_SUSPENDED": _v("fail", "suspended by the campaign registry (TCR)"),
     "TCR_EXPIRED": _v("fail", "expired at the campaign registry (TCR)"),
-    "TCR_ACCEPTED": _v("fail", "accepted by the registry; waits for Telnyx's review and the carriers"),
+    "TCR_ACCEPTED": _v("fail", "accepted by the registry; waits for Telnyx's review and the carriers", waiting=True),
     "TCR_FAILED": _v("fail", "refused by the campaign registry (TCR)"),
-    "TELNYX_ACCEPTED": _v("fail", "accepted by Telnyx; waits for the carriers"),
+    "TELNYX_ACCEPTED": _v("fail", "accepted by Telnyx; waits for the carriers", waiting=True),
     "TELNYX_FAILED": _v("fail", "refused by Telnyx's review"),
-    "MNO_PENDING": _v("fail", "waits for the carriers' review"),
-    "MNO_ACCEPTED": _v("fail", "accepted by the carriers; waits to be provisioned"),
+    "MNO_PENDING": _v("fail", "waits for the carriers' review", waiting=True),
+    "MNO_ACCEPTED": _v("fail", "accepted by the carriers; waits to be provisioned", waiting=True),
     "MNO_REJECTED": _v("fail", "rejected by the carriers"),
     "MNO_PROVISIONED": _v("pass", "provisioned by the carriers"),
     "MNO_PROVISIONING_FAILED": _v("fail", "provisioning at the carriers failed"),
@@ -84,7 +85,7 @@ CAMPAIGN_LIFECYCLE: dict[str, Verdict] = {
 # TelnyxBrand.status
 BRAND_STATUS: dict[str, Verdict] = {
     "OK": _v("pass", "the brand is registered"),
-    "REGISTRATION_PENDING": _v("fail", "the brand's registration is pending"),
+    "REGISTRATION_PENDING": _v("fail", "the brand's registration is pending", waiting=True),
     "REGISTRATION_FAILED": _v("fail", "the brand's registration failed"),
 }
 
@@ -100,17 +101,17 @@ BRAND_IDENTITY: dict[str, Verdict] = {
 TOLL_FREE: dict[str, Verdict] = {
     "Verified": _v("pass", "the toll-free number is verified"),
     "Rejected": _v("fail", "the verification request was rejected"),
-    "Waiting For Vendor": _v("fail", "the verification waits for the carriers' review"),
+    "Waiting For Vendor": _v("fail", "the verification waits for the carriers' review", waiting=True),
     "Waiting For Customer": _v("fail", "the verification waits for you: the request needs an answer"),
-    "Waiting For Telnyx": _v("fail", "the verification waits for Telnyx's review"),
-    "In Progress": _v("fail", "the verification is in progress"),
+    "Waiting For Telnyx": _v("fail", "the verification waits for Telnyx's review", waiting=True),
+    "In Progress": _v("fail", "the verification is in progress", waiting=True),
 }
 
 # HostedNumber.status (the official Python SDK; see the module docstring)
 HOSTED: dict[str, Verdict] = {
     "successful": _v("pass", "the number is hosted: messaging works"),
-    "pending": _v("fail", "hosting is pending"),
-    "provisioning": _v("fail", "hosting is being provisioned"),
+    "pending": _v("fail", "hosting is pending", waiting=True),
+    "provisioning": _v("fail", "hosting is being provisioned", waiting=True),
     "failed": _v("fail", "hosting failed"),
     "failed_activation": _v("fail", "hosting failed: activation"),
     "failed_carrier_rejected": _v("fail", "hosting failed: the number's carrier rejected it"),
