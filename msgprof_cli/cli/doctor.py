@@ -175,7 +175,7 @@ def _blocked(results: "list[Diagnosis]", per_profile: bool) -> RouteBlocked:
         n = len(failed)
         message = f"{n} check{'s' if n > 1 else ''} failed: {', '.join(failed)}; the message would be refused"
         hint = "each FAIL line says why, and ends with the command that fixes it when there is one"
-        if any(c.fix and c.fix.profile == PLACEHOLDER for c in results[0].checks):
+        if any(c.fix and c.fix.action != "say" and c.fix.profile == PLACEHOLDER for c in results[0].checks):
             hint += "; --profile ID|NAME also checks the profile it would be on"
     return RouteBlocked(message, hint=hint)
 
