@@ -541,3 +541,76 @@ def test_f_adds_the_registration_checks_of_the_documents_numbers(cli: Any, api: 
         "GET /v2/10dlc/phone_number_campaigns",
         "GET /v2/messaging_tollfree/verification/requests",
     ]
+
+
+# --------------------------------------------------------------------------- hostile shapes, duplicates, clamped pages
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+ANY_VALUE = st.one_of(
+    st.none(),
+    st.integers(-2, 2),
+    st.booleans(),
+    st.text(max_size=12),
+    st.sampled_from(sorted({v for t in tables.TABLES.values() for v in t})),
+)
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(a=ANY_VALUE, c=ANY_VALUE, b=ANY_VALUE, i=ANY_VALUE, t=ANY_VALUE)
+def test_any_shape_of_registration_records_never_crashes_and_never_passes_unknown_values(
+    cli: Any, api: SendPathApi, a: Any, c: Any, b: Any, i: Any, t: Any
+) -> None:
+    api.assignments[:] = [assignment(LONG, "c-1", a)]
+    api.campaigns["c-1"] = campaign("c-1", c)
+    api.brands["b-1"] = brand("b-1", b, i)
+    api.tf_requests[:] = [tf_request("r-1", [TOLL], t)]
+    for sender, names_ in (
+        (LONG, ("10dlc_assignment", "10dlc_campaign", "10dlc_brand")),
+        (TOLL, ("toll_free_verification",)),
+    ):
+        res = cli("doctor", "--from", sender, "--to", TO, "--json")
+        assert res.exit_code in (0, 5, 9), (res.exit_code, res.stderr)
+        assert "Traceback" not in res.stderr
+        if res.exit_code == 5:  # a field of the wrong JSON type: refused at the boundary, said plainly
+            assert "the API answered with a" in res.stderr
+            continue
+        report = json.loads(res.stdout)
+        known = {"10dlc_assignment": (a, tables.ASSIGNMENT), "toll_free_verification": (t, tables.TOLL_FREE)}
+        for name in names_:
+            found = [x for x in report["checks"] if x["check"] == name]
+            if name in known and found:
+                value, table = known[name]
+                expected = table[value].status if isinstance(value, str) and value in table else "unknown"
+                assert found[0]["status"] == expected, (name, value, found[0])
+            for x in found:
+                assert x["status"] != "pass" or name not in known or known[name][0] in known[name][1]
+
+
+def test_all_says_unknown_for_a_number_listed_twice_with_different_campaigns(cli: Any, api: SendPathApi) -> None:
+    api.assignments.append(assignment(LONG, "c-2", "PENDING_ASSIGNMENT"))
+    code, report = doctor(cli, "--all")
+    unknown = {u["cause"]: u["numbers"] for u in report["unknown"]}
+    assert unknown == {"10dlc_assignment": [LONG]} and code == 0
+    sender = next(s for s in report["senders"] if s["number"] == LONG)
+    assert "2 different assignments" in sender["checks"][-1]["detail"]
+
+
+def test_a_server_that_clamps_the_toll_free_page_size_is_followed(cli: Any, api: SendPathApi) -> None:
+    api.clamp_toll_free = 40
+    api.numbers[:] = [number(f"+1833555{i:04d}", P, kind="tollfree") for i in range(130)]
+    api.tf_requests[:] = [tf_request(f"r-{i}", [f"+1833555{i:04d}"], "Verified") for i in range(130)]
+    code, report = doctor(cli, "--all")
+    assert code == 0 and report["ready_count"] == 130
+    pages = [q["page"] for m, p, q in api.received if p.endswith("/verification/requests")]
+    assert sorted(pages, key=int) == ["1", "2", "3", "4"]
+
+
+def test_the_code_table_is_in_the_docs_with_a_source_per_row() -> None:
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "doctor.md").read_text(encoding="utf-8")
+    for row in message_codes.ROWS:
+        assert row.source and f"`{row.code}`" in doc, row.code
+    for table in tables.TABLES.values():
+        for value in table:
+            assert f"`{value}`" in doc, value
