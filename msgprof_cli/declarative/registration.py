@@ -49,14 +49,14 @@ def say(text: str) -> Fix:
     return Fix("say", PLACEHOLDER, text)
 
 
-def refused(check: str, what: str, exc: Exception) -> Check:
+def refused(check: str, what: str, exc: Exception, number: str | None = None) -> Check:
     """An endpoint the account may not use (or that is not served): the check cannot be made."""
     status = getattr(exc, "status", None)
     if isinstance(exc, CredentialsError):
         why = f"the API refused to show {what} (HTTP {status or '401/403'}): this key may not use them"
     else:
         why = f"the API does not serve {what} here (HTTP {status or 404})"
-    return Check(check, "unknown", f"{why}; msgprof cannot tell")
+    return Check(check, "unknown", (f"{number}: " if number else "") + f"{why}; msgprof cannot tell")
 
 
 # --------------------------------------------------------------------------- 10DLC
@@ -273,7 +273,7 @@ class Registry:
     def checks_of(self, number: str, *, ten_dlc: bool, toll_free_number: bool) -> list[Check]:
         if ten_dlc:
             if self.assignments_error is not None:
-                return [refused("10dlc_assignment", "10DLC assignments", self.assignments_error)]
+                return [refused("10dlc_assignment", "10DLC assignments", self.assignments_error, number)]
             listed = self.assignments.get(number, [])
             found = listed[0] if listed else None
             checks = [assignment_check(number, found, listed[1:])]
@@ -293,7 +293,8 @@ class Registry:
             return checks
         if toll_free_number:
             if self.toll_free_error is not None:
-                return [refused("toll_free_verification", "toll-free verification requests", self.toll_free_error)]
+                error = self.toll_free_error
+                return [refused("toll_free_verification", "toll-free verification requests", error, number)]
             return [toll_free_check(number, self.toll_free.get(number, []))]
         return []
 
