@@ -39,6 +39,8 @@ class SendPathApi:
         self.tf_requests: list[JSON] = []
         self.messages: dict[str, JSON] = {}
         self.forbid: tuple[str, ...] = ()
+        self.unauthorized: tuple[str, ...] = ()  # paths answered 401
+        self.override: dict[str, tuple[int, Any]] = {}  # path -> (status, body), answered as given
         self.clamp_toll_free: int | None = None
         self.latency = 0.0  # seconds before each answer (the bench's stand-in for the API's latency)
         self.received: list[tuple[str, str, dict[str, str]]] = []
@@ -60,6 +62,10 @@ class SendPathApi:
                     api.received.append(("GET", where, query))
                 if any(where.startswith(p) for p in api.forbid):
                     return self.answer(403, FORBIDDEN)
+                if any(where.startswith(p) for p in api.unauthorized):
+                    return self.answer(401, FORBIDDEN)
+                if where in api.override:
+                    return self.answer(*api.override[where])
                 with api.lock:
                     status, body = api.route(where.removeprefix("/v2"), query)
                 if api.latency:

@@ -614,3 +614,20 @@ def test_the_code_table_is_in_the_docs_with_a_source_per_row() -> None:
     for table in tables.TABLES.values():
         for value in table:
             assert f"`{value}`" in doc, value
+
+
+def test_401_on_opt_outs_is_unknown_and_a_bare_answer_that_is_not_an_object_exits_6(cli: Any, api: SendPathApi) -> None:
+    api.unauthorized = ("/v2/messaging_optouts",)
+    code, report = doctor(cli, "--from", LONG, "--to", TO)
+    o = check(report, "destination_opted_out")
+    assert code == 0 and o["status"] == "unknown" and "HTTP 401" in o["detail"]
+    api.override[f"/v2/10dlc/phone_number_campaigns/{LONG}"] = (200, [assignment(LONG, "c-1")])
+    res = cli("doctor", "--from", LONG, "--to", TO)
+    assert res.exit_code == 6 and "without a JSON object" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_a_10dlc_page_larger_than_asked_is_refused(cli: Any, api: SendPathApi) -> None:
+    many = [assignment(f"+1312555{i:04d}", "c-1") for i in range(300)]
+    api.override["/v2/10dlc/phone_number_campaigns"] = (200, {"records": many, "page": 1, "totalRecords": 300})
+    res = cli("doctor", "--all")
+    assert res.exit_code == 6 and "300 records for a page of 250" in res.stderr
