@@ -373,7 +373,7 @@ def _whitelisted(profile: JSON, country: str | None) -> Check:
         return Check("destination_whitelisted", "unknown", detail)
     if country in listed:
         return Check("destination_whitelisted", "pass", f"{country} is whitelisted ({shown})")
-    detail = f"{country} is not in whitelisted_destinations ({shown}): 'Non White-listed Destination - rejected'"
+    detail = f"{country} is not in whitelisted_destinations ({shown}): the profile refuses messages to it"
     return Check(
         "destination_whitelisted", "fail", detail, Fix("whitelist", _ref(profile), countries=(*listed, country))
     )
