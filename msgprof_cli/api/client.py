@@ -366,7 +366,13 @@ class TelnyxClient:
     # ------------------------------------------------------------------ plumbing
 
     def _request(
-        self, method: str, path: ApiPath, *, params: dict[str, Any] | None = None, body: JSON | None = None
+        self,
+        method: str,
+        path: ApiPath,
+        *,
+        params: dict[str, Any] | None = None,
+        body: JSON | None = None,
+        enveloped: bool = True,
     ) -> tuple[JSON, requests.structures.CaseInsensitiveDict[str]]:
         """Send, read the answer within the deadline and size cap, and decode it (or raise)."""
         if isinstance(path, PreviewPath):  # a preview's placeholder (<id of 'Support'>) is never sent
@@ -391,7 +397,7 @@ class TelnyxClient:
             self._deadline.disarm()
         if self.trace is not None:
             _trace(self.trace, resp, raw)
-        return self._decode(method, url, resp.status_code, raw), resp.headers
+        return self._decode(method, url, resp.status_code, raw, enveloped), resp.headers
 
     def _read(self, method: str, url: str, resp: requests.Response) -> bytes:
         declared = resp.headers.get("Content-Length", "")
@@ -420,15 +426,16 @@ class TelnyxClient:
         reason, maybe_sent = classify_network_error(exc)
         return NetworkError(f"{method} {url}: {reason}", maybe_sent=maybe_sent, reason=reason)
 
-    def _decode(self, method: str, url: str, status: int, raw: bytes) -> JSON:
+    def _decode(self, method: str, url: str, status: int, raw: bytes, enveloped: bool = True) -> JSON:
         body, problem = parse_json(raw)
         if 200 <= status < 300:
             if problem is not None:
                 raise UnexpectedAnswer(f"{method} {url}: the API answered {status} with {problem}", status=status)
-            if not isinstance(body, dict) or "data" not in body:
+            if not isinstance(body, dict) or (enveloped and "data" not in body):
                 excerpt = _excerpt(raw)
                 raise UnexpectedAnswer(
-                    f"{method} {url}: the API answered {status} without a JSON `data` member"
+                    f"{method} {url}: the API answered {status} without a JSON "
+                    + ("`data` member" if enveloped else "object")
                     + (f": {excerpt}" if excerpt else " (empty body)"),
                     status=status,
                 )
@@ -554,6 +561,12 @@ class TelnyxClient:
             pool.shutdown(wait=False, cancel_futures=True)
 
     # ------------------------------------------------------------------ operations
+
+    def get(self, path: ApiPath, params: dict[str, Any] | None = None, *, enveloped: bool = True) -> JSON:
+        """One GET, its answer decoded (errors raised as for every call).  ``enveloped=False``
+        takes a JSON object without a ``data`` member: the 10DLC and toll-free verification
+        operations answer so (telnyx-send-path.openapi.yaml: PhoneNumberCampaign, records/page)."""
+        return self._request("GET", path, params=params, enveloped=enveloped)[0]
 
     def list_messaging_profiles(
         self, *, page_number: int = 1, page_size: int = 20, name: str | None = None, name_contains: str | None = None

@@ -1,7 +1,10 @@
 """`msgprof doctor`: would a message from FROM to TO be refused, and which command fixes it.
 
-The checks are decided in ``declarative/doctor.py``; this module reads the flags, resolves
-``--profile``, writes each fix as a msgprof command and renders.  Exit 9 when a check fails.
+Four forms: one route (``--from --to``), profile documents (``-f``), one message that failed
+(``--message ID``) and the whole account (``--all [--profile]``).  The checks are decided in
+``declarative/`` (doctor, registration, explain, sweep); this module reads the flags, resolves
+``--profile``, writes each fix as a msgprof command and renders.  Exit 9 when a check fails (a
+message's cause remains, a sender is blocked).
 """
 
 import os
@@ -28,7 +31,11 @@ if TYPE_CHECKING:  # the decisions (and phonenumbers) load when the command runs
 
 SENDER = Annotated[
     Optional[str],
-    typer.Option("--from", metavar="FROM", help="A +E.164 number of the account, or an alphanumeric sender ID."),
+    typer.Option(
+        "--from",
+        metavar="FROM",
+        help="A +E.164 number of the account, an alphanumeric sender ID, or a short code (3-8 digits).",
+    ),
 ]
 TO = Annotated[Optional[str], typer.Option("--to", metavar="TO", help="The +E.164 destination.")]
 MMS = Annotated[bool, typer.Option("--mms", help="Check MMS features instead of SMS.")]
@@ -37,7 +44,8 @@ PROFILE = Annotated[
     typer.Option(
         "--profile",
         metavar="ID|NAME",
-        help="The profile to check: the one a sender ID is on when it is on several, or the one a number should be on.",
+        help="The profile to check: the one a sender ID is on when it is on several, the one a number should be on, "
+        "the one a short code is on; with --all, the profile whose numbers to check.",
     ),
 ]
 FILES = Annotated[
@@ -47,6 +55,20 @@ FILES = Annotated[
         "-f",
         metavar="PATH",
         help="Check every route of these profile documents (files or directories, repeatable; - reads stdin).",
+    ),
+]
+MESSAGE = Annotated[
+    Optional[str],
+    typer.Option(
+        "--message",
+        metavar="MESSAGE_ID",
+        help="Explain a message that failed: each error code's cause, checked against the account now.",
+    ),
+]
+ALL = Annotated[
+    bool,
+    typer.Option(
+        "--all", help="Check every messaging number of the account (or of --profile) as a sender to its own country."
     ),
 ]
 JSON = Annotated[bool, typer.Option("--json", help="Machine-readable checks on stdout.", rich_help_panel="Output")]
@@ -67,15 +89,31 @@ def fix_command(fix: "Fix") -> str:
         return f"msgprof update {profile} --webhook-url URL"
     if fix.action == "spend_limit":
         return f"msgprof update {profile} --no-daily-spend-limit-enabled"
+    if fix.action == "say":  # no command makes it: the words are the fix
+        return fix.value
     return f"msgprof sender-ids add {profile} {shlex.quote(fix.value)}"
 
 
-def _usage(sender: Optional[str], to: Optional[str], mms: bool, profile: Optional[str], files: list[str]) -> None:
-    if files and (sender or to or mms or profile):
-        raise UsageError("-f checks documents; --from, --to, --mms and --profile check one route", hint="give one")
-    if not files and not (sender and to):
+def _usage(
+    sender: Optional[str],
+    to: Optional[str],
+    mms: bool,
+    profile: Optional[str],
+    files: list[str],
+    message: Optional[str] = None,
+    every: bool = False,
+) -> None:
+    forms = [name for name, given in (("-f", files), ("--message", message), ("--all", every)) if given]
+    if len(forms) > 1:
+        raise UsageError(f"{' and '.join(forms)} are different checks", hint="give one")
+    route = [f for f, v in (("--from", sender), ("--to", to), ("--mms", mms)) if v]
+    if forms and (route or (profile and not every)):
+        allowed = "--profile" if every else "no route option"
+        given = ", ".join(route + (["--profile"] if profile and not every else []))
+        raise UsageError(f"{forms[0]} takes {allowed}; {given} check one route", hint="give one")
+    if not forms and not (sender and to):
         missing = " and ".join(f for f, v in (("--from", sender), ("--to", to)) if not v)
-        raise UsageError(f"{missing} missing", hint="give --from FROM --to TO, or -f PATH")
+        raise UsageError(f"{missing} missing", hint="give --from FROM --to TO, -f PATH, --message ID or --all")
 
 
 def _route(r: Run, sender: str, to: str, mms: bool, profile_ref: Optional[str]) -> "Diagnosis":
@@ -86,19 +124,42 @@ def _route(r: Run, sender: str, to: str, mms: bool, profile_ref: Optional[str]) 
     client = r.client()
     profile = resolve_profile(client, profile_ref) if profile_ref else None
     try:
-        return doctor.diagnose(client, SetupOperations(client), route, profile)
+        return doctor.diagnose(client, SetupOperations(client), route, profile, spent=1 if profile_ref else 0)
     except Ambiguous as exc:
         exc.hint = "pick one with --profile ID|NAME"
         raise
 
 
 def _documents(r: Run, files: list[str]) -> "list[Diagnosis]":
-    from msgprof_cli.declarative import doctor
+    from msgprof_cli.api.sendpath import SendPathOperations
+    from msgprof_cli.declarative import doctor, registration
 
     stdin_used_once(r.opts, *files)
     documents = doctor.load_documents(files, os.environ)  # exit 3 before any request
     client = r.client()
-    return doctor.diagnose_documents(documents, doctor.read_inventory(client, documents))
+    inventory = doctor.read_inventory(client, documents)
+    ten_dlc, toll_free = doctor.registration_needs(documents, inventory)
+    registry = registration.read_registry(SendPathOperations(client), ten_dlc, toll_free)
+    return doctor.diagnose_documents(documents, inventory, registry)
+
+
+def _message(r: Run, message_id: str) -> Any:
+    from msgprof_cli.api.client import SetupOperations
+    from msgprof_cli.api.sendpath import SendPathOperations
+    from msgprof_cli.declarative import explain
+
+    client = r.client()
+    return explain.explain(client, SetupOperations(client), SendPathOperations(client), message_id)
+
+
+def _sweep(r: Run, profile_ref: Optional[str]) -> Any:
+    from msgprof_cli.api.client import SetupOperations
+    from msgprof_cli.api.sendpath import SendPathOperations
+    from msgprof_cli.declarative import sweep
+
+    client = r.client()
+    profile = resolve_profile(client, profile_ref) if profile_ref else None
+    return sweep.sweep(SetupOperations(client), SendPathOperations(client), profile)
 
 
 @with_options(API_OPTIONS)
@@ -108,14 +169,33 @@ def doctor(
     mms: MMS = False,
     profile: PROFILE = None,
     files: FILES = None,
+    message: MESSAGE = None,
+    every: ALL = False,
     json_: JSON = False,
     opts: Options = Options(),
 ) -> None:
-    """Say why a message from FROM to TO would be refused, and the command that fixes each cause."""
-    from msgprof_cli.declarative.outcome import Doctor
+    """Say why a message from FROM to TO would be refused, and the command that fixes each cause.
+
+    Also: why a sent message failed (--message ID), and which numbers of the account can send at all (--all).
+
+    Examples:
+
+      msgprof doctor --from +12025550100 --to +447700900123
+
+      msgprof doctor --message 40385f64-5717-4562-b3fc-2c963f66afa6
+
+      msgprof doctor --all --profile Alerts --json
+    """
+    from msgprof_cli.declarative.outcome import Doctor, DoctorMessage, DoctorSweep
 
     with run(replace(opts, json=json_)) as r:
-        _usage(sender, to, mms, profile, files or [])
+        _usage(sender, to, mms, profile, files or [], message, every)
+        if message is not None or every:
+            found = _message(r, message) if message is not None else _sweep(r, profile)
+            summary: dict[str, Any] = found.to_dict(fix_command)
+            r.render.json(summary) if json_ else r.render.doctor(summary)
+            r.finish(DoctorMessage(summary) if message is not None else DoctorSweep(summary))
+            return
         if files:
             results = _documents(r, files)
             report: Any = [d.to_dict(fix_command) for d in results]

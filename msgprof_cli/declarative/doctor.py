@@ -3,19 +3,27 @@
 Each check reads facts the API already exposes: the sending number's messaging settings
 (``messaging_profile_id``, ``features.sms/mms``, ``type``, ``health``,
 ``eligible_messaging_products``), its profile (``enabled``, ``whitelisted_destinations``,
-``webhook_url``, the daily spend limit) and the profile's alphanumeric sender IDs.  Countries come
-from the numbering plan (``document/numbering.py``), the countries that refuse alphanumeric
-senders from one table (``document/senders.py``).
+``webhook_url``, the daily spend limit), the profile's alphanumeric sender IDs and short codes,
+and the send path (``declarative/registration.py``): the destination's opt-out of the profile, a
+hosted number's status, a US long code's 10DLC assignment, campaign and brand, a US or Canadian
+toll-free number's verification.  Countries come from the numbering plan
+(``document/numbering.py``), the countries that refuse alphanumeric senders from one table
+(``document/senders.py``), what each registration state means from ``document/registration.py``.
 
 A check is ``pass``, ``fail`` (the message would be refused: ``doctor`` exits 9), ``warn``
-(it would be sent, but something is off) or ``unknown``: what msgprof cannot see (10DLC,
-toll-free verification, sender ID pre-registration) is never ``pass``.  A failing check may carry
-a ``Fix``, which the command layer writes as a msgprof command.  Checks that need something a
-failed check did not find (no number, no profile) are left out.
+(it would be sent, but something is off) or ``unknown``: what msgprof cannot see (sender ID
+pre-registration, an endpoint the key may not use) is never ``pass``.  A failing check may carry
+a ``Fix``, which the command layer writes as a msgprof command (or, for ``say``, as the words of a
+fix no command makes).  Checks that need something a failed check did not find (no number, no
+profile) are left out.
 
-Cost: one route is at most 3 requests (the command resolves ``--profile``: 1; the number's
-settings, or the profile's sender IDs: 1; the number's profile: 1).  ``-f`` lists the account's
-numbers, profiles and sender IDs once each, whatever the number of documents.
+Cost: one route is at most ``ROUTE_BUDGET`` (6) requests: ``--profile`` (1, when given), the
+number's settings (1; a number not found: the hosted numbers, 1), the number's profile (1), the
+destination's opt-outs (1), then a toll-free number's verification requests (1) or a US long
+code's assignment, campaign and brand (3).  A read past the budget is not made; its check says so
+(``unknown``).  ``-f`` lists the account's numbers, profiles and sender IDs once each, whatever the
+number of documents, and the 10DLC assignments and toll-free requests once each when a document
+has a number that needs them.
 
 This module decides; it prints nothing, exits nothing and builds no URL (the client does).
 """
@@ -25,7 +33,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from msgprof_cli.document import numbering, senders
 from msgprof_cli.document.setup_rules import number_problem
@@ -35,10 +43,12 @@ if TYPE_CHECKING:  # the client (and requests) load only when a command talks to
     from msgprof_cli.api.client import SetupOperations, TelnyxClient
     from msgprof_cli.api.inventory import Inventory
     from msgprof_cli.api.records import NumberSettings
+    from msgprof_cli.api.sendpath import SendPathOperations
     from msgprof_cli.declarative.inputs import Checked
+    from msgprof_cli.declarative.registration import Registry
 
 Status = Literal["pass", "fail", "warn", "unknown"]
-FixAction = Literal["assign", "whitelist", "enable", "webhook", "spend_limit", "add_sender_id"]
+FixAction = Literal["assign", "whitelist", "enable", "webhook", "spend_limit", "add_sender_id", "say"]
 JSON = dict[str, Any]
 
 # Health thresholds (the API gives ratios from 0 to 1): warn above 5 % of messages blocked as
@@ -49,6 +59,8 @@ TOLL_FREE = ("tollfree", "toll-free")
 LONG_CODE = ("longcode", "long-code")
 NANP = 1  # the calling code that the US, Canada and 20-odd countries share
 PLACEHOLDER = "PROFILE"  # in a fix, when msgprof cannot know which profile the user wants
+SHORT_CODE_DIGITS = (3, 8)  # a FROM of 3 to 8 digits without "+" is a short code (US ones have 5 or 6)
+ROUTE_BUDGET = 6  # requests one route may cost (issue 29); checks past it say they were not read
 
 WHERE_10DLC = "the Telnyx portal, Messaging > 10DLC (brands and campaigns)"
 WHERE_TOLL_FREE = "the Telnyx portal, Messaging > Toll-free verification"
@@ -61,7 +73,7 @@ class Fix:
 
     action: FixAction
     profile: str  # a profile's name (or id when it has none), or PLACEHOLDER
-    value: str = ""  # the number, the sender ID
+    value: str = ""  # the number, the sender ID; for "say", the fix itself (no command makes it)
     countries: tuple[str, ...] = ()  # the whole whitelist the fix sets
     move: bool = False  # the number is on another profile
 
@@ -92,6 +104,7 @@ class Diagnosis:
     checks: list[Check] = field(default_factory=list)
     profile: str | None = None  # -f: the document's profile name
     source: str | None = None  # -f: where the document is
+    profile_record: JSON | None = field(default=None, repr=False)  # the route's profile, as read
 
     @property
     def ready(self) -> bool:
@@ -121,7 +134,7 @@ class Route:
     """FROM and TO as given, read: what FROM is, and both countries from the numbering plan."""
 
     sender: str
-    kind: Literal["number", "sender_id"]
+    kind: Literal["number", "sender_id", "short_code"]
     to: str
     destination_country: str | None
     origin_country: str | None  # a number's; None for a sender ID
@@ -140,9 +153,11 @@ def read_route(sender: str, to: str, *, mms: bool = False) -> Route:
     """FROM and TO checked before any request; InvalidInput (exit 3) names every problem."""
     problems: list[str] = []
     hints: list[str] = []
-    kind: Literal["number", "sender_id"] = "number"
+    kind: Literal["number", "sender_id", "short_code"] = "number"
     origin = None
-    if sender.startswith("+") or sender.isdigit():
+    if sender.isascii() and sender.isdigit() and SHORT_CODE_DIGITS[0] <= len(sender) <= SHORT_CODE_DIGITS[1]:
+        kind = "short_code"
+    elif sender.startswith("+") or sender.isdigit():
         origin = _number(sender, "FROM", problems, hints, possible=False)
     elif senders.is_sender_id(sender):
         kind = "sender_id"
@@ -186,41 +201,92 @@ def _number(text: str, what: str, problems: list[str], hints: list[str], *, poss
 # --------------------------------------------------------------------------- one route
 
 
-def diagnose(client: TelnyxClient, ops: SetupOperations, route: Route, profile: JSON | None = None) -> Diagnosis:
-    """Every check of one route.  ``profile`` is the one ``--profile`` named, already resolved."""
+def diagnose(
+    client: TelnyxClient,
+    ops: SetupOperations,
+    route: Route,
+    profile: JSON | None = None,
+    *,
+    sendpath: SendPathOperations | None = None,
+    spent: int = 0,
+) -> Diagnosis:
+    """Every check of one route.  ``profile`` is the one ``--profile`` named, already resolved
+    (``spent``: the requests that took); at most ``ROUTE_BUDGET`` requests in all."""
+    from msgprof_cli.api.sendpath import SendPathOperations
+
+    send = sendpath or SendPathOperations(client)
+    budget = _Budget(ROUTE_BUDGET - spent)
     result = Diagnosis(route.sender, route.to, route.destination_country)
     if route.kind == "number":
-        result.checks = _number_route(client, ops, route, profile)
+        result.checks, result.profile_record = _number_route(client, ops, send, route, profile, budget)
+    elif route.kind == "short_code":
+        result.checks, result.profile_record = _short_code_route(client, send, route, profile, budget)
     else:
-        result.checks = _sender_route(client, ops, route, profile)
+        result.checks, result.profile_record = _sender_route(client, ops, send, route, profile, budget)
     return result
 
 
-def _number_route(client: TelnyxClient, ops: SetupOperations, route: Route, wanted: JSON | None) -> list[Check]:
+class _Budget:
+    """The requests a route may still make."""
+
+    def __init__(self, left: int) -> None:
+        self.left = left
+
+    def take(self, n: int = 1) -> None:
+        self.left -= n
+
+
+def _number_route(
+    client: TelnyxClient,
+    ops: SetupOperations,
+    send: SendPathOperations,
+    route: Route,
+    wanted: JSON | None,
+    budget: _Budget,
+) -> tuple[list[Check], JSON | None]:
+    from msgprof_cli.declarative import registration
+
     found = ops.list_phone_numbers_with_messaging_settings(phone_numbers=[route.sender])
-    record = next((n for n in found if n.get("phone_number") == route.sender), None)
+    budget.take()
+    record: NumberSettings | None = next((n for n in found if n.get("phone_number") == route.sender), None)
+    hosted: Check | None = None
     if record is None:
-        detail = f"{route.sender} is not a number of this account (the API lists no messaging settings for it)"
-        return [Check("number_on_account", "fail", detail)]
+        listed = registration.hosted(send, route.sender)
+        budget.take()
+        if listed is None:
+            detail = (
+                f"{route.sender} is not a number of this account (the API lists no messaging settings for it, "
+                "and it is not among the hosted numbers)"
+            )
+            return [Check("number_on_account", "fail", detail)], None
+        record = cast("NumberSettings", listed)
+        hosted = registration.hosted_check(listed)
     kind = str(record.get("type") or "number")
-    checks = [Check("number_on_account", "pass", f"{route.sender}: {kind}, {_country_name(route.origin_country)}")]
-    profile, on_profile = _number_profile(client, record, wanted, route.sender)
+    where = "hosted, " if hosted else ""
+    checks = [
+        Check("number_on_account", "pass", f"{route.sender}: {where}{kind}, {_country_name(route.origin_country)}")
+    ]
+    if hosted is not None:
+        checks.append(hosted)
+    profile, on_profile = _number_profile(client, record, wanted, route.sender, budget)
     checks.append(on_profile)
     if profile is not None:
         checks += [_enabled(profile), _whitelisted(profile, route.destination_country)]
+        checks.append(registration.opt_outs(send, route.to, str(profile.get("id")), _label(profile)))
+        budget.take()
     checks.append(features_check(record, route))
     checks.append(_product(record))
-    checks += _registration(record, route)
+    checks += _registration(send, record, route, budget)
     if profile is not None:
         checks.append(_webhook(profile))
     checks.append(_health(record))
     if profile is not None:
         checks.append(_spend_limit(profile))
-    return checks
+    return checks, profile
 
 
 def _number_profile(
-    client: TelnyxClient, record: NumberSettings, wanted: JSON | None, number: str
+    client: TelnyxClient, record: NumberSettings, wanted: JSON | None, number: str, budget: _Budget
 ) -> tuple[JSON | None, Check]:
     """The profile the number sends through (or would, once assigned), and the check that says so."""
     current = record.get("messaging_profile_id") or None
@@ -236,6 +302,7 @@ def _number_profile(
     if wanted is not None:
         return wanted, Check("number_on_profile", "pass", f"on {_label(wanted)}")
     try:
+        budget.take()
         profile = client.retrieve_messaging_profile(str(current))
     except NotFound:
         detail = f"{number} names profile {current}, which does not exist"
@@ -243,7 +310,16 @@ def _number_profile(
     return profile, Check("number_on_profile", "pass", f"on {_label(profile)}")
 
 
-def _sender_route(client: TelnyxClient, ops: SetupOperations, route: Route, wanted: JSON | None) -> list[Check]:
+def _sender_route(
+    client: TelnyxClient,
+    ops: SetupOperations,
+    send: SendPathOperations,
+    route: Route,
+    wanted: JSON | None,
+    budget: _Budget,
+) -> tuple[list[Check], JSON | None]:
+    from msgprof_cli.declarative import registration
+
     sender = route.sender
     if wanted is not None:
         records = [
@@ -264,15 +340,16 @@ def _sender_route(client: TelnyxClient, ops: SetupOperations, route: Route, want
             ids = [str(p.get("id")) for p in client.iter_messaging_profiles() if p.get("alpha_sender") == sender]
         if not ids:
             detail = f"no messaging profile has the sender ID {sender}"
-            return [Check("sender_id_on_profile", "fail", detail, Fix("add_sender_id", PLACEHOLDER, sender))]
+            return [Check("sender_id_on_profile", "fail", detail, Fix("add_sender_id", PLACEHOLDER, sender))], None
         if len(ids) > 1:
             raise Ambiguous(f"{len(ids)} messaging profiles have the sender ID {sender!r}: {', '.join(ids)}")
         profile = client.retrieve_messaging_profile(ids[0])
         on = Check("sender_id_on_profile", "pass", f"{sender} is a sender ID of {_label(profile)}")
     fallback = next((str(r["us_long_code_fallback"]) for r in records if r.get("us_long_code_fallback")), None)
     checks = [on, _enabled(profile), _whitelisted(profile, route.destination_country)]
+    checks.append(registration.opt_outs(send, route.to, str(profile.get("id")), _label(profile)))
     checks += sender_checks(sender, route.destination_country, fallback, mms=route.mms)
-    return checks + [_webhook(profile), _spend_limit(profile)]
+    return checks + [_webhook(profile), _spend_limit(profile)], profile
 
 
 # --------------------------------------------------------------------------- the checks
@@ -296,7 +373,7 @@ def _whitelisted(profile: JSON, country: str | None) -> Check:
         return Check("destination_whitelisted", "unknown", detail)
     if country in listed:
         return Check("destination_whitelisted", "pass", f"{country} is whitelisted ({shown})")
-    detail = f"{country} is not in whitelisted_destinations ({shown}): 'Non White-listed Destination - rejected'"
+    detail = f"{country} is not in whitelisted_destinations ({shown}): the profile refuses messages to it"
     return Check(
         "destination_whitelisted", "fail", detail, Fix("whitelist", _ref(profile), countries=(*listed, country))
     )
@@ -384,20 +461,60 @@ def _product(record: NumberSettings) -> Check:
     return Check("messaging_product", "pass", f"messaging product {product or 'not set'}")
 
 
-def _registration(record: NumberSettings, route: Route) -> list[Check]:
-    """What the API does not show: never pass."""
-    kind = str(record.get("type") or "")
-    origin = route.origin_country or record.get("country_code")
-    if kind in TOLL_FREE and origin in ("US", "CA"):
-        detail = f"a toll-free number sends only once verified; msgprof cannot see it: check {WHERE_TOLL_FREE}"
-        return [Check("toll_free_verification", "unknown", detail)]
-    if kind in LONG_CODE and origin == "US" and route.destination_country == "US":
-        detail = (
-            "A2P messages from a US long code to the US need a 10DLC brand and campaign with this number; "
-            f"msgprof cannot see them: check {WHERE_10DLC}"
-        )
-        return [Check("10dlc_registration", "unknown", detail)]
+def _registration(send: SendPathOperations, record: NumberSettings, route: Route, budget: _Budget) -> list[Check]:
+    """A US or Canadian toll-free number's verification; a US long code's 10DLC assignment,
+    campaign and brand when it sends to the US (declarative/registration.py)."""
+    from msgprof_cli.declarative import registration
+
+    kind = registration_kind(record, route.origin_country, route.destination_country)
+    if kind == "toll_free":
+        budget.take()
+        return [registration.toll_free(send, route.sender)]
+    if kind == "10dlc":
+        checks = registration.ten_dlc(send, route.sender, budget.left)
+        budget.take(len(checks))
+        return checks
     return []
+
+
+def registration_kind(record: NumberSettings, origin: Any, destination: str | None) -> str | None:
+    """ "toll_free", "10dlc" or None: which registration a number's route to ``destination`` needs
+    (``destination`` "*" for any country)."""
+    kind = str(record.get("type") or "")
+    origin = origin or record.get("country_code")
+    if kind in TOLL_FREE and origin in ("US", "CA"):
+        return "toll_free"
+    if kind in LONG_CODE and origin == "US" and destination in ("US", "*"):
+        return "10dlc"
+    return None
+
+
+def _short_code_route(
+    client: TelnyxClient, send: SendPathOperations, route: Route, wanted: JSON | None, budget: _Budget
+) -> tuple[list[Check], JSON | None]:
+    """A short code: on the ``--profile`` one or not (the API lists short codes per profile only)."""
+    from msgprof_cli.declarative import registration
+
+    code = route.sender
+    if wanted is None:
+        detail = f"msgprof finds a short code on a profile only when --profile names it: {code} was not looked up"
+        return [Check("short_code_on_profile", "unknown", detail)], None
+    listed = [r for r in client.iter_related(str(wanted.get("id")), "short_codes") if r.get("short_code") == code]
+    budget.take()
+    if listed:
+        on = Check("short_code_on_profile", "pass", f"{code} is a short code of {_label(wanted)}")
+    else:
+        detail = f"{code} is not a short code of {_label(wanted)}: short codes are assigned to a profile by Telnyx"
+        on = Check(
+            "short_code_on_profile",
+            "fail",
+            detail,
+            registration.say("ask Telnyx support to move the short code to the profile"),
+        )
+    checks = [on, _enabled(wanted), _whitelisted(wanted, route.destination_country)]
+    checks.append(registration.opt_outs(send, route.to, str(wanted.get("id")), _label(wanted)))
+    budget.take()
+    return checks + [_webhook(wanted), _spend_limit(wanted)], wanted
 
 
 def _webhook(profile: JSON) -> Check:
@@ -437,6 +554,20 @@ def _spend_limit(profile: JSON) -> Check:
         detail = "the daily spend limit is enforced and 0: messages may be refused once any is charged"
         return Check("daily_spend_limit", "warn", detail, Fix("spend_limit", _ref(profile)))
     return Check("daily_spend_limit", "pass", f"at most {limit} USD a day")
+
+
+def spend_limit_reached(profile: JSON | None) -> Check:
+    """For a message refused at the spend limit (40333): does the profile still enforce one?  Its
+    spend today is not in the API, so an enforced limit is taken as the cause remaining."""
+    if profile is None:
+        return Check("spend_limit_reached", "unknown", "the message's profile could not be read")
+    if profile.get("daily_spend_limit_enabled") is not True:
+        return Check("spend_limit_reached", "pass", f"{_label(profile)} enforces no daily spend limit now")
+    detail = (
+        f"{_label(profile)} still enforces a daily spend limit of {profile.get('daily_spend_limit')} USD: messages "
+        "are refused once the day's spend reaches it, until midnight UTC (today's spend is not in the API)"
+    )
+    return Check("spend_limit_reached", "fail", detail, Fix("spend_limit", _ref(profile)))
 
 
 def _real(value: Any) -> float | None:
@@ -495,13 +626,39 @@ def load_documents(paths: list[str], env: Mapping[str, str]) -> list[Checked]:
     return [c for c in checked if c.doc is not None]
 
 
-def diagnose_documents(documents: Sequence[Checked], inventory: Inventory) -> list[Diagnosis]:
+def diagnose_documents(
+    documents: Sequence[Checked], inventory: Inventory, registry: Registry | None = None
+) -> list[Diagnosis]:
     """Each document's routes: every number it lists (or its live profile has) to every country
-    it whitelists, and every sender ID to those countries."""
-    return [_document(c, inventory) for c in documents]
+    it whitelists, and every sender ID to those countries; with ``registry``, each number's
+    10DLC or toll-free registration (``registration_needs`` says which numbers)."""
+    return [_document(c, inventory, registry) for c in documents]
 
 
-def _document(c: Checked, inv: Inventory) -> Diagnosis:
+def registration_needs(documents: Sequence[Checked], inventory: Inventory) -> tuple[list[str], list[str]]:
+    """The documents' numbers that need a 10DLC assignment, and those that need a toll-free
+    verification (numbers of the account only)."""
+    ten_dlc: list[str] = []
+    toll_free: list[str] = []
+    for c in documents:
+        assert c.doc is not None
+        name = str(c.payload.get("name"))
+        twins = inventory.by_name().get(name, [])
+        live: JSON = twins[0] if len(twins) == 1 else {}
+        raw = {**live, **c.payload}.get("whitelisted_destinations")
+        countries = [str(x) for x in raw] if isinstance(raw, list) else []
+        for _, record in _document_numbers(c, live, inventory):
+            if record is None:
+                continue
+            number = str(record.get("phone_number"))
+            origin = numbering.country_of(number) or record.get("country_code")
+            us = "US" if "US" in countries else ("*" if "*" in countries else None)
+            kind = registration_kind(record, origin, us)
+            (ten_dlc if kind == "10dlc" else toll_free if kind == "toll_free" else []).append(number)
+    return list(dict.fromkeys(ten_dlc)), list(dict.fromkeys(toll_free))
+
+
+def _document(c: Checked, inv: Inventory, registry: Registry | None) -> Diagnosis:
     assert c.doc is not None
     scrub = c.doc.scrub  # a value from a secret variable is never shown
     name = str(c.payload.get("name"))
@@ -529,7 +686,7 @@ def _document(c: Checked, inv: Inventory) -> Diagnosis:
         if record is None:
             checks.append(Check("number_on_account", "fail", f"{scrub(number)} is not a number of this account"))
             continue
-        checks += _number_routes(record, countries, scrub)
+        checks += _number_routes(record, countries, scrub, registry)
     for sender, fallback in sender_ids:
         checks += _sender_routes(scrub(sender), countries, fallback)
     if not numbers and not sender_ids:
@@ -568,7 +725,9 @@ def _document_senders(c: Checked, live: JSON, inv: Inventory) -> list[tuple[str,
     return list(out.items())
 
 
-def _number_routes(record: NumberSettings, countries: list[str], scrub: Callable[[str], str]) -> list[Check]:
+def _number_routes(
+    record: NumberSettings, countries: list[str], scrub: Callable[[str], str], registry: Registry | None = None
+) -> list[Check]:
     """One check per number and outcome: the countries that share an outcome are one line."""
     number = str(record.get("phone_number"))
     origin = numbering.country_of(number) or record.get("country_code")
@@ -587,14 +746,22 @@ def _number_routes(record: NumberSettings, countries: list[str], scrub: Callable
         Check("sms_features", status, f"{scrub(number)} to {', '.join(group)}: {reason} (from {origin})")
         for (status, reason), group in grouped.items()
     ]
-    kind = str(record.get("type") or "")
-    if kind in TOLL_FREE and origin in ("US", "CA"):
-        detail = f"{scrub(number)} sends only once verified; msgprof cannot see it: check {WHERE_TOLL_FREE}"
+    kind = registration_kind(record, origin, "US" if "US" in countries else ("*" if "*" in countries else None))
+    if kind is not None and registry is not None:
+        found = registry.checks_of(number, ten_dlc=kind == "10dlc", toll_free_number=kind == "toll_free")
+        checks += [replace(c, detail=_scrubbed(c.detail, number, scrub)) for c in found]
+    elif kind == "toll_free":
+        detail = f"{scrub(number)} sends only once verified; not read: check {WHERE_TOLL_FREE}"
         checks.append(Check("toll_free_verification", "unknown", detail))
-    elif kind in LONG_CODE and origin == "US" and ("US" in countries or "*" in countries):
-        detail = f"{scrub(number)} to US needs a 10DLC brand and campaign; msgprof cannot see them: check {WHERE_10DLC}"
-        checks.append(Check("10dlc_registration", "unknown", detail))
+    elif kind == "10dlc":
+        detail = f"{scrub(number)} to US needs a 10DLC campaign; not read: check {WHERE_10DLC}"
+        checks.append(Check("10dlc_assignment", "unknown", detail))
     return checks
+
+
+def _scrubbed(detail: str, number: str, scrub: Callable[[str], str]) -> str:
+    """A registration detail names the number: hidden as -f hides it when it is a secret's value."""
+    return detail.replace(number, scrub(number))
 
 
 def _sender_routes(sender: str, countries: list[str], fallback: str | None) -> list[Check]:

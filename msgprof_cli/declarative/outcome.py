@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from msgprof_cli.errors import ApiError, ExitStatus, MsgprofError, RouteBlocked, Unavailable
 
@@ -125,9 +125,56 @@ class Doctor:
             n = len(failed)
             message = f"{n} check{'s' if n > 1 else ''} failed: {', '.join(failed)}; the message would be refused"
             hint = "each FAIL line says why, and ends with the command that fixes it when there is one"
-            if any(c.fix and c.fix.profile == PLACEHOLDER for c in self.results[0].checks):
+            if any(c.fix and c.fix.action != "say" and c.fix.profile == PLACEHOLDER for c in self.results[0].checks):
                 hint += "; --profile ID|NAME also checks the profile it would be on"
         return RouteBlocked(message, hint=hint)
+
+    @property
+    def exit_status(self) -> ExitStatus:
+        return ExitStatus.OK if self.error is None else ExitStatus.DOCTOR_FAILED
+
+
+@dataclass(frozen=True)
+class DoctorMessage:
+    """doctor --message: 9 while a cause of the message's failure remains (or cannot be told for a
+    failed message), 0 when it was delivered or every cause is gone."""
+
+    report: dict[str, Any]
+
+    @property
+    def error(self) -> Optional[MsgprofError]:
+        if self.report["ready"]:
+            return None
+        remains = [str(c["check"]) for c in self.report["causes"] if c["cause"] == "remains"]
+        if remains:
+            message = f"the cause remains: {', '.join(dict.fromkeys(remains))}; a message sent now would fail the same way"
+            return RouteBlocked(message, hint="each cause line ends with its fix")
+        return RouteBlocked(
+            f"the message {self.report['status']}, and msgprof cannot tell whether its cause remains",
+            hint="the cause lines say what msgprof knows of each error code",
+        )
+
+    @property
+    def exit_status(self) -> ExitStatus:
+        return ExitStatus.OK if self.error is None else ExitStatus.DOCTOR_FAILED
+
+
+@dataclass(frozen=True)
+class DoctorSweep:
+    """doctor --all: 9 when any sender of the account (or of the profile) is blocked."""
+
+    report: dict[str, Any]
+
+    @property
+    def error(self) -> Optional[MsgprofError]:
+        if self.report["ready"]:
+            return None
+        causes = ", ".join(f"{b['cause']} ({b['count']})" for b in self.report["blocked"])
+        n, total = self.report["blocked_count"], self.report["numbers"]
+        return RouteBlocked(
+            f"{n} of {_plural(total, 'sender')} blocked: {causes}",
+            hint="each cause ends with its fix; doctor --from NUMBER --to TO checks one route in full",
+        )
 
     @property
     def exit_status(self) -> ExitStatus:
