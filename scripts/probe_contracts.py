@@ -34,6 +34,7 @@ PROBES: dict[str, list[tuple[str, str]]] = {
     "errors-leaf": [("msgprof_cli/errors.py", "import msgprof_cli.settings")],
     "only-client-imports-requests": [("msgprof_cli/settings.py", "import requests")],
     "only-render-imports-rich": [("msgprof_cli/cli/common.py", "import rich")],
+    "views-draw-no-channel": [("msgprof_cli/output/report_view.py", "import msgprof_cli.output.render")],
     "only-cli-imports-typer": [
         ("msgprof_cli/declarative/plan.py", "import typer"),
         ("msgprof_cli/cli/common.py", "import click"),

@@ -147,7 +147,8 @@ class DoctorMessage:
             return None
         remains = [str(c["check"]) for c in self.report["causes"] if c["cause"] == "remains"]
         if remains:
-            message = f"the cause remains: {', '.join(dict.fromkeys(remains))}; a message sent now would fail the same way"
+            causes = ", ".join(dict.fromkeys(remains))
+            message = f"the cause remains: {causes}; a message sent now would fail the same way"
             return RouteBlocked(message, hint="each cause line ends with its fix")
         return RouteBlocked(
             f"the message {self.report['status']}, and msgprof cannot tell whether its cause remains",
