@@ -203,15 +203,15 @@ def parse_number_list(text: str, source: str) -> list[Given]:
 def check_numbers(values: Iterable[Given]) -> list[str]:
     """The numbers in order without duplicates; raises InvalidInput with every problem at once."""
     issues: list[Issue] = []
-    out: list[str] = []
+    seen: dict[str, None] = {}  # insertion-ordered: linear in the number of lines (a list was quadratic)
     for g in values:
         problem = number_problem(g.value)
         if problem:
             issues.append(g.issue(*problem))
-        elif g.value not in out:
-            out.append(g.value)
+        else:
+            seen.setdefault(g.value)
     raise_issues(issues)
-    return out
+    return list(seen)
 
 
 def check_one(given: Given, problem: tuple[str, str | None] | None, issues: list[Issue]) -> str:
