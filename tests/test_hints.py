@@ -154,3 +154,200 @@ def test_show_secrets_is_offered_only_by_commands_that_show_a_secret() -> None:
     assert offering == {"create", "update", "get", "regenerate-secret"}
     s = screen("list", "--show-secrets", tty=False)
     assert s.code == 2 and re.match(r"msgprof: error: No such option: --show-secrets\n", s.err)
+
+
+# ---------------------------------------------------------------- hints suggest only what validates
+# (issue 27, deliverable 6): every value a hint offers, fed back, passes the rule that refused it.
+
+import ast  # noqa: E402 - the section's own imports, kept with it
+from urllib.parse import urlsplit  # noqa: E402
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from msgprof_cli.cli.hints import with_v2  # noqa: E402
+from msgprof_cli.document import setup_rules as sr  # noqa: E402
+from msgprof_cli.document.countries import COMMON_MISTAKES, ISO_3166_ALPHA2  # noqa: E402
+from msgprof_cli.document.document import Document  # noqa: E402
+from msgprof_cli.document.rules import RULES  # noqa: E402
+from msgprof_cli.document.setup_rules import validate_setup  # noqa: E402
+from msgprof_cli.document.validation import validate  # noqa: E402
+from msgprof_cli.settings import check_base_url, stdlib_parts  # noqa: E402
+
+HINTS = settings(max_examples=300, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+
+
+def suggested(hint: str | None) -> list[str]:
+    """The values a hint offers: `did you mean X?`, `write [X]`, `own keyword: a, b`, `try URL`."""
+    if not hint:
+        return []
+    found = re.search(r"did you mean (.+?)\?", hint)
+    if found:
+        text = found.group(1)
+        return [ast.literal_eval(text) if text[:1] in "'\"" else text]
+    found = re.search(r"write \[(.+)\]$", hint)
+    if found:
+        return [found.group(1)]
+    found = re.search(r"as its own keyword: (.+)$", hint)
+    if found and found.group(1) != "one word each":
+        return found.group(1).split(", ")
+    found = re.search(r"; try (\S+)$", hint)
+    return [found.group(1)] if found else []
+
+
+phoneish = st.text("0123456789+-() .", max_size=18) | st.from_regex(r"\(?[0-9]{3}\)? ?[0-9]{3}-?[0-9]{4}", fullmatch=True)
+wordish = st.text("abcXYZ019 !-_.é", max_size=50)
+countryish = st.sampled_from(sorted(COMMON_MISTAKES)) | st.text("abuksUSGBR *", min_size=1, max_size=4)
+
+
+@HINTS
+@given(text=phoneish)
+def test_a_suggested_phone_number_validates(text: str) -> None:
+    for check in (sr.number_problem, sr.us_long_code_problem):
+        problem = check(text)
+        for value in suggested(problem[1] if problem else None):
+            assert check(value) is None, (text, problem, value)
+
+
+@HINTS
+@given(text=wordish)
+def test_a_suggested_keyword_sender_id_or_op_validates(text: str) -> None:
+    for check in (sr.keyword_problem, sr.sender_id_problem, sr.op_problem):
+        problem = check(text)
+        for value in suggested(problem[1] if problem else None):
+            assert check(value) is None, (text, problem, value)
+
+
+@HINTS
+@given(text=countryish)
+def test_a_suggested_country_validates_in_setup_and_in_a_profile(text: str) -> None:
+    _, problem = sr.country(text)
+    for value in suggested(problem[1] if problem else None):
+        assert sr.country(value)[1] is None, (text, problem, value)
+    result = validate(Document({"name": "P", "whitelisted_destinations": text}))
+    for issue in result.errors:
+        for value in suggested(issue.hint):
+            codes = ast.literal_eval(f"[{value}]") if value.startswith('"') else [value]
+            again = validate(Document({"name": "P", "whitelisted_destinations": codes}))
+            assert again.errors == [], (text, issue.hint, again.errors)
+    listed = validate(Document({"name": "P", "whitelisted_destinations": [text]}))
+    for issue in listed.errors:
+        for value in suggested(issue.hint):
+            assert validate(Document({"name": "P", "whitelisted_destinations": [value]})).errors == []
+
+
+@HINTS
+@given(key=st.sampled_from([r.name for r in RULES]).flatmap(lambda k: st.sampled_from([k[:-1], k + "s", k.upper(), k[1:]])))
+def test_a_suggested_field_name_is_a_field(key: str) -> None:
+    result = validate(Document({"name": "P", "whitelisted_destinations": ["US"], key: None}))
+    for issue in result.errors:
+        for value in suggested(issue.hint):
+            assert value in {r.name for r in RULES}, (key, issue.hint)
+
+
+@HINTS
+@given(keyword=wordish.filter(lambda w: w.strip() != ""), key=st.sampled_from(["keyword", "countr_code", "resp_txt"]))
+def test_a_suggested_setup_key_or_keyword_list_validates(keyword: str, key: str) -> None:
+    entry = {"op": "start", "country_code": "US", "keywords": keyword, key: "x"}
+    _, issues = validate_setup(Document({"autoresp_configs": [entry]}))
+    for issue in issues:
+        for value in suggested(issue.hint):
+            if issue.path[-1] == "keywords":
+                fixed = {**entry, "keywords": [value]}
+                fixed.pop(key)
+                _, again = validate_setup(Document({"autoresp_configs": [fixed]}))
+                assert again == [], (keyword, issue.hint, again)
+            else:
+                assert value in ("op", "keywords", "country_code", "resp_text"), issue.hint
+
+
+@HINTS
+@given(
+    path=st.sampled_from(["", "/", "/v1", "/v1/", "/v3", "/api", "/api/v1", "/v2x", "/v10", "/v"]),
+    host=st.sampled_from(["127.0.0.1:8080", "localhost", "api.telnyx.com"]),
+)
+def test_a_suggested_base_url_ends_in_v2_once_and_passes_the_url_policy(path: str, host: str) -> None:
+    scheme = "https" if host == "api.telnyx.com" else "http"
+    fixed = with_v2(f"{scheme}://{host}{path}")
+    assert fixed is not None
+    assert urlsplit(fixed).path.endswith("/v2") and not re.search(r"/v[0-9]+/v2$", fixed)  # replaced, not appended
+    assert check_base_url(fixed, "--base-url", stdlib_parts) == fixed
+
+
+def test_ten_digits_written_the_us_way_get_plus_one_not_another_country() -> None:
+    for written in ("3125550100", "(312) 555-0100", "312-555-0100", "312.555.0100"):
+        assert sr.number_problem(written) == (f"{written!r} is not an E.164 phone number", "did you mean +13125550100?")
+    assert sr.number_problem("0612345678")[1] == "write it in E.164: +, country code, number, e.g. +15550100001"
+    assert sr.number_problem("447911123456")[1] == "did you mean +447911123456?"  # a country code given
+
+
+def test_ten_us_digits_in_a_command_get_plus_one(sb: Sandbox) -> None:
+    sb.create({"name": "P", "whitelisted_destinations": ["US"]})
+    s = screen("numbers", "assign", "P", "3125550100", tty=False)
+    assert (s.code, s.out) == (3, "")
+    assert s.err == (
+        "msgprof: error: argument 1: '3125550100' is not an E.164 phone number\n"
+        "  hint: did you mean +13125550100?\n"
+        "msgprof: error: 1 problem found; nothing was sent\n"
+    )
+
+
+def test_a_base_url_ending_in_another_version_gets_it_replaced(sandbox: Sandbox) -> None:
+    v1 = sandbox.url.removesuffix("/v2") + "/v1"
+    s = screen("list", "--base-url", v1, tty=False)
+    assert (s.code, s.out) == (5, "")
+    assert s.err.endswith(
+        f"  hint: --base-url {v1} ends in /v1: the Telnyx API (and the sandbox) answer under /v2; try {sandbox.url}\n"
+    )
+    assert screen("list", "--base-url", sandbox.url, tty=False).code == 0  # the suggestion works
+
+
+def test_a_country_list_written_as_a_string_gets_a_list_that_validates() -> None:
+    def hint(value: str) -> str | None:
+        return validate(Document({"name": "P", "whitelisted_destinations": value})).errors[0].hint
+
+    assert hint("us") == "write [US]"
+    assert hint("*") == 'write ["*"]'
+    assert hint("XX") == "write a YAML list: [US, CA]"  # [XX] would be refused too
+    assert hint("US, CA") == "write a YAML list: [US, CA]"
+
+
+def test_keyword_hints_offer_only_keywords() -> None:
+    assert sr.keyword_problem("stop now")[1] == "give each word as its own keyword: stop, now"
+    assert sr.keyword_problem("stop! now")[1] == "give each word as its own keyword, of letters and digits only"
+    assert sr.keyword_problem("st-op")[1] == "did you mean 'stop'?"
+    assert sr.keyword_problem("a-" + "b" * 60)[1] == "use letters and digits"  # too long to show whole
+    _, issues = validate_setup(Document({"autoresp_configs": [{"op": "start", "country_code": "US", "keywords": "st-op"}]}))
+    assert issues[0].hint == "write a YAML list: [STOP]"  # [st-op] would be refused
+
+
+# Every place in the layers below that offers a value ("did you mean", "write [", "try ") is listed
+# here with the test that shows its suggestion validates; a new one fails until it is added.
+SUGGESTION_SITES = {
+    "msgprof_cli/document/setup_rules.py": {
+        "did you mean": 7,  # number, sender ID, US long code, op, keyword, country, setup key: the properties above
+        "write [": 1,  # keywords as a string: test_a_suggested_setup_key_or_keyword_list_validates
+    },
+    "msgprof_cli/document/validation.py": {
+        "did you mean": 2,  # field name, country: test_a_suggested_field_name_is_a_field, ..._country_validates_...
+        "write [": 2,  # countries as a string: test_a_country_list_written_as_a_string_gets_a_list_that_validates
+    },
+    "msgprof_cli/cli/hints.py": {
+        "did you mean": 1,  # a live profile's name: test_get_by_a_name_in_the_wrong_case_suggests_the_name
+        "try {": 3,  # /v2 added or replacing /v1, plain http: test_a_suggested_base_url_..., test_https_to_the_plain_http_...
+    },
+    "msgprof_cli/settings.py": {"did you mean": 0, "write [": 0, "try {": 0},
+    "msgprof_cli/document/loading.py": {"did you mean": 0, "try {": 0},
+    "msgprof_cli/document/interpolation.py": {"did you mean": 0, "try {": 0},
+}
+
+
+def test_every_suggestion_site_is_listed_with_its_test() -> None:
+    from conftest import ROOT
+
+    for name, expected in SUGGESTION_SITES.items():
+        code = (ROOT / name).read_text(encoding="utf-8")
+        code = "\n".join(line for line in code.splitlines() if not line.lstrip().startswith("#"))
+        code = re.sub(r'"""[\s\S]*?"""', "", code)  # docstrings describe; they offer nothing
+        for phrase, count in expected.items():
+            assert code.count(phrase) == count, f"{name}: {code.count(phrase)} '{phrase}' sites, {count} listed"

@@ -70,9 +70,18 @@ def number_problem(text: str) -> tuple[str, str | None] | None:
     return f"{quote(text)} is not an E.164 phone number", hint
 
 
+# A US (NANP) number written without its country code: ten digits, the area code and the exchange
+# each starting 2-9.  Its guess is +1 and the ten digits, never "+" and the ten digits (another
+# country: 3125550100 is not +31 25550100).
+NANP_NATIONAL = re.compile(r"[2-9][0-9]{2}[2-9][0-9]{6}")
+
+
 def _number_guess(text: str) -> str | None:
+    """A suggestion that validates (E.164), or None."""
     digits = re.sub(r"[\s().\-]", "", text)
-    if digits.startswith("00"):
+    if NANP_NATIONAL.fullmatch(digits):
+        digits = "+1" + digits
+    elif digits.startswith("00"):
         digits = "+" + digits[2:]
     elif not digits.startswith("+"):
         digits = "+" + digits
@@ -137,14 +146,19 @@ def keyword_problem(text: str) -> tuple[str, str | None] | None:
     if not text:
         return "a keyword may not be empty", None
     words = text.split()
+    cleaned = "".join(c for c in text if c.isalnum())
+    listed = ", ".join(words)
+    # a hint suggests only what validates, and only what it can show whole (a quote may be cut)
     if holds_secret(text):
         hint = "use one word of letters and digits"
-    elif len(words) > 1:
-        listed = ", ".join(words)
+    elif len(words) > 1 and all(is_keyword(w) for w in words):
         hint = f"give each word as its own keyword: {listed if len(listed) <= QUOTE_CHARS else 'one word each'}"
+    elif len(words) > 1:
+        hint = "give each word as its own keyword, of letters and digits only"
+    elif cleaned and len(cleaned) <= QUOTE_CHARS:
+        hint = f"did you mean {quote(cleaned)}?"
     else:
-        cleaned = "".join(c for c in text if c.isalnum())
-        hint = f"did you mean {quote(cleaned)}?" if cleaned else "use letters and digits"
+        hint = "use letters and digits"
     return f"{quote(text)} is not one word of letters or digits: a keyword is the first word of a message", hint
 
 
@@ -459,7 +473,7 @@ class _SetupValidator:
             return []
         value = data["keywords"]
         if isinstance(value, str):
-            short = len(value) <= QUOTE_CHARS and not holds_secret(value)
+            short = len(value) <= QUOTE_CHARS and not holds_secret(value) and is_keyword(value)  # what validates
             hint = f"write [{value}]" if short else "write a YAML list: [STOP]"
             self.error(path, (f"expected a list of keywords, found {describe(value)}", hint))
             return []

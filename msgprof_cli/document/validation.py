@@ -228,10 +228,12 @@ class _Validator:
     def countries(self, value: Any, p: Path) -> Any:
         if isinstance(value, str):
             secret = secret_at(self.doc.secrets, p)
+            code = value.strip().upper()
+            one = not secret and (code in ISO_3166_ALPHA2 or code == "*")  # suggest only a list that validates
             return self.error(
                 p,
                 f"expected a list of country codes, found {self.describe(p, value)}",
-                hint="write a YAML list: [US, CA]" if secret or "," in value or len(value) > 40 else f"write [{value}]",
+                hint=f'write ["{code}"]' if one and code == "*" else f"write [{code}]" if one else "write a YAML list: [US, CA]",
             )
         if not isinstance(value, list):
             return self.error(p, f"expected a list of country codes, found {describe(value)}")
