@@ -3,17 +3,29 @@ command, its exit code and its stderr, exactly.  Against the sandbox, never a fa
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from conftest import TEST_KEY, make_sandbox
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from screens import screen
 
 from msgprof_cli.cli import app
+from msgprof_cli.cli.hints import with_v2
+from msgprof_cli.document import setup_rules as sr
+from msgprof_cli.document.countries import COMMON_MISTAKES
+from msgprof_cli.document.document import Document
+from msgprof_cli.document.rules import RULES
+from msgprof_cli.document.setup_rules import validate_setup
+from msgprof_cli.document.validation import validate
 from msgprof_cli.sandbox.server import Sandbox
+from msgprof_cli.settings import check_base_url, stdlib_parts
 
 INVENTORY = [f"+1202555{i:04d}" for i in range(12)]
 
@@ -159,22 +171,12 @@ def test_show_secrets_is_offered_only_by_commands_that_show_a_secret() -> None:
 # ---------------------------------------------------------------- hints suggest only what validates
 # (issue 27, deliverable 6): every value a hint offers, fed back, passes the rule that refused it.
 
-import ast  # noqa: E402 - the section's own imports, kept with it
-from urllib.parse import urlsplit  # noqa: E402
-
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-
-from msgprof_cli.cli.hints import with_v2  # noqa: E402
-from msgprof_cli.document import setup_rules as sr  # noqa: E402
-from msgprof_cli.document.countries import COMMON_MISTAKES, ISO_3166_ALPHA2  # noqa: E402
-from msgprof_cli.document.document import Document  # noqa: E402
-from msgprof_cli.document.rules import RULES  # noqa: E402
-from msgprof_cli.document.setup_rules import validate_setup  # noqa: E402
-from msgprof_cli.document.validation import validate  # noqa: E402
-from msgprof_cli.settings import check_base_url, stdlib_parts  # noqa: E402
-
 HINTS = settings(max_examples=300, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _hint(problem: tuple[str, str | None] | None) -> str | None:
+    assert problem is not None
+    return problem[1]
 
 
 def suggested(hint: str | None) -> list[str]:
@@ -195,7 +197,9 @@ def suggested(hint: str | None) -> list[str]:
     return [found.group(1)] if found else []
 
 
-phoneish = st.text("0123456789+-() .", max_size=18) | st.from_regex(r"\(?[0-9]{3}\)? ?[0-9]{3}-?[0-9]{4}", fullmatch=True)
+phoneish = st.text("0123456789+-() .", max_size=18) | st.from_regex(
+    r"\(?[0-9]{3}\)? ?[0-9]{3}-?[0-9]{4}", fullmatch=True
+)
 wordish = st.text("abcXYZ019 !-_.é", max_size=50)
 countryish = st.sampled_from(sorted(COMMON_MISTAKES)) | st.text("abuksUSGBR *", min_size=1, max_size=4)
 
@@ -237,7 +241,9 @@ def test_a_suggested_country_validates_in_setup_and_in_a_profile(text: str) -> N
 
 
 @HINTS
-@given(key=st.sampled_from([r.name for r in RULES]).flatmap(lambda k: st.sampled_from([k[:-1], k + "s", k.upper(), k[1:]])))
+@given(
+    key=st.sampled_from([r.name for r in RULES]).flatmap(lambda k: st.sampled_from([k[:-1], k + "s", k.upper(), k[1:]]))
+)
 def test_a_suggested_field_name_is_a_field(key: str) -> None:
     result = validate(Document({"name": "P", "whitelisted_destinations": ["US"], key: None}))
     for issue in result.errors:
@@ -277,8 +283,8 @@ def test_a_suggested_base_url_ends_in_v2_once_and_passes_the_url_policy(path: st
 def test_ten_digits_written_the_us_way_get_plus_one_not_another_country() -> None:
     for written in ("3125550100", "(312) 555-0100", "312-555-0100", "312.555.0100"):
         assert sr.number_problem(written) == (f"{written!r} is not an E.164 phone number", "did you mean +13125550100?")
-    assert sr.number_problem("0612345678")[1] == "write it in E.164: +, country code, number, e.g. +15550100001"
-    assert sr.number_problem("447911123456")[1] == "did you mean +447911123456?"  # a country code given
+    assert _hint(sr.number_problem("0612345678")) == "write it in E.164: +, country code, number, e.g. +15550100001"
+    assert _hint(sr.number_problem("447911123456")) == "did you mean +447911123456?"  # a country code given
 
 
 def test_ten_us_digits_in_a_command_get_plus_one(sb: Sandbox) -> None:
@@ -313,11 +319,13 @@ def test_a_country_list_written_as_a_string_gets_a_list_that_validates() -> None
 
 
 def test_keyword_hints_offer_only_keywords() -> None:
-    assert sr.keyword_problem("stop now")[1] == "give each word as its own keyword: stop, now"
-    assert sr.keyword_problem("stop! now")[1] == "give each word as its own keyword, of letters and digits only"
-    assert sr.keyword_problem("st-op")[1] == "did you mean 'stop'?"
-    assert sr.keyword_problem("a-" + "b" * 60)[1] == "use letters and digits"  # too long to show whole
-    _, issues = validate_setup(Document({"autoresp_configs": [{"op": "start", "country_code": "US", "keywords": "st-op"}]}))
+    assert _hint(sr.keyword_problem("stop now")) == "give each word as its own keyword: stop, now"
+    assert _hint(sr.keyword_problem("stop! now")) == "give each word as its own keyword, of letters and digits only"
+    assert _hint(sr.keyword_problem("st-op")) == "did you mean 'stop'?"
+    assert _hint(sr.keyword_problem("a-" + "b" * 60)) == "use letters and digits"  # too long to show whole
+    _, issues = validate_setup(
+        Document({"autoresp_configs": [{"op": "start", "country_code": "US", "keywords": "st-op"}]})
+    )
     assert issues[0].hint == "write a YAML list: [STOP]"  # [st-op] would be refused
 
 

@@ -27,7 +27,18 @@ def _live(sandbox: Sandbox, name: str = "W") -> dict[str, Any]:
 
 def test_add_and_remove_edit_the_live_list_and_leave_the_rest(sandbox: Sandbox) -> None:
     sandbox.create({"name": "W", "whitelisted_destinations": ["US", "CA"], "webhook_url": "https://example.com/h"})
-    s = screen("update", "W", "--add-whitelist", "de,FR", "--add-whitelist", "US", "--remove-whitelist", "CA", "--json", tty=False)
+    s = screen(
+        "update",
+        "W",
+        "--add-whitelist",
+        "de,FR",
+        "--add-whitelist",
+        "US",
+        "--remove-whitelist",
+        "CA",
+        "--json",
+        tty=False,
+    )
     assert s.code == 0, s.err
     assert json.loads(s.out)["whitelisted_destinations"] == ["US", "DE", "FR"]
     live = _live(sandbox)
@@ -98,7 +109,9 @@ def test_removing_a_country_not_on_the_list_says_so_and_keeps_the_rest(sandbox: 
 
 def test_the_help_says_whitelist_replaces_and_names_the_edits() -> None:
     text = " ".join(screen("update", "--help", tty=False, width=200).out.split())
-    assert "On update it replaces the whole list (--add-whitelist and --remove-whitelist change some countries)." in text
+    assert (
+        "On update it replaces the whole list (--add-whitelist and --remove-whitelist change some countries)." in text
+    )
     assert "--add-whitelist CC[,CC...] Add destination countries to the live list (the rest stay)." in text
     assert "--remove-whitelist CC[,CC...] Take destination countries out of the live list." in text
 
@@ -119,7 +132,9 @@ def test_the_list_sent_is_the_live_one_plus_added_minus_removed(
 ) -> None:
     name = f"P{next(_RUN)}"
     sandbox.create({"name": name, "whitelisted_destinations": live})
-    args = [a for c in add for a in ("--add-whitelist", c.lower())] + [a for c in remove for a in ("--remove-whitelist", c)]
+    args = [a for c in add for a in ("--add-whitelist", c.lower())] + [
+        a for c in remove for a in ("--remove-whitelist", c)
+    ]
     if not args:
         return
     s = screen("update", name, *args, "--json", tty=False)

@@ -157,19 +157,26 @@ def create(unique: UNIQUE = False, given: ProfileInput = ProfileInput(), opts: O
         r.emit_profile(profile, title="created")
 
 
-def _whitelist_option(flag: str, help_: str) -> Any:
-    return Annotated[
-        Optional[list[str]],
-        typer.Option(flag, metavar="CC[,CC...]", help=help_, rich_help_panel="Profile fields", show_default=False),
-    ]
-
-
-ADD_WHITELIST = _whitelist_option(
-    "--add-whitelist", "Add destination countries to the live list (the rest stay). Repeatable; takes comma lists."
-)
-REMOVE_WHITELIST = _whitelist_option(
-    "--remove-whitelist", "Take destination countries out of the live list. Repeatable; takes comma lists."
-)
+ADD_WHITELIST = Annotated[
+    Optional[list[str]],
+    typer.Option(
+        "--add-whitelist",
+        metavar="CC[,CC...]",
+        help="Add destination countries to the live list (the rest stay). Repeatable; takes comma lists.",
+        rich_help_panel="Profile fields",
+        show_default=False,
+    ),
+]
+REMOVE_WHITELIST = Annotated[
+    Optional[list[str]],
+    typer.Option(
+        "--remove-whitelist",
+        metavar="CC[,CC...]",
+        help="Take destination countries out of the live list. Repeatable; takes comma lists.",
+        rich_help_panel="Profile fields",
+        show_default=False,
+    ),
+]
 
 
 def _countries(values: Optional[list[str]], flag: str) -> list[str]:

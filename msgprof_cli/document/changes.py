@@ -243,7 +243,7 @@ def merged_countries(live: Any, add: list[str], remove: list[str]) -> list[str]:
         taken = [c for c in remove if c != "*"]
         if taken:
             raise InvalidInput(
-                f"the profile allows every destination (\"*\"), so {', '.join(taken)} cannot be taken out of it",
+                f'the profile allows every destination ("*"), so {", ".join(taken)} cannot be taken out of it',
                 hint="give the countries to allow with --whitelist, which replaces the whole list",
             )
         return [] if "*" in remove else current

@@ -368,9 +368,7 @@ class _SetupValidator:
         if value is None:  # an empty section (`phone_numbers:`) manages an empty set
             return []
         if not isinstance(value, list):
-            self.error(
-                path, (f"expected a list, found {describe(value)}", f"write it as a YAML list under {path[0]}:")
-            )
+            self.error(path, (f"expected a list, found {describe(value)}", f"write it as a YAML list under {path[0]}:"))
             return []
         out = []
         for i, item in enumerate(value):
@@ -523,8 +521,6 @@ class _SetupValidator:
     def _where(self, path: Path) -> str:
         line = self.doc.line_of(path)
         return f"{self.doc.source}:{line}" if line else self.doc.source
-
-
 
 
 def section_schemas() -> dict[str, Any]:

@@ -229,12 +229,12 @@ class _Validator:
         if isinstance(value, str):
             secret = secret_at(self.doc.secrets, p)
             code = value.strip().upper()
-            one = not secret and (code in ISO_3166_ALPHA2 or code == "*")  # suggest only a list that validates
-            return self.error(
-                p,
-                f"expected a list of country codes, found {self.describe(p, value)}",
-                hint=f'write ["{code}"]' if one and code == "*" else f"write [{code}]" if one else "write a YAML list: [US, CA]",
-            )
+            hint = "write a YAML list: [US, CA]"
+            if not secret and code == "*":
+                hint = 'write ["*"]'  # a bare [*] is a YAML alias
+            elif not secret and code in ISO_3166_ALPHA2:  # suggest only a list that validates
+                hint = f"write [{code}]"
+            return self.error(p, f"expected a list of country codes, found {self.describe(p, value)}", hint=hint)
         if not isinstance(value, list):
             return self.error(p, f"expected a list of country codes, found {describe(value)}")
         if not value:
@@ -279,5 +279,3 @@ class _Validator:
             expected = rule.expect or f"a string matching {rule.pattern}"
             return f"expected {expected}" + (" or null" if rule.nullable else "")
         return None
-
-
