@@ -178,3 +178,15 @@ def test_when_validate_passes_plan_and_create_never_exit_1(
         create = screen("create", "-f", path, "--allow-unknown", "--dry-run", tty=False)
         assert create.code != 1, create.err
         assert (create.code == 3) == (checked.code == 3), (checked.err, create.err)
+
+
+def test_the_non_specific_tag_is_text_and_a_tagged_lists_items_are_named_by_their_index(sandbox: Sandbox) -> None:
+    path = _write(HEAD + LIST + "features:\n  when: ! 2001-12-14\n")
+    s = screen("create", "-f", path, "--dry-run", "--json", tty=False)
+    assert s.code == 0, s.err
+    assert json.loads(s.out)["body"]["features"] == {"when": "2001-12-14"}
+    path = _write(HEAD + LIST + "mystery: !!omap\n  - a: 1\n  - b: 2001-12-14\n")
+    s = screen("validate", path, "--allow-unknown", tty=False)
+    assert s.code == 3
+    assert "doc.yaml:3: mystery: a YAML ordered mapping (`!!omap`)" in s.err
+    assert "doc.yaml:5: mystery[1].b: '2001-12-14' is a YAML date" in s.err

@@ -436,8 +436,10 @@ class _Reader:
         # a tagged list or mapping (`!!set {a, b}`): read on, so every such value is named at once
         self.yaml_only(event, path, str(event.tag))
         if isinstance(event, yaml.SequenceStartEvent):
+            i = 0
             while not isinstance(item := self.event(), yaml.SequenceEndEvent):
-                self.node(item, path + (0,))
+                self.node(item, path + (i,))
+                i += 1
         else:
             self.mapping(path)
         return None
@@ -494,7 +496,9 @@ class _Reader:
         return merged
 
     def tag_of(self, event: Any) -> str:
-        if event.tag not in (None, "!"):
+        if event.tag == "!":  # the non-specific tag: text, whatever it looks like (YAML 1.1 and 1.2 alike)
+            return _STR
+        if event.tag is not None:
             return str(event.tag)
         return str(self.loader.resolve(self.yaml.ScalarNode, event.value, event.implicit))
 
