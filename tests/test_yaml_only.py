@@ -190,3 +190,19 @@ def test_the_non_specific_tag_is_text_and_a_tagged_lists_items_are_named_by_thei
     assert s.code == 3
     assert "doc.yaml:3: mystery: a YAML ordered mapping (`!!omap`)" in s.err
     assert "doc.yaml:5: mystery[1].b: '2001-12-14' is a YAML date" in s.err
+
+
+def test_a_bare_equals_or_merge_sign_as_a_value_is_text_and_merge_keys_still_merge(sandbox: Sandbox) -> None:
+    path = _write(
+        "- &d {name: A, whitelisted_destinations: [US], enabled: false}\n- <<: *d\n  name: M\n  features: {a: <<, b: =}\n"
+    )
+    s = screen("create", "-f", path, "--dry-run", "--json", tty=False)
+    assert s.code == 3 and "holds 2 profiles" in s.err
+    s = screen("plan", "-f", path, "--json", tty=False)
+    assert s.code == 0, s.err
+    made = {item["name"]: item for item in json.loads(s.out)["items"]}
+    assert set(made) == {"A", "M"}
+    one = _write(HEAD + LIST + "features: {a: <<, b: =}\n")
+    s = screen("create", "-f", one, "--dry-run", "--json", tty=False)
+    assert s.code == 0, s.err
+    assert json.loads(s.out)["body"]["features"] == {"a": "<<", "b": "="}

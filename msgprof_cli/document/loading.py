@@ -511,7 +511,7 @@ class _Reader:
         if tag == "tag:yaml.org,2002:int" and len(event.value.lstrip("+-")) > MAX_INT_DIGITS:
             raise InvalidInput(f"{self.where(event)}: a number of {len(event.value):,} digits is out of range")
         plain = not event.style and event.tag in (None, "!")
-        if plain and tag == "tag:yaml.org,2002:value":  # a bare `=`: YAML 1.1's "value key", text in JSON's terms
+        if plain and tag in ("tag:yaml.org,2002:value", _MERGE):  # a bare `=` or `<<` as a value: text
             self.budget.text(event.value, path)
             return event.value
         if plain and len(path) == 1 and path[0] in _AS_WRITTEN and tag != "tag:yaml.org,2002:null":
