@@ -211,6 +211,23 @@ def _both(add: list[str], remove: list[str]) -> None:
         raise UsageError(f"{', '.join(both)} is both added and removed", hint="give each country once")
 
 
+def _merged_whitelist(r: Run, current: dict[str, Any], add: list[str], remove: list[str]) -> list[str]:
+    """The live list with the edits: sent whole (the API replaces it), checked again by the rule."""
+    from msgprof_cli.document.changes import merged_countries
+
+    live = current.get("whitelisted_destinations")
+    missing = [c for c in remove if live != ["*"] and c not in (live if isinstance(live, list) else [])]
+    if missing:
+        r.render.notice(f"not on the list, so not removed: {', '.join(missing)}")
+    merged = merged_countries(live, add, remove)
+    if not merged:
+        raise InvalidInput(
+            "--remove-whitelist would leave no destination allowed",
+            hint='keep at least one country, or give --whitelist "*" for all',
+        )
+    return _countries(merged, "--add-whitelist/--remove-whitelist")
+
+
 @with_options(OUTPUT_OPTIONS, FIELDS_OPTIONS, SECRET_OPTIONS, API_OPTIONS)
 def update(
     ref: REF,
@@ -230,20 +247,8 @@ def update(
         payload = _validated(r, given, doc, "update")
         client = r.client()
         current = resolve_profile(client, ref)
-        if add or remove:  # the live list, merged, is sent whole (the API replaces it), checked again
-            from msgprof_cli.document.changes import merged_countries
-
-            live = current.get("whitelisted_destinations")
-            missing = [c for c in remove if live != ["*"] and c not in (live if isinstance(live, list) else [])]
-            if missing:
-                r.render.notice(f"not on the list, so not removed: {', '.join(missing)}")
-            merged = merged_countries(live, add, remove)
-            if not merged:
-                raise InvalidInput(
-                    "--remove-whitelist would leave no destination allowed",
-                    hint='keep at least one country, or give --whitelist "*" for all',
-                )
-            payload["whitelisted_destinations"] = _countries(merged, "--add-whitelist/--remove-whitelist")
+        if add or remove:
+            payload["whitelisted_destinations"] = _merged_whitelist(r, current, add, remove)
         done = update_effect(doc, payload, current)
         if given.dry_run:
             preview(r, [("PATCH", f"/messaging_profiles/{current['id']}", done.shown_body())], one=True)
