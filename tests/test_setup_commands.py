@@ -149,7 +149,7 @@ def test_invalid_numbers_are_all_reported_with_their_lines(cli: Any, sb: Sandbox
     assert res.exit_code == 3 and res.stdout == ""
     err = json.loads(res.stderr)
     assert [(i["source"], i["line"], i["hint"]) for i in err["issues"]] == [
-        (str(listing), 2, "did you mean +2025550001?"),
+        (str(listing), 2, "did you mean +12025550001?"),  # ten US digits: +1 (issue 27)
         (str(listing), 5, "write it in E.164: +, country code, number, e.g. +15550100001"),
     ]
     assert sb.received == []

@@ -10,6 +10,7 @@ holds one gets no suggestion (a near match would tell something about the secret
 from __future__ import annotations
 
 import difflib
+import re
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
@@ -45,12 +46,20 @@ def near_names(client: TelnyxClient, ref: str) -> str | None:
 
 
 def with_v2(url: str) -> str | None:
-    """The base URL with /v2 added, when its path lacks it (the API and the sandbox answer there)."""
+    """The base URL ending in /v2 (the API and the sandbox answer there), when it does not: /v2 is
+    added, or replaces another version (`.../v1` -> `.../v2`, never `.../v1/v2`)."""
     parts = urlsplit(url)
     path = parts.path.rstrip("/")
     if path.endswith("/v2"):
         return None
+    path = re.sub(r"/v[0-9]+$", "", path)
     return urlunsplit(parts._replace(path=f"{path}/v2"))
+
+
+def other_version(url: str) -> str | None:
+    """The version a base URL ends in when it is not v2 (``v1``), else None."""
+    found = re.search(r"/(v[0-9]+)/?$", urlsplit(url).path)
+    return found.group(1) if found and found.group(1) != "v2" else None
 
 
 def for_error(exc: MsgprofError, base_url: str | None, base_url_source: str | None) -> str | None:
@@ -62,6 +71,9 @@ def for_error(exc: MsgprofError, base_url: str | None, base_url_source: str | No
     given = f"--base-url {base_url}" if flagged else f"{base_url} (from {base_url_source})"
     if isinstance(exc, NotFound) and exc.status == 404:
         fixed = with_v2(base_url)
+        version = other_version(base_url)
+        if fixed is not None and version:
+            return f"{given} ends in /{version}: the Telnyx API (and the sandbox) answer under /v2; try {fixed}"
         if fixed is not None:
             return f"{given} has no /v2: the Telnyx API (and the sandbox) answer under it; try {fixed}"
     if isinstance(exc, NetworkError) and "TLS" in exc.message and base_url.startswith("https://"):

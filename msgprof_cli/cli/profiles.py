@@ -32,7 +32,7 @@ from msgprof_cli.document.document import Document, redact
 from msgprof_cli.document.loading import load_document
 from msgprof_cli.document.rules import split_create
 from msgprof_cli.document.validation import validate
-from msgprof_cli.errors import ExitStatus, UsageError
+from msgprof_cli.errors import ExitStatus, InvalidInput, UsageError
 from msgprof_cli.secrets import quote
 
 
@@ -159,16 +159,98 @@ def create(unique: UNIQUE = False, given: ProfileInput = ProfileInput(), opts: O
         r.emit_profile(profile, title="created")
 
 
+ADD_WHITELIST = Annotated[
+    Optional[list[str]],
+    typer.Option(
+        "--add-whitelist",
+        metavar="CC[,CC...]",
+        help="Add destination countries to the live list (the rest stay). Repeatable; takes comma lists.",
+        rich_help_panel="Profile fields",
+        show_default=False,
+    ),
+]
+REMOVE_WHITELIST = Annotated[
+    Optional[list[str]],
+    typer.Option(
+        "--remove-whitelist",
+        metavar="CC[,CC...]",
+        help="Take destination countries out of the live list. Repeatable; takes comma lists.",
+        rich_help_panel="Profile fields",
+        show_default=False,
+    ),
+]
+
+
+def _countries(values: Optional[list[str]], flag: str) -> list[str]:
+    """Codes from --add-whitelist/--remove-whitelist, checked by the rule --whitelist follows."""
+    codes = [c.strip() for item in values or [] for c in item.split(",") if c.strip()]
+    if values and not codes:
+        raise UsageError(f"{flag} needs a country code", hint=f"e.g. {flag} DE")
+    if not codes:
+        return []
+    path = ("whitelisted_destinations",)
+    result = validate(Document({path[0]: codes}, origins={path: flag}), mode="update")
+    result.raise_for_errors()
+    return list(result.payload[path[0]])
+
+
+def _whitelist_edit(given: ProfileInput, doc: Document, editing: bool) -> None:
+    """--add-whitelist/--remove-whitelist edit the live list; --whitelist (or a document's list)
+    replaces it: asking for both is a usage error, before anything is checked or read."""
+    if not editing:
+        return
+    if "whitelisted_destinations" in (doc.data if isinstance(doc.data, dict) else {}):
+        given_by = doc.origins.get(("whitelisted_destinations",)) or f"{given.file} (whitelisted_destinations)"
+        raise UsageError(
+            f"{given_by} replaces the whole destination list; --add-whitelist/--remove-whitelist change the live one",
+            hint="give one or the other",
+        )
+
+
+def _both(add: list[str], remove: list[str]) -> None:
+    both = [c for c in add if c in remove]
+    if both:
+        raise UsageError(f"{', '.join(both)} is both added and removed", hint="give each country once")
+
+
+def _merged_whitelist(r: Run, current: dict[str, Any], add: list[str], remove: list[str]) -> list[str]:
+    """The live list with the edits: sent whole (the API replaces it), checked again by the rule."""
+    from msgprof_cli.document.changes import merged_countries
+
+    live = current.get("whitelisted_destinations")
+    missing = [c for c in remove if live != ["*"] and c not in (live if isinstance(live, list) else [])]
+    if missing:
+        r.render.notice(f"not on the list, so not removed: {', '.join(missing)}")
+    merged = merged_countries(live, add, remove)
+    if not merged:
+        raise InvalidInput(
+            "--remove-whitelist would leave no destination allowed",
+            hint='keep at least one country, or give --whitelist "*" for all',
+        )
+    return _countries(merged, "--add-whitelist/--remove-whitelist")
+
+
 @with_options(OUTPUT_OPTIONS, FIELDS_OPTIONS, SECRET_OPTIONS, API_OPTIONS)
-def update(ref: REF, given: ProfileInput = ProfileInput(), opts: Options = Options()) -> None:
+def update(
+    ref: REF,
+    add_whitelist: ADD_WHITELIST = None,
+    remove_whitelist: REMOVE_WHITELIST = None,
+    given: ProfileInput = ProfileInput(),
+    opts: Options = Options(),
+) -> None:
     """Change some fields of a profile (PATCH with only the fields given)."""
     with run(opts) as r:
-        if given.empty:
+        if given.empty and not (add_whitelist or remove_whitelist):
             raise UsageError("nothing to update", hint="give -f FILE or flags such as --disabled")
         doc = _document(r, given)
+        _whitelist_edit(given, doc, editing=bool(add_whitelist or remove_whitelist))
+        add, remove = _countries(add_whitelist, "--add-whitelist"), _countries(remove_whitelist, "--remove-whitelist")
+        _both(add, remove)
         payload = _validated(r, given, doc, "update")
         client = r.client()
         current = resolve_profile(client, ref)
+        if add or remove:
+            payload["whitelisted_destinations"] = _merged_whitelist(r, current, add, remove)
         done = update_effect(doc, payload, current)
         if given.dry_run:
             from msgprof_cli.api.resources import Profiles

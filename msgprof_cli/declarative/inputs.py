@@ -1,7 +1,10 @@
 """What validate, plan and apply read, and what they find wrong with it, the same for all three.
 
 - **Discovery**: files are taken as given; a directory gives every ``.yaml``, ``.yml`` and
-  ``.json`` file below it, in name order, skipping hidden files and folders (``.name``).
+  ``.json`` file below it, in name order, skipping hidden files and folders (``.name``) and the
+  editors' JSON Schema saved beside the documents: a ``*.schema.json`` file, or any file that is a
+  JSON Schema by its keys (``$schema``, ``$defs``, or ``properties`` with ``type``).  A schema given
+  by name is an error: it is not a profile document.
 - **Checks**: every document is loaded, interpolated and validated; a profile name used by two
   documents (in one file or across the inputs) is an error on the second, naming the first; so is
   a phone number listed by two profiles (it would bounce between them).  validate, plan and
@@ -26,6 +29,7 @@ from msgprof_cli.document.validation import validate
 from msgprof_cli.errors import InvalidInput
 
 DOCUMENT_SUFFIXES = (".yaml", ".yml", ".json")
+SCHEMA_SUFFIX = ".schema.json"  # what the docs advise: `msgprof schema > messaging-profile.schema.json`
 Mode = Literal["create", "update"]
 
 
@@ -46,7 +50,12 @@ class Checked:
 
 
 def expand_paths(paths: list[str]) -> list[str]:
-    out: list[str] = []
+    return [path for path, _ in _discover(paths)]
+
+
+def _discover(paths: list[str]) -> list[tuple[str, bool]]:
+    """Each input file, and whether it was found in a directory (rather than given by name)."""
+    out: list[tuple[str, bool]] = []
     for p in paths:
         if p != "-" and os.path.isdir(p):
             found = sorted(
@@ -56,12 +65,21 @@ def expand_paths(paths: list[str]) -> list[str]:
                 and f.is_file()
                 and not any(part.startswith(".") for part in f.relative_to(p).parts)  # skip .hidden ones
             )
-            if not found:
-                raise InvalidInput(f"{p}: no .yaml, .yml or .json files in this directory")
-            out += found
+            documents = [f for f in found if not f.endswith(SCHEMA_SUFFIX)]
+            if not documents:
+                also = f" (only {len(found)} *{SCHEMA_SUFFIX} file{'s' if len(found) > 1 else ''})" if found else ""
+                raise InvalidInput(f"{p}: no .yaml, .yml or .json files in this directory{also}")
+            out += [(f, True) for f in documents]
         else:
-            out.append(p)
+            out.append((p, False))
     return out
+
+
+def is_json_schema(data: Any) -> bool:
+    """A JSON Schema by its keys: no profile field starts with `$`, and none is `properties`."""
+    if not isinstance(data, dict):
+        return False
+    return "$schema" in data or "$defs" in data or (isinstance(data.get("properties"), dict) and "type" in data)
 
 
 def check_inputs(
@@ -69,7 +87,10 @@ def check_inputs(
 ) -> list[Checked]:
     """Every document of every input, validated, in input order (see the module docstring)."""
     checked: list[Checked] = []
-    for path in expand_paths(paths):
+    for path, in_directory in _discover(paths):
+        if path.endswith(SCHEMA_SUFFIX) and not in_directory:
+            checked.append(Checked(path, None, errors=[_schema_given(path)]))
+            continue
         try:
             docs = load_documents(path, env=env)
         except InvalidInput as exc:
@@ -80,6 +101,10 @@ def check_inputs(
             issues = exc.issues or [Issue((), message, hint=exc.hint, source=path, line=line)]
             checked.append(Checked(path, None, errors=issues))
             continue
+        if len(docs) == 1 and is_json_schema(docs[0].data):  # the editors' schema, whatever its name
+            if not in_directory:
+                checked.append(Checked(path, None, errors=[_schema_given(path)]))
+            continue
         for doc in docs:
             profile_doc, setup_doc = split_setup(doc)  # the setup sections have their own rules
             result = validate(profile_doc, mode=mode, allow_unknown=allow_unknown, partial=True)
@@ -89,6 +114,15 @@ def check_inputs(
     _names_used_twice(checked)
     _numbers_listed_twice(checked)
     return checked
+
+
+def _schema_given(path: str) -> Issue:
+    return Issue(
+        (),
+        "is a JSON Schema (for editors), not a profile document",
+        hint="give the profile files, or their folder: a schema beside them is skipped",
+        source=path,
+    )
 
 
 def _names_used_twice(checked: list[Checked]) -> None:

@@ -227,3 +227,25 @@ def writable_view(profile: dict[str, Any]) -> dict[str, Any]:
             value.update(extra)
         out[rule.name] = value
     return out
+
+
+def merged_countries(live: Any, add: list[str], remove: list[str]) -> list[str]:
+    """The live destination list with ``add`` appended (each once, in order) and ``remove`` taken
+    out: what `update --add-whitelist/--remove-whitelist` sends (the API replaces the list whole).
+
+    The codes are already checked (document.validation); the result is checked again by the same
+    rule (an empty list is refused).  "*" (every destination) absorbs what is added; a country
+    cannot be removed from "*" (the other ~250 would have to be listed): refused, nothing sent."""
+    current = [c for c in live if isinstance(c, str)] if isinstance(live, list) else []
+    if "*" in add:
+        current, add = ["*"], []
+    if current == ["*"]:
+        taken = [c for c in remove if c != "*"]
+        if taken:
+            raise InvalidInput(
+                f'the profile allows every destination ("*"), so {", ".join(taken)} cannot be taken out of it',
+                hint="give the countries to allow with --whitelist, which replaces the whole list",
+            )
+        return [] if "*" in remove else current
+    out = [c for c in current if c not in remove]
+    return out + [c for c in dict.fromkeys(add) if c not in out and c not in remove]

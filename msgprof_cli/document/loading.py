@@ -315,6 +315,23 @@ _STR = "tag:yaml.org,2002:str"
 # importing them costs start-up time; a test keeps the two equal.)
 SECTIONS = SETUP_SECTIONS
 _RAW_FIELDS = frozenset([*(r.name for r in RULES if r.numeric_string or r.kind == "countries"), *SECTIONS])
+# Fields whose plain scalars are their text whatever YAML reads them as: `webhook_api_version:
+# 2010-04-01` is the version "2010-04-01", never a date.
+_AS_WRITTEN = frozenset(r.name for r in RULES if r.numeric_string)
+
+# One rule for YAML values JSON does not have: a document holds only what JSON (and so the API)
+# holds (text, numbers, true/false, null, lists, mappings).  A date, a date and time, `!!binary`,
+# `!!set`, `!!omap`, `!!pairs` or any other tag is refused wherever it appears (exit 3, with its
+# field and line, every one at once), by the loader that every command reads documents through,
+# so validate, plan, create, update, apply and doctor refuse alike.  The fields read as written
+# (_AS_WRITTEN) never hold one: their plain scalars are their text.
+_JSON_SCALARS = (str, int, float, bool, type(None))
+_YAML_ONLY = {
+    "tag:yaml.org,2002:set": ("a YAML set (`!!set`)", "write a list: [a, b]"),
+    "tag:yaml.org,2002:omap": ("a YAML ordered mapping (`!!omap`)", "write a mapping"),
+    "tag:yaml.org,2002:pairs": ("a YAML list of pairs (`!!pairs`)", "write a mapping"),
+    "tag:yaml.org,2002:binary": ("`!!binary` data", "give the text as a string, without the tag"),
+}
 
 
 @functools.cache
@@ -348,6 +365,7 @@ class _Reader:
         self.anchors: dict[str, tuple[Any, int, int]] = {}  # value, values in it, depth below it
         self.lines: dict[Path, int] = {}
         self.raw: dict[Path, str] = {}
+        self.problems: list[Issue] = []  # values JSON does not have, refused all at once after reading
         self.prefix: Path = ()
         self.deepest = 0
         self.n = 0  # profiles read
@@ -415,7 +433,31 @@ class _Reader:
             return out
         if isinstance(event, yaml.MappingStartEvent) and tag in (None, "tag:yaml.org,2002:map"):
             return self.mapping(path)
-        raise InvalidInput(f"{self.where(event)}: the tag {quote(str(event.tag))} is not supported")
+        # a tagged list or mapping (`!!set {a, b}`): read on, so every such value is named at once
+        self.yaml_only(event, path, str(event.tag))
+        if isinstance(event, yaml.SequenceStartEvent):
+            i = 0
+            while not isinstance(item := self.event(), yaml.SequenceEndEvent):
+                self.node(item, path + (i,))
+                i += 1
+        else:
+            self.mapping(path)
+        return None
+
+    def yaml_only(self, event: Any, path: Path, tag: str, written: str | None = None) -> None:
+        """Note a value JSON does not have (see _YAML_ONLY above), with its field and line."""
+        if tag in _YAML_ONLY:
+            what, hint = _YAML_ONLY[tag]
+            message = f"{what} is a value JSON (and so the API) does not have"
+        elif tag == "tag:yaml.org,2002:timestamp" and written is not None:
+            kind = "date" if re.fullmatch(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}", written) else "date and time"
+            message = f"{quote(written)} is a YAML {kind}, a value JSON (and so the API) does not have"
+            hint = f'quote it ("{written}") to send it as text' if len(written) <= 40 else "quote it to send it as text"
+        else:
+            message = f"the tag {quote(tag)} is not supported: a document holds only what JSON holds"
+            hint = "remove the tag (`!!str` keeps a value as text)"
+        issue = Issue(path, message, hint, source=self.budget.source, line=event.start_mark.line + 1)
+        self.problems.append(issue)
 
     def alias(self, event: Any, path: Path) -> Any:
         if event.anchor not in self.anchors:
@@ -454,7 +496,9 @@ class _Reader:
         return merged
 
     def tag_of(self, event: Any) -> str:
-        if event.tag not in (None, "!"):
+        if event.tag == "!":  # the non-specific tag: text, whatever it looks like (YAML 1.1 and 1.2 alike)
+            return _STR
+        if event.tag is not None:
             return str(event.tag)
         return str(self.loader.resolve(self.yaml.ScalarNode, event.value, event.implicit))
 
@@ -466,14 +510,26 @@ class _Reader:
             return event.value
         if tag == "tag:yaml.org,2002:int" and len(event.value.lstrip("+-")) > MAX_INT_DIGITS:
             raise InvalidInput(f"{self.where(event)}: a number of {len(event.value):,} digits is out of range")
+        plain = not event.style and event.tag in (None, "!")
+        if plain and tag in ("tag:yaml.org,2002:value", _MERGE):  # a bare `=` or `<<` as a value: text
+            self.budget.text(event.value, path)
+            return event.value
+        if plain and len(path) == 1 and path[0] in _AS_WRITTEN and tag != "tag:yaml.org,2002:null":
+            if tag not in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool"):
+                self.budget.text(event.value, path)
+                return event.value  # a date here is the text written (see _AS_WRITTEN)
         construct = type(self.constructor).yaml_constructors.get(tag)
-        if construct is None or tag in ("tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"):
-            raise InvalidInput(f"{self.where(event)}: the tag {quote(str(tag))} is not supported")
+        if construct is None or tag in ("tag:yaml.org,2002:seq", "tag:yaml.org,2002:map") or tag in _YAML_ONLY:
+            self.yaml_only(event, path, tag)
+            return None
         node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
         try:
             value = construct(self.constructor, node)
         except (ValueError, OverflowError, yaml.YAMLError):  # e.g. a timestamp with month 13
             raise InvalidInput(f"{self.where(event)}: not a valid value (quote it to keep it as text)") from None
+        if not isinstance(value, _JSON_SCALARS):  # a date or a date and time
+            self.yaml_only(event, path, tag, event.value)
+            return None
         finite(value, self.where(event), event.value)
         if not event.style and path and path[0] in _RAW_FIELDS:  # plain scalar: keep what was written
             self.raw[path] = event.value
@@ -498,6 +554,10 @@ def _parse_yaml(text: str, source: str) -> list[Document]:
         raise InvalidInput(f"{source}: not valid YAML: {exc}") from None
     except RecursionError:
         raise InvalidInput(f"{source}: nested too deeply (the limit is {MAX_DEPTH} levels)") from None
+    if reader.problems:
+        n = len(reader.problems)
+        what = f"YAML value{'s' if n > 1 else ''} JSON does not have"
+        raise InvalidInput(f"{source}: {n} {what}; nothing was sent", reader.problems)
     one = len(found) == 1 and len(found[0][0]) == 1  # a single profile, not a list of one
     for n, (prefix, value, raw) in enumerate(found, start=1):
         name = source if one else f"{source}#{n}"

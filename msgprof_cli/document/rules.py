@@ -131,7 +131,8 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "whitelisted_destinations",
         "countries",
-        'Allowed destination countries (ISO 3166-1 alpha-2), or "*" for all. Repeatable; takes comma lists.',
+        'Allowed destination countries (ISO 3166-1 alpha-2), or "*" for all. Repeatable; takes comma lists. '
+        "On update it replaces the whole list (--add-whitelist and --remove-whitelist change some countries).",
         flag="--whitelist",
         required=True,
     ),

@@ -70,9 +70,18 @@ def number_problem(text: str) -> tuple[str, str | None] | None:
     return f"{quote(text)} is not an E.164 phone number", hint
 
 
+# A US (NANP) number written without its country code: ten digits, the area code and the exchange
+# each starting 2-9.  Its guess is +1 and the ten digits, never "+" and the ten digits (another
+# country: 3125550100 is not +31 25550100).
+NANP_NATIONAL = re.compile(r"[2-9][0-9]{2}[2-9][0-9]{6}")
+
+
 def _number_guess(text: str) -> str | None:
+    """A suggestion that validates (E.164), or None."""
     digits = re.sub(r"[\s().\-]", "", text)
-    if digits.startswith("00"):
+    if NANP_NATIONAL.fullmatch(digits):
+        digits = "+1" + digits
+    elif digits.startswith("00"):
         digits = "+" + digits[2:]
     elif not digits.startswith("+"):
         digits = "+" + digits
@@ -137,14 +146,19 @@ def keyword_problem(text: str) -> tuple[str, str | None] | None:
     if not text:
         return "a keyword may not be empty", None
     words = text.split()
+    cleaned = "".join(c for c in text if c.isalnum())
+    listed = ", ".join(words)
+    # a hint suggests only what validates, and only what it can show whole (a quote may be cut)
     if holds_secret(text):
         hint = "use one word of letters and digits"
-    elif len(words) > 1:
-        listed = ", ".join(words)
+    elif len(words) > 1 and all(is_keyword(w) for w in words):
         hint = f"give each word as its own keyword: {listed if len(listed) <= QUOTE_CHARS else 'one word each'}"
+    elif len(words) > 1:
+        hint = "give each word as its own keyword, of letters and digits only"
+    elif cleaned and len(cleaned) <= QUOTE_CHARS:
+        hint = f"did you mean {quote(cleaned)}?"
     else:
-        cleaned = "".join(c for c in text if c.isalnum())
-        hint = f"did you mean {quote(cleaned)}?" if cleaned else "use letters and digits"
+        hint = "use letters and digits"
     return f"{quote(text)} is not one word of letters or digits: a keyword is the first word of a message", hint
 
 
@@ -203,15 +217,15 @@ def parse_number_list(text: str, source: str) -> list[Given]:
 def check_numbers(values: Iterable[Given]) -> list[str]:
     """The numbers in order without duplicates; raises InvalidInput with every problem at once."""
     issues: list[Issue] = []
-    out: list[str] = []
+    seen: dict[str, None] = {}  # insertion-ordered: linear in the number of lines (a list was quadratic)
     for g in values:
         problem = number_problem(g.value)
         if problem:
             issues.append(g.issue(*problem))
-        elif g.value not in out:
-            out.append(g.value)
+        else:
+            seen.setdefault(g.value)
     raise_issues(issues)
-    return out
+    return list(seen)
 
 
 def check_one(given: Given, problem: tuple[str, str | None] | None, issues: list[Issue]) -> str:
@@ -354,9 +368,7 @@ class _SetupValidator:
         if value is None:  # an empty section (`phone_numbers:`) manages an empty set
             return []
         if not isinstance(value, list):
-            self.error(
-                path, (f"expected a list, found {describe(value)}", f"write it as a YAML list under {path[0]}:")
-            )
+            self.error(path, (f"expected a list, found {describe(value)}", f"write it as a YAML list under {path[0]}:"))
             return []
         out = []
         for i, item in enumerate(value):
@@ -459,7 +471,7 @@ class _SetupValidator:
             return []
         value = data["keywords"]
         if isinstance(value, str):
-            short = len(value) <= QUOTE_CHARS and not holds_secret(value)
+            short = len(value) <= QUOTE_CHARS and not holds_secret(value) and is_keyword(value)  # what validates
             hint = f"write [{value}]" if short else "write a YAML list: [STOP]"
             self.error(path, (f"expected a list of keywords, found {describe(value)}", hint))
             return []
@@ -509,8 +521,6 @@ class _SetupValidator:
     def _where(self, path: Path) -> str:
         line = self.doc.line_of(path)
         return f"{self.doc.source}:{line}" if line else self.doc.source
-
-
 
 
 def section_schemas() -> dict[str, Any]:

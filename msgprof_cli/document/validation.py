@@ -228,11 +228,13 @@ class _Validator:
     def countries(self, value: Any, p: Path) -> Any:
         if isinstance(value, str):
             secret = secret_at(self.doc.secrets, p)
-            return self.error(
-                p,
-                f"expected a list of country codes, found {self.describe(p, value)}",
-                hint="write a YAML list: [US, CA]" if secret or "," in value or len(value) > 40 else f"write [{value}]",
-            )
+            code = value.strip().upper()
+            hint = "write a YAML list: [US, CA]"
+            if not secret and code == "*":
+                hint = 'write ["*"]'  # a bare [*] is a YAML alias
+            elif not secret and code in ISO_3166_ALPHA2:  # suggest only a list that validates
+                hint = f"write [{code}]"
+            return self.error(p, f"expected a list of country codes, found {self.describe(p, value)}", hint=hint)
         if not isinstance(value, list):
             return self.error(p, f"expected a list of country codes, found {describe(value)}")
         if not value:
@@ -277,5 +279,3 @@ class _Validator:
             expected = rule.expect or f"a string matching {rule.pattern}"
             return f"expected {expected}" + (" or null" if rule.nullable else "")
         return None
-
-
