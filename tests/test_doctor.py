@@ -519,6 +519,9 @@ def test_doctor_f_reports_each_profiles_refused_routes(cli: Any, demo: dict[str,
     failed = [c["detail"] for c in alerts["checks"] if c["status"] == "fail"]
     assert failed == [
         "+18005550100 to GB: no international outbound SMS (from US)",
+        # the sandbox's demo gives this long code no 10DLC campaign (sandbox/sendpath_demo.py)
+        "+12025550100 is assigned to no 10DLC campaign: US carriers refuse or filter A2P messages "
+        "from an unregistered long code to the US",
         "+12025550199 is not a number of this account",
         "Acme to US: United States (US) refuses alphanumeric senders: send from a number, "
         "or give the sender ID a US long-code fallback",
