@@ -17,7 +17,8 @@
     ├── ChangesPending           7  ``plan --detailed-exitcode`` found changes to apply
     └── OutputError              8  output or a file could not be written (disk full, no permission)
 
-    (9 is ``doctor``'s: at least one check failed.)  130 is used when the user interrupts with
+    (9 is ``doctor``'s: at least one check failed; 126 and 127 are ``sandbox -- COMMAND``'s, as a
+    shell's: COMMAND cannot be run, or was not found.)  130 is used when the user interrupts with
 Ctrl-C.  ``ExitStatus`` is the only source of these numbers; its descriptions are the
 docs/usage.md table, word for word (a test compares them).  Only ``cli/common.py::run`` turns
 errors into exit codes; nothing else in the package calls ``sys.exit``.
@@ -42,6 +43,8 @@ class ExitStatus(IntEnum):
     CHANGES_PENDING = 7
     OUTPUT = 8
     DOCTOR_FAILED = 9
+    COMMAND_NOT_RUNNABLE = 126
+    COMMAND_NOT_FOUND = 127
     INTERRUPTED = 130
 
     @property
@@ -64,6 +67,9 @@ _DESCRIPTIONS: dict[ExitStatus, str] = {
     ExitStatus.CHANGES_PENDING: "`plan --detailed-exitcode`: changes are pending",
     ExitStatus.OUTPUT: "output could not be written (disk full, no permission): whatever was done before stands",
     ExitStatus.DOCTOR_FAILED: "doctor: at least one check failed",
+    ExitStatus.COMMAND_NOT_RUNNABLE: "`sandbox -- COMMAND`: COMMAND cannot be run (not executable); otherwise the "
+    "exit status is COMMAND's own, as a shell gives it",
+    ExitStatus.COMMAND_NOT_FOUND: "`sandbox -- COMMAND`: COMMAND was not found",
     ExitStatus.INTERRUPTED: "interrupted (Ctrl-C)",
 }
 

@@ -1,0 +1,173 @@
+"""``msgprof sandbox -- COMMAND`` fails closed (issue 30 deliverable 3), and ``--host`` says what
+msgprof does with a non-loopback URL (issue 28, a low).
+
+Invariants, each against a real msgprof process and a real sandbox:
+* COMMAND sees the sandbox's URL and key, whatever the caller's environment holds (a real-looking
+  key and the real API's URL), and no ``MSGPROF_ACCOUNT``;
+* msgprof exits with COMMAND's status (128 + N when signal N ended it; 127 not found, 126 not
+  runnable);
+* the sandbox is gone afterwards: its port refuses connections;
+* a SIGINT sent to msgprof reaches COMMAND, and both stop.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import run_msgprof
+
+CALLER = {
+    "TELNYX_API_KEY": "KEY-of-the-real-account-0000",
+    "TELNYX_BASE_URL": "https://api.telnyx.com/v2",
+    "MSGPROF_ACCOUNT": "prod",
+}
+PY = sys.executable
+
+
+def url_in(text: str) -> str:
+    found = re.search(r"sandbox listening on (http://\S+?/v2)", text)
+    assert found, text
+    return found.group(1)
+
+
+def closed(url: str) -> bool:
+    host, port = re.match(r"http://\[?([^\]/]+?)\]?:(\d+)/v2", url).groups()  # type: ignore[union-attr]
+    try:
+        socket.create_connection((host, int(port)), timeout=2).close()
+    except OSError:
+        return True
+    return False
+
+
+def test_env_shows_the_sandboxs_url_and_key_whatever_the_caller_holds() -> None:
+    done = run_msgprof("sandbox", "--port", "0", "--", "env", env=CALLER)
+    assert done.returncode == 0, done.stderr
+    env = dict(line.split("=", 1) for line in done.stdout.splitlines() if "=" in line)
+    url = url_in(done.stderr)
+    assert env["TELNYX_BASE_URL"] == url and url.startswith("http://127.0.0.1:")
+    assert env["TELNYX_API_KEY"] == "sandbox-key"
+    assert "MSGPROF_ACCOUNT" not in env
+    assert "KEY-of-the-real-account" not in done.stdout + done.stderr
+    assert "export " not in done.stdout  # stdout is COMMAND's alone
+    assert done.stderr.rstrip().endswith("msgprof: sandbox stopped")
+    assert closed(url)
+
+
+def test_the_key_given_to_the_sandbox_is_the_one_command_gets() -> None:
+    done = run_msgprof("sandbox", "--port", "0", "--api-key", "local-token", "--", "env", env=CALLER)
+    assert done.returncode == 0, done.stderr
+    assert "TELNYX_API_KEY=local-token" in done.stdout.splitlines()
+
+
+def test_msgprof_inside_reaches_the_sandbox_not_the_account_in_the_callers_environment(tmp_path: Path) -> None:
+    config = tmp_path / "config.yaml"  # an account whose URL would be unreachable, chosen by env
+    config.write_text("default_account: prod\naccounts:\n  prod:\n    base_url: https://192.0.2.1/v2\n    api_key: K\n")
+    config.chmod(0o600)
+    done = run_msgprof(
+        "sandbox", "--port", "0", "--demo-data", "--", PY, "-m", "msgprof_cli", "list", "--json",
+        env={**CALLER, "MSGPROF_CONFIG": str(config)},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert sorted(p["name"] for p in __import__("json").loads(done.stdout)) == ["Demo Alerts", "Demo Marketing"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "status"),
+    [
+        (["sh", "-c", "exit 7"], 7),
+        (["sh", "-c", "exit 0"], 0),
+        (["sh", "-c", "exit 255"], 255),
+        (["sh", "-c", "kill -TERM $$"], 128 + signal.SIGTERM),
+        (["no-such-command-msgprof"], 127),
+        (["/"], 126),
+    ],
+)
+def test_commands_status_comes_back_and_the_sandbox_is_gone(argv: list[str], status: int) -> None:
+    done = run_msgprof("sandbox", "--port", "0", "--", *argv)
+    assert done.returncode == status, done.stderr
+    assert "Traceback" not in done.stderr
+    if status == 127:
+        assert "no-such-command-msgprof: command not found" in done.stderr
+    if status == 126:
+        assert "/: cannot run it" in done.stderr
+    assert closed(url_in(done.stderr))
+
+
+def test_a_sigint_to_msgprof_stops_the_command_and_the_sandbox(tmp_path: Path) -> None:
+    marker = tmp_path / "child.pid"
+    child = (
+        "import os, sys, time\n"
+        f"open({str(marker)!r}, 'w').write(str(os.getpid()))\n"
+        "try:\n    time.sleep(60)\nexcept KeyboardInterrupt:\n    sys.exit(130)\n"
+    )
+    proc = subprocess.Popen(
+        [PY, "-m", "msgprof_cli", "sandbox", "--port", "0", "--", PY, "-c", child],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        for _ in range(400):
+            if marker.exists() and marker.read_text():
+                break
+            time.sleep(0.025)
+        child_pid = int(marker.read_text())
+        start = time.monotonic()
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=10)
+        took = time.monotonic() - start
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130, err
+    assert took < 5
+    with pytest.raises(ProcessLookupError):
+        os.kill(child_pid, 0)
+    assert closed(url_in(err))
+
+
+def non_loopback_address() -> str | None:
+    """An address of this machine that is not loopback (a UDP connect sends nothing)."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        s.connect(("192.0.2.1", 9))
+        address = s.getsockname()[0]
+    except OSError:
+        return None
+    finally:
+        s.close()
+    return None if address.startswith("127.") or address == "0.0.0.0" else address
+
+
+def test_a_non_loopback_host_warns_what_msgprof_will_do_with_its_url() -> None:
+    address = non_loopback_address()
+    if address is None:  # no network interface: the warning's logic, on an address object
+        from msgprof_cli.settings import is_loopback
+
+        assert not is_loopback("192.0.2.2")
+        return
+    done = run_msgprof("sandbox", "--port", "0", "--host", address, "--", "env")
+    assert done.returncode == 0, done.stderr
+    url = url_in(done.stderr)
+    assert url.startswith(f"http://{address}:")
+    assert (
+        f"warning: --host {address} is not a loopback address: other machines can reach the sandbox, and msgprof "
+        f"refuses to send a key over plain http to {url} (exit 4)"
+    ) in " ".join(done.stderr.split())
+    # and msgprof does refuse it, as the warning says
+    inside = run_msgprof("list", env={"TELNYX_BASE_URL": url, "TELNYX_API_KEY": "k"})
+    assert inside.returncode == 4, inside.stderr
+
+
+def test_a_loopback_host_does_not_warn() -> None:
+    done = run_msgprof("sandbox", "--port", "0", "--host", "localhost", "--", "true")
+    assert done.returncode == 0 and "warning" not in done.stderr, done.stderr
