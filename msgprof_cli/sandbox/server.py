@@ -125,7 +125,11 @@ class Sandbox:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.state = State(state_file, numbers)
-        seeding.complete(self.state)  # a hand-written state file answers like records made here
+        try:
+            seeding.complete(self.state)  # a hand-written state file answers like records made here
+        except BaseException:
+            self.state.close(write=False)  # refused: the file stays as it is, and free
+            raise
         self.state.order_polls = order_polls
         self.api_key = api_key
         self.faults = faults or Faults()
