@@ -171,3 +171,44 @@ def test_a_non_loopback_host_warns_what_msgprof_will_do_with_its_url() -> None:
 def test_a_loopback_host_does_not_warn() -> None:
     done = run_msgprof("sandbox", "--port", "0", "--host", "localhost", "--", "true")
     assert done.returncode == 0 and "warning" not in done.stderr, done.stderr
+
+
+def background_recipe() -> str:
+    from conftest import ROOT
+
+    text = (ROOT / "docs" / "sandbox.md").read_text(encoding="utf-8")
+    block = text.split("<!-- background-recipe -->", 1)[1].split("<!-- /background-recipe -->", 1)[0]
+    return block.split("```sh\n", 1)[1].split("```", 1)[0]
+
+
+@pytest.mark.parametrize("port_busy", [True, False])
+def test_the_documented_background_recipe_fails_closed(tmp_path: Path, port_busy: bool) -> None:
+    """The recipe in docs/sandbox.md, run as written (its port swapped): when the sandbox cannot
+    start, nothing reaches the API the caller's key points at; when it starts, msgprof uses it."""
+    from conftest import ROOT
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        if not port_busy:
+            busy.close()
+        script = background_recipe().replace("--port 8765", f"--port {port}")
+        env = {
+            **os.environ,
+            **CALLER,
+            "TELNYX_BASE_URL": f"http://127.0.0.1:{port}/v2",  # what a stale shell would still hold
+            "PATH": f"{ROOT / '.venv' / 'bin'}:{os.environ['PATH']}",
+        }
+        done = subprocess.run(
+            ["sh", "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60, check=False
+        )
+    if port_busy:
+        assert done.returncode == 1, done.stderr
+        assert "the sandbox did not start" in done.stderr and done.stdout == ""
+        assert not (tmp_path / "sandbox.env").exists()
+    else:
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.split()[:5] == ["ID", "NAME", "ENABLED", "DESTINATIONS", "CREATED"]
+        assert "Demo Alerts" in done.stdout
+        assert closed(f"http://127.0.0.1:{port}/v2")
