@@ -95,7 +95,7 @@ def test_one_sandbox_per_xdist_worker(suite: pytest.Pytester) -> None:
     result = suite.runpytest_subprocess("-p", "msgprof_cli.testing", "-n", "2", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=6)
     pairs = (suite.path / "urls.txt").read_text().split("\n")
-    by_worker = {}
+    by_worker: dict[str, set[str]] = {}
     for line in filter(None, pairs):
         worker, url = line.split()
         by_worker.setdefault(worker, set()).add(url)
