@@ -374,23 +374,8 @@ def _take(path: str) -> _Lock | None:
     except ImportError:  # no flock (Windows): one writer is then the user's care
         return None
     name = _lock_path(path)
-    flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
     while True:
-        try:
-            fd = os.open(name, flags, 0o600)
-        except OSError as exc:
-            import errno
-
-            if exc.errno == errno.ELOOP:  # a symlink where the lock file goes: never followed
-                raise _not_a_lock(path, name, "a symbolic link") from None
-            raise UsageError(f"--state {path}: cannot make its lock file {name} ({exc.strerror or exc})") from None
-        import stat
-
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or info.st_nlink != 1:
-            os.close(fd)
-            kind = "a hard link to another file" if stat.S_ISREG(info.st_mode) else "not a regular file"
-            raise _not_a_lock(path, name, kind)
+        fd = _open_lock(path, name)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
@@ -417,6 +402,26 @@ def _take(path: str) -> _Lock | None:
         os.ftruncate(fd, 0)
         os.pwrite(fd, str(os.getpid()).encode(), 0)
         return lock
+
+
+def _open_lock(path: str, name: str) -> int:
+    """The lock file, never through a link, and only a regular file of its own (one link)."""
+    import errno
+    import stat
+
+    flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(name, flags, 0o600)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:  # a symlink where the lock file goes: never followed
+            raise _not_a_lock(path, name, "a symbolic link") from None
+        raise UsageError(f"--state {path}: cannot make its lock file {name} ({exc.strerror or exc})") from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode) or info.st_nlink != 1:
+        os.close(fd)
+        kind = "a hard link to another file" if stat.S_ISREG(info.st_mode) else "not a regular file"
+        raise _not_a_lock(path, name, kind)
+    return fd
 
 
 def _not_a_lock(path: str, name: str, kind: str) -> UsageError:
