@@ -212,3 +212,70 @@ def test_the_documented_background_recipe_fails_closed(tmp_path: Path, port_busy
         assert done.stdout.split()[:5] == ["ID", "NAME", "ENABLED", "DESTINATIONS", "CREATED"]
         assert "Demo Alerts" in done.stdout
         assert closed(f"http://127.0.0.1:{port}/v2")
+
+
+def test_ctrl_c_at_a_terminal_reaches_the_command_once_and_stops_both(tmp_path: Path) -> None:
+    """In a pseudo-terminal, Ctrl-C goes to the whole foreground group, the command included:
+    msgprof waits for it, stops the sandbox, and gives the command's 130.  (A second SIGINT sent
+    at once would be merged with the first by Python's signal handling, so the count of 1 does not
+    by itself show that msgprof sent none: wrap.py's terminal check is what keeps it from doing so.)"""
+    import pty
+
+    marker, count = tmp_path / "child.pid", tmp_path / "count"
+    child = (
+        "import os, signal, sys, time\n"
+        "n = []\n"
+        "signal.signal(signal.SIGINT, lambda *a: n.append(1))\n"
+        f"open({str(marker)!r}, 'w').write(str(os.getpid()))\n"
+        "deadline = time.monotonic() + 30\n"
+        "while not n and time.monotonic() < deadline: time.sleep(0.01)\n"
+        "time.sleep(0.5)  # a second SIGINT would arrive in this time\n"
+        f"open({str(count)!r}, 'w').write(str(len(n)))\n"
+        "sys.exit(130)\n"
+    )
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: a session leader with the pty as its controlling terminal
+        os.execv(PY, [PY, "-m", "msgprof_cli", "sandbox", "--port", "0", "--", PY, "-c", child])
+    output = b""
+    os.set_blocking(fd, False)
+    done = 0
+    try:
+        for _ in range(400):
+            if marker.exists() and marker.read_text():
+                break
+            time.sleep(0.025)
+        os.write(fd, b"\x03")  # Ctrl-C, as typed
+        deadline = time.monotonic() + 15
+        status = None
+        while time.monotonic() < deadline:
+            try:
+                output += os.read(fd, 4096)
+            except OSError:
+                pass
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                break
+            time.sleep(0.02)
+    finally:
+        if not done:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        os.close(fd)
+    assert done and os.WIFEXITED(status) and os.WEXITSTATUS(status) == 130, output
+    assert count.read_text() == "1", output
+    assert b"sandbox stopped" in output
+
+
+def test_a_sandbox_that_cannot_start_never_runs_the_command(tmp_path: Path) -> None:
+    marker = tmp_path / "ran"
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = str(busy.getsockname()[1])
+        done = run_msgprof("sandbox", "--port", port, "--", "touch", str(marker), env=CALLER)
+    assert done.returncode == 2 and "cannot listen on" in done.stderr, done.stderr
+    bad = tmp_path / "state.json"
+    bad.write_text('{"profiles": [{"id": "a", "name": "A", "webhook_api_version": "9"}]}')
+    refused = run_msgprof("sandbox", "--port", "0", "--state", str(bad), "--", "touch", str(marker))
+    assert refused.returncode == 3 and "profiles[0].webhook_api_version" in refused.stderr, refused.stderr
+    assert not marker.exists()
