@@ -157,7 +157,7 @@ def sandbox(
         signal.signal(signal.SIGTERM, _stop)
         key = api_key or "sandbox-key"
         if command:
-            raise typer.Exit(_around(r, server, command, key))
+            raise typer.Exit(_around(r, server, command, key, host))
         r.render.notice(f"sandbox listening on {server.url} (Ctrl-C stops it)")
         _warn_reach(r, server, host)
         for line in server.export_lines(key):
@@ -185,7 +185,7 @@ def _warn_reach(r: Any, server: Any, host: str) -> None:
         )
 
 
-def _around(r: Any, server: Any, command: list[str], key: str) -> int:
+def _around(r: Any, server: Any, command: list[str], key: str, host: str) -> int:
     """``sandbox -- COMMAND``: the sandbox serves in a thread while COMMAND runs; it is stopped
     whatever happens, and COMMAND's status is the exit status."""
     from msgprof_cli.sandbox import wrap
@@ -193,7 +193,7 @@ def _around(r: Any, server: Any, command: list[str], key: str) -> int:
     server.start()
     try:
         r.render.notice(f"sandbox listening on {server.url}; running {quote(' '.join(command))}")
-        _warn_reach(r, server, server.address[0])
+        _warn_reach(r, server, host)
         code = wrap.run(command, wrap.environment(os.environ, server.url, key))
     finally:
         server.stop()
