@@ -246,7 +246,7 @@ def test_ctrl_c_at_a_terminal_reaches_the_command_once_and_stops_both(tmp_path: 
             time.sleep(0.025)
         os.write(fd, b"\x03")  # Ctrl-C, as typed
         deadline = time.monotonic() + 15
-        status = None
+        status = 0
         while time.monotonic() < deadline:
             try:
                 output += os.read(fd, 4096)
