@@ -46,7 +46,7 @@ def complete_profile(profile: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _complete_related(kind: str, item: dict[str, Any]) -> dict[str, Any]:
+def complete_related(kind: str, item: dict[str, Any]) -> dict[str, Any]:
     record_type = {"short_codes": "short_code", "alphanumeric_sender_ids": "alphanumeric_sender_id"}.get(kind, kind)
     base: dict[str, Any] = {"record_type": record_type, "id": str(uuid.uuid4()), "messaging_profile_id": None}
     if kind == "alphanumeric_sender_ids":
@@ -85,7 +85,7 @@ def complete(state: State) -> None:
         state.profiles = {p["id"]: p for p in (complete_profile(p) for p in state.profiles.values())}
         for kind in RELATED:
             if kind != "phone_numbers":
-                state.related[kind] = [_complete_related(kind, x) for x in state.related[kind]]
+                state.related[kind] = [complete_related(kind, x) for x in state.related[kind]]
         state.autoresp = [_complete_autoresp(x) for x in state.autoresp]
         state.orders = {o["order_id"]: o for o in (_complete_order(o) for o in state.orders.values())}
 
@@ -167,7 +167,7 @@ def reseed(state: State, body: Any) -> dict[str, int]:
     except (ValueError, TypeError) as exc:
         raise invalid([("/phone_numbers", str(exc))]) from None
     profiles = [complete_profile(p) for p in data.get("profiles", [])]
-    related = {k: [_complete_related(k, dict(x)) for x in data.get(k, [])] for k in RELATED if k != "phone_numbers"}
+    related = {k: [complete_related(k, dict(x)) for x in data.get(k, [])] for k in RELATED if k != "phone_numbers"}
     autoresp = [_complete_autoresp(dict(x)) for x in data.get("autoresp_configs", [])]
     orders = [_complete_order(dict(x)) for x in data.get("bulk_updates", [])]
     _unique("profiles", [p["id"] for p in profiles])
