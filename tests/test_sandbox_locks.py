@@ -25,7 +25,10 @@ AUTH = {"Authorization": f"Bearer {TEST_KEY}"}
 
 def create(sb: Sandbox, name: str) -> None:
     r = requests.post(
-        sb.url + "/messaging_profiles", json={"name": name, "whitelisted_destinations": ["US"]}, headers=AUTH, timeout=10
+        sb.url + "/messaging_profiles",
+        json={"name": name, "whitelisted_destinations": ["US"]},
+        headers=AUTH,
+        timeout=10,
     )
     assert r.status_code == 200, r.text
 

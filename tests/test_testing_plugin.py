@@ -15,7 +15,7 @@ import pytest
 
 pytest_plugins = ["pytester"]
 
-HELPERS = '''
+HELPERS = """
 import json, os, urllib.request
 import pytest
 
@@ -33,9 +33,11 @@ def names(sb):
 def note(sb):
     with open(os.environ["URLS_FILE"], "a") as fh:
         fh.write(os.environ.get("PYTEST_XDIST_WORKER", "main") + " " + sb.base_url + "\\n")
-'''
+"""
 
-SUITE = HELPERS + '''
+SUITE = (
+    HELPERS
+    + """
 SEED = {"profiles": [{"id": "p-1", "name": "Seeded", "whitelisted_destinations": ["US"]}]}
 
 @pytest.mark.telnyx_seed(SEED)
@@ -71,7 +73,8 @@ def test_e_the_key_is_required(telnyx_sandbox):
 
 def test_f_without_the_fixture_nothing_starts():
     pass
-'''
+"""
+)
 
 SEED_FILE = '{"profiles": [{"id": "f-1", "name": "From File", "whitelisted_destinations": ["US"]}]}'
 
