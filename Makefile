@@ -47,5 +47,11 @@ sdk-conformance:  ## the official telnyx SDK, strict, against the sandbox: every
 	$(SDK_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --upgrade telnyx
 	$(SDK_VENV)/bin/python scripts/sdk_conformance.py
 
+.PHONY: sdk-example
+sdk-example:  ## the example SDK test suite (examples/sdk-suite) on the pytest plugin (installs telnyx in .venv-sdk)
+	test -x $(SDK_VENV)/bin/python || python3 -m venv $(SDK_VENV)
+	$(SDK_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --upgrade telnyx pytest -e .
+	$(SDK_VENV)/bin/python -m pytest -q -p no:cacheprovider examples/sdk-suite
+
 clean:
 	rm -rf $(VENV) $(SDK_VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -18,7 +18,8 @@
     ├── RouteBlocked             9  ``doctor``: at least one check failed
     └── Interrupted            130  Ctrl-C: what had not started was not sent
 
-    7 is ``plan --detailed-exitcode``'s (changes are pending): a result, not an error.
+    7 is ``plan --detailed-exitcode``'s (changes are pending): a result, not an error.  126 and 127
+    are ``sandbox -- COMMAND``'s, as a shell's: COMMAND cannot be run, or was not found.
 ``ExitStatus`` is the only source of these numbers; its descriptions are the docs/usage.md
 table, word for word, and each error's ``kind`` (the ``error`` of the JSON error object) is in
 the docs' table of kinds (tests compare both).
@@ -48,6 +49,8 @@ class ExitStatus(IntEnum):
     CHANGES_PENDING = 7
     OUTPUT = 8
     DOCTOR_FAILED = 9
+    COMMAND_NOT_RUNNABLE = 126
+    COMMAND_NOT_FOUND = 127
     INTERRUPTED = 130
 
     @property
@@ -70,6 +73,9 @@ _DESCRIPTIONS: dict[ExitStatus, str] = {
     ExitStatus.CHANGES_PENDING: "`plan --detailed-exitcode`: changes are pending",
     ExitStatus.OUTPUT: "output could not be written (disk full, no permission): whatever was done before stands",
     ExitStatus.DOCTOR_FAILED: "doctor: at least one check failed",
+    ExitStatus.COMMAND_NOT_RUNNABLE: "`sandbox -- COMMAND`: COMMAND cannot be run (not executable); otherwise the "
+    "exit status is COMMAND's own, as a shell gives it",
+    ExitStatus.COMMAND_NOT_FOUND: "`sandbox -- COMMAND`: COMMAND was not found",
     ExitStatus.INTERRUPTED: "interrupted (Ctrl-C)",
 }
 

@@ -1,17 +1,17 @@
 #!/usr/bin/env bash
-# make demo: run msgprof's main job against the local sandbox, then stop the sandbox whatever happens.
+# make demo: run msgprof's main job against the local sandbox.  `msgprof sandbox -- COMMAND` starts
+# the sandbox, runs this script again inside it with TELNYX_BASE_URL and TELNYX_API_KEY pointing at
+# it (whatever the caller's environment holds), and stops it whatever happens.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 msgprof=".venv/bin/msgprof"
-log=$(mktemp)
-"$msgprof" sandbox --port 0 >"$log" 2>/dev/null &
-sandbox_pid=$!
-cleanup() { kill -TERM "$sandbox_pid" 2>/dev/null || true; wait "$sandbox_pid" 2>/dev/null || true; rm -f "$log"; }
-trap cleanup EXIT
-
-for _ in $(seq 100); do grep -q '^export TELNYX_BASE_URL=' "$log" && break; sleep 0.1; done
-grep -q '^export TELNYX_BASE_URL=' "$log" || { echo "demo: the sandbox did not start" >&2; exit 1; }
-eval "$(cat "$log")"   # the sandbox printed: export TELNYX_BASE_URL=... and export TELNYX_API_KEY=...
+if [ "${1:-}" != "--inside-sandbox" ]; then
+  exec "$msgprof" sandbox --port 0 -- bash "$0" --inside-sandbox
+fi
+case "${TELNYX_BASE_URL:-}" in  # fail closed: never the real API
+  http://127.0.0.1:*) ;;
+  *) echo "demo: not inside a sandbox (TELNYX_BASE_URL=${TELNYX_BASE_URL:-unset})" >&2; exit 2 ;;
+esac
 echo "# sandbox running at $TELNYX_BASE_URL"
 
 show() { echo; echo "\$ $*"; "$@"; }

@@ -17,7 +17,8 @@ def test_demo_creates_lists_and_stops_the_sandbox() -> None:
         text=True,
         timeout=120,
         check=False,
-        env={**os.environ, "NO_COLOR": "1"},
+        # a caller whose environment points at the real API: the demo still runs on the sandbox
+        env={**os.environ, "NO_COLOR": "1", "TELNYX_API_KEY": "KEY-real", "TELNYX_BASE_URL": "https://192.0.2.1/v2"},
     )
     assert done.returncode == 0, done.stderr
     out = done.stdout
@@ -37,3 +38,16 @@ def test_demo_creates_lists_and_stops_the_sandbox() -> None:
 
     with socket.socket() as s:  # the sandbox is gone: its port refuses connections
         assert s.connect_ex(("127.0.0.1", int(port))) != 0
+
+
+def test_the_demos_steps_refuse_to_run_outside_a_sandbox() -> None:
+    done = subprocess.run(
+        ["bash", str(ROOT / "scripts" / "demo.sh"), "--inside-sandbox"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={**os.environ, "TELNYX_API_KEY": "KEY-real", "TELNYX_BASE_URL": "https://192.0.2.1/v2"},
+    )
+    assert done.returncode == 2 and done.stdout == ""
+    assert "demo: not inside a sandbox" in done.stderr

@@ -109,9 +109,18 @@ def sandbox(
     demo_data: Annotated[
         bool, typer.Option("--demo-data", help="Seed demo profiles (if none), numbers and metrics.")
     ] = False,
+    command: Annotated[
+        Optional[list[str]],
+        typer.Argument(
+            metavar="[-- COMMAND [ARGS]...]",
+            help="Run COMMAND with TELNYX_BASE_URL and TELNYX_API_KEY pointing here, then stop; "
+            "exit with COMMAND's status (127: not found).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
-    # Long because its signature declares the sandbox's 12 options; the body is short.
-    """Run a local Telnyx-compatible messaging-profile API until interrupted."""
+    # Long because its signature declares the sandbox's 13 parameters; the body is short.
+    """Run a local Telnyx-compatible messaging-profile API until interrupted, or around one COMMAND."""
     from msgprof_cli.sandbox.server import Faults, Sandbox
     from msgprof_cli.settings import KEY_RULE, key_problem
 
@@ -146,10 +155,12 @@ def sandbox(
             raise KeyboardInterrupt  # SIGTERM stops the sandbox as cleanly as Ctrl-C
 
         signal.signal(signal.SIGTERM, _stop)
+        key = api_key or "sandbox-key"
+        if command:
+            raise typer.Exit(_around(r, server, command, key, host))
         r.render.notice(f"sandbox listening on {server.url} (Ctrl-C stops it)")
-        if server.everywhere:
-            r.render.warning(f"--host {host} listens on every interface: other machines can reach the sandbox")
-        for line in server.export_lines(api_key or "sandbox-key"):
+        _warn_reach(r, server, host)
+        for line in server.export_lines(key):
             r.render.write(line)
         try:
             server.serve_forever()
@@ -157,6 +168,37 @@ def sandbox(
             r.render.notice("sandbox stopped")
         finally:
             server.httpd.server_close()
+
+
+def _warn_reach(r: Any, server: Any, host: str) -> None:
+    """Who can reach the sandbox, and what msgprof does with the URL it prints (settings.py's URL
+    policy: a key goes over plain http only to loopback)."""
+    from msgprof_cli.settings import is_loopback
+
+    if server.everywhere:
+        r.render.warning(f"--host {host} listens on every interface: other machines can reach the sandbox")
+    elif not is_loopback(server.address[0]):
+        r.render.warning(
+            f"--host {host} is not a loopback address: other machines can reach the sandbox, and msgprof "
+            f"refuses to send a key over plain http to {server.url} (exit 4); other clients may use it. "
+            "For msgprof, bind 127.0.0.1 (the default), or 0.0.0.0 to be reachable on loopback too"
+        )
+
+
+def _around(r: Any, server: Any, command: list[str], key: str, host: str) -> int:
+    """``sandbox -- COMMAND``: the sandbox serves in a thread while COMMAND runs; it is stopped
+    whatever happens, and COMMAND's status is the exit status."""
+    from msgprof_cli.sandbox import wrap
+
+    server.start()
+    try:
+        r.render.notice(f"sandbox listening on {server.url}; running {quote(' '.join(command))}")
+        _warn_reach(r, server, host)
+        code = wrap.run(command, wrap.environment(os.environ, server.url, key))
+    finally:
+        server.stop()
+    r.render.notice("sandbox stopped")
+    return code
 
 
 @with_options(OUTPUT_OPTIONS, [o for o in API_OPTIONS if o[0] != "debug"])

@@ -93,6 +93,15 @@ def _checked(body: Any) -> dict[str, Any]:
     return {"op": op, "keywords": list(keywords), "country_code": country, "resp_text": text or ""}
 
 
+def seed_problems(record: dict[str, Any]) -> list[tuple[str, str]]:
+    """A seeded auto-response checked as a create request is (seeding.py): (pointer, detail)."""
+    try:
+        _checked(record)
+    except HttpError as exc:
+        return [(e["source"]["pointer"], e["detail"]) for e in exc.errors]
+    return []
+
+
 def _clash(state: State, profile_id: str, fields: dict[str, Any], own_id: str | None) -> None:
     key = rules.keyword_key  # the rule `msgprof validate` checks documents with
     taken = {

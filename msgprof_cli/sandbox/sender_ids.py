@@ -67,6 +67,14 @@ def _problems(body: dict[str, Any]) -> list[tuple[str, str]]:
     return problems
 
 
+def seed_problems(record: dict[str, Any]) -> list[tuple[str, str]]:
+    """A seeded sender ID checked as a create request is (seeding.py): (pointer, detail)."""
+    try:
+        return _problems(record)
+    except HttpError as exc:  # a missing field
+        return [(e["source"]["pointer"], e["detail"]) for e in exc.errors]
+
+
 def create_sender_id(state: State, body: Any) -> dict[str, Any]:
     body = json_object(body)
     problems = _problems(body)

@@ -125,7 +125,11 @@ class Sandbox:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.state = State(state_file, numbers)
-        seeding.complete(self.state)  # a hand-written state file answers like records made here
+        try:
+            seeding.complete(self.state)  # a hand-written state file answers like records made here
+        except BaseException:
+            self.state.close(write=False)  # refused: the file stays as it is, and free
+            raise
         self.state.order_polls = order_polls
         self.api_key = api_key
         self.faults = faults or Faults()
@@ -207,6 +211,8 @@ class Sandbox:
     def seed(self, kind: str, profile_id: str, item: dict[str, Any]) -> dict[str, Any]:
         """Attach a phone number, short code or sender id to a profile."""
         record = {"id": str(uuid.uuid4()), "messaging_profile_id": profile_id, **item}
+        if kind != "phone_numbers":  # a short code or sender ID answers with every field a seed gets
+            record = seeding.complete_related(kind, record)
         with self.state.lock:
             self.state.related[kind].append(record)
             self.state.save()

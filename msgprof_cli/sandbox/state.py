@@ -22,8 +22,9 @@ How the file is kept, so that a write costs the same with 10 records or 10,000:
   a stopped sandbox loses nothing.
 * Each write is atomic (temporary file, fsync, rename): a killed sandbox loses at most the
   changes of the last interval, never the file.
-* One file has one writer: a lock (``flock`` on ``.NAME.lock`` beside it, removed on close) makes
-  a second sandbox on the same file refuse to start.
+* One file has one writer: locks (``flock`` on ``.NAME.lock`` beside it, removed on close, and on
+  the file's own inode, so a hard link is the same file: see ``_Lock``) make a second sandbox on
+  the same file refuse to start.
 * Only a sandbox state file is loaded: a JSON object whose keys are the ones above, nested no
   deeper than ``MAX_STATE_DEPTH``.  Anything else (a profile document, say) is refused, and so
   never replaced.
@@ -41,7 +42,7 @@ import time
 import weakref
 from collections.abc import Iterable
 from datetime import datetime, timezone
-from typing import IO, Any
+from typing import Any
 
 from msgprof_cli.document.setup_rules import E164  # one rule for msgprof and its sandbox
 from msgprof_cli.errors import InvalidInput, UsageError
@@ -109,7 +110,7 @@ class State:
     def __init__(self, path: str | None = None, numbers: Iterable[Any] | None = None) -> None:
         self.path = path
         self.lock = threading.RLock()
-        self._owner: IO[str] | None = None  # the held lock file: one writer per state file
+        self._owner: _Lock | None = None  # the held locks: one writer per state file
         self._dirty = threading.Event()
         self._stopping = threading.Event()  # close() wakes the writer at once, even mid-interval
         self._saved, self._written = 0, 0  # save() calls so far, and how many the file holds
@@ -197,7 +198,7 @@ class State:
         if write and self.path and self._owner is not None and self._written != self._saved:
             self._write()  # only what changed: a file nobody changed is left as its owner wrote it
         if self._owner is not None:
-            _give_up(self._owner)
+            self._owner.release()
             self._owner = None
 
     def _write_soon(self) -> None:
@@ -219,6 +220,8 @@ class State:
                 self._dirty.clear()
                 text, version = self._encode(), self._saved
             _replace(str(self.path), text)
+            if self._owner is not None:
+                self._owner.hold_inode(refuse=False)  # the new inode is this sandbox's too
             self._written = version
         return time.monotonic() - start
 
@@ -310,48 +313,129 @@ def _lock_path(path: str) -> str:
     return os.path.join(os.path.dirname(target), f".{os.path.basename(target)}.lock")
 
 
-def _take(path: str) -> IO[str] | None:
-    """Hold the state file's lock, or refuse (exit 2): another sandbox is its writer."""
+class _Lock:
+    """What one sandbox holds so that its state file has one writer (``flock``, advisory).
+
+    Two locks, because a file has two kinds of name:
+
+    * ``.NAME.lock`` beside the file (its symlinks resolved), for a file that does not exist yet.
+      It is opened without following a link (``O_NOFOLLOW``) and must be a regular file of its
+      own (one link): a planted symlink or hard link is refused and its target left intact.
+    * the state file itself, keyed by its device and inode (which is what ``flock`` locks), so a
+      hard link to it is the same lock.  Each atomic write makes a new inode: it is locked in
+      turn, and an older one is kept locked for as long as another name (a hard link) still
+      reaches it.
+    """
+
+    def __init__(self, path: str, fd: int, name: str) -> None:
+        self.path, self.fd, self.name = path, fd, name
+        self.inodes: list[int] = []  # fds of the state file's inodes this sandbox keeps locked
+
+    def hold_inode(self, *, refuse: bool) -> None:
+        """Lock the inode the state file's name reaches now; ``refuse``: another holder is exit 2."""
+        import fcntl
+
+        try:
+            fd = os.open(self.path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        except FileNotFoundError:
+            return  # not written yet: the lock file covers the name
+        except OSError as exc:
+            if refuse:
+                raise _unloadable(self.path, exc.strerror or str(exc)) from None
+            return
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            if refuse:
+                raise UsageError(
+                    f"--state {self.path}: another sandbox is using this file under another name (a hard "
+                    "link to it); one state file has one writer",
+                    hint="stop that sandbox, or give this one another --state file",
+                ) from None
+            return
+        kept = []
+        for old in self.inodes:  # an inode no name reaches any more needs no lock
+            if os.fstat(old).st_nlink > 0 and not os.path.sameopenfile(old, fd):
+                kept.append(old)
+            else:
+                os.close(old)
+        self.inodes = [*kept, fd]
+
+    def release(self) -> None:
+        try:
+            if os.path.samestat(os.fstat(self.fd), os.stat(self.name, follow_symlinks=False)):
+                os.unlink(self.name)  # removed while still held: the next sandbox makes a new one
+        except OSError:
+            pass
+        for fd in [self.fd, *self.inodes]:
+            os.close(fd)
+        self.inodes = []
+
+
+def _take(path: str) -> _Lock | None:
+    """Hold the state file's lock, or refuse (exit 2): another sandbox is its writer, or the lock
+    file is not a file of its own."""
     try:
         import fcntl
     except ImportError:  # no flock (Windows): one writer is then the user's care
         return None
-    lock = _lock_path(path)
+    name = _lock_path(path)
     while True:
+        fd = _open_lock(path, name)
         try:
-            fh = open(lock, "a+", encoding="utf-8")  # noqa: SIM115 - held until close()
-        except OSError as exc:
-            raise UsageError(f"--state {path}: cannot make its lock file {lock} ({exc.strerror or exc})") from None
-        try:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
-            fh.seek(0)
-            holder = fh.read(20).strip()
-            fh.close()
+            holder = os.pread(fd, 20, 0).decode("ascii", "replace").strip()
+            os.close(fd)
             raise UsageError(
                 f"--state {path}: another sandbox{f' (pid {holder})' if holder.isdigit() else ''} "
                 "is using this file; one state file has one writer",
                 hint="stop that sandbox, or give this one another --state file",
             ) from None
         try:
-            same = os.fstat(fh.fileno()).st_ino == os.stat(lock).st_ino
+            same = os.path.samestat(os.fstat(fd), os.stat(name, follow_symlinks=False))
         except OSError:
             same = False
-        if same:  # not a lock file its last holder removed between our open and our flock
-            fh.seek(0)
-            fh.truncate()
-            fh.write(str(os.getpid()))
-            fh.flush()
-            return fh
-        fh.close()
+        if not same:  # a lock file its last holder removed between our open and our flock
+            os.close(fd)
+            continue
+        lock = _Lock(path, fd, name)
+        try:
+            lock.hold_inode(refuse=True)
+        except BaseException:
+            lock.release()
+            raise
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        return lock
 
 
-def _give_up(fh: IO[str]) -> None:
+def _open_lock(path: str, name: str) -> int:
+    """The lock file, never through a link, and only a regular file of its own (one link)."""
+    import errno
+    import stat
+
+    flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
     try:
-        os.unlink(fh.name)  # removed while still held: the next sandbox makes a new one
-    except OSError:
-        pass
-    fh.close()
+        fd = os.open(name, flags, 0o600)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:  # a symlink where the lock file goes: never followed
+            raise _not_a_lock(path, name, "a symbolic link") from None
+        raise UsageError(f"--state {path}: cannot make its lock file {name} ({exc.strerror or exc})") from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode) or info.st_nlink != 1:
+        os.close(fd)
+        kind = "a hard link to another file" if stat.S_ISREG(info.st_mode) else "not a regular file"
+        raise _not_a_lock(path, name, kind)
+    return fd
+
+
+def _not_a_lock(path: str, name: str, kind: str) -> UsageError:
+    return UsageError(
+        f"--state {path}: its lock file {name} is {kind}, not a lock file of its own; it was left as it is",
+        hint=f"remove {name} if no sandbox uses this state file, then start again",
+    )
 
 
 def _replace(path: str, text: str) -> None:
