@@ -156,7 +156,7 @@ def test_a_failed_check_after_an_ambiguous_create_says_it_may_exist(
     assert res.exit_code == 6
     assert "the create of 'Maybe' got no answer (connection dropped before an answer)" in res.stderr
     assert "the last look-up failed: the API is unavailable (HTTP 503)" in res.stderr
-    assert "it may or may not exist" in res.stderr and "msgprof get 'Maybe'" in res.stderr
+    assert "it may or may not exist" in res.stderr and "msgprof list --name 'Maybe'" in res.stderr
     methods = [m for m, _ in server.hits]
     assert methods[0] == "POST" and methods.count("POST") == 1 and methods.count("GET") >= 2  # patient
     assert len(fake_clock.slept) >= 2  # it waited between look-ups, on the fake clock
