@@ -1,0 +1,258 @@
+"""Issue 28, the API findings: a gateway's 5xx, records of another profile, partial creates,
+duplicate sender IDs, oversized pages.
+
+Each test drives the real CLI against tests/hostile_api.py on 127.0.0.1, set to do what the
+finding's server did: a gateway answering 502/503/504/408 before the backend commits late
+(``gateway``), a server that ignores ``filter[messaging_profile_id]`` (``ignore_filters``), one
+that answers every item in one page whatever was asked (``oversize``).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from conftest import TEST_KEY
+from hostile_api import HostileApi
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+PHONES = [f"+1415555{i:04d}" for i in range(12)]
+FAST = ("--timeout", "0.2", "--max-retries", "2")
+GATEWAY = [408, 502, 503, 504]
+KINDS = ["create", "apply", "sender-ids", "autoresp", "numbers", "apply-setup"]
+
+
+def use(api: HostileApi, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TELNYX_BASE_URL", api.url)
+    monkeypatch.setenv("TELNYX_API_KEY", TEST_KEY)
+
+
+def _doc(tmp: Path, text: str) -> str:
+    path = tmp / "d.yaml"
+    path.write_text(text)
+    return str(path)
+
+
+def _run(kind: str, cli: Any, tmp: Path, *extra: str) -> Any:
+    if kind == "create":
+        return cli("create", "--name", "Sales", "--whitelist", "US", *extra)
+    if kind == "apply":
+        return cli("apply", "-f", _doc(tmp, "name: Sales\nwhitelisted_destinations: [US]\n"), *extra)
+    if kind == "sender-ids":
+        return cli("sender-ids", "add", "Support", "Acme", *extra)
+    if kind == "autoresp":
+        return cli("autoresp", "create", "Support", "--op", "stop", "-k", "STOP", "--country", "US", *extra)
+    if kind == "numbers":
+        return cli("numbers", "assign", "Support", *PHONES[:8], *extra)
+    doc = (
+        "name: Support\nwhitelisted_destinations: [US]\n"
+        f"phone_numbers: [{', '.join(repr(p) for p in PHONES[:8])}]\n"
+        "alphanumeric_sender_ids: [Acme]\n"
+        "autoresp_configs:\n  - {op: stop, keywords: [STOP], country_code: US}\n"
+    )
+    return cli("apply", "-f", _doc(tmp, doc), *extra)
+
+
+def _made(kind: str, api: HostileApi) -> dict[str, tuple[int, int]]:
+    """(POSTs sent, records made) per resource the run creates."""
+    every = {
+        "profile": (api.posts("messaging_profiles"), len([p for p in api.profiles if p["name"] == "Sales"])),
+        "sender ID": (api.posts("alphanumeric_sender_ids"), len(api.senders)),
+        "auto-response": (api.posts("autoresp_configs"), len(api.autoresp)),
+        "bulk order": (api.posts("bulk_updates"), len(api.orders)),
+    }
+    which = {
+        "create": ["profile"],
+        "apply": ["profile"],
+        "sender-ids": ["sender ID"],
+        "autoresp": ["auto-response"],
+        "numbers": ["bulk order"],
+        "apply-setup": ["sender ID", "auto-response", "bulk order"],
+    }[kind]
+    return {w: every[w] for w in which}
+
+
+def _hostile(status: int, after: int, late: int = 1) -> HostileApi:
+    api = HostileApi(late=late, commit_after=after, gateway=status)
+    api.profile("Support", whitelisted_destinations=["US"])
+    for p in PHONES[:8]:
+        api.number(p)
+    return api
+
+
+# --------------------------------------------------------------------------- 1: a gateway's 5xx
+
+
+@given(kind=st.sampled_from(KINDS), status=st.sampled_from(GATEWAY), after=st.integers(1, 12))
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_property_a_create_a_gateway_answered_before_a_late_commit_is_made_once(
+    cli: Any, monkeypatch: pytest.MonkeyPatch, fake_clock: Any, tmp_path: Path, kind: str, status: int, after: int
+) -> None:
+    """Finding 1: a POST answered 504 by a gateway while the backend committed it later was looked
+    up once, not found, and sent again: two profiles, sender IDs, auto-responses, exit 0.  Now a
+    502/503/504/408 is a lost answer: patient look-ups, one POST, one record, whenever it commits."""
+    with _hostile(status, after) as api:
+        use(api, monkeypatch)
+        res = _run(kind, cli, tmp_path, *FAST)
+        api.late = 0
+        for _ in range(after):  # let the late commit happen, then count
+            requests.get(api.url + "/messaging_profiles", timeout=5)
+        made = _made(kind, api)
+    assert all(posts == 1 and records == 1 for posts, records in made.values()), (made, res.output)
+    assert res.exit_code in (0, 6), res.output
+    if res.exit_code == 6:
+        assert "did not send it again" in res.output or "not sent again" in res.output
+    assert "was created; sending the create again" not in res.output
+
+
+@pytest.mark.parametrize("status", GATEWAY)
+def test_after_max_retries_0_a_gateway_answer_says_it_may_have_been_created(
+    cli: Any, monkeypatch: pytest.MonkeyPatch, fake_clock: Any, status: int
+) -> None:
+    """Finding 1: with --max-retries 0 it said "no profile was created", and one appeared 1.5 s
+    later.  Now it says it may exist and how to see it; the profile then appears, once."""
+    with _hostile(status, after=50) as api:  # commits long after msgprof has given up looking
+        use(api, monkeypatch)
+        res = cli("create", "--name", "Sales", "--whitelist", "US", "--timeout", "0.2", "--max-retries", "0")
+        api.late = 0
+        for _ in range(50):
+            requests.get(api.url + "/messaging_profiles", timeout=5)
+        assert [p["name"] for p in api.profiles].count("Sales") == 1 and api.posts("messaging_profiles") == 1
+    assert res.exit_code == 6, res.output
+    assert f"the create of 'Sales' got HTTP {status} (a gateway's or a timer's answer" in res.stderr
+    assert "it may or may not exist; msgprof did not send it again" in res.stderr
+    assert "hint: it may have been created: `msgprof list --name 'Sales'` shows it" in res.stderr
+    assert "was created" not in res.stderr.replace("may have been created", "")
+
+
+def test_the_apis_own_500_is_still_looked_up_once_and_resent(
+    cli: Any, monkeypatch: pytest.MonkeyPatch, fake_clock: Any
+) -> None:
+    """A 500 is the API's own handler having finished: one look-up tells, and a re-send is safe."""
+    with HostileApi() as api:
+        use(api, monkeypatch)
+        real, state = api._profiles, {"first": True}
+
+        def profiles(method: str, parts: list[str], query: dict[str, str], body: Any) -> Any:
+            if method == "POST" and state["first"]:
+                state["first"] = False
+                return 500, {"errors": [{"code": "10007", "title": "Internal error"}]}
+            return real(method, parts, query, body)
+
+        api._profiles = profiles  # type: ignore[method-assign]
+        res = cli("create", "--name", "Sales", "--whitelist", "US", *FAST)
+        assert api.posts("messaging_profiles") == 2 and len(api.profiles) == 1
+    assert res.exit_code == 0, res.output
+    assert "the API answered HTTP 500 and no profile 'Sales' was found; sending the create again" in res.stderr
+
+
+# --------------------------------------------------------------------------- 10: records of another profile
+
+
+def _two_profiles(api: HostileApi) -> tuple[str, str]:
+    mine = api.profile("Mine", whitelisted_destinations=["US"])
+    other = api.profile("Other", whitelisted_destinations=["US"])
+    api.senders.append({"id": "s-other", "alphanumeric_sender_id": "Acme", "messaging_profile_id": other})
+    api.number(PHONES[0], owner=other)
+    return mine, other
+
+
+def test_sender_ids_remove_never_deletes_another_profiles_sender_id(cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Finding 10: a server ignoring filter[messaging_profile_id] answered Other's Acme for Mine,
+    and `sender-ids remove Mine Acme` deleted it.  Now: exit 5, naming it; nothing deleted."""
+    with HostileApi(ignore_filters=True) as api:
+        mine, other = _two_profiles(api)
+        use(api, monkeypatch)
+        res = cli("sender-ids", "remove", "Mine", "Acme", "--yes")
+        listed = cli("sender-ids", "list", "Mine")
+        assert [s["id"] for s in api.senders] == ["s-other"]
+        assert api.writes() == []
+    assert res.exit_code == 5, res.output
+    said = (
+        f'asked for the sender IDs of profile {mine}, the API answered sender ID "Acme" (id "s-other") '
+        f'of profile "{other}": msgprof acts on no record listed for another profile'
+    )
+    assert said in res.stderr
+    assert listed.exit_code == 5 and said in listed.stderr and listed.stdout == ""
+
+
+@pytest.mark.parametrize("command", [["numbers", "list", "Mine"], ["numbers", "list", "Mine", "--json"]])
+def test_numbers_list_never_shows_another_profiles_number_as_its_own(
+    cli: Any, monkeypatch: pytest.MonkeyPatch, command: list[str]
+) -> None:
+    with HostileApi(ignore_filters=True) as api:
+        mine, other = _two_profiles(api)
+        use(api, monkeypatch)
+        res = cli(*command)
+    assert res.exit_code == 5 and res.stdout == ""
+    said = f'the API answered phone number "{PHONES[0]}" (id "{PHONES[0][1:]}") of profile "{other}"'
+    assert said in (json.loads(res.stderr)["message"] if "--json" in command else res.stderr)
+
+
+def test_sender_ids_add_never_takes_another_profiles_sender_id_for_its_own(
+    cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Other's Acme, listed for Mine, was "already on the profile" (exit 0, nothing added)."""
+    with HostileApi(ignore_filters=True) as api:
+        _two_profiles(api)
+        use(api, monkeypatch)
+        res = cli("sender-ids", "add", "Mine", "Acme")
+        assert [s["id"] for s in api.senders] == ["s-other"] and api.writes() == []
+    assert res.exit_code == 5, res.output
+    assert "msgprof acts on no record listed for another profile" in res.stderr
+
+
+def test_apply_reads_the_account_once_and_files_each_record_under_its_owner(
+    cli: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """apply's inventory lists the whole account and groups by messaging_profile_id: a server
+    ignoring filters changes nothing there (pruning Mine's sender IDs leaves Other's)."""
+    with HostileApi(ignore_filters=True) as api:
+        _two_profiles(api)
+        use(api, monkeypatch)
+        doc = _doc(tmp_path, "name: Mine\nwhitelisted_destinations: [US]\nalphanumeric_sender_ids: []\n")
+        res = cli("apply", "-f", doc, "--prune-setup")
+        assert [s["id"] for s in api.senders] == ["s-other"] and api.writes() == []
+    assert res.exit_code == 0, res.output
+
+
+def test_records_of_the_profile_are_listed_as_before(cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    with HostileApi() as api:  # filters honoured: only Mine's records
+        mine, _ = _two_profiles(api)
+        api.senders.append({"id": "s-mine", "alphanumeric_sender_id": "Acme", "messaging_profile_id": mine})
+        api.number(PHONES[1], owner=mine)
+        use(api, monkeypatch)
+        senders = cli("sender-ids", "list", "Mine", "--json")
+        numbers = cli("numbers", "list", "Mine", "--json")
+    assert senders.exit_code == 0 and [s["id"] for s in json.loads(senders.stdout)] == ["s-mine"]
+    assert numbers.exit_code == 0 and [n["phone_number"] for n in json.loads(numbers.stdout)] == [PHONES[1]]
+
+
+# --------------------------------------------------------------------------- 13: bounds
+
+
+def test_a_page_larger_than_asked_is_refused(cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Finding 13: 400,000 items in one page of 250 were printed.  Now: exit 6, nothing printed."""
+    with HostileApi(oversize=True) as api:
+        for i in range(30):
+            api.profile(f"P{i}")
+        use(api, monkeypatch)
+        first = cli("list")
+        every = cli("list", "--all", "--json", "--page-size", "25")
+    assert first.exit_code == 6 and first.stdout == ""
+    assert "the API answered 30 items for a page of 20" in first.stderr
+    assert every.exit_code == 6 and every.stdout == ""
+    assert "the API answered 30 items for a page of 25" in json.loads(every.stderr)["message"]
+
+
+def test_pages_as_asked_are_read_whole(cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    with HostileApi() as api:
+        for i in range(30):
+            api.profile(f"P{i}")
+        use(api, monkeypatch)
+        every = cli("list", "--all", "--json", "--page-size", "7")
+    assert every.exit_code == 0 and len(json.loads(every.stdout)) == 30
