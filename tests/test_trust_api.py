@@ -256,3 +256,64 @@ def test_pages_as_asked_are_read_whole(cli: Any, monkeypatch: pytest.MonkeyPatch
         use(api, monkeypatch)
         every = cli("list", "--all", "--json", "--page-size", "7")
     assert every.exit_code == 0 and len(json.loads(every.stdout)) == 30
+
+
+# --------------------------------------------------------------------------- 11: a create that partly succeeded
+
+
+def _refusing_profile_patches(api: HostileApi) -> None:
+    real = api._profiles
+
+    def profiles(method: str, parts: list[str], query: dict[str, str], body: Any) -> Any:
+        if method == "PATCH":
+            return 422, {"errors": [{"code": "10015", "title": "Invalid value", "detail": "redaction is off"}]}
+        return real(method, parts, query, body)
+
+    api._profiles = profiles  # type: ignore[method-assign]
+
+
+REDACTED = "name: Sales\nwhitelisted_destinations: [US]\nredaction_enabled: true\nredaction_level: 2\n"
+
+
+@pytest.mark.parametrize("json_output", [False, True])
+def test_create_whose_follow_up_update_fails_names_the_profile_it_made(
+    cli: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, json_output: bool
+) -> None:
+    """Finding 11: exit 5 with no word that the profile exists, nor its id (a retry made a twin)."""
+    with HostileApi() as api:
+        _refusing_profile_patches(api)
+        use(api, monkeypatch)
+        res = cli("create", "-f", _doc(tmp_path, REDACTED), *(["--json"] if json_output else []))
+        assert [p["name"] for p in api.profiles] == ["Sales"]
+        pid = api.profiles[0]["id"]
+    assert res.exit_code == 5 and res.stdout == ""
+    said = (
+        f"profile 'Sales' was created (id {pid}), then setting redaction_enabled, redaction_level on it failed: "
+        "the API refused the request (HTTP 422)"
+    )
+    hint = f"`msgprof update {pid} -f FILE` sets the rest; creating it again makes a second profile"
+    if json_output:
+        err = json.loads(res.stderr)
+        assert said in err["message"] and err["hint"] == hint and err["exit_code"] == 5
+    else:
+        assert said in res.stderr and f"hint: {hint}" in res.stderr
+
+
+def test_apply_whose_follow_up_update_fails_says_created_then_failed(
+    cli: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Finding 11: apply said "none was applied" after creating the profile."""
+    doc = REDACTED + "alphanumeric_sender_ids: [Acme]\n"
+    with HostileApi() as api:
+        _refusing_profile_patches(api)
+        use(api, monkeypatch)
+        res = cli("apply", "-f", _doc(tmp_path, doc))
+        again = cli("apply", "-f", _doc(tmp_path, doc), "--json")
+        assert [p["name"] for p in api.profiles] == ["Sales"] and api.senders == []
+        pid = api.profiles[0]["id"]
+    assert res.exit_code == 5, res.output
+    assert f"profile 'Sales' was created (id {pid}), then setting redaction_enabled, redaction_level" in res.output
+    assert "none was applied" not in res.output and "the profile was not created" not in res.output
+    assert "1 of 1 profiles failed; some of their changes were applied (see each line)" in res.output
+    assert "not sent: the profile was created, but setting its other fields failed" in res.output
+    assert again.exit_code == 5  # the rerun updates the profile made (refused again here): no second create

@@ -155,6 +155,47 @@ def create_once(
     return create(client, _ProfileCreation(client, payload, name, clock, set(known_ids)), notify)
 
 
+def create_profile(
+    client: TelnyxClient,
+    payload: JSON,
+    *,
+    known_ids: frozenset[str] | set[str] = frozenset(),
+    unique: bool = False,
+    notify: Callable[[str], None] | None = None,
+) -> Created[JSON]:
+    """A profile from a document: its create (``create_once``), then the update that sets the
+    fields only an update can set (``redaction_*``, ``document.rules.split_create``).
+
+    When that update fails, the profile exists all the same: the error raised is the update's,
+    its message saying which profile was made (name and id) and what failed after, and it
+    carries the profile as ``created`` (see ``made_before``), so no caller reports "not created"
+    and no rerun of ``create`` is taken for harmless."""
+    from msgprof_cli.document.rules import split_create
+
+    body, later = split_create(payload)
+    done = create_once(client, body, known_ids=known_ids, unique=unique, notify=notify)
+    later = {k: v for k, v in later.items() if done.profile.get(k) != v}  # the defaults need no update
+    if not later:
+        return done
+    pid = str(done.profile.get("id"))
+    try:
+        return Created(client.update_messaging_profile(pid, later), done.note)
+    except MsgprofError as exc:
+        exc.message = (
+            f"profile {done.profile.get('name')!r} was created (id {pid}), then setting "
+            f"{', '.join(sorted(later))} on it failed: {exc.message}"
+        )
+        exc.args = (exc.message,)
+        exc.created = done.profile  # type: ignore[attr-defined]  # read through made_before
+        raise
+
+
+def made_before(exc: BaseException) -> JSON | None:
+    """The profile a failed ``create_profile`` made before its follow-up update failed (else None)."""
+    made = getattr(exc, "created", None)
+    return made if isinstance(made, dict) else None
+
+
 class _ProfileCreation:
     noun = "profile"
     proof = "every field sent is equal, and it was created after the send"

@@ -244,6 +244,8 @@ def _not_sent(item: Item) -> None:
     assert item.setup is not None
     if item.action == "failed":
         why = "the profile could not be planned"
+    elif item.action == "create" and item.applied:  # created, then its follow-up update failed
+        why = "the profile was created, but setting its other fields failed (see its error)"
     else:
         why = "the profile was not created" if item.action == "create" else "the profile's change failed"
     for change in item.setup.changes:
