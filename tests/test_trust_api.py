@@ -317,3 +317,54 @@ def test_apply_whose_follow_up_update_fails_says_created_then_failed(
     assert "1 of 1 profiles failed; some of their changes were applied (see each line)" in res.output
     assert "not sent: the profile was created, but setting its other fields failed" in res.output
     assert again.exit_code == 5  # the rerun updates the profile made (refused again here): no second create
+
+
+# --------------------------------------------------------------------------- lows
+
+
+def test_a_setup_change_refused_on_an_unchanged_profile_is_none_applied(
+    cli: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Low: "some of their changes were applied" when the only change was refused."""
+    with HostileApi(refuse=lambda path, body: "no" if path.endswith("alphanumeric_sender_ids") else None) as api:
+        api.profile("Support", whitelisted_destinations=["US"])
+        use(api, monkeypatch)
+        doc = _doc(tmp_path, "name: Support\nwhitelisted_destinations: [US]\nalphanumeric_sender_ids: [Acme]\n")
+        res = cli("apply", "-f", doc)
+    assert res.exit_code == 5, res.output
+    assert "1 of 1 profiles failed; none was applied" in res.output
+
+
+def test_after_ctrl_c_only_the_change_being_sent_may_have_been_done(tmp_path: Path) -> None:
+    """Low: after a Ctrl-C, setup changes never sent were reported "may or may not have been done"."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from conftest import Faults, Sandbox, record_output
+
+    senders = "".join(f"  - ACME{i}\n" for i in range(6))
+    doc = _doc(tmp_path, f"name: CtrlS\nwhitelisted_destinations: [US]\nalphanumeric_sender_ids:\n{senders}")
+    with Sandbox("127.0.0.1", 0, faults=Faults(latency_ms=300)) as sb:
+        env = {**os.environ, "TELNYX_BASE_URL": sb.url, "TELNYX_API_KEY": TEST_KEY}
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "msgprof_cli", "apply", "-f", doc, "--json"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        )  # fmt: skip
+        deadline = time.monotonic() + 30  # a safety stop, not a timing
+        while not any(r.path.endswith("/alphanumeric_sender_ids") and r.method == "POST" for r in sb.received):
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+        record_output(out + err)
+        sent = {r.body.get("alphanumeric_sender_id") for r in sb.received if r.method == "POST" and isinstance(r.body, dict)}
+    assert proc.returncode == 130, err
+    changes = json.loads(out)["items"][0]["setup"]
+    maybe = [c["key"] for c in changes if c["error"] == "interrupted: it may or may not have been done"]
+    assert len(maybe) <= 1 and set(maybe) <= sent, changes
+    for change in changes:
+        if change["key"] not in sent:
+            assert change["error"] == "interrupted before it started", change

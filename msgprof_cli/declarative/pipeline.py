@@ -234,7 +234,10 @@ def _settle(item: Item) -> None:
     if failed:
         n, done = len(failed), sum(1 for c in item.setup.changes if c.result == "done")
         errors = [c.error or ApiError("setup change failed") for c in failed]
-        item.status, item.applied = "failed", True  # its profile was applied before its setup ran
+        # applied: its profile's own change (its setup ran after it), a change done, or a failed
+        # change that may have been done; not when every change was refused and the profile unchanged
+        item.applied = item.applied or done > 0 or item.action in ("create", "update") or any(_maybe_done(c.error) for c in failed)
+        item.status = "failed"
         item.error = all_at_once(errors, f"{n} setup change{'s' if n > 1 else ''} failed ({done} done)")
         item.scrub_shown()
 
@@ -261,8 +264,10 @@ def _interrupted(item: Item, *, in_flight: bool) -> None:
     for change in item.setup.changes:
         if change.result is None:
             change.result = "failed"
-            change.error = Interrupted(
-                "interrupted: it may or may not have been done" if in_flight else "interrupted before it started"
+            change.error = Interrupted(  # only a change apply began sending may have been done
+                "interrupted: it may or may not have been done"
+                if in_flight and change.started
+                else "interrupted before it started"
             )
     item.status = "failed"
     if started:
@@ -326,6 +331,13 @@ def closing_notes(done: Sequence[Item]) -> list[str]:
     return notes
 
 
+def _maybe_done(error: MsgprofError | None) -> bool:
+    """A failed setup change may have been done unless the API refused it (4xx) or it was never sent."""
+    status = getattr(error, "status", None)
+    refused = isinstance(status, int) and 400 <= status < 500
+    return not refused and not (isinstance(error, Interrupted) and "before it started" in error.message)
+
+
 def _partly_done(item: Item) -> bool:
     """A failed item may still have had part of its work done: setup runs only after its profile
     was applied, so a create or an update whose setup started was applied; so is any setup change
@@ -334,7 +346,10 @@ def _partly_done(item: Item) -> bool:
         return False
     started = any(c.result == "done" or (c.result == "failed" and not isinstance(c.error, Interrupted))
                   for c in item.setup.changes)  # fmt: skip
-    return started and (item.action in ("create", "update") or any(c.result == "done" for c in item.setup.changes))
+    return started and (
+        item.action in ("create", "update")
+        or any(c.result == "done" or (c.result == "failed" and _maybe_done(c.error)) for c in item.setup.changes)
+    )
 
 
 def export_setups(client: TelnyxClient, profiles: Sequence[dict[str, Any]]) -> dict[str, dict[str, Any]]:

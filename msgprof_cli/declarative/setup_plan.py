@@ -48,6 +48,7 @@ class SetupChange:
     result: str | None = None  # done | failed (after apply)
     error: MsgprofError | None = None
     target: str = ""  # the key apply sends; ``key`` is what reports show (secret values replaced)
+    started: bool = False  # apply began sending it (a Ctrl-C after that: it may or may not be done)
 
     def __post_init__(self) -> None:
         self.target = self.target or self.key
@@ -234,6 +235,7 @@ def apply_setup(
     for change, step, body in _autoresp_steps(configs):  # last, and in keyword order
         if change.result == "failed":
             continue  # its first step failed: the second is not tried
+        change.started = True
         try:
             _autoresp_step(ops, profile_id, change, step, body, notify)
             if step in ("post", "put"):  # its final state (a step aside is only the first of two)
@@ -246,6 +248,7 @@ def apply_setup(
 
 
 def _apply_safely(ops: SetupOperations, profile_id: str, change: SetupChange, notify: sa.Notify) -> None:
+    change.started = True
     try:
         _apply_one(ops, profile_id, change, notify)
         change.result = "done"
@@ -336,6 +339,8 @@ def _apply_numbers(
     for numbers, run in batches:
         if not numbers:
             continue
+        for number in numbers:
+            by_number[number].started = True
         try:
             results = run(numbers)
         except MsgprofError as exc:
