@@ -368,3 +368,55 @@ def test_after_ctrl_c_only_the_change_being_sent_may_have_been_done(tmp_path: Pa
     for change in changes:
         if change["key"] not in sent:
             assert change["error"] == "interrupted before it started", change
+
+
+# --------------------------------------------------------------------------- 12: duplicate sender IDs
+
+
+def test_duplicate_sender_ids_are_flagged_by_plan_and_apply_touches_none(
+    cli: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Finding 12: with two live Acme and a fallback change, apply deleted one of them and said
+    "the old one was added back"; plan did not flag them.  Now both say so and nothing is sent."""
+    doc = _doc(
+        tmp_path,
+        f"name: Support\nwhitelisted_destinations: [US]\n"
+        f"alphanumeric_sender_ids: [{{sender_id: Acme, us_long_code_fallback: '{PHONES[1]}'}}]\n",
+    )
+    with HostileApi() as api:
+        pid = api.profile("Support", whitelisted_destinations=["US"])
+        for sid in ("s1", "s2"):
+            api.senders.append(
+                {"id": sid, "alphanumeric_sender_id": "Acme", "messaging_profile_id": pid, "us_long_code_fallback": PHONES[0]}
+            )
+        use(api, monkeypatch)
+        plan = cli("plan", "-f", doc)
+        res = cli("apply", "-f", doc)
+        assert api.writes() == [] and [s["id"] for s in api.senders] == ["s1", "s2"]
+    said = "sender ID 'Acme': 2 live records (s1, s2); msgprof changes none of them"
+    assert plan.exit_code == 5 and said in plan.output, plan.output
+    assert res.exit_code == 5 and said in res.output, res.output
+    assert "added back" not in res.output
+
+
+# --------------------------------------------------------------------------- lows: plan refuses what apply refuses
+
+
+@pytest.mark.parametrize("odd", [".", "..", "a/.."])
+def test_plan_refuses_a_removal_apply_would_refuse(
+    cli: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, odd: str
+) -> None:
+    """Low: `plan --prune-setup` listed removing an auto-response with id `..` (exit 0), which
+    apply refuses (exit 5).  Now plan refuses it in the same words."""
+    with HostileApi() as api:
+        pid = api.profile("Support", whitelisted_destinations=["US"])
+        api.autoresp.append({"id": odd, "profile": pid, "op": "stop", "keywords": ["STOP"], "country_code": "US"})
+        use(api, monkeypatch)
+        doc = _doc(tmp_path, "name: Support\nwhitelisted_destinations: [US]\nautoresp_configs: []\n")
+        plan = cli("plan", "-f", doc, "--prune-setup")
+        res = cli("apply", "-f", doc, "--prune-setup")
+        assert api.writes() == []
+    said = f"the auto-response id {json.dumps(odd)} cannot be an id"
+    assert plan.exit_code == res.exit_code == 5, plan.output
+    assert said in plan.stdout and said in res.stdout
+    assert "remove" not in plan.stdout.replace("removal", "")
