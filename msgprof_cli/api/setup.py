@@ -262,6 +262,12 @@ class _OrderCreation:
             elif owner != self.owners.get(n):
                 self.taken[n] = owner
         if self.arrived and len(self.arrived) + len(self.taken) == len(self.numbers):
+            if self.taken:  # the note says what is true: not "each of its numbers"
+                n = len(self.taken)
+                self.proof = (
+                    f"{len(self.arrived)} of its {len(self.numbers)} numbers are on the profile now; "
+                    f"{n} went to another profile meanwhile and {'was' if n == 1 else 'were'} not taken"
+                )
             return Found(ours=[BulkOrder(order_id="", success=sorted(self.arrived), pending=[], failed=[])])
         return Found()
 
