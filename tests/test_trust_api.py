@@ -420,3 +420,36 @@ def test_plan_refuses_a_removal_apply_would_refuse(
     assert plan.exit_code == res.exit_code == 5, plan.output
     assert said in plan.stdout and said in res.stdout
     assert "remove" not in plan.stdout.replace("removal", "")
+
+
+def test_doctor_never_takes_another_profiles_sender_id_for_the_profiles(
+    cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Finding 10 in doctor: Other's Acme, listed for Mine by a server ignoring the filter, passed
+    "Acme is a sender ID of Mine".  Now: exit 5 naming it, no pass."""
+    with HostileApi(ignore_filters=True) as api:
+        _two_profiles(api)
+        use(api, monkeypatch)
+        res = cli("doctor", "--from", "Acme", "--to", "+447700900123", "--profile", "Mine")
+    assert res.exit_code == 5, res.output
+    assert "is a sender ID of" not in res.output
+    assert "msgprof acts on no record listed for another profile" in res.stderr
+
+
+def test_a_listing_past_its_item_budget_is_refused() -> None:
+    """Finding 13: 300 long pages reached 1.3 GB.  A listing holds at most max_items items
+    (MAX_ITEMS by default); past it, exit 6 and no more pages are read."""
+    from msgprof_cli.api.client import MAX_ITEMS, TelnyxClient
+    from msgprof_cli.errors import UnexpectedAnswer
+
+    assert MAX_ITEMS == 500_000
+    with HostileApi() as api:
+        for i in range(30):
+            api.profile(f"P{i}")
+        client = TelnyxClient(api.url, TEST_KEY, max_items=25, page_workers=1)
+        with pytest.raises(UnexpectedAnswer) as err:
+            list(client.iter_messaging_profiles(page_size=10))
+        assert len([p for m, p in api.paths if m == "GET"]) == 3
+        assert len(list(TelnyxClient(api.url, TEST_KEY, max_items=30).iter_messaging_profiles(page_size=10))) == 30
+    assert err.value.exit_code == 6
+    assert "the listing holds more than 25 items, the most msgprof reads in one listing" in err.value.message
