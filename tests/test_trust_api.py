@@ -453,3 +453,27 @@ def test_a_listing_past_its_item_budget_is_refused() -> None:
         assert len(list(TelnyxClient(api.url, TEST_KEY, max_items=30).iter_messaging_profiles(page_size=10))) == 30
     assert err.value.exit_code == 6
     assert "the listing holds more than 25 items, the most msgprof reads in one listing" in err.value.message
+
+
+def test_a_bulk_order_note_says_when_a_number_went_elsewhere(
+    cli: Any, monkeypatch: pytest.MonkeyPatch, fake_clock: Any
+) -> None:
+    """Low: the found-order note said every number was on the profile when one had been taken."""
+    with HostileApi() as api:
+        pid = api.profile("Support", whitelisted_destinations=["US"])
+        other = api.profile("Other")
+        for p in PHONES[:8]:
+            api.number(p)
+
+        def orders(method: str, parts: list[str], body: Any) -> Any:  # done, but a gateway answers 504
+            for n in api.numbers:
+                n["messaging_profile_id"] = other if n["phone_number"] == PHONES[0] else pid
+            return 504, {"errors": [{"code": "10007", "title": "Gateway Timeout"}]}
+
+        api._orders = orders  # type: ignore[method-assign]
+        use(api, monkeypatch)
+        res = cli("numbers", "assign", "Support", *PHONES[:8], *FAST)
+        assert api.posts("bulk_updates") == 1
+    assert "7 of its 8 numbers are on the profile now; 1 went to another profile meanwhile and was not taken" in res.stderr
+    assert "each of its numbers is on the profile now" not in res.stderr
+    assert res.exit_code == 5, res.output  # the taken number is reported failed, never moved back

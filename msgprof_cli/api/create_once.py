@@ -268,7 +268,8 @@ def _attempts(client: TelnyxClient, c: Creation[R], clock: Clock, say: Callable[
         if look.ours or look.unclear:
             return _verdict(c, look, last.reason)
         if attempt < client.max_retries:
-            say(f"the API answered {last.reason}, and a look-up found nothing the create of {c.what} made; sending it again")
+            found = f"a look-up found nothing the create of {c.what} made"
+            say(f"the API answered {last.reason}, and {found}; sending it again")
     assert last is not None
     raise Unavailable(
         f"{last.message} (the API's own error, and a look-up after it found nothing the create of {c.what} made: "

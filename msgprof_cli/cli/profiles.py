@@ -155,7 +155,9 @@ def create(unique: UNIQUE = False, given: ProfileInput = ProfileInput(), opts: O
         except MsgprofError as exc:
             made = made_before(exc)
             if made is not None:  # created, then its update failed: creating it again would make a twin
-                exc.hint = f"`msgprof update {made.get('id')} -f FILE` sets the rest; creating it again makes a second profile"
+                exc.hint = (
+                    f"`msgprof update {made.get('id')} -f FILE` sets the rest; creating it again makes a second profile"
+                )
             raise
         if done.note:
             r.render.notice(done.note)

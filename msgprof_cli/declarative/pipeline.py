@@ -236,7 +236,8 @@ def _settle(item: Item) -> None:
         errors = [c.error or ApiError("setup change failed") for c in failed]
         # applied: its profile's own change (its setup ran after it), a change done, or a failed
         # change that may have been done; not when every change was refused and the profile unchanged
-        item.applied = item.applied or done > 0 or item.action in ("create", "update") or any(_maybe_done(c.error) for c in failed)
+        maybe = any(_maybe_done(c.error) for c in failed)
+        item.applied = item.applied or done > 0 or item.action in ("create", "update") or maybe
         item.status = "failed"
         item.error = all_at_once(errors, f"{n} setup change{'s' if n > 1 else ''} failed ({done} done)")
         item.scrub_shown()
