@@ -56,6 +56,7 @@ class HostileApi:
         self.numbers: list[dict[str, Any]] = []
         self.senders: list[dict[str, Any]] = []
         self.autoresp: list[dict[str, Any]] = []  # each with "profile" (not answered)
+        self.short_codes: list[dict[str, Any]] = []
         self.orders: dict[str, dict[str, Any]] = {}
         self.paths: list[tuple[str, str]] = []
         self.query: dict[str, str] = {}
@@ -186,9 +187,11 @@ class HostileApi:
             return 200, {"data": found[0]}
         if parts[1] == "autoresp_configs":
             return self._autoresp(method, parts[0], parts[2:], body)
+        mine = None if self.ignore_filters else parts[0]  # ignore_filters: the profile in the path too
         related = {
-            "phone_numbers": [n for n in self.numbers if n["messaging_profile_id"] == parts[0]],
-            "alphanumeric_sender_ids": [s for s in self.senders if s["messaging_profile_id"] == parts[0]],
+            "phone_numbers": [n for n in self.numbers if mine is None or n["messaging_profile_id"] == mine],
+            "alphanumeric_sender_ids": [s for s in self.senders if mine is None or s["messaging_profile_id"] == mine],
+            "short_codes": [c for c in self.short_codes if mine is None or c["messaging_profile_id"] == mine],
         }
         return self._page(related.get(parts[1], []))
 

@@ -477,3 +477,18 @@ def test_a_bulk_order_note_says_when_a_number_went_elsewhere(
     assert "7 of its 8 numbers are on the profile now; 1 went to another profile meanwhile and was not taken" in res.stderr
     assert "each of its numbers is on the profile now" not in res.stderr
     assert res.exit_code == 5, res.output  # the taken number is reported failed, never moved back
+
+
+def test_short_codes_never_shows_another_profiles_short_code(cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The lists under a profile's own path are checked too, for records that name their profile."""
+    with HostileApi(ignore_filters=True) as api:
+        mine, other = _two_profiles(api)
+        api.short_codes.append({"id": "c1", "short_code": "12345", "country_code": "US", "messaging_profile_id": other})
+        api.short_codes.append({"id": "c2", "short_code": "67890", "country_code": "US"})  # names no profile
+        use(api, monkeypatch)
+        res = cli("short-codes", "Mine")
+        api.short_codes.pop(0)
+        fine = cli("short-codes", "Mine", "--json")
+    assert res.exit_code == 5 and res.stdout == ""
+    assert f'the API answered short code "12345" (id "c1") of profile "{other}"' in res.stderr
+    assert fine.exit_code == 0 and [c["id"] for c in json.loads(fine.stdout)] == ["c2"]

@@ -73,6 +73,11 @@ MAX_BODY = 16 * 1024 * 1024
 MAX_DEPTH = 32  # the API's answers nest a few levels; far deeper is not an answer of the API
 SUMMARY_SCAN = 64 * 1024  # an error summary looks at no more than this much of a body
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+RELATED = {  # a profile's related lists: (a record's noun, its field that names it)
+    "phone_numbers": ("phone number", "phone_number"),
+    "short_codes": ("short code", "short_code"),
+    "alphanumeric_sender_ids": ("sender ID", "alphanumeric_sender_id"),
+}
 
 Notify = Callable[[str], None]
 JSON = dict[str, Any]
@@ -671,9 +676,11 @@ class TelnyxClient:
         return self._list(where, {"page[number]": page_number, "page[size]": page_size})
 
     def iter_related(self, profile_id: str, what: str, *, page_size: int = MAX_PAGE_SIZE) -> Iterator[JSON]:
-        """Every phone_numbers, short_codes or alphanumeric_sender_ids item of a profile."""
+        """Every phone_numbers, short_codes or alphanumeric_sender_ids item of a profile (each one
+        that names its profile checked to name this one)."""
+        noun, key = RELATED.get(what, (what, "id"))
         for page in self._pages(path("messaging_profiles", Id(profile_id, "profile"), what), {}, page_size, None):
-            yield from page.data
+            yield from records.of_profile(page.data, profile_id, noun, key, stated=True)
 
     def profile_metrics(self, profile_id: str, time_frame: str | None = None) -> JSON:
         params = {"time_frame": time_frame} if time_frame else None

@@ -87,17 +87,23 @@ def autoresp(raw: Mapping[str, Any]) -> AutoResp:
     return cast(AutoResp, out)
 
 
-Owned = TypeVar("Owned", NumberSettings, SenderId)
+Owned = TypeVar("Owned", bound=Mapping[str, Any])
 
 
-def of_profile(listed: list[Owned], profile_id: str | None, what: str, key: str) -> list[Owned]:
+def of_profile(
+    listed: list[Owned], profile_id: str | None, what: str, key: str, *, stated: bool = False
+) -> list[Owned]:
     """The records of a list filtered by ``filter[messaging_profile_id]``, each checked to be the
     profile's: a server (or proxy) that ignores the filter answers other profiles' records, and
     acting on one (deleting "its" sender ID, reporting "its" numbers) would touch another profile.
-    One that is not the profile's is ``UnexpectedRecord`` (exit 5), naming it: nothing is done."""
+    One that is not the profile's is ``UnexpectedRecord`` (exit 5), naming it: nothing is done.
+    ``stated``: only a record that states a ``messaging_profile_id`` is checked (a list under the
+    profile's own path, whose records may leave it out)."""
     if profile_id is None:
         return listed
     for record in listed:
+        if stated and "messaging_profile_id" not in record:
+            continue
         owner = record.get("messaging_profile_id")
         if owner != profile_id:
             raise UnexpectedRecord(
