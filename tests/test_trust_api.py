@@ -492,3 +492,27 @@ def test_short_codes_never_shows_another_profiles_short_code(cli: Any, monkeypat
     assert res.exit_code == 5 and res.stdout == ""
     assert f'the API answered short code "12345" (id "c1") of profile "{other}"' in res.stderr
     assert fine.exit_code == 0 and [c["id"] for c in json.loads(fine.stdout)] == ["c2"]
+
+
+@pytest.mark.parametrize("json_output", [True, False])
+def test_apply_after_a_gateway_answer_never_says_the_profile_was_not_created(
+    cli: Any, monkeypatch: pytest.MonkeyPatch, fake_clock: Any, tmp_path: Path, json_output: bool
+) -> None:
+    """Finding 1 in apply, --max-retries 0: the profile's setup said "not sent: the profile was not
+    created" while the profile appeared later."""
+    doc = _doc(tmp_path, "name: Sales\nwhitelisted_destinations: [US]\nalphanumeric_sender_ids: [Acme]\n")
+    with _hostile(504, after=50) as api:
+        use(api, monkeypatch)
+        res = cli("apply", "-f", doc, *(["--json"] if json_output else []), "--timeout", "0.2", "--max-retries", "0")
+        api.late = 0
+        for _ in range(50):
+            requests.get(api.url + "/messaging_profiles", timeout=5)
+        assert [p["name"] for p in api.profiles].count("Sales") == 1 and api.senders == []
+    assert res.exit_code == 6, res.output
+    assert "was not created" not in res.output and "none was applied" not in res.output
+    if not json_output:
+        assert "1 of 1 profiles failed; some may have been applied (see each line)" in res.stderr
+        return
+    item = json.loads(res.stdout)["items"][0]
+    assert "it may or may not exist; msgprof did not send it again" in item["error"]["message"]
+    assert [c["error"] for c in item["setup"]] == ["not sent: the profile may or may not have been created (see its error)"]

@@ -27,7 +27,7 @@ from msgprof_cli.declarative import plan as profiles
 from msgprof_cli.declarative import setup_plan
 from msgprof_cli.declarative.plan import Desired, Item
 from msgprof_cli.document.document import Issue
-from msgprof_cli.errors import ApiError, ExitStatus, Interrupted, MsgprofError
+from msgprof_cli.errors import ApiError, CreateUnknown, ExitStatus, Interrupted, MsgprofError
 
 if TYPE_CHECKING:  # the types only: the client (and requests) load when a command needs them
     from msgprof_cli.api.client import SetupOperations, TelnyxClient
@@ -250,6 +250,8 @@ def _not_sent(item: Item) -> None:
         why = "the profile could not be planned"
     elif item.action == "create" and item.applied:  # created, then its follow-up update failed
         why = "the profile was created, but setting its other fields failed (see its error)"
+    elif item.action == "create" and isinstance(item.error, CreateUnknown):  # never "not created" unless known
+        why = "the profile may or may not have been created (see its error)"
     else:
         why = "the profile was not created" if item.action == "create" else "the profile's change failed"
     for change in item.setup.changes:
@@ -321,11 +323,14 @@ def closing_notes(done: Sequence[Item]) -> list[str]:
         notes.append(f"interrupted: {stopped} of {len(done)} profiles were not done (see each line)")
     if failed > stopped:
         applied = any(i.status == "done" or _partly_done(i) or i.applied for i in done)
+        unknown = any(isinstance(i.error, CreateUnknown) for i in done)  # a create that may have been done
         rest = (
             "the others were applied"
             if failed < len(done)
             else "some of their changes were applied (see each line)"
             if applied
+            else "some may have been applied (see each line)"
+            if unknown
             else "none was applied"
         )
         notes.append(f"{failed - stopped} of {len(done)} profiles failed; {rest}")
