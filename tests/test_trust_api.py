@@ -345,10 +345,13 @@ def test_after_ctrl_c_only_the_change_being_sent_may_have_been_done(tmp_path: Pa
 
     from conftest import Faults, Sandbox, record_output
 
+    import msgprof_cli
+
     senders = "".join(f"  - ACME{i}\n" for i in range(6))
     doc = _doc(tmp_path, f"name: CtrlS\nwhitelisted_destinations: [US]\nalphanumeric_sender_ids:\n{senders}")
     with Sandbox("127.0.0.1", 0, faults=Faults(latency_ms=300)) as sb:
-        env = {**os.environ, "TELNYX_BASE_URL": sb.url, "TELNYX_API_KEY": TEST_KEY}
+        here = str(Path(msgprof_cli.__file__).parents[1])  # the code under test, wherever the test runs from
+        env = {**os.environ, "TELNYX_BASE_URL": sb.url, "TELNYX_API_KEY": TEST_KEY, "PYTHONPATH": here}
         proc = subprocess.Popen(
             [sys.executable, "-m", "msgprof_cli", "apply", "-f", doc, "--json"],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
