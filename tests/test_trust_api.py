@@ -519,3 +519,24 @@ def test_apply_after_a_gateway_answer_never_says_the_profile_was_not_created(
     item = json.loads(res.stdout)["items"][0]
     assert "it may or may not exist; msgprof did not send it again" in item["error"]["message"]
     assert [c["error"] for c in item["setup"]] == ["not sent: the profile may or may not have been created (see its error)"]
+
+
+def test_a_resent_sender_id_is_named_once(cli: Any, monkeypatch: pytest.MonkeyPatch, fake_clock: Any) -> None:
+    """Low: "no sender ID sender ID 'Acme' was created; sending the create again"."""
+    with HostileApi() as api:
+        api.profile("Support", whitelisted_destinations=["US"])
+        real, state = api._senders, {"first": True}
+
+        def senders(method: str, parts: list[str], query: dict[str, str], body: Any) -> Any:
+            if method == "POST" and state["first"]:
+                state["first"] = False
+                return 500, {"errors": [{"code": "10007", "title": "Internal error"}]}
+            return real(method, parts, query, body)
+
+        api._senders = senders  # type: ignore[method-assign]
+        use(api, monkeypatch)
+        res = cli("sender-ids", "add", "Support", "Acme", *FAST)
+        assert len(api.senders) == 1
+    assert res.exit_code == 0, res.output
+    assert "a look-up found nothing the create of sender ID 'Acme' made; sending it again" in res.stderr
+    assert "sender ID sender ID" not in res.stderr
