@@ -8,6 +8,11 @@ messaging settings (list, PATCH), bulk orders (POST, GET), sender IDs and auto-r
   is dropped, and the record appears when the ``commit_after``-th request after it arrives (a
   commit that is late in requests, not in wall time: the tests run on the fake clock).
 * ``refuse``: a function of (path, body) giving an error ``detail``: answered 422 with it.
+* ``gateway``: a late POST is answered with this status (502, 503, 504, 408) by a "gateway" in
+  front of the server, instead of a dropped connection; the backend still commits it late.
+* ``ignore_filters``: lists answer every record, whatever ``filter[messaging_profile_id]`` says.
+* ``oversize``: lists answer every item in one page, whatever ``page[size]`` asked (otherwise
+  pages are cut as asked, 20 a page by default, as the API does).
 * Records are stored as they will be answered: a test may put any JSON as an id (``".."``, ``12``,
   ``None``, an object) and leave out defaulted fields.  ``paths`` lists every request (method,
   raw path), as the server received it.
@@ -35,14 +40,26 @@ Refuse = Callable[[str, dict[str, Any]], "str | None"]
 
 
 class HostileApi:
-    def __init__(self, *, late: int = 0, commit_after: int = 1, refuse: Refuse | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        late: int = 0,
+        commit_after: int = 1,
+        refuse: Refuse | None = None,
+        gateway: int | None = None,
+        ignore_filters: bool = False,
+        oversize: bool = False,
+    ) -> None:
         self.late, self.commit_after, self.refuse = late, commit_after, refuse
+        self.gateway, self.ignore_filters, self.oversize = gateway, ignore_filters, oversize
         self.profiles: list[dict[str, Any]] = []
         self.numbers: list[dict[str, Any]] = []
         self.senders: list[dict[str, Any]] = []
         self.autoresp: list[dict[str, Any]] = []  # each with "profile" (not answered)
+        self.short_codes: list[dict[str, Any]] = []
         self.orders: dict[str, dict[str, Any]] = {}
         self.paths: list[tuple[str, str]] = []
+        self.query: dict[str, str] = {}
         self.held: list[tuple[int, Callable[[], None]]] = []  # (commit at request number, commit)
         self.lock = threading.RLock()
         api = self
@@ -61,6 +78,16 @@ class HostileApi:
                     api.paths.append((self.command, self.path))
                     api._commit_due()
                     answer = api.handle(self.command, self.path, body)
+                if answer is None and api.gateway is not None:  # a gateway gave up waiting
+                    reason = {408: "Request Timeout", 502: "Bad Gateway", 503: "Service Unavailable"}
+                    title = reason.get(api.gateway, "Gateway Timeout")
+                    out = f"<html><body><h1>{api.gateway} {title}</h1></body></html>".encode()
+                    self.send_response(api.gateway)
+                    self.send_header("Content-Type", "text/html")
+                    self.send_header("Content-Length", str(len(out)))
+                    self.end_headers()
+                    self.wfile.write(out)
+                    return
                 if answer is None:  # no answer at all
                     self.close_connection = True
                     return
@@ -118,6 +145,7 @@ class HostileApi:
         split = urlsplit(raw)
         parts = [unquote(p) for p in split.path.split("/")[2:]]  # after /v2
         query = dict(parse_qsl(split.query))
+        self.query = query  # under the lock: the page asked for
         if method == "POST" and self.refuse is not None:
             detail = self.refuse(split.path, body)
             if detail is not None:
@@ -132,9 +160,16 @@ class HostileApi:
             return self._senders(method, parts[1:], query, body)
         return 404, {"errors": [{"code": "10005", "title": "Not found"}]}
 
-    @staticmethod
-    def _page(items: list[dict[str, Any]]) -> tuple[int, Any]:
-        return 200, {"data": items, "meta": {"total_pages": 1, "total_results": len(items)}}
+    def _page(self, items: list[dict[str, Any]]) -> tuple[int, Any]:
+        if self.oversize:
+            return 200, {"data": items, "meta": {"total_pages": 1, "total_results": len(items)}}
+        size, number = int(self.query.get("page[size]", 20)), int(self.query.get("page[number]", 1))
+        pages = max(1, -(-len(items) // size))
+        data = items[(number - 1) * size : number * size]
+        return 200, {"data": data, "meta": {"total_pages": pages, "total_results": len(items)}}
+
+    def _owner(self, query: dict[str, str]) -> str | None:
+        return None if self.ignore_filters else query.get("filter[messaging_profile_id]")
 
     def _profiles(self, method: str, parts: list[str], query: dict[str, str], body: Any) -> tuple[int, Any] | None:
         if not parts and method == "POST":
@@ -152,9 +187,11 @@ class HostileApi:
             return 200, {"data": found[0]}
         if parts[1] == "autoresp_configs":
             return self._autoresp(method, parts[0], parts[2:], body)
+        mine = None if self.ignore_filters else parts[0]  # ignore_filters: the profile in the path too
         related = {
-            "phone_numbers": [n for n in self.numbers if n["messaging_profile_id"] == parts[0]],
-            "alphanumeric_sender_ids": [s for s in self.senders if s["messaging_profile_id"] == parts[0]],
+            "phone_numbers": [n for n in self.numbers if mine is None or n["messaging_profile_id"] == mine],
+            "alphanumeric_sender_ids": [s for s in self.senders if mine is None or s["messaging_profile_id"] == mine],
+            "short_codes": [c for c in self.short_codes if mine is None or c["messaging_profile_id"] == mine],
         }
         return self._page(related.get(parts[1], []))
 
@@ -179,7 +216,7 @@ class HostileApi:
     def _numbers(self, method: str, parts: list[str], query: dict[str, str], body: Any) -> tuple[int, Any] | None:
         if parts == ["messaging"]:
             wanted = query.get("filter[phone_number]")
-            owner = query.get("filter[messaging_profile_id]")
+            owner = self._owner(query)
             items = [
                 n
                 for n in self.numbers
@@ -210,7 +247,7 @@ class HostileApi:
 
     def _senders(self, method: str, parts: list[str], query: dict[str, str], body: Any) -> tuple[int, Any] | None:
         if method == "GET":
-            pid = query.get("filter[messaging_profile_id]")
+            pid = self._owner(query)
             return self._page([s for s in self.senders if pid is None or s["messaging_profile_id"] == pid])
         if method == "POST":
             record = {"id": str(uuid.uuid4()), **body}  # a fallback not given is left out, as the API may

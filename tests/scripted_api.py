@@ -4,7 +4,7 @@ Each POST takes the next step from ``posts`` (then "ok"):
 
     ok           commit, answer 200
     429          answer 429, commit nothing (certainly not done)
-    5xx          answer 503, commit nothing
+    5xx          answer 500 (the API's own error), commit nothing
     commit-5xx   commit, then answer 500 (the server finished, badly)
     drop         commit, then close the connection without an answer
     lost         close the connection without an answer, commit nothing
@@ -76,7 +76,7 @@ class ScriptedApi:
                 if step == "429":
                     return self.answer(429, {"errors": [{"code": "10011", "title": "Too many requests"}]})
                 if step in ("5xx", "commit-5xx"):
-                    return self.answer(503 if step == "5xx" else 500, {"errors": [{"code": "10007", "title": "x"}]})
+                    return self.answer(500, {"errors": [{"code": "10007", "title": "x"}]})
                 if step == "late":
                     timer = threading.Timer(api.commit_delay, api.commit, (profile,))
                     api.timers.append(timer)

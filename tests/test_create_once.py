@@ -70,7 +70,7 @@ def test_commit_later_than_the_patience_exits_6_and_never_duplicates(cli, monkey
     assert res.exit_code == 6
     assert "the create of 'slow' got no answer (timed out waiting for the answer)" in res.stderr
     assert "it may or may not exist; msgprof did not send it again" in res.stderr
-    assert "hint: check with `msgprof get 'slow'`, or rerun `msgprof apply`, which converges" in res.stderr
+    assert "hint: it may have been created: `msgprof list --name 'slow'` shows it; rerun `msgprof apply`, which converges" in res.stderr
     assert api.methods.count("POST") == 1 and api.profiles == []
 
 
@@ -209,7 +209,7 @@ def test_ctrl_c_during_a_create_says_it_may_or_may_not_exist() -> None:
         out, err = proc.communicate(timeout=20)
     assert proc.returncode == 130, err
     assert "interrupted during the create of 'slow': the profile may or may not exist" in err
-    assert "check with `msgprof get 'slow'`, or rerun `msgprof apply`" in err
+    assert "it may have been created: `msgprof list --name 'slow'` shows it; rerun `msgprof apply`" in err
     assert out == "" and api.methods == ["POST"]
 
 

@@ -262,10 +262,10 @@ def test_a_number_taken_meanwhile_is_reported_not_moved(cli: Any, monkeypatch: p
         real = api._orders
 
         def orders(method: str, parts: list[str], body: Any) -> Any:
-            if method == "POST" and state["first"]:  # the first order: 503, and someone takes a number
+            if method == "POST" and state["first"]:  # the first order: 500 (the API's own error), and someone takes a number
                 state["first"] = False
                 api.numbers[0]["messaging_profile_id"] = other
-                return 503, {"errors": [{"code": "10007", "title": "Unavailable"}]}
+                return 500, {"errors": [{"code": "10007", "title": "Internal error"}]}
             return real(method, parts, body)
 
         api._orders = orders  # type: ignore[method-assign]

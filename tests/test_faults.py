@@ -51,7 +51,7 @@ def test_same_name_creates_in_quick_succession_never_duplicate(
 
 
 def test_5xx_on_create_is_checked_before_resending(monkeypatch: pytest.MonkeyPatch) -> None:
-    sb = make_sandbox(monkeypatch, faults=Faults(fail_rate=0.3, seed=7))
+    sb = make_sandbox(monkeypatch, faults=Faults(fail_rate=0.3, seed=7, fail_statuses=(500,)))  # the API's own 5xx
     notes: list[str] = []
     clock = FakeClock()  # back-off between re-sends and look-ups: no wall-clock waits
     try:
@@ -110,12 +110,12 @@ def test_rate_limit_reset_as_epoch_is_read_on_the_injected_clock() -> None:
 
 
 def test_post_is_not_retried_on_5xx_without_looking_first(cli, monkeypatch: pytest.MonkeyPatch) -> None:
-    with Canned(503, b"<html>busy</html>", "text/html") as server:
+    with Canned(500, b"<html>busy</html>", "text/html") as server:  # the API's own (a gateway's: test_trust_api)
         monkeypatch.setenv("TELNYX_BASE_URL", server.url)
         monkeypatch.setenv("TELNYX_API_KEY", TEST_KEY)
         res = cli("create", "--name", "x", "--whitelist", "US", "--max-retries", "0")
     assert res.exit_code == 6
-    # the look-up after the 5xx is answered 503 too: nothing was POSTed blindly
+    # the look-up after the 5xx is answered 500 too: nothing was POSTed blindly
     assert [m for m, _ in server.hits] == ["POST", "GET"]
     assert "looking for it failed too" in res.stderr and "it may or may not exist" in res.stderr
 
@@ -156,7 +156,7 @@ def test_a_failed_check_after_an_ambiguous_create_says_it_may_exist(
     assert res.exit_code == 6
     assert "the create of 'Maybe' got no answer (connection dropped before an answer)" in res.stderr
     assert "the last look-up failed: the API is unavailable (HTTP 503)" in res.stderr
-    assert "it may or may not exist" in res.stderr and "msgprof get 'Maybe'" in res.stderr
+    assert "it may or may not exist" in res.stderr and "msgprof list --name 'Maybe'" in res.stderr
     methods = [m for m, _ in server.hits]
     assert methods[0] == "POST" and methods.count("POST") == 1 and methods.count("GET") >= 2  # patient
     assert len(fake_clock.slept) >= 2  # it waited between look-ups, on the fake clock

@@ -11,7 +11,9 @@
   (``DEADLINE_FACTOR`` × the read timeout: a server that trickles bytes cannot hold it longer),
   and a cap on the body read (``MAX_BODY``, streamed, so memory stays bounded).
 * One pager (``_pages``) serves every list: it stops at the first empty page, at the
-  ``total_pages`` the first page reported, and refuses to go past ``MAX_PAGES``.  After the first
+  ``total_pages`` the first page reported, and refuses to go past ``MAX_PAGES``.  A page holding
+  more items than its ``page[size]`` asked is refused (it is not the API's paging, and nothing
+  else would bound it), and a listing stops at ``MAX_ITEMS`` items in all.  After the first
   page the others are fetched side by side (``PAGE_WORKERS``) and read in order; a 429 holds
   every request of the client until its ``Retry-After`` has passed (``_Gate``).
 
@@ -25,7 +27,7 @@ import json
 import math
 import socket
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -66,10 +68,16 @@ MAX_RETRY_WAIT = 30.0  # cap on any single wait, whatever Retry-After says
 MAX_PAGE_SIZE = 250
 PAGE_WORKERS = 8  # pages fetched side by side after the first (bounded by the connection pool)
 MAX_PAGES = 2000  # 500,000 profiles at 250 a page: past that the answers are not believable
+MAX_ITEMS = 500_000  # items per listing (MAX_PAGES full pages at 250): refused past it
 MAX_BODY = 16 * 1024 * 1024
 MAX_DEPTH = 32  # the API's answers nest a few levels; far deeper is not an answer of the API
 SUMMARY_SCAN = 64 * 1024  # an error summary looks at no more than this much of a body
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+RELATED = {  # a profile's related lists: (a record's noun, its field that names it)
+    "phone_numbers": ("phone number", "phone_number"),
+    "short_codes": ("short code", "short_code"),
+    "alphanumeric_sender_ids": ("sender ID", "alphanumeric_sender_id"),
+}
 
 Notify = Callable[[str], None]
 JSON = dict[str, Any]
@@ -311,6 +319,7 @@ class TelnyxClient:
         clock: Clock = SYSTEM,
         max_pages: int = MAX_PAGES,
         max_body: int = MAX_BODY,
+        max_items: int = MAX_ITEMS,
         base_url_source: str = "base URL",
         page_workers: int = PAGE_WORKERS,
     ) -> None:
@@ -322,6 +331,7 @@ class TelnyxClient:
         self.clock = clock
         self.max_pages = max_pages
         self.max_body = max_body
+        self.max_items = max_items
         self.page_workers = max(1, min(page_workers, pool_size))
         self._page_slots = threading.BoundedSemaphore(self.page_workers)
         self._gate = _Gate(clock)
@@ -462,8 +472,15 @@ class TelnyxClient:
             meta = {}
         if not isinstance(meta, dict):
             raise UnexpectedAnswer(f"GET {path}: the API answered with `meta` as {type(meta).__name__}, not an object")
+        data = _list_data(body, path)
+        asked = params.get("page[size]")
+        if isinstance(asked, int) and len(data) > asked:
+            raise UnexpectedAnswer(
+                f"GET {path}: the API answered {len(data)} items for a page of {asked}; msgprof does not read "
+                "a page larger than it asked for"
+            )
         return Page(
-            _list_data(body, path),
+            data,
             _count(meta, "total_pages", path),
             _count(meta, "total_results", path),
             _http_date(headers.get("Date")),
@@ -486,6 +503,31 @@ class TelnyxClient:
         the reader, so memory stays bounded.  Any page that fails raises, and the listing fails:
         a partial listing is never taken for the whole account.  ``limit`` (items): no page past
         the one that holds the limit-th item is asked for."""
+        yield from self._budgeted(path, self._pages_unbudgeted(path, params, page_size, on_page, limit))
+
+    def _budgeted(self, path: ApiPath, pages: Generator[Page, None, None]) -> Iterator[Page]:
+        """Every page, while the listing holds at most ``max_items`` items in all."""
+        seen = 0
+        try:
+            for page in pages:
+                seen += len(page.data)
+                if seen > self.max_items:
+                    raise UnexpectedAnswer(
+                        f"GET {path}: the listing holds more than {self.max_items} items, "
+                        "the most msgprof reads in one listing"
+                    )
+                yield page
+        finally:
+            pages.close()  # pages fetched ahead are cancelled now, not when collected
+
+    def _pages_unbudgeted(
+        self,
+        path: ApiPath,
+        params: dict[str, Any],
+        page_size: int,
+        on_page: Callable[[int, int], None] | None,
+        limit: int | None = None,
+    ) -> Generator[Page, None, None]:
         first = self._list(path, {"page[number]": 1, "page[size]": page_size, **params})
         total = 1 if first.total_pages is None else first.total_pages
         if total > self.max_pages:
@@ -647,9 +689,11 @@ class TelnyxClient:
         return self._list(where, {"page[number]": page_number, "page[size]": page_size})
 
     def iter_related(self, profile_id: str, what: str, *, page_size: int = MAX_PAGE_SIZE) -> Iterator[JSON]:
-        """Every phone_numbers, short_codes or alphanumeric_sender_ids item of a profile."""
+        """Every phone_numbers, short_codes or alphanumeric_sender_ids item of a profile (each one
+        that names its profile checked to name this one)."""
+        noun, key = RELATED.get(what, (what, "id"))
         for page in self._pages(path("messaging_profiles", Id(profile_id, "profile"), what), {}, page_size, None):
-            yield from page.data
+            yield from records.of_profile(page.data, profile_id, noun, key, stated=True)
 
     def profile_metrics(self, profile_id: str, time_frame: str | None = None) -> JSON:
         params = {"time_frame": time_frame} if time_frame else None
@@ -857,7 +901,8 @@ class SetupOperations:
             params["filter[messaging_profile_id]"] = profile_id
         if phone_numbers is not None:
             params["filter[phone_number]"] = ",".join(phone_numbers)  # the spec: a comma-separated list
-        return [records.number_settings(r) for r in self._all(path("phone_numbers", "messaging"), params)]
+        listed = [records.number_settings(r) for r in self._all(path("phone_numbers", "messaging"), params)]
+        return records.of_profile(listed, profile_id, "phone number", "phone_number")
 
     def update_phone_number_messaging_settings(self, number_id: str, payload: JSON) -> NumberSettings:
         profile = payload.get("messaging_profile_id", "")
@@ -877,7 +922,8 @@ class SetupOperations:
     def list_alphanumeric_sender_ids(self, profile_id: str | None = None) -> list[SenderId]:
         """A profile's sender IDs, or (no profile) every sender ID of the account."""
         params = {} if profile_id is None else {"filter[messaging_profile_id]": profile_id}
-        return [records.sender_id(r) for r in self._all(path("alphanumeric_sender_ids"), params)]
+        listed = [records.sender_id(r) for r in self._all(path("alphanumeric_sender_ids"), params)]
+        return records.of_profile(listed, profile_id, "sender ID", "alphanumeric_sender_id")
 
     def create_alphanumeric_sender_id(self, req: Request) -> SenderId:
         """The POST ``SenderIds.add`` built."""

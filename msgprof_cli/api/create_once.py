@@ -8,9 +8,14 @@ fails, what happened has to be found out.  A failure is one of these kinds:
 
 * **Certainly not received** (connection refused or never made, 429): urllib3 re-sends it in the
   client; nothing here.
-* **Answered with an error** (5xx, 408): the server has finished with the request, so one
-  look-up tells.  Found: reported as created, with a note.  Not found: sent again (up to the
-  client's ``max_retries``, with back-off).  A 4xx is a refusal: nothing was made, nothing re-sent.
+* **Answered by the API with an error** (500 and any other 5xx not below): the API has finished
+  with the request, so one look-up tells.  Found: reported as created, with a note.  Not found:
+  sent again (up to the client's ``max_retries``, with back-off).  A 4xx is a refusal: nothing
+  was made, nothing re-sent.
+* **Answered by a gateway or a timer** (``GATEWAY_STATUSES``: 502, 503, 504 and 408): a proxy, a
+  load balancer or the server's own request timer gave up waiting, and the API behind it may
+  still commit the write (a 504 after 1 s, the profile made at 2.5 s).  That is the "no answer"
+  case below, whatever the status line says: patient look-ups, never a re-send.
 * **Answered 2xx, unreadably** (not JSON, NaN, nested too deep, no `data` object): the server
   says it was done, so it is never sent again; looked for with patience as below.
 * **No answer** (timeout after the send, dropped connection, deadline): the request may still be
@@ -69,6 +74,11 @@ FIRST_WAIT = 0.1  # between patient look-ups: 0.1 s, doubling, at most MAX_WAIT
 MAX_WAIT = 2.0
 MAX_RESEND_WAIT = 30.0
 SKEW = 1.0  # allowed difference between the server's Date and its created_at clocks
+# Answered, but not by the API's own handler having finished: RFC 9110 §15.6.3 (502: a gateway got
+# no valid answer), §15.6.4 (503: the request may have been taken before the overload showed),
+# §15.6.5 (504: a gateway gave up waiting), §15.5.9 (408: the server's timer; a proxy may also say
+# it).  The write behind any of them may still be committed.
+GATEWAY_STATUSES = frozenset({408, 502, 503, 504})
 
 JSON = dict[str, Any]
 R = TypeVar("R", bound=Mapping[str, Any])
@@ -145,6 +155,47 @@ def create_once(
     return create(client, _ProfileCreation(client, payload, name, clock, set(known_ids)), notify)
 
 
+def create_profile(
+    client: TelnyxClient,
+    payload: JSON,
+    *,
+    known_ids: frozenset[str] | set[str] = frozenset(),
+    unique: bool = False,
+    notify: Callable[[str], None] | None = None,
+) -> Created[JSON]:
+    """A profile from a document: its create (``create_once``), then the update that sets the
+    fields only an update can set (``redaction_*``, ``document.rules.split_create``).
+
+    When that update fails, the profile exists all the same: the error raised is the update's,
+    its message saying which profile was made (name and id) and what failed after, and it
+    carries the profile as ``created`` (see ``made_before``), so no caller reports "not created"
+    and no rerun of ``create`` is taken for harmless."""
+    from msgprof_cli.document.rules import split_create
+
+    body, later = split_create(payload)
+    done = create_once(client, body, known_ids=known_ids, unique=unique, notify=notify)
+    later = {k: v for k, v in later.items() if done.profile.get(k) != v}  # the defaults need no update
+    if not later:
+        return done
+    pid = str(done.profile.get("id"))
+    try:
+        return Created(client.update_messaging_profile(pid, later), done.note)
+    except MsgprofError as exc:
+        exc.message = (
+            f"profile {done.profile.get('name')!r} was created (id {pid}), then setting "
+            f"{', '.join(sorted(later))} on it failed: {exc.message}"
+        )
+        exc.args = (exc.message,)
+        exc.created = done.profile  # type: ignore[attr-defined]  # read through made_before
+        raise
+
+
+def made_before(exc: BaseException) -> JSON | None:
+    """The profile a failed ``create_profile`` made before its follow-up update failed (else None)."""
+    made = getattr(exc, "created", None)
+    return made if isinstance(made, dict) else None
+
+
 class _ProfileCreation:
     noun = "profile"
     proof = "every field sent is equal, and it was created after the send"
@@ -204,7 +255,7 @@ def _attempts(client: TelnyxClient, c: Creation[R], clock: Clock, say: Callable[
         except AmbiguousCreate as exc:
             last = exc
         say(f"create of {c.what} failed after it may have reached the API ({last.reason}); looking for it")
-        if not last.answered or _succeeded(last):
+        if not last.answered or _succeeded(last) or last.status in GATEWAY_STATUSES:
             return _patiently(client, c, sent, clock, last)
         try:
             look = c.look(sent)
@@ -217,9 +268,15 @@ def _attempts(client: TelnyxClient, c: Creation[R], clock: Clock, say: Callable[
         if look.ours or look.unclear:
             return _verdict(c, look, last.reason)
         if attempt < client.max_retries:
-            say(f"no {c.noun} {c.what} was created; sending the create again")
+            found = f"a look-up found nothing the create of {c.what} made"
+            say(f"the API answered {last.reason}, and {found}; sending it again")
     assert last is not None
-    raise Unavailable(f"{last.message} (no {c.noun} was created)", status=last.status, hint="try again later")
+    raise Unavailable(
+        f"{last.message} (the API's own error, and a look-up after it found nothing the create of {c.what} made: "
+        f"no {c.noun} was created)",
+        status=last.status,
+        hint="try again later",
+    )
 
 
 def _succeeded(failure: AmbiguousCreate) -> bool:
@@ -250,6 +307,8 @@ def _patiently(client: TelnyxClient, c: Creation[R], sent: float, clock: Clock, 
         clock.sleep(min(wait, left))
         wait = min(wait * 2, MAX_WAIT)
     got = f"got {failure.reason}" if failure.answered else f"got no answer ({failure.reason})"
+    if failure.status in GATEWAY_STATUSES:
+        got += " (a gateway's or a timer's answer: the API behind it may still commit the create)"
     raise CreateUnknown(
         f"the create of {c.what} {got}, and no {c.noun} with the fields sent "
         f"appeared within {allowed:g}s{trouble}: it may or may not exist; msgprof did not send it again",

@@ -16,7 +16,7 @@ fields are the ones the engines may rely on.  A profile stays a ``dict``: it is 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypedDict, cast
+from typing import Any, TypedDict, TypeVar, cast
 
 from msgprof_cli.api.paths import json_type, shown
 from msgprof_cli.errors import UnexpectedRecord
@@ -85,6 +85,34 @@ def autoresp(raw: Mapping[str, Any]) -> AutoResp:
     out["keywords"] = _strings(out.get("keywords"), "auto-response", "keywords", out)
     _optional_str(out, "auto-response", "resp_text")
     return cast(AutoResp, out)
+
+
+Owned = TypeVar("Owned", bound=Mapping[str, Any])
+
+
+def of_profile(
+    listed: list[Owned], profile_id: str | None, what: str, key: str, *, stated: bool = False
+) -> list[Owned]:
+    """The records of a list filtered by ``filter[messaging_profile_id]``, each checked to be the
+    profile's: a server (or proxy) that ignores the filter answers other profiles' records, and
+    acting on one (deleting "its" sender ID, reporting "its" numbers) would touch another profile.
+    One that is not the profile's is ``UnexpectedRecord`` (exit 5), naming it: nothing is done.
+    ``stated``: only a record that states a ``messaging_profile_id`` is checked (a list under the
+    profile's own path, whose records may leave it out)."""
+    if profile_id is None:
+        return listed
+    for record in listed:
+        if stated and "messaging_profile_id" not in record:
+            continue
+        owner = record.get("messaging_profile_id")
+        if owner != profile_id:
+            raise UnexpectedRecord(
+                f"asked for the {what}s of profile {profile_id}, the API answered {what} "
+                f"{shown(record.get(key))} (id {shown(record.get('id'))}) of "
+                f"{'profile ' + shown(owner) if owner else 'no profile'}: msgprof acts on no record "
+                "listed for another profile"
+            )
+    return listed
 
 
 def bulk_order(raw: Mapping[str, Any], known_id: str = "") -> BulkOrder:

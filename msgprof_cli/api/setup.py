@@ -6,8 +6,9 @@ typed records (``records``).
 * **Numbers** are assigned one PATCH each up to ``BULK_THRESHOLD`` (a PATCH is safe to repeat);
   more go through bulk orders of at most ``BULK_MAX`` numbers (the API's per-order size), each on
   its own: one order failing never hides the others.  A bulk order is a create, made once through
-  the create protocol (``create_once``): an answered 5xx is looked up and re-sent only for the
-  numbers still where they were (each owner read again first); an order whose answer was lost is
+  the create protocol (``create_once``): the API's own 5xx (500) is looked up and re-sent only for the
+  numbers still where they were (each owner read again first); an order whose answer was lost (or
+  answered by a gateway: 502, 503, 504, 408) is
   never re-sent, and its numbers that have not arrived are reported pending.  A number is reported
   assigned only when the API lists it on the profile.
 * **Sender IDs and auto-responses** are created through the same protocol: the profile's records
@@ -262,6 +263,12 @@ class _OrderCreation:
             elif owner != self.owners.get(n):
                 self.taken[n] = owner
         if self.arrived and len(self.arrived) + len(self.taken) == len(self.numbers):
+            if self.taken:  # the note says what is true: not "each of its numbers"
+                gone = len(self.taken)
+                self.proof = (
+                    f"{len(self.arrived)} of its {len(self.numbers)} numbers are on the profile now; "
+                    f"{gone} went to another profile meanwhile and {'was' if gone == 1 else 'were'} not taken"
+                )
             return Found(ours=[BulkOrder(order_id="", success=sorted(self.arrived), pending=[], failed=[])])
         return Found()
 

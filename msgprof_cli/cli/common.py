@@ -499,7 +499,8 @@ def _undecodable(value: Any) -> Optional[int]:
 def hint_for(exc: MsgprofError) -> Optional[str]:
     """What to do next, in the command line's terms (the layers below know no commands or flags)."""
     if isinstance(exc, CreateUnknown):
-        return f"check with `msgprof get {quote(exc.name)}`, or rerun `msgprof apply`, which converges"
+        shows = f"`msgprof list --name {quote(exc.name)}` shows it"
+        return f"it may have been created: {shows}; rerun `msgprof apply`, which converges"
     if isinstance(exc, CredentialsError) and exc.status is not None:
         return "check TELNYX_API_KEY, --api-key-file or the selected account"
     if isinstance(exc, NetworkError):

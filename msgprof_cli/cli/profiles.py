@@ -32,7 +32,7 @@ from msgprof_cli.document.document import Document, redact
 from msgprof_cli.document.loading import load_document
 from msgprof_cli.document.rules import split_create
 from msgprof_cli.document.validation import validate
-from msgprof_cli.errors import ExitStatus, InvalidInput, UsageError
+from msgprof_cli.errors import ExitStatus, InvalidInput, MsgprofError, UsageError
 from msgprof_cli.secrets import quote
 
 
@@ -148,15 +148,20 @@ def create(unique: UNIQUE = False, given: ProfileInput = ProfileInput(), opts: O
                 requests.append(Profiles.update(Pending("id of the new profile"), redact(later, (), doc.secrets)))
             preview(r, requests, one=True)  # one request: one object; with the update, a list
             return
-        from msgprof_cli.api.create_once import create_once
+        from msgprof_cli.api.create_once import create_profile, made_before
 
-        client = r.client()
-        done = create_once(client, body, unique=unique)
+        try:
+            done = create_profile(r.client(), payload, unique=unique)
+        except MsgprofError as exc:
+            made = made_before(exc)
+            if made is not None:  # created, then its update failed: creating it again would make a twin
+                exc.hint = (
+                    f"`msgprof update {made.get('id')} -f FILE` sets the rest; creating it again makes a second profile"
+                )
+            raise
         if done.note:
             r.render.notice(done.note)
-        later = {k: v for k, v in later.items() if done.profile.get(k) != v}  # the defaults need no update
-        profile = client.update_messaging_profile(done.profile["id"], later) if later else done.profile
-        r.emit_profile(profile, title="created")
+        r.emit_profile(done.profile, title="created")
 
 
 ADD_WHITELIST = Annotated[

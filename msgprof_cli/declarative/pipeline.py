@@ -27,7 +27,7 @@ from msgprof_cli.declarative import plan as profiles
 from msgprof_cli.declarative import setup_plan
 from msgprof_cli.declarative.plan import Desired, Item
 from msgprof_cli.document.document import Issue
-from msgprof_cli.errors import ApiError, ExitStatus, Interrupted, MsgprofError
+from msgprof_cli.errors import ApiError, CreateUnknown, ExitStatus, Interrupted, MsgprofError
 
 if TYPE_CHECKING:  # the types only: the client (and requests) load when a command needs them
     from msgprof_cli.api.client import SetupOperations, TelnyxClient
@@ -229,7 +229,11 @@ def _settle(item: Item) -> None:
     if failed:
         n, done = len(failed), sum(1 for c in item.setup.changes if c.result == "done")
         errors = [c.error or ApiError("setup change failed") for c in failed]
-        item.status, item.applied = "failed", True  # its profile was applied before its setup ran
+        # applied: its profile's own change (its setup ran after it), a change done, or a failed
+        # change that may have been done; not when every change was refused and the profile unchanged
+        maybe = any(_maybe_done(c.error) for c in failed)
+        item.applied = item.applied or done > 0 or item.action in ("create", "update") or maybe
+        item.status = "failed"
         item.error = all_at_once(errors, f"{n} setup change{'s' if n > 1 else ''} failed ({done} done)")
 
 
@@ -238,6 +242,10 @@ def _not_sent(item: Item) -> None:
     assert item.setup is not None
     if item.action == "failed":
         why = "the profile could not be planned"
+    elif item.action == "create" and item.applied:  # created, then its follow-up update failed
+        why = "the profile was created, but setting its other fields failed (see its error)"
+    elif item.action == "create" and isinstance(item.error, CreateUnknown):  # never "not created" unless known
+        why = "the profile may or may not have been created (see its error)"
     else:
         why = "the profile was not created" if item.action == "create" else "the profile's change failed"
     for change in item.setup.changes:
@@ -253,8 +261,10 @@ def _interrupted(item: Item, *, in_flight: bool) -> None:
     for change in item.setup.changes:
         if change.result is None:
             change.result = "failed"
-            change.error = Interrupted(
-                "interrupted: it may or may not have been done" if in_flight else "interrupted before it started"
+            change.error = Interrupted(  # only a change apply began sending may have been done
+                "interrupted: it may or may not have been done"
+                if in_flight and change.started
+                else "interrupted before it started"
             )
     item.status = "failed"
     if started:
@@ -298,15 +308,25 @@ def closing_notes(done: Sequence[Item]) -> list[str]:
         notes.append(f"interrupted: {stopped} of {len(done)} profiles were not done (see each line)")
     if failed > stopped:
         applied = any(i.status == "done" or _partly_done(i) or i.applied for i in done)
+        unknown = any(isinstance(i.error, CreateUnknown) for i in done)  # a create that may have been done
         rest = (
             "the others were applied"
             if failed < len(done)
             else "some of their changes were applied (see each line)"
             if applied
+            else "some may have been applied (see each line)"
+            if unknown
             else "none was applied"
         )
         notes.append(f"{failed - stopped} of {len(done)} profiles failed; {rest}")
     return notes
+
+
+def _maybe_done(error: MsgprofError | None) -> bool:
+    """A failed setup change may have been done unless the API refused it (4xx) or it was never sent."""
+    status = getattr(error, "status", None)
+    refused = isinstance(status, int) and 400 <= status < 500
+    return not refused and not (isinstance(error, Interrupted) and "before it started" in error.message)
 
 
 def _partly_done(item: Item) -> bool:
@@ -317,7 +337,10 @@ def _partly_done(item: Item) -> bool:
         return False
     started = any(c.result == "done" or (c.result == "failed" and not isinstance(c.error, Interrupted))
                   for c in item.setup.changes)  # fmt: skip
-    return started and (item.action in ("create", "update") or any(c.result == "done" for c in item.setup.changes))
+    return started and (
+        item.action in ("create", "update")
+        or any(c.result == "done" or (c.result == "failed" and _maybe_done(c.error)) for c in item.setup.changes)
+    )
 
 
 def export_setups(client: TelnyxClient, profiles: Sequence[dict[str, Any]]) -> dict[str, dict[str, Any]]:

@@ -246,15 +246,17 @@ def _carry_out(client: TelnyxClient, item: Item) -> None:
     if item.error is not None:  # failed while planning
         raise item.error
     if item.action == "create":
-        from msgprof_cli.api.create_once import create_once
-        from msgprof_cli.document.rules import split_create
+        from msgprof_cli.api.create_once import create_profile, made_before
 
-        body, later = split_create(item.desired.payload)  # the create request lacks update-only fields
-        done = create_once(client, body)  # the plan saw no profile with this name
+        try:  # the plan saw no profile with this name; redaction_* are set by an update after the create
+            done = create_profile(client, item.desired.payload)
+        except MsgprofError as exc:
+            made = made_before(exc)
+            if made is not None:  # created, then its update failed: applied (a rerun converges)
+                item.profile_id, item.applied = made.get("id"), True
+                exc.hint = "apply again: it updates the profile made, and creates no other"
+            raise
         item.note, item.profile_id = done.note, done.profile.get("id")
-        later = {k: v for k, v in later.items() if done.profile.get(k) != v}  # the defaults need no update
-        if later:  # redaction_*: set by an update right after the create (a rerun converges if it fails)
-            client.update_messaging_profile(str(item.profile_id), later)
     elif item.action == "update":
         assert item.profile_id is not None
         client.update_messaging_profile(item.profile_id, effect(item.desired.payload, item.live or {}).patch)

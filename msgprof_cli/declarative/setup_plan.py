@@ -48,6 +48,7 @@ class SetupChange:
     result: str | None = None  # done | failed (after apply)
     error: MsgprofError | None = None
     target: str = ""  # the key apply sends; ``key`` is what reports show (secret values replaced)
+    started: bool = False  # apply began sending it (a Ctrl-C after that: it may or may not be done)
 
     def __post_init__(self) -> None:
         self.target = self.target or self.key
@@ -96,8 +97,28 @@ def plan_setup(
     if setup.autoresp is not None:
         configs = inv.autoresp_of(profile_id) if profile_id else []
         _plan_autoresp(configs, setup.autoresp, prune, out)
+    _refuse_odd_ids(out)
     out.changes.sort(key=lambda c: ORDER[c.action])  # removals first, as the plan shows them
     return out
+
+
+NOUNS = {"phone_number": "phone number", "sender_id": "sender ID", "autoresp": "auto-response"}
+
+
+def _refuse_odd_ids(out: SetupPlan) -> None:
+    """A change on a record whose id cannot be placed in a URL (``..``) is refused by the plan as
+    apply would refuse it (the one path builder's check and message), not listed as a change."""
+    from msgprof_cli.api import paths
+    from msgprof_cli.errors import UnexpectedRecord
+
+    for change in list(out.changes):
+        if change.record_id is None:
+            continue
+        try:
+            paths.segment(change.record_id, NOUNS[change.kind])
+        except UnexpectedRecord as exc:
+            out.changes.remove(change)
+            out.errors.append(exc)
 
 
 def _one_profile(ops: SetupOperations, pid: str | None, setup: Setup, prune: bool) -> Inventory:
@@ -162,10 +183,21 @@ def _plan_numbers(
 def _plan_sender_ids(
     live: Sequence[Mapping[str, Any]], entries: list[SenderEntry], prune: bool, out: SetupPlan
 ) -> None:
-    by_text = {SenderIds.key(r): r for r in live}
+    by_text: dict[str, list[Mapping[str, Any]]] = {}
+    for r in live:
+        by_text.setdefault(SenderIds.key(r), []).append(r)
     for e in entries:
-        rec = by_text.get(e.sender_id)
-        if rec is None:
+        matches = by_text.get(e.sender_id, [])
+        rec = matches[0] if matches else None
+        if len(matches) > 1:  # as auto-responses: which one a change would touch cannot be told
+            ids = ", ".join(str(m.get("id")) for m in matches)
+            out.errors.append(
+                Ambiguous(
+                    f"sender ID {e.sender_id!r}: {len(matches)} live records ({ids}); msgprof changes none of them",
+                    hint="remove the extra ones with `msgprof sender-ids remove PROFILE ID`, then apply again",
+                )
+            )
+        elif rec is None:
             detail = f"us_long_code_fallback {e.us_long_code_fallback}" if e.us_long_code_fallback else ""
             out.changes.append(SetupChange("sender_id", "add", e.sender_id, detail, new=e.us_long_code_fallback))
         elif not SenderIds.same(e.sender_id, e.us_long_code_fallback, rec):
@@ -234,6 +266,7 @@ def apply_setup(
     for change, step, body in _autoresp_steps(configs):  # last, and in keyword order
         if change.result == "failed":
             continue  # its first step failed: the second is not tried
+        change.started = True
         try:
             _autoresp_step(ops, profile_id, change, step, body, notify)
             if step in ("post", "put"):  # its final state (a step aside is only the first of two)
@@ -246,6 +279,7 @@ def apply_setup(
 
 
 def _apply_safely(ops: SetupOperations, profile_id: str, change: SetupChange, notify: sa.Notify) -> None:
+    change.started = True
     try:
         _apply_one(ops, profile_id, change, notify)
         change.result = "done"
@@ -336,6 +370,8 @@ def _apply_numbers(
     for numbers, run in batches:
         if not numbers:
             continue
+        for number in numbers:
+            by_number[number].started = True
         try:
             results = run(numbers)
         except MsgprofError as exc:

@@ -18,6 +18,9 @@ class Faults:
     drop_rate: float = 0.0
     seed: int | None = None
     clock: Callable[[], float] = time.time  # wall-clock seconds: the rate window; injectable for tests
+    # a failed request is answered one of these, and not done; 502/503/504 are a gateway's (a
+    # client cannot tell it from one whose request the API still commits: it never re-sends a create)
+    fail_statuses: tuple[int, ...] = (500, 502, 503, 504)
     rng: random.Random = field(init=False)
     lock: threading.Lock = field(default_factory=threading.Lock, init=False)
     _window: int = field(default=0, init=False)
@@ -50,7 +53,7 @@ class Faults:
         """(fail?, fail status, fail with HTML?, drop?) drawn in one go so runs are reproducible."""
         with self.lock:
             fail = self.rng.random() < self.fail_rate
-            status = self.rng.choice((500, 502, 503, 504))
+            status = self.rng.choice(self.fail_statuses)
             html = self.rng.random() < 0.5
             drop = self.rng.random() < self.drop_rate
         return fail, status, html, drop
