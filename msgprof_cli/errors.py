@@ -80,12 +80,22 @@ _DESCRIPTIONS: dict[ExitStatus, str] = {
 }
 
 
-def exit_with(status: ExitStatus) -> NoReturn:
+class CommandStatus(int):
+    """``sandbox -- COMMAND``: COMMAND's own exit status (0..255), passed through as a shell passes
+    it.  The one status that is not msgprof's: it is COMMAND's, and the docs' table says so."""
+
+    def __new__(cls, value: int) -> CommandStatus:
+        if not 0 <= value <= 255:
+            raise ValueError(f"an exit status is 0..255, not {value}")
+        return super().__new__(cls, value)
+
+
+def exit_with(status: ExitStatus | CommandStatus) -> NoReturn:
     """End the process with ``status``: the one place in msgprof that exits.  ``SystemExit``, so
     that ``finally`` blocks and buffered output are still flushed on the way out.  Called by the
     command group when a command has ended (cli/presentation.py) and by the launcher for a Ctrl-C
     outside a command's body."""
-    raise SystemExit(int(ExitStatus(status)))
+    raise SystemExit(int(status) if isinstance(status, CommandStatus) else int(ExitStatus(status)))
 
 
 class Outcome(Protocol):

@@ -12,7 +12,7 @@ import os
 import signal
 
 # Light on purpose (enum and typing): the handler below needs them before anything else loads.
-from msgprof_cli.errors import ExitStatus, exit_with
+from msgprof_cli.errors import CommandStatus, ExitStatus, exit_with
 
 INTERRUPTED_LINE = b"msgprof: interrupted\n"
 
@@ -35,7 +35,7 @@ def _interrupted(signum: int, frame: object) -> None:
 
 def main() -> None:
     signal.signal(signal.SIGINT, _interrupted)  # first of all: imports below take a while
-    status = ExitStatus.OK
+    status: ExitStatus | CommandStatus = ExitStatus.OK
     try:
         import sys
 

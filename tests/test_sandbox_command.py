@@ -76,7 +76,7 @@ def test_msgprof_inside_reaches_the_sandbox_not_the_account_in_the_callers_envir
         env={**CALLER, "MSGPROF_CONFIG": str(config)},
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
-    assert sorted(p["name"] for p in __import__("json").loads(done.stdout)) == ["Demo Alerts", "Demo Marketing"]
+    assert sorted(p["name"] for p in __import__("json").loads(done.stdout)) == ["Demo Alerts", "Demo Marketing", "Demo US Senders"]
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 import typer
 
 if TYPE_CHECKING:
-    from msgprof_cli.errors import ExitStatus
+    from msgprof_cli.errors import CommandStatus, ExitStatus
 
 HELP = "Create and manage Telnyx messaging profiles: from flags or YAML, validated before anything is sent."
 # Which module registers each command, so that running one imports only its module.
@@ -84,13 +84,13 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(name)
 
 
-def main() -> "ExitStatus":
+def main() -> "ExitStatus | CommandStatus":
     """Run the command line; how it ended (the launcher ends the process with it)."""
     from msgprof_cli.cli.presentation import hoist_global_options
 
     args = hoist_global_options(sys.argv[1:])
     first = args[0] if args and not args[0].startswith("-") else None
-    status: ExitStatus = build_app(first if first in COMMAND_MODULES else None)(
+    status: ExitStatus | CommandStatus = build_app(first if first in COMMAND_MODULES else None)(
         args, prog_name="msgprof", standalone_mode=False
     )
     return status

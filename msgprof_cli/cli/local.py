@@ -7,7 +7,7 @@ from typing import Annotated, Any, Optional, cast
 import typer
 
 from msgprof_cli.cli.common import API_OPTIONS, OUTPUT_OPTIONS, Options, run, with_options
-from msgprof_cli.errors import UsageError
+from msgprof_cli.errors import CommandStatus, UsageError
 from msgprof_cli.secrets import quote
 
 
@@ -157,7 +157,7 @@ def sandbox(
         signal.signal(signal.SIGTERM, _stop)
         key = api_key or "sandbox-key"
         if command:
-            raise typer.Exit(_around(r, server, command, key, host))
+            raise typer.Exit(CommandStatus(_around(r, server, command, key, host)))
         r.render.notice(f"sandbox listening on {server.url} (Ctrl-C stops it)")
         _warn_reach(r, server, host)
         for line in server.export_lines(key):

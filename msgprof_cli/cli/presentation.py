@@ -16,7 +16,7 @@ from typer import Abort
 from typer._click.exceptions import ClickException, NoArgsIsHelpError, NoSuchOption
 from typer.core import TyperCommand, TyperGroup
 
-from msgprof_cli.errors import ExitStatus, exit_with
+from msgprof_cli.errors import CommandStatus, ExitStatus, exit_with
 from msgprof_cli.output.terminal import Terminal
 
 # Options every API command takes; accepted before the command name too (`msgprof --account x list`).
@@ -227,11 +227,14 @@ class MsgprofGroup(_Presentation, TyperGroup):
         exit_with(status)
 
 
-def ended_with(code: Any) -> ExitStatus:
-    """What click's run returned, as an ExitStatus: None (a command that returned) is OK; a
-    status msgprof does not know would be a bug in msgprof."""
+def ended_with(code: Any) -> ExitStatus | CommandStatus:
+    """What click's run returned, as an ExitStatus: None (a command that returned) is OK;
+    ``sandbox -- COMMAND``'s COMMAND status passes through; a status msgprof does not know would
+    be a bug in msgprof."""
     if code is None:
         return ExitStatus.OK
+    if isinstance(code, CommandStatus):
+        return code
     try:
         return ExitStatus(code)
     except ValueError:
