@@ -16,10 +16,11 @@ Three envelopes:
   ``page_size``.
 
 The client's pager (``TelnyxClient.pages``) reads ``data``/``meta`` only, so ``_record_pages``
-below pages the two ``records`` envelopes, on top of the client's public ``get`` and ``page_slots``: the first page says how many there
-are, the others are read side by side (at most the client's ``page_workers``) and kept in order;
-``max_pages`` bounds a listing, and a page holding more records than asked is refused.  A server
-that clamps the page size is followed: the first page's length is the page size from then on.
+below pages the two ``records`` envelopes, on top of the client's public ``get`` and
+``page_slots``: the first page says how many there are, the others are read side by side (at
+most the client's ``page_workers``) and kept in order; ``max_pages`` bounds a listing, and a page
+holding more records than asked is refused.  A server that clamps the page size is followed:
+the first page's length is the page size from then on.
 
 Errors are the client's: 401/403 ``CredentialsError``, 404 ``NotFound``, and so on.  Whether a
 refusal means "no such record" or "this check cannot be made" is the caller's to decide.
