@@ -207,7 +207,7 @@ def test_each_demo_message_is_explained(
 
 
 def test_all_sweeps_the_demo_senders_by_cause(cli: Any, sb: Sandbox) -> None:
-    code, report = run(cli, "--all", "--profile", demo.PROFILE["name"])
+    code, report = run(cli, "--all", "--profile", str(demo.PROFILE["name"]))
     assert code == 9 and list(report)[: len(SWEEP_KEYS)] == SWEEP_KEYS
     blocked = {b["cause"]: (b["count"], b["numbers"], b["fix"] is not None) for b in report["blocked"]}
     assert blocked == {
