@@ -263,3 +263,17 @@ def test_a_10dlc_failure_is_fixed_and_the_failed_message_s_cause_is_gone(
         assert code == 0 and [checks[k]["status"] for k in REG[:3]] == ["pass", "pass", "pass"]
         code, report = run(cli, "--message", demo.MESSAGE_UNREGISTERED)
         assert code == 0 and [(c["code"], c["cause"]) for c in report["causes"]] == [("40010", "gone")]
+
+
+def test_the_send_path_operations_use_only_the_client_s_public_surface() -> None:
+    """api/sendpath.py pages through ``TelnyxClient.pages`` and shares ``page_slots``: a private
+    part of the client (``_pages``, ``_page_slots``...) used there would break silently when the
+    client's pager changes."""
+    import re
+    from pathlib import Path
+
+    from msgprof_cli.api import sendpath
+
+    source = Path(sendpath.__file__).read_text(encoding="utf-8")
+    assert re.findall(r"\bclient\._\w+", source) == []
+    assert "client.pages(" in source and "client.page_slots" in source
