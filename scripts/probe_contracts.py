@@ -24,6 +24,8 @@ PROBES: dict[str, list[tuple[str, str]]] = {
         ("msgprof_cli/api/client.py", "import msgprof_cli.api.setup"),
         ("msgprof_cli/api/paths.py", "import msgprof_cli.api.client"),
         ("msgprof_cli/api/resources.py", "import msgprof_cli.api.client"),
+        ("msgprof_cli/api/client.py", "import msgprof_cli.api.sendpath"),
+        ("msgprof_cli/api/sendpath.py", "import msgprof_cli.api.setup"),
     ],
     "commands-call-the-pipeline": [("msgprof_cli/cli/declarative.py", "import msgprof_cli.declarative.setup_plan")],
     "document-no-circle": [("msgprof_cli/document/document.py", "import msgprof_cli.document.loading")],

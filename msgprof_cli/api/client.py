@@ -610,6 +610,19 @@ class TelnyxClient:
         operations answer so (telnyx-send-path.openapi.yaml: PhoneNumberCampaign, records/page)."""
         return self._request("GET", path, params=params, enveloped=enveloped)[0]
 
+    def pages(
+        self, path: ApiPath, params: dict[str, Any], *, page_size: int = MAX_PAGE_SIZE, limit: int | None = None
+    ) -> Iterator[Page]:
+        """Every page of a ``data``/``meta`` list through the one pager (``_pages``), for the
+        operations that live beside the client (api/sendpath.py: opt-outs, hosted numbers)."""
+        return self._pages(path, params, page_size, None, limit)
+
+    @property
+    def page_slots(self) -> threading.BoundedSemaphore:
+        """The bound on pages in flight, for a pager of another envelope (api/sendpath.py's
+        ``records``) to share, so listings side by side never open more connections than the pool."""
+        return self._page_slots
+
     def list_messaging_profiles(
         self, *, page_number: int = 1, page_size: int = 20, name: str | None = None, name_contains: str | None = None
     ) -> Page:

@@ -15,11 +15,12 @@ Three envelopes:
 * the toll-free verification list is ``records`` / ``total_records`` with ``page`` and
   ``page_size``.
 
-The client's pager reads ``data``/``meta`` only, so ``_record_pages`` below pages the two
-``records`` envelopes, on top of the client's public ``get``: the first page says how many there
-are, the others are read side by side (at most the client's ``page_workers``) and kept in order;
-``max_pages`` bounds a listing, and a page holding more records than asked is refused.  A server
-that clamps the page size is followed: the first page's length is the page size from then on.
+The client's pager (``TelnyxClient.pages``) reads ``data``/``meta`` only, so ``_record_pages``
+below pages the two ``records`` envelopes, on top of the client's public ``get`` and
+``page_slots``: the first page says how many there are, the others are read side by side (at
+most the client's ``page_workers``) and kept in order; ``max_pages`` bounds a listing, and a page
+holding more records than asked is refused.  A server that clamps the page size is followed:
+the first page's length is the page size from then on.
 
 Errors are the client's: 401/403 ``CredentialsError``, 404 ``NotFound``, and so on.  Whether a
 refusal means "no such record" or "this check cannot be made" is the caller's to decide.
@@ -28,7 +29,6 @@ refusal means "no such record" or "this check cannot be made" is the caller's to
 from __future__ import annotations
 
 import math
-import threading
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -131,10 +131,9 @@ class SendPathOperations:
 
     def __init__(self, client: TelnyxClient) -> None:
         self.client = client
-        # The record pages share the client's bound on pages in flight (its pager's semaphore when
-        # it has one), so listings side by side never open more connections than its pool holds.
-        slots = getattr(client, "_page_slots", None)
-        self._slots = slots if slots is not None else threading.BoundedSemaphore(max(1, client.page_workers))
+        # The record pages share the client's bound on pages in flight, so listings side by side
+        # never open more connections than its pool holds.
+        self._slots = client.page_slots
 
     # ------------------------------------------------------------------ 10DLC
 
@@ -177,7 +176,7 @@ class SendPathOperations:
         items: list[OptOut] = []
         total_pages = total = None
         read = 0
-        for page in self.client._pages(where, params, MAX_PAGE_SIZE, None, limit=MAX_PAGE_SIZE * max_pages):
+        for page in self.client.pages(where, params, limit=MAX_PAGE_SIZE * max_pages):
             if total_pages is None:
                 total_pages, total = page.total_pages or 1, page.total_results
             read += 1
@@ -188,7 +187,7 @@ class SendPathOperations:
     def list_hosted_numbers(self, *, phone_number: str | None = None) -> list[HostedNumber]:
         """ListMessagingHostedNumbers (``filter[phone_number]`` for one), every page."""
         params = {} if phone_number is None else {"filter[phone_number]": phone_number}
-        pages = self.client._pages(path("messaging_hosted_numbers"), params, MAX_PAGE_SIZE, None)
+        pages = self.client.pages(path("messaging_hosted_numbers"), params)
         return [hosted_number(r) for page in pages for r in page.data]
 
     def get_message(self, message_id: str) -> Message:

@@ -72,7 +72,8 @@ class Sweep:
             for c in s.checks:
                 if c.status == "fail":
                     blocked.setdefault(c.check, []).append(s.number)
-                    fixes.setdefault(c.check, _general(c.fix))
+                    if fixes.get(c.check) is None:  # the first number with a fix: one that only waits has none
+                        fixes[c.check] = _general(c.fix)
                 elif c.status == "unknown":
                     unknown.setdefault(c.check, []).append(s.number)
         ready = [s.number for s in self.senders if s.ready]

@@ -2,10 +2,18 @@
 
 A message (``GET /messages/{id}``) carries ``errors[]``, each with a ``code`` and a ``title``.  Each
 row below names the check that explains the code; ``doctor --message`` runs that check against the
-account as it is now and says whether the cause remains.  Each row names its source, and whether
-msgprof read the code's number there (``confirmed``) or not: the stored copy of Telnyx's
-"Messaging Error Code Reference" msgprof could read ends before its configuration (403xx) section,
-so three numbers are as that reference is recalled, and a title says the same cause too.
+account as it is now and says whether the cause remains.  Each row names its source URL, and
+whether msgprof read the code's number there (``confirmed``) or not.
+
+What was read (2026-12-08, through the public-pages search): Telnyx's "Messaging Error Code
+Reference" (``ERRORS_PAGE``) as far as its carrier-rejection table (40001-40015: 40009 is followed
+by 40011 there, so 40010 is not a carrier rejection); its later tables (10DLC-specific, toll-free,
+the 403xx API request and configuration errors) were not readable, nor were they in the opening of
+support.telnyx.com's "Telnyx Messaging Error Codes" (``SUPPORT_PAGE``, 1xxxx request errors).
+40305, 40309, 40010 and 40329 are therefore *not confirmed* at the source: their numbers and titles
+agree with a public third-party summary of ``ERRORS_PAGE`` (a repository file that names the page
+as its source, dated 2026-06-11), which is corroboration, not the source.  Their titles' words are
+matched too, so a different number with the same title is still explained.
 
 A code no row has is looked up by its title (``by_title``: words the API's own title carries, e.g.
 "whitelist", "10DLC"); what neither finds is an unknown cause, said plainly, never guessed.
@@ -17,6 +25,11 @@ from dataclasses import dataclass
 
 ERRORS_PAGE = "https://developers.telnyx.com/docs/messaging/messages/error-codes"
 SPEND_PAGE = "https://developers.telnyx.com/docs/messaging/messages/configurable-spend-limits"
+SUPPORT_PAGE = "https://support.telnyx.com/en/articles/6505121-telnyx-messaging-error-codes"
+UNREAD = (
+    f"not confirmed: the number is not in the part of {ERRORS_PAGE} or {SUPPORT_PAGE} msgprof could read; "
+    "a public summary of the first page lists it"
+)
 
 
 @dataclass(frozen=True)
@@ -40,31 +53,29 @@ ROWS: tuple[Code, ...] = (
         "40305",
         "Invalid 'from' address",
         "number_on_profile",
-        "issue 29 and msgprof's doctor since issue 23 (a number on no messaging profile); the title as the API "
-        f"answers it; not read at {ERRORS_PAGE} (msgprof's copy ends before the 403xx rows)",
+        f"{ERRORS_PAGE} (403xx request errors: the number is on no messaging profile); {UNREAD}",
         confirmed=False,
     ),
     Code(
         "40309",
-        "Invalid destination region (not in the profile's whitelisted destinations)",
+        "Invalid destination region",
         "destination_whitelisted",
-        f"{ERRORS_PAGE}, configuration errors: number as recalled, not read in msgprof's copy; the title words "
-        "'whitelist'/'destination region' are matched too",
+        f"{ERRORS_PAGE} (403xx request errors: the region is not in the profile's whitelist); {UNREAD}; "
+        "the title words 'whitelist'/'destination region' are matched too",
         confirmed=False,
     ),
     Code(
         "40010",
         "Not 10DLC registered",
         "10dlc_assignment",
-        f"{ERRORS_PAGE}: number as recalled, not read in msgprof's copy; the title word '10DLC' is matched too",
+        f"{ERRORS_PAGE} (10DLC-specific delivery errors); {UNREAD}; the title word '10DLC' is matched too",
         confirmed=False,
     ),
     Code(
         "40329",
-        "Toll-free number not verified",
+        "Toll-free not verified",
         "toll_free_verification",
-        f"{ERRORS_PAGE}: number as recalled, not read in msgprof's copy; the title words 'toll-free' and "
-        "'verif' are matched too",
+        f"{ERRORS_PAGE} (toll-free delivery errors); {UNREAD}; the title words 'toll' and 'verif' are matched too",
         confirmed=False,
     ),
     Code(
@@ -77,32 +88,32 @@ ROWS: tuple[Code, ...] = (
         "40013",
         "Invalid source number",
         "number_on_account",
-        f"{ERRORS_PAGE} (carrier rejections: check that the number is active and messaging-enabled)",
+        f"{ERRORS_PAGE}, carrier rejections (read): check that the number is active and messaging-enabled",
     ),
     Code(
         "40002",
         "Blocked as spam (temporary)",
         "number_health",
-        f"{ERRORS_PAGE} (carrier rejections: reduce the rate, review the content)",
+        f"{ERRORS_PAGE}, carrier rejections (read): reduce the rate, review the content",
     ),
     Code(
         "40003",
         "Blocked as spam (permanent)",
         "number_health",
-        f"{ERRORS_PAGE} (carrier rejections: the number is blocked; send from another one)",
+        f"{ERRORS_PAGE}, carrier rejections (read): the number is blocked; send from another one",
     ),
     Code(
         "40001",
         "Not routable",
         None,
-        f"{ERRORS_PAGE} (carrier rejections)",
+        f"{ERRORS_PAGE}, carrier rejections (read)",
         advice="the destination is a landline or cannot take messages: check the number",
     ),
     Code(
         "40012",
         "Invalid destination number",
         None,
-        "https://developers.telnyx.com/api/errors/40012",
+        f"https://developers.telnyx.com/api/errors/40012; {ERRORS_PAGE}, carrier rejections (read)",
         advice="the carrier found the destination invalid (not owned, deactivated, no credit): check the number",
     ),
 )

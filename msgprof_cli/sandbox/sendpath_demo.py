@@ -36,6 +36,7 @@ HOSTED_ID = "1293384261075731600"
 MESSAGE_OPTED_OUT = "40300000-0000-4000-8000-000000000001"  # errors: 40300
 MESSAGE_NOT_ON_PROFILE = "40305000-0000-4000-8000-000000000002"  # errors: 40305
 MESSAGE_DELIVERED = "20000000-0000-4000-8000-000000000003"
+MESSAGE_UNREGISTERED = "40010000-0000-4000-8000-000000000004"  # errors: 40010, from UNASSIGNED
 NOT_ON_PROFILE = "+14155550101"  # the 40305 message's sender: a demo long code, on no profile
 
 FAILURE_REASONS = "Phone number is not provisioned for messaging with the carrier; contact support"
@@ -101,7 +102,8 @@ def seed(state: State, demo_profile_ids: list[str], now: float, seed: int | None
                     "description": "Marketing for a brand whose identity is not verified",
                     "usecase": "MARKETING",
                     "campaignStatus": "TCR_PENDING",
-                    "status": "PENDING",
+                    # the spec's TelnyxCampaign_CSP.status: "Possible values: ACTIVE, EXPIRED"
+                    "status": "ACTIVE",
                 },
             ],
             "phone_number_campaigns": [
@@ -163,6 +165,16 @@ def seed(state: State, demo_profile_ids: list[str], now: float, seed: int | None
                     "The sending number is not on a messaging profile.",
                 ),
                 _message(MESSAGE_DELIVERED, ASSIGNED, "+13125550144", pid, "delivered"),
+                _message(
+                    MESSAGE_UNREGISTERED,
+                    UNASSIGNED,
+                    "+13125550145",
+                    pid,
+                    "delivery_failed",
+                    "40010",
+                    "Not 10DLC registered",
+                    "The carrier requires the sending long code to be registered for 10DLC; it is not.",
+                ),
             ],
         }
         state.sendpath = sendpath.completed(data)
@@ -182,8 +194,9 @@ def _assignment(number: str, campaign: str, brand: str, status: str) -> dict[str
 def _message(
     ident: str, sender: str, to: str, pid: str | None, status: str, code: str = "", title: str = "", detail: str = ""
 ) -> dict[str, Any]:
-    # 40300 and 40305: the codes issue 29 names (opted out; not on a profile); their titles are
-    # those of Telnyx's public messaging error-code pages
+    # 40300, 40305, 40010: codes issue 29 names (opted out; not on a profile; unregistered 10DLC);
+    # each one's number, title and source, and how far msgprof could confirm it, are the rows of
+    # document/message_codes.py (the detail texts are the sandbox's own words)
     errors = [{"code": code, "title": title, "detail": detail}] if code else []
     return {
         "id": ident,
