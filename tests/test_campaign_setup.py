@@ -167,7 +167,7 @@ def test_numbers_campaign_command_and_its_dry_run(cli: Any, seeded: Sandbox) -> 
     again = cli("numbers", "campaign", N[2], CAMP)
     assert again.exit_code == 0 and len([w for w in writes(seeded) if w[0] == "POST"]) == 1
     moved = cli("numbers", "campaign", N[2], CAMP2, "--dry-run")
-    assert "PUT" in moved.stdout
+    assert "PUT" in moved.stderr and "/10dlc/phone_number_campaigns/%2B13125550102" in moved.stderr
     gone = cli("numbers", "campaign", N[2], "--remove")
     assert gone.exit_code == 0, gone.output
     assert assignments(seeded) == {}
