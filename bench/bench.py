@@ -207,7 +207,10 @@ def bench_latency_create(runs: int, warmup: int, latency_ms: int = 50) -> list[d
         cases = [
             (f"plain requests script, --latency {latency_ms}", [PY, str(plain), str(body)]),
             (f"msgprof create -f sample.json --json, --latency {latency_ms}", create_json),
-            (f"msgprof create -f sample --json, --latency {latency_ms}", [*MSGPROF, "create", "-f", str(SAMPLE), "--json"]),  # noqa: E501
+            (
+                f"msgprof create -f sample --json, --latency {latency_ms}",
+                [*MSGPROF, "create", "-f", str(SAMPLE), "--json"],
+            ),  # noqa: E501
         ]
         times: dict[str, list[float]] = {name: [] for name, _ in cases}
         for i in range(warmup + runs):
@@ -554,14 +557,20 @@ def _doctor_state(n: int, campaigns: int, brands: int) -> tuple[dict[str, object
         for i in range(campaigns)
     ]
     state["phone_number_campaigns"] = [
-        {"phoneNumber": x, "campaignId": f"c-{i % campaigns}", "brandId": f"b-{i % campaigns % brands}",
-         "assignmentStatus": "ASSIGNED"}
+        {
+            "phoneNumber": x,
+            "campaignId": f"c-{i % campaigns}",
+            "brandId": f"b-{i % campaigns % brands}",
+            "assignmentStatus": "ASSIGNED",
+        }
         for i, x in enumerate(numbers)
     ]
     return state, numbers
 
 
-def bench_doctor(repeats: int, latency: int = 50, n: int = 10_000, campaigns: int = 4, brands: int = 2) -> list[dict[str, object]]:
+def bench_doctor(
+    repeats: int, latency: int = 50, n: int = 10_000, campaigns: int = 4, brands: int = 2
+) -> list[dict[str, object]]:
     """Issue 29's rows: one route's requests; doctor --all over n numbers beside listing them."""
     import math
 

@@ -33,6 +33,10 @@ class CampaignApi(HostileApi):
         self.gateway, self.pending, self.forbid = gateway, pending, forbid
         self.assignments: list[dict[str, Any]] = []  # duplicates kept; "_polls" is not answered
 
+    def __enter__(self) -> CampaignApi:
+        super().__enter__()
+        return self
+
     def assigned(self, number: str, campaign: str, status: str = "ASSIGNED", **more: Any) -> None:
         self.assignments.append({"phoneNumber": number, "campaignId": campaign, "assignmentStatus": status, **more})
 

@@ -76,7 +76,7 @@ def test_property_an_assignment_behind_a_gateway_504_is_posted_once(
 
 
 def posted_once(cli: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, how: str, run: str, after: int) -> None:
-    with CampaignApi(commit_after=after, **{how: 1}) as api:
+    with CampaignApi(commit_after=after, late=int(how == "late"), gateway=int(how == "gateway")) as api:
         account(api)
         use(api, monkeypatch)
         if run == "apply":
@@ -92,7 +92,9 @@ def posted_once(cli: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, how: 
         assert "did not send it again" in res.output
 
 
-def test_a_second_apply_after_a_late_commit_sends_nothing(cli: Any, monkeypatch: pytest.MonkeyPatch, fake_clock: Any, tmp_path: Path) -> None:
+def test_a_second_apply_after_a_late_commit_sends_nothing(
+    cli: Any, monkeypatch: pytest.MonkeyPatch, fake_clock: Any, tmp_path: Path
+) -> None:
     with CampaignApi(late=1, commit_after=30) as api:
         account(api)
         use(api, monkeypatch)
@@ -105,7 +107,9 @@ def test_a_second_apply_after_a_late_commit_sends_nothing(cli: Any, monkeypatch:
     assert first.exit_code in (0, 6), first.output
 
 
-def test_duplicate_assignments_fail_the_plan_and_nothing_is_sent(cli: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_duplicate_assignments_fail_the_plan_and_nothing_is_sent(
+    cli: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     with CampaignApi() as api:
         account(api)
         api.assigned(N[0], "c-1")
@@ -157,7 +161,9 @@ def test_a_preview_is_the_request_the_run_sends(cli: Any, sandbox: Sandbox, remo
     if remove:
         seed["phone_number_campaigns"] = [{"phoneNumber": N[0], "campaignId": "c-1"}]
     base = sandbox.url.removesuffix("/v2")
-    assert requests.post(f"{base}/_sandbox/reset", json=seed, headers={"Authorization": f"Bearer {TEST_KEY}"}, timeout=10).ok
+    assert requests.post(
+        f"{base}/_sandbox/reset", json=seed, headers={"Authorization": f"Bearer {TEST_KEY}"}, timeout=10
+    ).ok
     args = ("numbers", "campaign", N[0], *(["--remove"] if remove else ["c-1"]))
     dry = cli(*args, "--dry-run", "-o", "json")
     assert dry.exit_code == 0, dry.output
@@ -165,4 +171,8 @@ def test_a_preview_is_the_request_the_run_sends(cli: Any, sandbox: Sandbox, remo
     res = cli(*args, "--wait", "5")
     assert res.exit_code == 0, res.output
     [sent] = sandbox.writes()
-    assert (shown["method"], shown["url"], shown["body"]) == (sent.method, sandbox.url.removesuffix("/v2") + sent.path, sent.body)
+    assert (shown["method"], shown["url"], shown["body"]) == (
+        sent.method,
+        sandbox.url.removesuffix("/v2") + sent.path,
+        sent.body,
+    )

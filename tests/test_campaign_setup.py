@@ -78,19 +78,27 @@ def test_plan_apply_converge_and_a_second_apply_sends_nothing(cli: Any, seeded: 
 
 
 def test_change_and_removal_only_with_prune(cli: Any, seeded: Sandbox, tmp_path: Path) -> None:
-    first = doc(tmp_path, f"  - {{number: '{N[0]}', campaign_id: {CAMP}}}\n  - {{number: '{N[1]}', campaign_id: {CAMP}}}\n")
+    first = doc(
+        tmp_path, f"  - {{number: '{N[0]}', campaign_id: {CAMP}}}\n  - {{number: '{N[1]}', campaign_id: {CAMP}}}\n"
+    )
     assert cli("apply", "-f", first).exit_code == 0
     second = doc(tmp_path, f"  - {{number: '{N[0]}', campaign_id: {CAMP2}}}\n  - '{N[1]}'\n")
     plan = cli("plan", "-f", second, "--json")
-    setup = json.loads(plan.stdout)["items"][0]["setup"]
+    report = json.loads(plan.stdout)
+    setup = report["items"][0]["setup"]
     assert [(c["kind"], c["action"], c["key"]) for c in setup] == [("campaign", "change", N[0])]
+    assert report["summary"]["setup"] == {"campaign": {"change": 1}}
     pruned = cli("plan", "-f", second, "--prune-setup")
     assert f"- remove campaign {N[1]}" in pruned.stdout and f"~ change campaign {N[0]}" in pruned.stdout
     assert "1 campaign to remove" in pruned.stdout
-    md = cli("plan", "-f", second, "--prune-setup", "--format", "markdown")
-    assert "campaign" in md.stdout.splitlines()[0] or "campaign" in md.stdout
-    res = cli("apply", "-f", second, "--prune-setup")
-    assert res.exit_code == 0, res.output
+    md = cli("plan", "-f", second, "--prune-setup", "-o", "markdown")
+    assert md.exit_code == 0, md.output
+    headline = next(line for line in md.stdout.splitlines() if "setup:" in line)
+    assert "1 campaign to remove, 1 campaign to change" in headline, md.stdout
+    assert f"remove campaign | <code>{N[1]}</code>" in md.stdout
+    applied = cli("apply", "-f", second, "--prune-setup", "--json")
+    assert applied.exit_code == 0, applied.output
+    assert json.loads(applied.stdout)["summary"]["setup"] == {"campaign": {"remove": 1, "change": 1}}
     assert assignments(seeded) == {N[0]: CAMP2}
     start = len(seeded.received)
     assert cli("apply", "-f", second, "--prune-setup").exit_code == 0
@@ -108,14 +116,19 @@ def test_a_document_naming_no_campaign_leaves_every_campaign_alone(cli: Any, see
 
 
 def test_validate_checks_campaign_ids_offline(cli: Any, tmp_path: Path) -> None:
-    f = doc(tmp_path, f"  - {{number: '{N[0]}', campaign_id: 'a b'}}\n  - {{number: '{N[1]}', campaign_id: {'x' * 65}}}\n  - {{number: '{N[2]}', campaign_id: [x]}}\n")
+    f = doc(
+        tmp_path,
+        f"  - {{number: '{N[0]}', campaign_id: 'a b'}}\n  - {{number: '{N[1]}', campaign_id: {'x' * 65}}}\n  - {{number: '{N[2]}', campaign_id: [x]}}\n",
+    )
     res = cli("validate", f)
     assert res.exit_code == 3, res.output
     assert "phone_numbers[0].campaign_id" in res.output and "phone_numbers[1].campaign_id" in res.output
     assert "phone_numbers[2].campaign_id" in res.output and "not a 10DLC campaign id" in res.output
 
 
-def test_pending_is_waited_for_and_reported_pending_exit_6(cli: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_pending_is_waited_for_and_reported_pending_exit_6(
+    cli: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     from conftest import make_sandbox
 
     sb = make_sandbox(monkeypatch, order_polls=50)
@@ -136,7 +149,12 @@ def test_pending_is_waited_for_and_reported_pending_exit_6(cli: Any, monkeypatch
 def test_a_failed_assignment_names_its_failure_reasons(cli: Any, seeded: Sandbox, tmp_path: Path) -> None:
     seed = dict(SEED)
     seed["phone_number_campaigns"] = [
-        {"phoneNumber": N[0], "campaignId": CAMP2, "assignmentStatus": "FAILED_ASSIGNMENT", "failureReasons": "brand suspended"}
+        {
+            "phoneNumber": N[0],
+            "campaignId": CAMP2,
+            "assignmentStatus": "FAILED_ASSIGNMENT",
+            "failureReasons": "brand suspended",
+        }
     ]
     assert control(seeded, "reset", json=seed).status_code == 200
     res = cli("numbers", "campaign", N[0], CAMP2)

@@ -191,7 +191,7 @@ def _settled(
     status = record.get("assignmentStatus")
     if status == Campaigns.FAILED:
         reasons = record.get("failureReasons") or "no reason given"
-        why = ApiError(f"{number}: the assignment to campaign {campaign_id} failed: {reasons}")
+        why: MsgprofError = ApiError(f"{number}: the assignment to campaign {campaign_id} failed: {reasons}")
         return CampaignResult(number, "failed", why.message, why, dict(record))
     if status == Campaigns.PENDING:
         since = record.get("updatedAt") or record.get("createdAt")

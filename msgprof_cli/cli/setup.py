@@ -293,7 +293,9 @@ def numbers_campaign(
         if dry_run:
             preview(r, [Campaigns.remove(number) if campaign_id is None else Campaigns.assign(number, campaign_id)])
             if campaign_id is not None:  # which one the run sends depends on the number's campaign now
-                r.render.notice("a number on another campaign is moved with PUT " + Campaigns.reassign(number, campaign_id).path)
+                r.render.notice(
+                    "a number on another campaign is moved with PUT " + Campaigns.reassign(number, campaign_id).path
+                )
             return
         _campaign_run(r, number, campaign_id, wait)
 

@@ -142,9 +142,7 @@ def complete_campaigns(client: TelnyxClient, inv: Inventory, setups: Sequence[Se
         inv.campaigns = [dict(a) for a in campaigns.read_all(client)]
 
 
-def _plan_campaigns(
-    live: Sequence[Mapping[str, Any]], entries: list[NumberEntry], prune: bool, out: SetupPlan
-) -> None:
+def _plan_campaigns(live: Sequence[Mapping[str, Any]], entries: list[NumberEntry], prune: bool, out: SetupPlan) -> None:
     from msgprof_cli.api.resources import Campaigns
 
     by_number: dict[str, list[Mapping[str, Any]]] = {}
@@ -158,7 +156,9 @@ def _plan_campaigns(
             continue
         rec = have[0] if have else None
         if e.campaign_id and rec is None:
-            out.changes.append(SetupChange("campaign", "assign", e.number, f"campaign {e.campaign_id}", None, e.campaign_id))
+            out.changes.append(
+                SetupChange("campaign", "assign", e.number, f"campaign {e.campaign_id}", None, e.campaign_id)
+            )
         elif e.campaign_id and rec is not None and not Campaigns.same(e.campaign_id, rec):
             detail = "; ".join(Campaigns.differences(e.campaign_id, rec))
             out.changes.append(SetupChange("campaign", "change", e.number, detail, dict(rec), e.campaign_id))
@@ -337,6 +337,7 @@ def _autoresp_steps(changes: list[SetupChange]) -> list[tuple[SetupChange, Step,
     old = {id(c): words((c.old or {}).get("keywords")) if c.action == "change" else set() for c in pending}
     final: dict[int, Step] = {id(c): "put" if c.action == "change" else "post" for c in pending}
     steps: list[tuple[SetupChange, Step, Autoresp | None]] = []
+
     def takes(c: SetupChange) -> set[tuple[str, str]]:  # the keywords it adds to its config
         return {(c.new.country_code, w) for w in words(c.new.keywords) - old[id(c)]}
 
