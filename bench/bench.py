@@ -553,7 +553,7 @@ def _doctor_state(n: int, campaigns: int, brands: int) -> tuple[dict[str, object
     state["phone_numbers"] = [{"phone_number": x, "messaging_profile_id": pid} for x in numbers]
     state["brands"] = [{"brandId": f"b-{i}", "identityStatus": "VERIFIED", "status": "OK"} for i in range(brands)]
     state["campaigns"] = [
-        {"campaignId": f"c-{i}", "brandId": f"b-{i % brands}", "campaignStatus": "TCR_ACCEPTED", "status": "ACTIVE"}
+        {"campaignId": f"c-{i}", "brandId": f"b-{i % brands}", "campaignStatus": "MNO_PROVISIONED", "status": "ACTIVE"}
         for i in range(campaigns)
     ]
     state["phone_number_campaigns"] = [
