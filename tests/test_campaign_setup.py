@@ -19,10 +19,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 import requests
 from conftest import TEST_KEY, Sandbox
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 AUTH = {"Authorization": f"Bearer {TEST_KEY}"}
 N = ["+13125550100", "+13125550101", "+13125550102"]
@@ -189,3 +192,54 @@ def test_numbers_campaign_command_and_its_dry_run(cli: Any, seeded: Sandbox) -> 
     gone = cli("numbers", "campaign", N[2], "--remove")
     assert gone.exit_code == 0, gone.output
     assert assignments(seeded) == {}
+
+
+STATES = st.sampled_from([None, CAMP, CAMP2])
+
+
+@given(
+    live=st.lists(STATES, min_size=3, max_size=3), want=st.lists(STATES, min_size=3, max_size=3), prune=st.booleans()
+)
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_property_apply_writes_exactly_what_plan_shows_then_converges(
+    cli: Any, sandbox: Sandbox, tmp_path: Path, live: list[str | None], want: list[str | None], prune: bool
+) -> None:
+    """For any live assignments and any document: apply sends one write per planned campaign change
+    (POST for +, PUT for ~, DELETE for -), on that number, and nothing else to the 10DLC paths;
+    the result is what the document says (with prune) and a second apply sends nothing."""
+    seed = {
+        **SEED,
+        "phone_number_campaigns": [{"phoneNumber": n, "campaignId": c} for n, c in zip(N, live, strict=True) if c],
+    }
+    assert control(sandbox, "reset", json=seed).status_code == 200
+    entries = "".join(
+        f"  - {{number: '{n}', campaign_id: {c}}}\n" if c else f"  - '{n}'\n" for n, c in zip(N, want, strict=True)
+    )
+    f = doc(tmp_path, entries)
+    flags = ["--prune-setup"] if prune else []
+    plan = json.loads(cli("plan", "-f", f, "--json", *flags).stdout)
+    planned = sorted(
+        (c["key"], {"assign": "POST", "change": "PUT", "remove": "DELETE"}[c["action"]])
+        for i in plan["items"]
+        for c in i["setup"]
+        if c["kind"] == "campaign"
+    )
+    start = len(sandbox.received)
+    res = cli("apply", "-f", f, "--wait", "5", *flags)
+    assert res.exit_code == 0, res.output
+    sent = sorted(
+        (unquote(r.path.rsplit("/", 1)[1]) if r.method != "POST" else r.body["phoneNumber"], r.method)
+        for r in sandbox.received[start:]
+        if "/10dlc/" in r.path and r.method != "GET"
+    )
+    assert sent == planned
+    managed = any(want)
+    expected = {}
+    for n, have, w in zip(N, live, want, strict=True):
+        final = w if managed and w else (None if managed and prune and not w else have)
+        if final:
+            expected[n] = final
+    assert assignments(sandbox) == expected
+    start = len(sandbox.received)
+    assert cli("apply", "-f", f, *flags).exit_code == 0
+    assert writes(sandbox, start) == []
