@@ -207,7 +207,10 @@ def bench_latency_create(runs: int, warmup: int, latency_ms: int = 50) -> list[d
         cases = [
             (f"plain requests script, --latency {latency_ms}", [PY, str(plain), str(body)]),
             (f"msgprof create -f sample.json --json, --latency {latency_ms}", create_json),
-            (f"msgprof create -f sample --json, --latency {latency_ms}", [*MSGPROF, "create", "-f", str(SAMPLE), "--json"]),  # noqa: E501
+            (
+                f"msgprof create -f sample --json, --latency {latency_ms}",
+                [*MSGPROF, "create", "-f", str(SAMPLE), "--json"],
+            ),  # noqa: E501
         ]
         times: dict[str, list[float]] = {name: [] for name, _ in cases}
         for i in range(warmup + runs):
@@ -527,6 +530,85 @@ def _bench_assign(tmp: Path, latency: int) -> list[dict[str, object]]:
     return [_with_sandbox(state, latency, work)]  # type: ignore[list-item]
 
 
+# --------------------------------------------------------------------------- issue 29: doctor's cost
+
+
+def _run_counted(cmd: list[str], env: dict[str, str], ok: tuple[int, ...] = (0, 9)) -> tuple[float, int]:
+    """Wall seconds and the requests one run made (its --debug trace); doctor exits 0 or 9."""
+    start = time.perf_counter()
+    done = subprocess.run([*cmd, "--debug"], capture_output=True, text=True, env=env, cwd=tempfile.gettempdir())
+    took = time.perf_counter() - start
+    if done.returncode not in ok:
+        raise SystemExit(f"bench: {' '.join(cmd)} failed ({done.returncode}): {done.stderr[-500:]}")
+    methods = ("GET", "POST", "PATCH", "PUT", "DELETE")
+    lines = done.stderr.splitlines()
+    return took, sum(1 for line in lines if line.startswith("debug: > ") and line[9:].split(" ")[0] in methods)
+
+
+def _doctor_state(n: int, campaigns: int, brands: int) -> tuple[dict[str, object], list[str]]:
+    """One profile holding n US long codes, each assigned (ASSIGNED) to one of the campaigns."""
+    state = _profiles_state(1)
+    pid = state["profiles"][0]["id"]  # type: ignore[index]
+    numbers = _numbers(n, "+1646")
+    state["phone_numbers"] = [{"phone_number": x, "messaging_profile_id": pid} for x in numbers]
+    state["brands"] = [{"brandId": f"b-{i}", "identityStatus": "VERIFIED", "status": "OK"} for i in range(brands)]
+    state["campaigns"] = [
+        {"campaignId": f"c-{i}", "brandId": f"b-{i % brands}", "campaignStatus": "MNO_PROVISIONED", "status": "ACTIVE"}
+        for i in range(campaigns)
+    ]
+    state["phone_number_campaigns"] = [
+        {
+            "phoneNumber": x,
+            "campaignId": f"c-{i % campaigns}",
+            "brandId": f"b-{i % campaigns % brands}",
+            "assignmentStatus": "ASSIGNED",
+        }
+        for i, x in enumerate(numbers)
+    ]
+    return state, numbers
+
+
+def bench_doctor(
+    repeats: int, latency: int = 50, n: int = 10_000, campaigns: int = 4, brands: int = 2
+) -> list[dict[str, object]]:
+    """Issue 29's rows: one route's requests; doctor --all over n numbers beside listing them."""
+    import math
+
+    tmp = Path(tempfile.mkdtemp(prefix="msgprof-bench-29-"))
+    state_file = tmp / "doctor-state.json"
+    state, numbers = _doctor_state(n, campaigns, brands)
+    state_file.write_text(json.dumps(state))
+    budget = 3 * math.ceil(n / 250) + campaigns + brands
+
+    def work(url: str, env: dict[str, str]) -> list[dict[str, object]]:
+        _, route = _run_counted([*MSGPROF, "doctor", "--from", numbers[0], "--to", "+13125550199", "--json"], env)
+        listing = [*MSGPROF, "numbers", "list", "Scale 00000", "--json"]
+        sweep = [*MSGPROF, "doctor", "--all", "--json"]
+        lists, sweeps = [], []
+        for _ in range(repeats):
+            lists.append(run_once(listing, env)[0])
+            sweeps.append(_run_counted(sweep, env))
+        tl = statistics.median(lists)
+        ts = statistics.median(t for t, _ in sweeps)
+        made = max(c for _, c in sweeps)
+        return [
+            _row("doctor --from --to, one US long code (10DLC)", f"{route} requests", "", "≤ 6 requests", route <= 6),
+            _row(f"numbers list of {n:,} numbers", f"{tl:.2f} s"),
+            _row(
+                f"doctor --all over {n:,} numbers ({campaigns} campaigns, {brands} brands)",
+                f"{ts:.2f} s, {made} requests",
+                f"+{ts - tl:.2f} s",
+                f"≤ 2 s beyond the listing, ≤ {budget} requests",
+                ts - tl <= 2.0 and made <= budget,
+            ),
+        ]
+
+    try:
+        return _with_sandbox(state_file, latency, work)  # type: ignore[return-value]
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def issue21_table(rows: list[dict[str, object]]) -> str:
     lines = [
         "| what (sandbox --latency 50 unless said) | measured | ratio | target | met |",
@@ -650,7 +732,12 @@ def main() -> None:
     parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "latest.md"))
     parser.add_argument("--only-scale", action="store_true", help="only the rows of issue 21 (scale)")
     parser.add_argument("--scale-repeats", type=int, default=3, help="runs of each issue-21 row")
+    parser.add_argument("--only-doctor", action="store_true", help="only the rows of issue 29 (doctor's cost)")
     args = parser.parse_args()
+    if args.only_doctor:
+        text = issue21_table(bench_doctor(args.scale_repeats)) + "\n"
+        print(text)
+        return
     if args.only_scale:
         text = issue21_table(bench_issue21(args.scale_repeats)) + "\n"
         Path(args.out).parent.mkdir(parents=True, exist_ok=True)
@@ -663,6 +750,7 @@ def main() -> None:
     startup = next(float(r["median"]) for r in rows if r["name"] == "msgprof create -f sample --json")  # type: ignore[arg-type]
     apply_rows = bench_apply(args.apply_profiles, 50, [1, 4, 8], args.apply_repeats)
     issue21_rows = bench_issue21(args.scale_repeats)
+    issue29_rows = bench_doctor(args.scale_repeats)
     cpu = platform.processor() or platform.machine()
     header = (
         f"Measured {time.strftime('%Y-%m-%d')} on {os.cpu_count()} cores ({cpu}), Python "
@@ -681,6 +769,8 @@ def main() -> None:
         + scale_table(scale_rows)
         + "\n\n"
         + issue21_table(issue21_rows)
+        + "\n\n"
+        + issue21_table(issue29_rows)
         + "\n"
     )
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)

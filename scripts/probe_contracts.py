@@ -24,6 +24,7 @@ PROBES: dict[str, list[tuple[str, str]]] = {
         ("msgprof_cli/api/client.py", "import msgprof_cli.api.setup"),
         ("msgprof_cli/api/paths.py", "import msgprof_cli.api.client"),
         ("msgprof_cli/api/resources.py", "import msgprof_cli.api.client"),
+        ("msgprof_cli/api/setup.py", "import msgprof_cli.api.campaigns"),
         ("msgprof_cli/api/client.py", "import msgprof_cli.api.sendpath"),
         ("msgprof_cli/api/sendpath.py", "import msgprof_cli.api.setup"),
     ],

@@ -122,6 +122,7 @@ def test_export_with_setup_lists_the_account_once_and_reads_auto_responses_per_p
             "GET /v2/phone_numbers/messaging": 3,  # 600 numbers at 250 a page
             "GET /v2/alphanumeric_sender_ids": 1,
             "GET /v2/messaging_profiles/{id}/autoresp_configs": 12,
+            "GET /v2/10dlc/phone_number_campaigns": 1,  # the numbers' 10DLC campaigns, listed once
         }
     finally:
         sb.stop()
@@ -510,6 +511,7 @@ def test_export_of_a_few_profiles_lists_just_their_setup(cli, monkeypatch, tmp_p
             "GET /v2/phone_numbers/messaging": 2,  # filtered by profile: not the account's 8 pages
             "GET /v2/alphanumeric_sender_ids": 2,
             "GET /v2/messaging_profiles/{id}/autoresp_configs": 2,
+            "GET /v2/10dlc/phone_number_campaigns": 1,  # the numbers' 10DLC campaigns, listed once
         }
         assert all(r.query.get("filter[messaging_profile_id]") for r in sb.received if "phone_numbers" in r.path)
     finally:

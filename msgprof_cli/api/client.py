@@ -658,19 +658,21 @@ class TelnyxClient:
     def retrieve_messaging_profile(self, profile_id: str) -> JSON:
         return _object_data(self._request("GET", path("messaging_profiles", Id(profile_id, "profile")))[0])
 
-    def send(self, req: Request) -> JSON:
-        """Send one request (``api.resources`` builds each write) and answer its `data` object."""
-        return _object_data(self._request(req.method, req.path, body=req.body)[0])
+    def send(self, req: Request, *, enveloped: bool = True) -> JSON:
+        """Send one request (``api.resources`` builds each write) and answer its `data` object
+        (``enveloped=False``: the bare object the 10DLC operations answer)."""
+        body = self._request(req.method, req.path, body=req.body, enveloped=enveloped)[0]
+        return _object_data(body) if enveloped else body
 
     def create_messaging_profile(self, payload: JSON) -> JSON:
         """One POST.  A failure after the request may have reached the server raises AmbiguousCreate."""
         return self.create(Profiles.create(payload))
 
-    def create(self, req: Request) -> JSON:
+    def create(self, req: Request, *, enveloped: bool = True) -> JSON:
         """One POST of a create (any resource).  A failure after the request may have reached the
         server raises AmbiguousCreate: whether it was done is create_once's to find out."""
         try:
-            return self.send(req)
+            return self.send(req, enveloped=enveloped)
         except UnexpectedAnswer as exc:  # answered, but not readably: the create may well be done
             if exc.status is not None and not 200 <= exc.status < 300:
                 raise

@@ -39,6 +39,7 @@ class Inventory:
     numbers: list[NumberSettings] | None = None
     sender_ids: list[SenderId] | None = None
     autoresp: dict[str, list[AutoResp]] = field(default_factory=dict)
+    campaigns: list[JSON] | None = None  # the 10DLC assignments (api.campaigns.read_all), when a document names one
     _by_number: tuple[int, dict[str, NumberSettings]] | None = field(default=None, repr=False)
     _names: dict[str, str] | None = field(default=None, repr=False)
     _groups: dict[str, tuple[int, dict[str, list[Any]]]] = field(default_factory=dict, repr=False)

@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal, NamedTuple, Protocol
 
-from msgprof_cli.api.paths import ApiPath, Id, Pending, awaiting, path
+from msgprof_cli.api.paths import ApiPath, Id, Pending, awaiting, path, segment
 
 JSON = dict[str, Any]
 Method = Literal["GET", "POST", "PATCH", "PUT", "DELETE"]
@@ -234,3 +234,53 @@ class Numbers:
         if Numbers.by_patch(len(numbers)):
             return [Numbers.assign(ids[n], profile) for n in numbers]
         return [Numbers.bulk(profile, chunk) for chunk in Numbers.orders(numbers)]
+
+
+# --------------------------------------------------------------------------- 10DLC campaign assignments
+
+
+class Campaigns:
+    """A number's 10DLC campaign assignment (telnyx-send-path.openapi.yaml, PhoneNumberCampaign):
+    known by its phone number (one assignment a number); assigned by a POST (a create: it goes
+    through the one create protocol), moved to another campaign by a PUT of the same body, removed
+    by a DELETE.  The assignment is asynchronous: ``assignmentStatus`` is PENDING_ASSIGNMENT until
+    the campaign's carriers take it."""
+
+    noun = "campaign assignment"
+    PENDING = "PENDING_ASSIGNMENT"
+    FAILED = "FAILED_ASSIGNMENT"
+
+    @staticmethod
+    def key(have: Mapping[str, Any]) -> str:
+        return str(have.get("phoneNumber"))
+
+    @staticmethod
+    def same(campaign_id: str, have: Mapping[str, Any]) -> bool:
+        """The one equality rule: the assignment names this campaign.  The spec's ``campaignId`` is
+        "for shared campaigns, the TCR campaign ID, otherwise the campaign ID", so either id of the
+        record is the same campaign."""
+        return campaign_id in {have.get("campaignId"), have.get("telnyxCampaignId"), have.get("tcrCampaignId")}
+
+    @staticmethod
+    def differences(campaign_id: str, have: Mapping[str, Any]) -> list[str]:
+        if Campaigns.same(campaign_id, have):
+            return []
+        return [f"campaign {have.get('campaignId')} -> {campaign_id}"]
+
+    @staticmethod
+    def body(number: str, campaign_id: str) -> JSON:
+        return {"phoneNumber": number, "campaignId": campaign_id}  # PhoneNumberCampaignCreate
+
+    @staticmethod
+    def assign(number: str, campaign_id: str) -> Request:
+        segment(number, "phone number")  # refused (exit 5) before it is put in a body, as in a path
+        return Request("POST", path("10dlc", "phone_number_campaigns"), Campaigns.body(number, campaign_id))
+
+    @staticmethod
+    def reassign(number: str, campaign_id: str) -> Request:
+        where = path("10dlc", "phone_number_campaigns", Id(number, "phone number"))
+        return Request("PUT", where, Campaigns.body(number, campaign_id))
+
+    @staticmethod
+    def remove(number: str) -> Request:
+        return Request("DELETE", path("10dlc", "phone_number_campaigns", Id(number, "phone number")))

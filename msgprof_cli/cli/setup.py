@@ -251,13 +251,80 @@ def numbers_list(
             r.render.table(NUMBER_COLUMNS, ([i.get(c) for c in NUMBER_COLUMNS] for i in items), empty=empty)
 
 
+@with_options(OUTPUT_OPTIONS, API_OPTIONS)
+def numbers_campaign(
+    number: Annotated[str, typer.Argument(metavar="NUMBER", help="The phone number, in E.164.")],
+    campaign_id: Annotated[
+        Optional[str], typer.Argument(metavar="CAMPAIGN_ID", help="The 10DLC campaign to put it on.")
+    ] = None,
+    remove: Annotated[bool, typer.Option("--remove", help="Take the number off its campaign instead.")] = False,
+    wait: WAIT = 120.0,
+    dry_run: DRY_RUN = False,
+    opts: Options = Options(),
+) -> None:
+    """Put a phone number on a 10DLC campaign (never assigned twice, even after a lost answer),
+    move it to another, or take it off with --remove.
+
+    The carriers take an assignment after a while: it is waited for (--wait), and still pending
+    then exits 6; a failed one exits 5 with the API's reasons.
+
+    Examples:
+
+      msgprof numbers campaign +13125550100 4b300178-131c-d902-d54e-72d90ba1620j --dry-run
+
+      msgprof numbers campaign +13125550100 4b300178-131c-d902-d54e-72d90ba1620j --wait 600
+
+      msgprof numbers campaign +13125550100 --remove
+    """
+    from msgprof_cli.api.resources import Campaigns
+    from msgprof_cli.document import setup_rules as ms
+
+    with run(opts) as r:
+        if remove == (campaign_id is not None):
+            raise UsageError(
+                "give CAMPAIGN_ID or --remove, not both" if remove else "no CAMPAIGN_ID given",
+                hint="`msgprof numbers campaign NUMBER CAMPAIGN_ID` assigns; `... NUMBER --remove` removes",
+            )
+        issues: list[Any] = []
+        ms.check_one(ms.Given(number, "NUMBER"), ms.number_problem(number), issues)
+        if campaign_id is not None:
+            ms.check_one(ms.Given(campaign_id, "CAMPAIGN_ID"), ms.campaign_id_problem(campaign_id), issues)
+        ms.raise_issues(issues)
+        if dry_run:
+            preview(r, [Campaigns.remove(number) if campaign_id is None else Campaigns.assign(number, campaign_id)])
+            if campaign_id is not None:  # which one the run sends depends on the number's campaign now
+                r.render.notice(
+                    "a number on another campaign is moved with PUT " + Campaigns.reassign(number, campaign_id).path
+                )
+            return
+        _campaign_run(r, number, campaign_id, wait)
+
+
+def _campaign_run(r: Run, number: str, campaign_id: Optional[str], wait: float) -> None:
+    from msgprof_cli.api import campaigns
+    from msgprof_cli.api.setup import Pacing
+
+    client = r.client()
+    if campaign_id is None:
+        res = campaigns.remove(client, number, notify=r.render.notice)
+    else:
+        pacing = Pacing(wait=wait, clock=client.clock)  # the client's clock
+        res = campaigns.assign(client, number, campaign_id, pacing=pacing, notify=r.render.notice)
+    if not r.render.data(res.to_dict(), r.output):
+        status = (res.record or {}).get("assignmentStatus") or "-"
+        r.render.table(["number", "result", "status", "detail"], [[number, res.result, status, res.detail or "-"]])
+    if res.error is not None:
+        raise res.error
+
+
 def _numbers_app() -> typer.Typer:
     sub = typer.Typer(
-        cls=MsgprofGroup, help="Phone numbers of a profile: assign, unassign, list.", no_args_is_help=True
+        cls=MsgprofGroup, help="Phone numbers of a profile: assign, unassign, list, campaign.", no_args_is_help=True
     )
     sub.command("assign", cls=MsgprofCommand)(numbers_assign)
     sub.command("unassign", cls=MsgprofCommand)(numbers_unassign)
     sub.command("list", cls=MsgprofCommand)(numbers_list)
+    sub.command("campaign", cls=MsgprofCommand)(numbers_campaign)
     return sub
 
 

@@ -104,6 +104,7 @@ def _complete(client: TelnyxClient, inventory: Inventory, setups: Sequence[Setup
         inventory.numbers = ops.list_phone_numbers_with_messaging_settings()
     if inventory.sender_ids is None and any(s.sender_ids is not None for s in setups):
         inventory.sender_ids = ops.list_alphanumeric_sender_ids()
+    setup_plan.complete_campaigns(client, inventory, setups)  # the 10DLC assignments, when a document names one
 
 
 def all_at_once(errors: Sequence[MsgprofError], lead: str = "") -> MsgprofError:

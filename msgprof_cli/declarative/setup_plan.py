@@ -13,6 +13,11 @@ codes.  The rules:
   the profile it comes from.  Without it the item fails and nothing moves.
 * A sender ID cannot be changed by the API: a different ``us_long_code_fallback`` is planned as a
   change, carried out as remove then add.
+* **A number's 10DLC campaign** (``campaign_id`` in its entry) is planned ``+ campaign`` (it has
+  none), ``~ campaign`` (it has another).  A document that names a campaign for any of its numbers
+  manages the campaigns of the numbers it lists: with ``prune`` a listed number without
+  ``campaign_id`` that has one is planned ``- campaign``.  A document naming no campaign leaves
+  every campaign alone.  Apply goes through ``api.campaigns`` (the create protocol for the POST).
 * A second apply finds nothing to do and sends no writes.
 """
 
@@ -31,7 +36,7 @@ if TYPE_CHECKING:  # the type only: the client (and requests) load when a comman
     from msgprof_cli.api.client import SetupOperations, TelnyxClient
     from msgprof_cli.api.inventory import Inventory
 
-Kind = Literal["phone_number", "sender_id", "autoresp"]
+Kind = Literal["phone_number", "sender_id", "autoresp", "campaign"]
 Action = Literal["assign", "move", "unassign", "add", "change", "remove"]
 ORDER: dict[str, int] = {"unassign": 0, "remove": 0, "change": 1, "move": 2, "assign": 2, "add": 2}
 
@@ -97,12 +102,19 @@ def plan_setup(
     if setup.autoresp is not None:
         configs = inv.autoresp_of(profile_id) if profile_id else []
         _plan_autoresp(configs, setup.autoresp, prune, out)
+    if manages_campaigns(setup):
+        _plan_campaigns(inv.campaigns or [], setup.numbers or [], prune, out)
     _refuse_odd_ids(out)
     out.changes.sort(key=lambda c: ORDER[c.action])  # removals first, as the plan shows them
     return out
 
 
-NOUNS = {"phone_number": "phone number", "sender_id": "sender ID", "autoresp": "auto-response"}
+NOUNS = {
+    "phone_number": "phone number",
+    "sender_id": "sender ID",
+    "autoresp": "auto-response",
+    "campaign": "10DLC assignment",
+}
 
 
 def _refuse_odd_ids(out: SetupPlan) -> None:
@@ -135,7 +147,64 @@ def _one_profile(ops: SetupOperations, pid: str | None, setup: Setup, prune: boo
         inv.sender_ids = ops.list_alphanumeric_sender_ids(pid)
     if setup.autoresp is not None and pid:
         inv.autoresp[pid] = ops.get_autoresp_configs(pid)
+    complete_campaigns(ops.client, inv, [setup])
     return inv
+
+
+# --------------------------------------------------------------------------- 10DLC campaigns
+
+
+def manages_campaigns(setup: Setup) -> bool:
+    """Whether a document manages its numbers' campaigns: it names one for any of them."""
+    return any(e.campaign_id for e in setup.numbers or [])
+
+
+def complete_campaigns(client: TelnyxClient, inv: Inventory, setups: Sequence[Setup]) -> None:
+    """List the account's 10DLC assignments once, when a document names a campaign (doctor's read:
+    the paged list, 250 a page)."""
+    if inv.campaigns is None and any(manages_campaigns(s) for s in setups):
+        from msgprof_cli.api import campaigns
+
+        inv.campaigns = [dict(a) for a in campaigns.read_all(client)]
+
+
+def _plan_campaigns(live: Sequence[Mapping[str, Any]], entries: list[NumberEntry], prune: bool, out: SetupPlan) -> None:
+    from msgprof_cli.api.resources import Campaigns
+
+    by_number: dict[str, list[Mapping[str, Any]]] = {}
+    for a in live:
+        by_number.setdefault(Campaigns.key(a), []).append(a)
+    for e in entries:
+        have = by_number.get(e.number, [])
+        if len(have) > 1:  # a number holds one assignment: the API's answer cannot be acted on
+            names = ", ".join(str(a.get("campaignId")) for a in have)
+            out.errors.append(Ambiguous(f"{e.number}: {len(have)} live 10DLC assignments ({names}) ({e.source})"))
+            continue
+        rec = have[0] if have else None
+        if e.campaign_id and rec is None:
+            out.changes.append(
+                SetupChange("campaign", "assign", e.number, f"campaign {e.campaign_id}", None, e.campaign_id)
+            )
+        elif e.campaign_id and rec is not None and not Campaigns.same(e.campaign_id, rec):
+            detail = "; ".join(Campaigns.differences(e.campaign_id, rec))
+            out.changes.append(SetupChange("campaign", "change", e.number, detail, dict(rec), e.campaign_id))
+        elif not e.campaign_id and rec is not None and prune:
+            detail = f"campaign {rec.get('campaignId')}; not in the document: it stops sending 10DLC traffic"
+            out.changes.append(SetupChange("campaign", "remove", e.number, detail, dict(rec)))
+
+
+def _apply_campaigns(
+    ops: SetupOperations, changes: list[SetupChange], pacing: sa.Pacing | None, notify: sa.Notify
+) -> None:
+    from msgprof_cli.api import campaigns
+
+    for c in changes:
+        if c.action == "remove":
+            res = campaigns.remove(ops.client, c.target, planned=c.old, notify=notify)
+        else:
+            res = campaigns.assign(ops.client, c.target, str(c.new), planned=c.old, pacing=pacing, notify=notify)
+        c.result = "failed" if res.result in ("failed", "pending") else "done"
+        c.error = res.error if c.result == "failed" else None
 
 
 def _plan_numbers(
@@ -257,10 +326,11 @@ def apply_setup(
     changes = [c for c in plan.changes if only is None or only(c)]
     numbers = [c for c in changes if c.kind == "phone_number"]
     _apply_numbers(ops, profile_id, numbers, pacing, notify)
+    _apply_campaigns(ops, [c for c in changes if c.kind == "campaign"], pacing, notify)
     configs = [c for c in changes if c.kind == "autoresp" and c.action in ("add", "change")]
     ordered = {id(c) for c in configs}
     for change in changes:
-        if change.kind == "phone_number" or id(change) in ordered:
+        if change.kind in ("phone_number", "campaign") or id(change) in ordered:
             continue
         _apply_safely(ops, profile_id, change, notify)
     for change, step, body in _autoresp_steps(configs):  # last, and in keyword order
@@ -306,6 +376,7 @@ def _autoresp_steps(changes: list[SetupChange]) -> list[tuple[SetupChange, Step,
     old = {id(c): words((c.old or {}).get("keywords")) if c.action == "change" else set() for c in pending}
     final: dict[int, Step] = {id(c): "put" if c.action == "change" else "post" for c in pending}
     steps: list[tuple[SetupChange, Step, Autoresp | None]] = []
+
     def takes(c: SetupChange) -> set[tuple[str, str]]:  # the keywords it adds to its config
         return {(c.new.country_code, w) for w in words(c.new.keywords) - old[id(c)]}
 
@@ -422,10 +493,11 @@ def export_setup(ops: SetupOperations | Inventory, profile_id: str) -> dict[str,
         inv = Inventory([], ops.list_phone_numbers_with_messaging_settings(profile_id=profile_id))
         inv.sender_ids = ops.list_alphanumeric_sender_ids(profile_id)
         inv.autoresp[profile_id] = ops.get_autoresp_configs(profile_id)
+        read_campaigns_for_export(ops.client, inv)
     out: dict[str, Any] = {}
     numbers = sorted(str(r.get("phone_number")) for r in inv.numbers_of(profile_id))
     if numbers:
-        out["phone_numbers"] = numbers
+        out["phone_numbers"] = _with_campaigns(numbers, inv.campaigns or [])
     senders = []
     for r in inv.sender_ids_of(profile_id):
         fallback = r.get("us_long_code_fallback")
@@ -442,6 +514,32 @@ def export_setup(ops: SetupOperations | Inventory, profile_id: str) -> dict[str,
     if configs:
         out["autoresp_configs"] = configs
     _exportable(out, profile_id)
+    return out
+
+
+def read_campaigns_for_export(client: TelnyxClient, inv: Inventory) -> None:
+    """The account's 10DLC assignments, for export.  An account that may not use the 10DLC paths
+    (401/403, or 404 where the API has none) has no campaign to write: exported without."""
+    from msgprof_cli.api import campaigns
+    from msgprof_cli.errors import CredentialsError, NotFound
+
+    try:
+        inv.campaigns = [dict(a) for a in campaigns.read_all(client)]
+    except (CredentialsError, NotFound):
+        inv.campaigns = []
+
+
+def _with_campaigns(numbers: list[str], live: Sequence[Mapping[str, Any]]) -> list[Any]:
+    """Numbers as a document writes them: a number on one 10DLC campaign names it
+    (``{number, campaign_id}``), the others stay plain strings.  A number listed with two
+    assignments (a server keeping duplicates) names none: its campaign cannot be told."""
+    by_number: dict[str, list[Mapping[str, Any]]] = {}
+    for a in live:
+        by_number.setdefault(str(a.get("phoneNumber")), []).append(a)
+    out: list[Any] = []
+    for n in numbers:
+        have = by_number.get(n, [])
+        out.append({"number": n, "campaign_id": str(have[0].get("campaignId"))} if len(have) == 1 else n)
     return out
 
 
@@ -481,4 +579,5 @@ def export_setups(client: TelnyxClient, profiles: Sequence[dict[str, Any]]) -> d
     else:
         inv = inventories.read_of_profiles(client, ids)
     inventories.read_autoresp(client, inv, ids)
+    read_campaigns_for_export(client, inv)
     return {pid: export_setup(inv, pid) for pid in ids}

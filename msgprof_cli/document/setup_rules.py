@@ -38,6 +38,11 @@ SENDER_ID = re.compile(r"[A-Za-z0-9 ]{1,11}")
 # ten digits, the area code not starting with 0 or 1 (NANP).  The exchange is not checked, so the
 # spec's own example +15551234567 passes.
 US_LONG_CODE = re.compile(r"\+1[2-9][0-9]{9}")
+# PhoneNumberCampaignCreate.campaignId is typed as a string with no pattern or length; its examples
+# are a Telnyx campaign id (4b300178-131c-d902-d54e-72d90ba1620j: hex-like groups and hyphens, not
+# a strict UUID) and, for shared campaigns, a TCR campaign id (CWZTFH1).  We accept letters,
+# digits and hyphens, 1 to 64 of them: both forms, and nothing a path segment would refuse.
+CAMPAIGN_ID = re.compile(r"[A-Za-z0-9-]{1,64}")
 OPS: tuple[str, ...] = ("start", "stop", "info")  # the auto-response `op` enum
 ALL_COUNTRIES = "*"  # the spec's examples use country_code "*" for every country; it is allowed
 
@@ -120,6 +125,18 @@ def us_long_code_problem(text: str) -> tuple[str, str | None] | None:
         guess = "+1" + guess[1:]
     hint = f"did you mean {guess}?" if guess and US_LONG_CODE.fullmatch(guess) else "e.g. +15550100001"
     return f"{quote(text)} is not a US long code (+1 and ten digits)", hint
+
+
+def campaign_id_problem(text: str) -> tuple[str, str | None] | None:
+    if CAMPAIGN_ID.fullmatch(text):
+        return None
+    if not text.strip():
+        return "a campaign_id may not be empty", "write the campaign's id: `msgprof doctor` and the portal show it"
+    why = f"{len(text)} characters; at most 64" if len(text) > 64 else "only letters, digits and hyphens"
+    return (
+        f"{quote(text)} is not a 10DLC campaign id ({why})",
+        "write the Telnyx campaign id (4b300178-...) or, for a shared campaign, the TCR id (CWZTFH1)",
+    )
 
 
 def op_problem(text: str) -> tuple[str, str | None] | None:
@@ -299,6 +316,7 @@ class NumberEntry:
     number: str
     move: bool = False  # take the number from another profile (the document must say so)
     source: str = ""
+    campaign_id: str | None = None  # its 10DLC campaign (None: the number's campaign is not managed)
 
 
 @dataclass
@@ -350,7 +368,7 @@ def validate_setup(doc: Document | None) -> tuple[Setup, list[Issue]]:
     return setup, v.issues
 
 
-NUMBER_KEYS = ("number", "move")
+NUMBER_KEYS = ("number", "move", "campaign_id")
 SENDER_KEYS = ("sender_id", "us_long_code_fallback")
 AUTORESP_KEYS = ("op", "keywords", "country_code", "resp_text")
 
@@ -429,7 +447,12 @@ class _SetupValidator:
         if not isinstance(move, bool):
             self.error(path + ("move",), (f"expected true or false, found {describe(move)}", None))
             move = False
-        return NumberEntry(number, move, self._where(path)) if number else None
+        campaign = self.checked(
+            self.text(data, "campaign_id", path, required=False), path + ("campaign_id",), campaign_id_problem
+        )
+        if "campaign_id" in data and campaign is None:
+            return None
+        return NumberEntry(number, move, self._where(path), campaign) if number else None
 
     def sender_entry(self, item: Any, path: Path) -> SenderEntry | None:
         item = self.scalar(item, path)
@@ -536,7 +559,14 @@ def section_schemas() -> dict[str, Any]:
 
     return {
         "phone_numbers": entries(
-            number, "number", {"number": number, "move": {"type": "boolean"}}, "Numbers on this profile (E.164)."
+            number,
+            "number",
+            {
+                "number": number,
+                "move": {"type": "boolean"},
+                "campaign_id": {"type": "string", "pattern": f"^{CAMPAIGN_ID.pattern}$"},
+            },
+            "Numbers on this profile (E.164), each with its 10DLC campaign_id if managed.",
         ),
         "alphanumeric_sender_ids": entries(
             sender, "sender_id", {"sender_id": sender, "us_long_code_fallback": fallback}, "Sender IDs."
