@@ -59,10 +59,18 @@ _FIELDS = (
     "every field of a profile document: `msgprof schema` (the JSON Schema, each field's rule) and docs/documents.md"
 )
 POINTERS = {
-    "create": f"A flag for each field is in the panels below; {_FIELDS}.",
-    "update": f"A flag for each field is in the panels below; {_FIELDS}.",
+    "create": f"A flag for each field of a profile document (below by name); {_FIELDS}.",
+    "update": f"A flag for each field of a profile document (below by name); {_FIELDS}.",
     "apply": f"What a document may hold, {_FIELDS}; plan and apply in CI: docs/plan-apply-ci.md.",
 }
+# Commands whose many field flags are shown grouped, by name only (each panel on a few lines): the
+# full field list, with each field's rule, is one pointer away (POINTERS).
+GROUPED = frozenset({"create", "update"})
+GROUPED_PANEL = "More flags, by group"
+GROUPED_POINTER = (
+    "A field flag sets the document field of its name. Every field, with its rule: `msgprof schema` "
+    "(the JSON Schema) and docs/documents.md."
+)
 TYPE_METAVARS = {"integer": "N", "integer range": "N", "float": "NUMBER", "float range": "NUMBER"}
 
 
@@ -148,14 +156,32 @@ class _Presentation:
             panels[MOST_USED_PANEL] = [used[o] for o in first if o in used]
         if hasattr(self, "list_commands") and ctx.parent is None:
             panels[GLOBAL_PANEL] = self._global_records(ctx)
+        grouped = {t: r for t, r in panels.items() if name in GROUPED and t not in ("Arguments", MOST_USED_PANEL, "Options")}
         for title in sorted(panels, key=lambda t: (t != "Arguments", t != MOST_USED_PANEL, t != "Options")):
+            if title in grouped:
+                continue
             with formatter.section(title):
                 formatter.write_dl(panels[title], col_max=34)
-                if title == MOST_USED_PANEL and name in POINTERS:
+                if title == MOST_USED_PANEL and name in POINTERS and not grouped:
                     formatter.write_paragraph()
                     formatter.write_text(POINTERS[name])
+        if grouped:  # a flag per document field: named here, explained where the fields are
+            with formatter.section(GROUPED_PANEL):
+                formatter.write_text(GROUPED_POINTER)
+                for title, records in grouped.items():
+                    _write_names(formatter, title.split(" (")[0] + ":", [_flag_names(r) for r in records])
         if hasattr(self, "list_commands"):
             self._format_command_panels(ctx, formatter)
+
+    def format_epilog(self, ctx: Any, formatter: Any) -> None:
+        """The command's ``Examples:`` block, from the one table of them (cli/examples.py), as
+        written: never re-wrapped (each line is a command to copy)."""
+        from msgprof_cli.cli.examples import block
+
+        text = block(" ".join(ctx.command_path.split()[1:]))
+        if text:
+            formatter.write_paragraph()
+            formatter.write(text)
 
     def _global_records(self, ctx: Any) -> list[tuple[str, str]]:
         """The global options' help, read from a command that takes them (so it cannot drift)."""
@@ -180,6 +206,31 @@ class _Presentation:
         for title, rows in panels.items():
             with formatter.section(title):
                 formatter.write_dl(rows, col_max=20)
+
+
+def _write_names(formatter: Any, label: str, names: list[str]) -> None:
+    """One group of flag names, wrapped between names only (a flag name is never cut at a hyphen)."""
+    import textwrap
+
+    lead = " " * formatter.current_indent
+    lines = textwrap.wrap(
+        " ".join(names),
+        width=max(40, formatter.width - formatter.current_indent),
+        initial_indent=f"{label:<17}",
+        subsequent_indent=" " * 17,
+        break_on_hyphens=False,
+        break_long_words=False,
+    )
+    formatter.write("".join(f"{lead}{line}\n" for line in lines))
+
+
+def _flag_names(record: tuple[str, str]) -> str:
+    """An option's names alone, its two sides folded: ``--[no-]mobile-only``, ``--enabled/--disabled``."""
+    names = [n.split(" ")[0] for n in record[0].replace(", ", " / ").split(" / ")]
+    longs = [n for n in names if n.startswith("--")] or names
+    if len(longs) == 2 and longs[1] == "--no-" + longs[0][2:]:
+        return "--[no-]" + longs[0][2:]
+    return "/".join(longs)
 
 
 def _name_placeholder(param: Any) -> None:
