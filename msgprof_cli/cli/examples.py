@@ -27,7 +27,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     ),
     "get": ("msgprof get Support", "msgprof get 'Marketing EU' -o yaml --all-fields"),
     "list": ("msgprof list", "msgprof list --name-contains Market --json", "msgprof list --all -o yaml"),
-    "delete": ("msgprof delete Support --yes", "msgprof delete Support 'Marketing EU' --yes --json"),
+    "delete": ("msgprof delete Support --yes", "msgprof delete 'Marketing EU' --yes --json"),
     "phone-numbers": ("msgprof phone-numbers Support", "msgprof phone-numbers --unassigned --json"),
     "short-codes": ("msgprof short-codes Support", "msgprof short-codes Support --json"),
     "metrics": ("msgprof metrics", "msgprof metrics Support --time-frame 7d --json"),
@@ -39,7 +39,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     ),
     "apply": (
         "msgprof apply -f sample-configs/valid/minimal.yaml --dry-run",
-        "msgprof apply -f sample-configs/valid/minimal.yaml -f sample-configs/valid/full.yaml",
+        "msgprof apply -f sample-configs/valid/minimal.yaml",
         "msgprof apply -f sample-configs/valid/full.yaml --parallel 8 --json",
     ),
     "export": ("msgprof export Support", "msgprof export --all --with-setup --to profiles/"),
