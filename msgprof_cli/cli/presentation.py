@@ -51,7 +51,7 @@ METAVARS = {
 # where the whole list is explained.
 MOST_USED_PANEL = "Most used"
 MOST_USED = {
-    "create": ("--file", "--name", "--whitelist", "--webhook-url", "--dry-run", "--json"),
+    "create": ("--file", "--name", "--whitelist", "--webhook-url", "--dry-run", "--json", "--help"),
     "update": ("--file", "--whitelist", "--webhook-url", "--enabled", "--dry-run", "--json"),
     "apply": ("--file", "--dry-run", "--json", "--prune-setup"),
 }
@@ -225,12 +225,10 @@ def _write_names(formatter: Any, label: str, names: list[str]) -> None:
 
 
 def _flag_names(record: tuple[str, str]) -> str:
-    """An option's names alone, its two sides folded: ``--[no-]mobile-only``, ``--enabled/--disabled``."""
+    """An option's names alone, each whole: ``-o, --output``, ``--mobile-only --no-mobile-only``."""
     names = [n.split(" ")[0] for n in record[0].replace(", ", " / ").split(" / ")]
-    longs = [n for n in names if n.startswith("--")] or names
-    if len(longs) == 2 and longs[1] == "--no-" + longs[0][2:]:
-        return "--[no-]" + longs[0][2:]
-    return "/".join(longs)
+    shorts = [n for n in names if not n.startswith("--")]
+    return "".join(f"{n}, " for n in shorts) + " ".join(n for n in names if n.startswith("--"))
 
 
 def _name_placeholder(param: Any) -> None:
