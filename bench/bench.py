@@ -293,8 +293,8 @@ def one(d):
     r.raise_for_status()
     pid = r.json()["data"]["id"]
     for n in d.get("phone_numbers", []):
-        p = s.patch(url + "/phone_numbers/" + ids[n] + "/messaging", json={"messaging_profile_id": pid}, headers=h, timeout=30)
-        p.raise_for_status()
+        path = url + "/phone_numbers/" + ids[n] + "/messaging"
+        s.patch(path, json={"messaging_profile_id": pid}, headers=h, timeout=30).raise_for_status()
 with ThreadPoolExecutor(8) as pool:
     list(pool.map(one, docs))
 """

@@ -173,12 +173,16 @@ def reread_numbers(client: TelnyxClient, numbers: Iterable[str], workers: int = 
     ops = SetupOperations(client)
     wanted = list(dict.fromkeys(numbers))
     chunks = [wanted[i : i + LOOKUP_CHUNK] for i in range(0, len(wanted), LOOKUP_CHUNK)]
-    jobs: dict[str, Callable[[], list[Any]]] = {str(n): _look_up_job(ops, c, look_up_numbers) for n, c in enumerate(chunks)}
+    jobs: dict[str, Callable[[], list[Any]]] = {
+        str(n): _look_up_job(ops, c, look_up_numbers) for n, c in enumerate(chunks)
+    }
     found: dict[str, Any] = {}
     for records in _side_by_side(jobs, workers).values():
         found.update({str(r.get("phone_number")): r for r in records})
     return found
 
 
-def _look_up_job(ops: Any, chunk: list[str], look_up: Callable[[Any, list[str]], dict[str, Any]]) -> Callable[[], list[Any]]:
+def _look_up_job(
+    ops: Any, chunk: list[str], look_up: Callable[[Any, list[str]], dict[str, Any]]
+) -> Callable[[], list[Any]]:
     return lambda: list(look_up(ops, chunk).values())

@@ -156,7 +156,8 @@ class _Presentation:
             panels[MOST_USED_PANEL] = [used[o] for o in first if o in used]
         if hasattr(self, "list_commands") and ctx.parent is None:
             panels[GLOBAL_PANEL] = self._global_records(ctx)
-        grouped = {t: r for t, r in panels.items() if name in GROUPED and t not in ("Arguments", MOST_USED_PANEL, "Options")}
+        kept = ("Arguments", MOST_USED_PANEL, "Options")  # drawn in full, also where the rest is grouped
+        grouped = {t: r for t, r in panels.items() if name in GROUPED and t not in kept}
         for title in sorted(panels, key=lambda t: (t != "Arguments", t != MOST_USED_PANEL, t != "Options")):
             if title in grouped:
                 continue
