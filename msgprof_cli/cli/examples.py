@@ -18,7 +18,6 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "create": (
         "msgprof create -f sample-configs/valid/minimal.yaml --dry-run",
         "msgprof create --name Alerts --whitelist US,CA --json",
-        "msgprof create -f sample-configs/valid/full.yaml --name 'Marketing US'",
     ),
     "update": (
         "msgprof update Support --add-whitelist GB --dry-run",

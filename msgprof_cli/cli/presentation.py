@@ -51,7 +51,7 @@ METAVARS = {
 # where the whole list is explained.
 MOST_USED_PANEL = "Most used"
 MOST_USED = {
-    "create": ("--file", "--name", "--whitelist", "--webhook-url", "--dry-run", "--json", "--help"),
+    "create": ("--file", "--name", "--whitelist", "--webhook-url", "--dry-run", "--json"),
     "update": ("--file", "--whitelist", "--webhook-url", "--enabled", "--dry-run", "--json"),
     "apply": ("--file", "--dry-run", "--json", "--prune-setup"),
 }
@@ -59,18 +59,15 @@ _FIELDS = (
     "every field of a profile document: `msgprof schema` (the JSON Schema, each field's rule) and docs/documents.md"
 )
 POINTERS = {
-    "create": f"A flag for each field of a profile document (below by name); {_FIELDS}.",
-    "update": f"A flag for each field of a profile document (below by name); {_FIELDS}.",
+    "create": f"A flag for each field is in the panels below; {_FIELDS}.",
+    "update": f"A flag for each field is in the panels below; {_FIELDS}.",
     "apply": f"What a document may hold, {_FIELDS}; plan and apply in CI: docs/plan-apply-ci.md.",
 }
-# Commands whose many field flags are shown grouped, by name only (each panel on a few lines): the
-# full field list, with each field's rule, is one pointer away (POINTERS).
-GROUPED = frozenset({"create", "update"})
-GROUPED_PANEL = "More flags, by group"
-GROUPED_POINTER = (
-    "A field flag sets the document field of its name. Every field, with its rule: `msgprof schema` "
-    "(the JSON Schema) and docs/documents.md."
-)
+# Commands whose many flags beyond the most used are shown by name only, a panel a few lines (issue
+# 30: `create --help` in 48 lines at 80 columns); each field's rule is one pointer away.
+GROUPED = frozenset({"create"})
+GROUPED_PANEL = "More flags, by group (a field flag sets the field of its name)"
+GROUPED_POINTER = "Every field, with its rule: `msgprof schema` and docs/documents.md."
 TYPE_METAVARS = {"integer": "N", "integer range": "N", "float": "NUMBER", "float range": "NUMBER"}
 
 
@@ -166,11 +163,7 @@ class _Presentation:
                 if title == MOST_USED_PANEL and name in POINTERS and not grouped:
                     formatter.write_paragraph()
                     formatter.write_text(POINTERS[name])
-        if grouped:  # a flag per document field: named here, explained where the fields are
-            with formatter.section(GROUPED_PANEL):
-                formatter.write_text(GROUPED_POINTER)
-                for title, records in grouped.items():
-                    _write_names(formatter, title.split(" (")[0] + ":", [_flag_names(r) for r in records])
+        _write_grouped(formatter, grouped)
         if hasattr(self, "list_commands"):
             self._format_command_panels(ctx, formatter)
 
@@ -207,6 +200,16 @@ class _Presentation:
         for title, rows in panels.items():
             with formatter.section(title):
                 formatter.write_dl(rows, col_max=20)
+
+
+def _write_grouped(formatter: Any, grouped: dict[str, list[tuple[str, str]]]) -> None:
+    """The panels of a GROUPED command beyond the most used: each a label and its flags' names."""
+    if not grouped:
+        return
+    with formatter.section(GROUPED_PANEL):
+        formatter.write_text(GROUPED_POINTER)
+        for title, records in grouped.items():
+            _write_names(formatter, title.split(" (")[0] + ":", [_flag_names(r) for r in records])
 
 
 def _write_names(formatter: Any, label: str, names: list[str]) -> None:

@@ -326,24 +326,12 @@ def _apply_numbers(
     def batch(action: str) -> list[str]:
         return [c.target for c in changes if c.action == action]
 
+    how: dict[str, Any] = {"pacing": pacing, "notify": notify, "live": live}
     batches = (
-        (
-            batch("unassign"),
-            lambda ns: sa.unassign_numbers(ops, ns, pacing=pacing, notify=notify, only_from=profile_id, live=live),
-        ),
-        (
-            batch("assign"),
-            lambda ns: sa.assign_numbers(
-                ops, profile_id, ns, planned_owners=planned, pacing=pacing, notify=notify, live=live
-            ),
-        ),
+        (batch("unassign"), lambda ns: sa.unassign_numbers(ops, ns, only_from=profile_id, **how)),
+        (batch("assign"), lambda ns: sa.assign_numbers(ops, profile_id, ns, planned_owners=planned, **how)),
         # only the numbers the document marked `move: true` may be taken, and only from where the plan saw them
-        (
-            batch("move"),
-            lambda ns: sa.assign_numbers(
-                ops, profile_id, ns, move=True, planned_owners=planned, pacing=pacing, notify=notify, live=live
-            ),
-        ),
+        (batch("move"), lambda ns: sa.assign_numbers(ops, profile_id, ns, move=True, planned_owners=planned, **how)),
     )
     for numbers, run in batches:
         if not numbers:
