@@ -279,6 +279,29 @@ with ThreadPoolExecutor(8) as pool:
     list(pool.map(post, docs))
 """
 
+# The floor of apply with numbers: 8 threads, each POSTing a profile, then PATCHing its numbers onto
+# it, by their ids (argv[2], a map number -> id that the script is given, not looked up: no reads at all).
+PLAIN_APPLY_NUMBERS = r"""
+import json, os, sys
+from concurrent.futures import ThreadPoolExecutor
+import requests
+docs, ids = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+s = requests.Session()
+s.mount("http://", requests.adapters.HTTPAdapter(pool_maxsize=8))
+h = {"Authorization": "Bearer " + os.environ["TELNYX_API_KEY"]}
+url = os.environ["TELNYX_BASE_URL"]
+def one(d):
+    body = {k: v for k, v in d.items() if k != "phone_numbers"}
+    r = s.post(url + "/messaging_profiles", json=body, headers=h, timeout=30)
+    r.raise_for_status()
+    pid = r.json()["data"]["id"]
+    for n in d.get("phone_numbers", []):
+        path = url + "/phone_numbers/" + ids[n] + "/messaging"
+        s.patch(path, json={"messaging_profile_id": pid}, headers=h, timeout=30).raise_for_status()
+with ThreadPoolExecutor(8) as pool:
+    list(pool.map(one, docs))
+"""
+
 
 def _numbers(n: int, prefix: str = "+1312") -> list[str]:
     return [f"{prefix}{i:07d}" for i in range(n)]
@@ -471,26 +494,34 @@ def _bench_apply_plain(tmp: Path, repeats: int, latency: int) -> list[dict[str, 
 
 
 def _bench_apply_numbers(tmp: Path, repeats: int, latency: int) -> list[dict[str, object]]:
-    with_numbers, without = tmp / "apply-with.json", tmp / "apply-without.json"
+    """apply of 200 new profiles x 2 numbers beside the plain 8-thread script making the same 200
+    POSTs and 400 PATCHes (its floor: the API has no cross-profile bulk write), start-up included."""
+    from msgprof_cli.sandbox.state import number_record
+
+    with_numbers = tmp / "apply-with.json"
     with_numbers.write_text(json.dumps(_docs(200, 2)))
-    without.write_text(json.dumps(_docs(200, 0)))
     seed = json.dumps({"phone_numbers": _numbers(400)})
+    ids = tmp / "number-ids.json"
+    ids.write_text(json.dumps({n: number_record(n)["id"] for n in _numbers(400)}))
+    plain = tmp / "plain_apply_numbers.py"
+    plain.write_text(PLAIN_APPLY_NUMBERS)
     apply_ = lambda d: [*MSGPROF, "apply", "-f", str(d), "--parallel", "8"]  # noqa: E731
-    tw, to = [], []
+    script = lambda d: [PY, str(plain), str(d), str(ids)]  # noqa: E731
+    tw, tp = [], []
     for _ in range(repeats):
-        to.append(_fresh_apply(without, seed, tmp, latency, apply_))
+        tp.append(_fresh_apply(with_numbers, seed, tmp, latency, script))
         tw.append(_fresh_apply(with_numbers, seed, tmp, latency, apply_))
-    w, o = statistics.median(tw), statistics.median(to)
+    w, p = statistics.median(tw), statistics.median(tp)
     loop = statistics.median(_fresh_apply(with_numbers, seed, tmp, 0, apply_) for _ in range(repeats))
     return [
         _row("apply 200 profiles × 2 numbers, --parallel 8, no latency", f"{loop:.2f} s", "", "seconds", loop <= 5),
-        _row("apply 200 profiles --parallel 8 (numbers seeded, none listed)", f"{o:.2f} s", "1.00 ×"),
+        _row("plain 8-thread requests script, 200 POSTs + 400 PATCHes", f"{p:.2f} s", "1.00 ×"),
         {
             "name": "apply 200 profiles × 2 numbers --parallel 8",
             "value": f"{w:.2f} s",
-            "ratio": f"{w / o:.2f} ×",
-            "target": "≤ 1.5 × without numbers",
-            "met": w <= 1.5 * o,
+            "ratio": f"{w / p:.2f} ×",
+            "target": "≤ 1.25 × the script (moonshot 1.10 ×)",
+            "met": w <= 1.25 * p,
         },
     ]
 
@@ -733,9 +764,20 @@ def main() -> None:
     parser.add_argument("--only-scale", action="store_true", help="only the rows of issue 21 (scale)")
     parser.add_argument("--scale-repeats", type=int, default=3, help="runs of each issue-21 row")
     parser.add_argument("--only-doctor", action="store_true", help="only the rows of issue 29 (doctor's cost)")
+    parser.add_argument(
+        "--only-apply-numbers", action="store_true", help="only the row apply 200 profiles × 2 numbers (issue 27)"
+    )
     args = parser.parse_args()
     if args.only_doctor:
         text = issue21_table(bench_doctor(args.scale_repeats)) + "\n"
+        print(text)
+        return
+    if args.only_apply_numbers:
+        tmp = Path(tempfile.mkdtemp(prefix="msgprof-bench-27-"))
+        try:
+            text = issue21_table(_bench_apply_numbers(tmp, args.scale_repeats, 50)) + "\n"
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
         print(text)
         return
     if args.only_scale:

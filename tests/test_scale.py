@@ -328,7 +328,8 @@ def test_apply_with_numbers_sends_each_request_once(cli, monkeypatch, tmp_path: 
         assert res.exit_code == 0, res.output
         assert gets(sb) == {
             "GET /v2/messaging_profiles": 2,  # the inventory, and the check for a concurrent run's twins
-            "GET /v2/phone_numbers/messaging": 1 + 20,  # the inventory; each profile's numbers read before writing
+            # the inventory; then every planned number's owner re-read at once before the writes (one chunk)
+            "GET /v2/phone_numbers/messaging": 1 + 1,
             "POST /v2/messaging_profiles": 20,
             "PATCH /v2/phone_numbers/{id}/messaging": 40,
         }

@@ -122,10 +122,13 @@ def assign_numbers(
     pacing: Pacing | None = None,
     notify: Notify = _no_notify,
     progress: Progress = _no_progress,
+    live: Mapping[str, NumberSettings] | None = None,
 ) -> list[NumberResult]:
     """Put these numbers on the profile.  A number on another profile moves only with ``move``,
-    and (with ``planned_owners``, from a plan) only from the profile the plan showed."""
-    live = look_up_numbers(ops, numbers)
+    and (with ``planned_owners``, from a plan) only from the profile the plan showed.
+    ``live``: the numbers' records as just re-read by the caller (apply re-reads every profile's
+    at once, api/inventory.py ``reread_numbers``); else they are looked up here."""
+    live = look_up_numbers(ops, numbers) if live is None else live
     results: dict[str, NumberResult] = {}
     todo: list[str] = []
     for n in numbers:
@@ -165,10 +168,12 @@ def unassign_numbers(
     notify: Notify = _no_notify,
     progress: Progress = _no_progress,
     only_from: str | None = None,
+    live: Mapping[str, NumberSettings] | None = None,
 ) -> list[NumberResult]:
     """Take these numbers off their profile (they stop sending); with ``only_from``, only off that
-    one: a number that has moved meanwhile (say, an earlier item of the same apply took it) stays."""
-    live = look_up_numbers(ops, numbers)
+    one: a number that has moved meanwhile (say, an earlier item of the same apply took it) stays.
+    ``live``: as in ``assign_numbers``."""
+    live = look_up_numbers(ops, numbers) if live is None else live
     results: dict[str, NumberResult] = {}
     todo = []
     for n in numbers:

@@ -177,14 +177,6 @@ def doctor(
     """Say why a message from FROM to TO would be refused, and the command that fixes each cause.
 
     Also: why a sent message failed (--message ID), and which numbers of the account can send at all (--all).
-
-    Examples:
-
-      msgprof doctor --from +12025550100 --to +447700900123
-
-      msgprof doctor --message 40385f64-5717-4562-b3fc-2c963f66afa6
-
-      msgprof doctor --all --profile Alerts --json
     """
     from msgprof_cli.declarative.outcome import Doctor, DoctorMessage, DoctorSweep
 

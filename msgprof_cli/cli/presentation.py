@@ -63,6 +63,11 @@ POINTERS = {
     "update": f"A flag for each field is in the panels below; {_FIELDS}.",
     "apply": f"What a document may hold, {_FIELDS}; plan and apply in CI: docs/plan-apply-ci.md.",
 }
+# Commands whose many flags beyond the most used are shown by name only, a panel a few lines (issue
+# 30: `create --help` in 48 lines at 80 columns); each field's rule is one pointer away.
+GROUPED = frozenset({"create"})
+GROUPED_PANEL = "More flags, by group (a field flag sets the field of its name)"
+GROUPED_POINTER = "Every field, with its rule: `msgprof schema` and docs/documents.md."
 TYPE_METAVARS = {"integer": "N", "integer range": "N", "float": "NUMBER", "float range": "NUMBER"}
 
 
@@ -148,14 +153,29 @@ class _Presentation:
             panels[MOST_USED_PANEL] = [used[o] for o in first if o in used]
         if hasattr(self, "list_commands") and ctx.parent is None:
             panels[GLOBAL_PANEL] = self._global_records(ctx)
+        kept = ("Arguments", MOST_USED_PANEL, "Options")  # drawn in full, also where the rest is grouped
+        grouped = {t: r for t, r in panels.items() if name in GROUPED and t not in kept}
         for title in sorted(panels, key=lambda t: (t != "Arguments", t != MOST_USED_PANEL, t != "Options")):
+            if title in grouped:
+                continue
             with formatter.section(title):
                 formatter.write_dl(panels[title], col_max=34)
-                if title == MOST_USED_PANEL and name in POINTERS:
+                if title == MOST_USED_PANEL and name in POINTERS and not grouped:
                     formatter.write_paragraph()
                     formatter.write_text(POINTERS[name])
+        _write_grouped(formatter, grouped)
         if hasattr(self, "list_commands"):
             self._format_command_panels(ctx, formatter)
+
+    def format_epilog(self, ctx: Any, formatter: Any) -> None:
+        """The command's ``Examples:`` block, from the one table of them (cli/examples.py), as
+        written: never re-wrapped (each line is a command to copy)."""
+        from msgprof_cli.cli.examples import block
+
+        text = block(" ".join(ctx.command_path.split()[1:]))
+        if text:
+            formatter.write_paragraph()
+            formatter.write(text)
 
     def _global_records(self, ctx: Any) -> list[tuple[str, str]]:
         """The global options' help, read from a command that takes them (so it cannot drift)."""
@@ -180,6 +200,39 @@ class _Presentation:
         for title, rows in panels.items():
             with formatter.section(title):
                 formatter.write_dl(rows, col_max=20)
+
+
+def _write_grouped(formatter: Any, grouped: dict[str, list[tuple[str, str]]]) -> None:
+    """The panels of a GROUPED command beyond the most used: each a label and its flags' names."""
+    if not grouped:
+        return
+    with formatter.section(GROUPED_PANEL):
+        formatter.write_text(GROUPED_POINTER)
+        for title, records in grouped.items():
+            _write_names(formatter, title.split(" (")[0] + ":", [_flag_names(r) for r in records])
+
+
+def _write_names(formatter: Any, label: str, names: list[str]) -> None:
+    """One group of flag names, wrapped between names only (a flag name is never cut at a hyphen)."""
+    import textwrap
+
+    lead = " " * formatter.current_indent
+    lines = textwrap.wrap(
+        " ".join(names),
+        width=max(40, formatter.width - formatter.current_indent),
+        initial_indent=f"{label:<17}",
+        subsequent_indent=" " * 17,
+        break_on_hyphens=False,
+        break_long_words=False,
+    )
+    formatter.write("".join(f"{lead}{line}\n" for line in lines))
+
+
+def _flag_names(record: tuple[str, str]) -> str:
+    """An option's names alone, each whole: ``-o, --output``, ``--mobile-only --no-mobile-only``."""
+    names = [n.split(" ")[0] for n in record[0].replace(", ", " / ").split(" / ")]
+    shorts = [n for n in names if not n.startswith("--")]
+    return "".join(f"{n}, " for n in shorts) + " ".join(n for n in names if n.startswith("--"))
 
 
 def _name_placeholder(param: Any) -> None:

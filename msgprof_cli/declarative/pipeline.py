@@ -167,7 +167,7 @@ def apply_setup(
     in_flight: set[int] = set()  # the items being set up when a Ctrl-C comes (set.add is atomic)
     try:
         for removals in (True, False):
-            _wave(ops, todo, removals, pacing, notify, parallel, in_flight)
+            _wave(ops, todo, removals, pacing, notify, parallel, in_flight, _owners(client, todo, removals, parallel))
     except KeyboardInterrupt:
         _stopped(todo, in_flight)
         return
@@ -193,6 +193,32 @@ def _stopped(todo: Sequence[Item], in_flight: set[int]) -> None:
             _settle(item)  # finished before the Ctrl-C (or while the pool waited for it)
 
 
+def _owners(client: TelnyxClient, todo: Sequence[Item], removals: bool, parallel: int) -> dict[str, Any] | None:
+    """The owners of every number this wave writes, re-read at once right before the wave (a few
+    listings, side by side), not once per profile.  The promise stays: a number whose owner now
+    differs from the plan's is not taken (nothing moves that the plan did not list).  The waves are
+    the order: the second wave's owners are read after the first wave's removals.  A re-read that
+    fails leaves it to each profile to read its own (as before): its failure is then that item's."""
+    from msgprof_cli.api.inventory import reread_numbers
+
+    numbers = [
+        c.target
+        for i in todo
+        for c in (i.setup.changes if i.setup is not None else [])
+        if c.kind == "phone_number" and (c.action in REMOVALS) == removals
+    ]
+    if not numbers:
+        return None
+    try:
+        return reread_numbers(client, numbers, max(1, parallel))
+    except MsgprofError as exc:
+        from msgprof_cli.api.setup import interrupted
+
+        if interrupted(exc):
+            raise
+        return None
+
+
 def _wave(
     ops: SetupOperations,
     todo: Sequence[Item],
@@ -201,6 +227,7 @@ def _wave(
     notify: Notify,
     parallel: int,
     in_flight: set[int],
+    owners: dict[str, Any] | None = None,
 ) -> None:
     def run(item: Item) -> None:
         assert item.setup is not None and item.profile_id is not None
@@ -209,7 +236,13 @@ def _wave(
             return
         in_flight.add(id(item))
         setup_plan.apply_setup(
-            ops, item.profile_id, item.setup, pacing=pacing, notify=notify, only=lambda c: id(c) in picked
+            ops,
+            item.profile_id,
+            item.setup,
+            pacing=pacing,
+            notify=notify,
+            only=lambda c: id(c) in picked,
+            owners=owners,
         )
         in_flight.discard(id(item))
 

@@ -320,12 +320,15 @@ def apply_setup(
     pacing: sa.Pacing | None = None,
     notify: sa.Notify = sa._no_notify,
     only: Callable[[SetupChange], bool] | None = None,
+    owners: Mapping[str, Any] | None = None,
 ) -> list[SetupChange]:
     """Carry out a plan in its order (removals first).  One failed change does not stop the others.
-    ``only``: just the changes it accepts (apply_items runs every profile's removals first)."""
+    ``only``: just the changes it accepts (apply_items runs every profile's removals first).
+    ``owners``: the numbers' records as re-read once for the whole wave (pipeline); a number whose
+    owner there differs from the plan's is not taken, as when each profile re-read its own."""
     changes = [c for c in plan.changes if only is None or only(c)]
     numbers = [c for c in changes if c.kind == "phone_number"]
-    _apply_numbers(ops, profile_id, numbers, pacing, notify)
+    _apply_numbers(ops, profile_id, numbers, pacing, notify, owners)
     _apply_campaigns(ops, [c for c in changes if c.kind == "campaign"], pacing, notify)
     configs = [c for c in changes if c.kind == "autoresp" and c.action in ("add", "change")]
     ordered = {id(c) for c in configs}
@@ -413,30 +416,27 @@ def _autoresp_step(
 
 
 def _apply_numbers(
-    ops: SetupOperations, profile_id: str, changes: list[SetupChange], pacing: sa.Pacing | None, notify: sa.Notify
+    ops: SetupOperations,
+    profile_id: str,
+    changes: list[SetupChange],
+    pacing: sa.Pacing | None,
+    notify: sa.Notify,
+    owners: Mapping[str, Any] | None = None,
 ) -> None:
     by_number = {c.target: c for c in changes}
     planned = {c.target: c.old for c in changes if c.action in ("assign", "move")}
+    # the re-read owners of this profile's numbers (absent from ``owners``: not in the account)
+    live = None if owners is None else {c.target: owners[c.target] for c in changes if c.target in owners}
 
     def batch(action: str) -> list[str]:
         return [c.target for c in changes if c.action == action]
 
+    how: dict[str, Any] = {"pacing": pacing, "notify": notify, "live": live}
     batches = (
-        (
-            batch("unassign"),
-            lambda ns: sa.unassign_numbers(ops, ns, pacing=pacing, notify=notify, only_from=profile_id),
-        ),
-        (
-            batch("assign"),
-            lambda ns: sa.assign_numbers(ops, profile_id, ns, planned_owners=planned, pacing=pacing, notify=notify),
-        ),
+        (batch("unassign"), lambda ns: sa.unassign_numbers(ops, ns, only_from=profile_id, **how)),
+        (batch("assign"), lambda ns: sa.assign_numbers(ops, profile_id, ns, planned_owners=planned, **how)),
         # only the numbers the document marked `move: true` may be taken, and only from where the plan saw them
-        (
-            batch("move"),
-            lambda ns: sa.assign_numbers(
-                ops, profile_id, ns, move=True, planned_owners=planned, pacing=pacing, notify=notify
-            ),
-        ),
+        (batch("move"), lambda ns: sa.assign_numbers(ops, profile_id, ns, move=True, planned_owners=planned, **how)),
     )
     for numbers, run in batches:
         if not numbers:
