@@ -66,6 +66,11 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "msgprof numbers assign Support -f sample-configs/numbers.txt --dry-run",
         "msgprof numbers assign 'Marketing EU' +12025550100 --move --json",
     ),
+    "numbers campaign": (
+        "msgprof numbers campaign +13125550100 CX4ABCD --dry-run",
+        "msgprof numbers campaign +13125550100 CX4ABCD --wait 600",
+        "msgprof numbers campaign +13125550100 --remove --dry-run",
+    ),
     "numbers list": ("msgprof numbers list Support", "msgprof numbers list --unassigned --json"),
     "numbers unassign": (
         "msgprof numbers unassign +12025550100 --yes",
@@ -112,6 +117,7 @@ VALIDATE_ONLY = frozenset(
         "msgprof autoresp update Support CONFIG_ID -k STOP -k END",
         "msgprof autoresp delete Support CONFIG_ID --yes --dry-run",
         "msgprof autoresp delete Support CONFIG_ID --yes",
+        "msgprof numbers campaign +13125550100 CX4ABCD --wait 600",
     }
 )
 

@@ -266,16 +266,7 @@ def numbers_campaign(
     move it to another, or take it off with --remove.
 
     The carriers take an assignment after a while: it is waited for (--wait), and still pending
-    then exits 6; a failed one exits 5 with the API's reasons.
-
-    Examples:
-
-      msgprof numbers campaign +13125550100 4b300178-131c-d902-d54e-72d90ba1620j --dry-run
-
-      msgprof numbers campaign +13125550100 4b300178-131c-d902-d54e-72d90ba1620j --wait 600
-
-      msgprof numbers campaign +13125550100 --remove
-    """
+    then exits 6; a failed one exits 5 with the API's reasons."""
     from msgprof_cli.api.resources import Campaigns
     from msgprof_cli.document import setup_rules as ms
 
