@@ -111,6 +111,13 @@ class Diagnosis:
         return not any(c.status == "fail" for c in self.checks)
 
     def to_dict(self, command: Callable[[Fix], str]) -> JSON:
+        """The report (text and --json draw this one dict), hidden on its way out as plan's items
+        are (``secrets.shown``): every secret variable's value this run read, any length."""
+        from msgprof_cli import secrets
+
+        return cast(JSON, secrets.shown(self._whole(command)))
+
+    def _whole(self, command: Callable[[Fix], str]) -> JSON:
         if self.source is None:  # the shape issue 23 gives, key for key
             return {
                 "ready": self.ready,
@@ -658,9 +665,37 @@ def registration_needs(documents: Sequence[Checked], inventory: Inventory) -> tu
     return list(dict.fromkeys(ten_dlc)), list(dict.fromkeys(toll_free))
 
 
+def _hidden(c: Checked) -> dict[str, str]:
+    """What -f hides in its words, as plan hides it: every secret variable's value (any length),
+    and each value a secret filled as the checks write it (``str``: a limit of ``1e2`` is written
+    ``100.0``), mapped to ``<secret from $VAR>``.  A boolean is left: a secret ``true`` must not
+    turn every "true" into a marker (the word it gives, "enabled", is not its text)."""
+    assert c.doc is not None
+    from msgprof_cli import secrets
+
+    table = {value: secrets.variable_shown(var) for value, var in c.doc.secret_values.items()}
+    for path, var in c.doc.secrets.items():
+        value: Any = c.doc.data
+        for step in path:
+            try:
+                value = value[step]
+            except (KeyError, IndexError, TypeError):
+                value = None
+                break
+        if value is not None and not isinstance(value, (bool, dict, list)) and str(value):
+            table.setdefault(str(value), secrets.variable_shown(var))
+    return table
+
+
 def _document(c: Checked, inv: Inventory, registry: Registry | None) -> Diagnosis:
     assert c.doc is not None
-    scrub = c.doc.scrub  # a value from a secret variable is never shown
+    from msgprof_cli import secrets
+
+    table = _hidden(c)
+
+    def scrub(text: str) -> str:  # a value from a secret variable is never shown
+        return secrets.scrub_with(text, table)
+
     name = str(c.payload.get("name"))
     twins = inv.by_name().get(name, [])
     live: JSON = twins[0] if len(twins) == 1 else {}
@@ -695,8 +730,9 @@ def _document(c: Checked, inv: Inventory, registry: Registry | None) -> Diagnosi
     checks.append(_webhook(merged))
     checks.append(_spend_limit(merged))
     # The document is what apply makes true: a fix is an edit of it, not an `update` that the
-    # next apply would undo.  So -f's checks carry no command.
-    result.checks = [replace(c, fix=None) for c in checks]
+    # next apply would undo.  So -f's checks carry no command.  Every detail is hidden here, once,
+    # as plan hides its items: whichever check wrote a secret's value (a name, a fallback, a limit).
+    result.checks = [replace(c, detail=scrub(c.detail), fix=None) for c in checks]
     return result
 
 
