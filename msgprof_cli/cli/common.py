@@ -453,10 +453,14 @@ def _interruptible() -> Iterator[None]:
     import signal
     import threading
 
+    from msgprof_cli import interrupt
+
+    interrupt.reset()  # this run has seen no Ctrl-C yet
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    # the first Ctrl-C stops every thread and raises here; a second ends the process (interrupt.py)
+    before = signal.signal(signal.SIGINT, interrupt.handler)
     try:
         yield
     finally:
