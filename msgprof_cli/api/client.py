@@ -43,7 +43,7 @@ from urllib3.exceptions import (
 )
 from urllib3.util.retry import Retry
 
-from msgprof_cli import USER_AGENT, interrupt
+from msgprof_cli import USER_AGENT, interrupt, secrets
 from msgprof_cli.api import records
 from msgprof_cli.api.paths import ApiPath, Id, PreviewPath, path
 from msgprof_cli.api.records import AutoResp, BulkOrder, NumberSettings, SenderId, check_ids
@@ -814,16 +814,20 @@ def _errors_of(body: Any) -> list[JSON]:
     for e in body["errors"][:20]:
         if not isinstance(e, dict):
             continue
-        item: JSON = {k: str(e[k])[:500] for k in ("code", "title", "detail") if e.get(k) is not None}
+        # hidden, then cut (secrets.cut): cut first, most of an echoed password would show
+        item: JSON = {k: secrets.cut(str(e[k]), 500, "") for k in ("code", "title", "detail") if e.get(k) is not None}
         source = e.get("source")
         if isinstance(source, dict):
-            item["source"] = {k: str(source[k])[:200] for k in ("pointer", "parameter") if source.get(k) is not None}
+            item["source"] = {
+                k: secrets.cut(str(source[k]), 200, "") for k in ("pointer", "parameter") if source.get(k) is not None
+            }
         out.append(item)
     return out
 
 
 def _excerpt(raw: bytes, limit: int = 120) -> str:
-    """The start of a body as one line, tags dropped; linear time, and only the first 64 KiB."""
+    """The start of a body as one line, tags dropped, secrets hidden and then cut to ``limit``;
+    linear time, and only the first 64 KiB."""
     text = raw[:SUMMARY_SCAN].decode("utf-8", "replace")
     out: list[str] = []
     i, n = 0, len(text)
@@ -839,8 +843,7 @@ def _excerpt(raw: bytes, limit: int = 120) -> str:
             break
         out.append(" ")
         i = gt + 1
-    flat = " ".join("".join(out).split())
-    return flat[:limit] + ("…" if len(flat) > limit else "")
+    return secrets.cut(" ".join("".join(out).split()), limit)  # hidden before it is cut
 
 
 def _summarise(errors: list[JSON], raw: bytes) -> str:
@@ -860,8 +863,9 @@ def _trace(trace: Notify, resp: requests.Response, raw: bytes) -> None:
     trace(f"< HTTP {resp.status_code} in {resp.elapsed.total_seconds() * 1000:.0f} ms")
     for k, v in resp.headers.items():
         trace(f"< {k}: {v}")
-    text = redact_secrets(raw[:4000].decode("utf-8", "replace"))
-    trace(f"< {text[:2000]}" + ("…" if len(raw) > 2000 else ""))
+    # hidden, then cut: 16,000 bytes hold the 2,000 characters shown and any secret across the cut
+    text = secrets.cut(redact_secrets(raw[:16000].decode("utf-8", "replace")), 2000)
+    trace(f"< {text}" + ("…" if len(raw) > 16000 and not text.endswith("…") else ""))
 
 
 def redact_secrets(text: str) -> str:
