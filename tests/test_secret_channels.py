@@ -46,8 +46,18 @@ class Echo:
             def _answer(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length).decode("utf-8", "replace") if length else ""
-                sent = f"{self.headers.get('Authorization', '')} {self.path} {body}"
-                words = ("x" * pad) + " you sent: " + sent
+                try:
+                    fields = json.loads(body) if body else {}
+                except ValueError:
+                    fields = {}
+                fields = fields if isinstance(fields, dict) else {}
+                # as a validating API words it: the webhook URL first (at ``pad`` + 31 for an
+                # https://h.example/ one), then the rest of what it was sent
+                words = (
+                    ("x" * pad)
+                    + f" webhook_url {fields.get('webhook_url')} name {fields.get('name')}"
+                    + f" auth {self.headers.get('Authorization', '')} path {self.path}"
+                )
                 if html:
                     out = f"<html><body><h1>Bad gateway</h1><p>{words}</p></body></html>".encode()
                     kind = "text/html"
@@ -189,7 +199,8 @@ def test_tiny_strings_are_not_hidden_outside_their_slots() -> None:
 # --------------------------------------------------------------------------- finding 6: hidden, then cut
 
 
-@pytest.mark.parametrize(("html", "pad"), [(False, 480), (False, 488), (True, 90), (True, 100)])
+# the password starts at pad + 31 (+ 12 in HTML): each pad puts the cut inside it
+@pytest.mark.parametrize(("html", "pad"), [(False, 460), (False, 464), (True, 66), (True, 72)])
 def test_an_echoed_secret_is_hidden_before_it_is_cut(
     cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, html: bool, pad: int
 ) -> None:
@@ -199,7 +210,7 @@ def test_an_echoed_secret_is_hidden_before_it_is_cut(
     monkeypatch.setenv("HOOK_SECRET", password)
     doc = tmp_path / "p.yaml"
     doc.write_text("name: Echoed\nwhitelisted_destinations: [US]\nwebhook_url: https://h.example/${HOOK_SECRET}\n")
-    with Echo(status=502 if html else 422, pad=pad, html=html) as server:
+    with Echo(status=422, pad=pad, html=html) as server:  # a 5xx to a POST: the look-up's error shows
         monkeypatch.setenv("TELNYX_BASE_URL", server.url)
         monkeypatch.setenv("TELNYX_API_KEY", TEST_KEY)
         res = cli("create", "-f", str(doc), "--max-retries", "0")
@@ -268,7 +279,7 @@ def test_a_secret_sent_through_every_channel_is_found_nowhere(
         assert res.exit_code in (0, 9), (args, res.stderr)
         outputs.append((args, res.stdout + res.stderr))
     status, html = echoed
-    with Echo(status=status, pad=488 if not html else 100, html=html) as server:
+    with Echo(status=status, pad=462 if not html else 70, html=html) as server:
         monkeypatch.setenv("TELNYX_BASE_URL", server.url)
         for args in (["apply", "-f", str(doc), "--debug"], ["create", "-f", str(doc), "--json", "--max-retries", "0"]):
             res = cli(*args)
