@@ -36,7 +36,7 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, Literal, cast
 
 from msgprof_cli.document import numbering, senders
-from msgprof_cli.document.setup_rules import number_problem
+from msgprof_cli.document.setup_rules import number_problem, sender_id_problem
 from msgprof_cli.errors import Ambiguous, InvalidInput, NotFound
 
 if TYPE_CHECKING:  # the client (and requests) load only when a command talks to the API
@@ -164,13 +164,13 @@ def read_route(sender: str, to: str, *, mms: bool = False) -> Route:
     origin = None
     if sender.isascii() and sender.isdigit() and SHORT_CODE_DIGITS[0] <= len(sender) <= SHORT_CODE_DIGITS[1]:
         kind = "short_code"
-    elif sender.startswith("+") or sender.isdigit():
+    elif sender.startswith("+"):
         origin = _number(sender, "FROM", problems, hints, possible=False)
-    elif senders.is_sender_id(sender):
+    elif sender_id_problem(sender) is None:  # the one rule validate and sender-ids add follow (all digits too)
         kind = "sender_id"
     else:
         problems.append(f"FROM {sender!r} is neither a +E.164 phone number nor an alphanumeric sender ID")
-        hints.append("a sender ID is 1-11 letters, digits or spaces, with at least one letter")
+        hints.append("a phone number starts with + and its country code; a sender ID is 1-11 letters, digits or spaces")
     dest = _number(to, "TO", problems, hints, possible=True)
     if problems:
         raise InvalidInput("; ".join(problems), hint="; ".join(dict.fromkeys(hints)) or None)
@@ -598,9 +598,10 @@ def _label(profile: JSON) -> str:
 
 def _ref(profile: JSON) -> str:
     """How a fix command names the profile: its name, or its id when the name would read as an
-    option (`--yes`) or is empty."""
+    option (`--yes`), is empty, or holds a character a terminal would not show as typed (a control
+    character: the command shown would name no profile)."""
     name = str(profile.get("name") or "")
-    if name and not name.startswith("-"):
+    if name and not name.startswith("-") and name.isprintable():
         return name
     return str(profile.get("id") or PLACEHOLDER)
 
