@@ -74,12 +74,27 @@ _DESCRIPTIONS: dict[ExitStatus, str] = {
 }
 
 
-def exit_with(status: ExitStatus) -> NoReturn:
+def exit_with(status: ExitStatus, *, at_once: bool = False) -> NoReturn:
     """End the process with ``status``: the one place in msgprof that exits.  ``SystemExit``, so
     that ``finally`` blocks and buffered output are still flushed on the way out.  Called by the
     command group when a command has ended (cli/presentation.py) and by the launcher for a Ctrl-C
-    outside a command's body."""
-    raise SystemExit(int(ExitStatus(status)))
+    outside a command's body.
+
+    ``at_once`` (after a Ctrl-C: interrupt.py, launcher.py): stdout and stderr are flushed and the
+    process ends now, without the interpreter's shutdown, which would wait for every worker thread
+    still in a request (a connect to a host that never answers is bounded only by its timeout)."""
+    code = int(ExitStatus(status))
+    if at_once:
+        import os
+        import sys
+
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):  # closed or full: the exit code still says how it ended
+                pass
+        os._exit(code)
+    raise SystemExit(code)
 
 
 class Outcome(Protocol):

@@ -15,7 +15,7 @@ side, ``apply --parallel``) learn of the Ctrl-C here:
 - ``requested`` is what every thread asks before it starts a request or an attempt
   (``api/client.py``), and ``wait`` is the back-off sleep that a Ctrl-C ends early.
 
-This module imports nothing from the package (the launcher loads it before anything heavy).
+This module imports only ``errors`` (the launcher loads it before anything heavy).
 """
 
 from __future__ import annotations
@@ -24,11 +24,12 @@ import os
 import threading
 from collections.abc import Callable
 
+from msgprof_cli.errors import ExitStatus, exit_with
+
 _STOP = threading.Event()
 _ON_STOP: dict[str, Callable[[], None]] = {}
 _LOCK = threading.Lock()
 INTERRUPTED_LINE = b"msgprof: interrupted\n"
-EXIT_INTERRUPTED = 130  # errors.ExitStatus.INTERRUPTED (this module imports nothing; a test pins the two equal)
 
 
 def reset() -> None:
@@ -78,6 +79,6 @@ def handler(signum: int, frame: object) -> None:
     command reports); the second ends the process at once with 130."""
     if _STOP.is_set():
         say_interrupted()
-        os._exit(EXIT_INTERRUPTED)
+        exit_with(ExitStatus.INTERRUPTED, at_once=True)
     stop()
     raise KeyboardInterrupt

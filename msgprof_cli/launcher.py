@@ -11,7 +11,6 @@ second Ctrl-C there ends the process at once.  An interrupted command's process 
 has said so: no worker thread is waited for (``_end``).
 """
 
-import os
 import signal
 
 # Light on purpose (enum and typing): the handler below needs them before anything else loads.
@@ -24,18 +23,9 @@ __all__ = ["INTERRUPTED_LINE", "main"]
 
 def _end(status: ExitStatus) -> None:
     """End the process with ``status``.  After a Ctrl-C, at once: the report is written, and a worker
-    thread still in a request (a connect to a host that never answers, bounded only by its timeout)
-    must not hold the exit, as the interpreter's shutdown would (it joins every pool thread)."""
-    if status == ExitStatus.INTERRUPTED:
-        import sys
-
-        for stream in (sys.stdout, sys.stderr):
-            try:
-                stream.flush()
-            except (OSError, ValueError):  # closed or full: the exit code still says how it ended
-                pass
-        os._exit(int(status))
-    exit_with(status)
+    thread still in a request must not hold the exit, as the interpreter's shutdown would (it joins
+    every pool thread)."""
+    exit_with(status, at_once=status == ExitStatus.INTERRUPTED)
 
 
 def _interrupted(signum: int, frame: object) -> None:

@@ -214,7 +214,7 @@ def _compiled(replacements: Mapping[str, str]) -> tuple[dict[str, str], re.Patte
             for form in forms(value):
                 if form:
                     table.setdefault(form, shown)
-        entry = (table, re.compile("|".join(_alternative(f) for f in sorted(table, key=len, reverse=True))))
+        entry = (table, re.compile("|".join(re.escape(f) for f in sorted(table, key=len, reverse=True))))
         if len(_COMPILED) >= 16:
             _COMPILED.clear()
         _COMPILED[key] = entry
@@ -255,15 +255,6 @@ def cut(text: str, limit: int, more: str = "…") -> str:
             end = m.start()  # the marker whole or not at all
             break
     return text[:end] + more
-
-
-def _alternative(form: str) -> str:
-    """A value's pattern: a short one (under MIN_HIDDEN) only as a whole token, never inside a
-    longer run of letters and digits (a secret ``x`` must not turn "expected" into
-    "e<secret from $X>pected"); a longer one wherever it is."""
-    if len(form) >= MIN_HIDDEN:
-        return re.escape(form)
-    return rf"(?<![A-Za-z0-9]){re.escape(form)}(?![A-Za-z0-9])"
 
 
 def scrub(text: str) -> str:

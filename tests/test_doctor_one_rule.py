@@ -33,8 +33,8 @@ def test_an_all_digit_sender_id_is_one_for_every_command(cli: Any, sandbox: Sand
     assert on and on[0]["status"] == "pass", report["checks"]
 
 
-def test_a_sender_that_is_neither_is_refused_with_both_rules(cli: Any, sandbox: Sandbox) -> None:
-    res = cli("doctor", "--from", "123456789012", "--to", GB)
+def test_a_sender_that_is_neither_is_refused_naming_both_rules(cli: Any, sandbox: Sandbox) -> None:
+    res = cli("doctor", "--from", "Acme-1", "--to", GB)
     assert res.exit_code == 3
     assert "neither a +E.164 phone number nor an alphanumeric sender ID" in res.stderr
     assert "a phone number starts with + and its country code" in res.stderr

@@ -22,7 +22,6 @@ import pytest
 from conftest import TEST_KEY, record_output
 from raw_server import RawServer
 
-from msgprof_cli import interrupt
 from msgprof_cli.errors import ExitStatus
 from msgprof_cli.sandbox.server import Sandbox
 
@@ -144,7 +143,3 @@ def test_a_second_ctrl_c_ends_the_process_at_once(tmp_path: Path) -> None:
     code, out, err, took = _interrupt(proc)
     assert code == ExitStatus.INTERRUPTED and took < 1.0, (code, took, err)
     assert err == "msgprof: interrupted\n"
-
-
-def test_the_stop_flag_is_the_exit_table_s_130() -> None:
-    assert interrupt.EXIT_INTERRUPTED == ExitStatus.INTERRUPTED

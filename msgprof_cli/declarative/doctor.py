@@ -164,7 +164,7 @@ def read_route(sender: str, to: str, *, mms: bool = False) -> Route:
     origin = None
     if sender.isascii() and sender.isdigit() and SHORT_CODE_DIGITS[0] <= len(sender) <= SHORT_CODE_DIGITS[1]:
         kind = "short_code"
-    elif sender.startswith("+"):
+    elif sender.startswith("+") or (sender.isdigit() and len(sender) > 11):  # too long for a sender ID
         origin = _number(sender, "FROM", problems, hints, possible=False)
     elif sender_id_problem(sender) is None:  # the one rule validate and sender-ids add follow (all digits too)
         kind = "sender_id"
