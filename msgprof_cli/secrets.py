@@ -234,7 +234,7 @@ def _short_tokens(text: str) -> str:
     text = _URL_PASSWORD.sub(lambda m: m.group(1) + PASSWORD_SHOWN + m.group(3), text)
     short = {v: shown for v, shown in list(_KNOWN.items()) if len(v) < MIN_HIDDEN}
     if short and ("=" in text):
-        table = {}
+        table: dict[str, str] = {}
         for value, shown in short.items():
             for form in forms(value):
                 table.setdefault(form, shown)

@@ -16,7 +16,9 @@ GB = "+447700900123"
 
 
 @pytest.mark.parametrize("sender", ["123456789", "12345678901", "12"])
-def test_an_all_digit_sender_id_is_one_for_every_command(cli: Any, sandbox: Sandbox, tmp_path: Path, sender: str) -> None:
+def test_an_all_digit_sender_id_is_one_for_every_command(
+    cli: Any, sandbox: Sandbox, tmp_path: Path, sender: str
+) -> None:
     """Before: 9-11 digits were a valid sender ID for validate and sender-ids add, but "not a
     phone number" (exit 3) for doctor --from."""
     doc = tmp_path / "p.yaml"
@@ -45,7 +47,9 @@ def test_a_fix_for_a_name_with_a_control_character_names_the_profile_by_id(cli: 
 
     client = TelnyxClient(sandbox.url, TEST_KEY)
     profile = client.create_messaging_profile({"name": "Bell\x07name", "whitelisted_destinations": ["US"]})
-    sandbox.seed("phone_numbers", profile["id"], {"phone_number": "+12025550142", "type": "longcode", "country_code": "US"})
+    sandbox.seed(
+        "phone_numbers", profile["id"], {"phone_number": "+12025550142", "type": "longcode", "country_code": "US"}
+    )
     res = cli("doctor", "--from", "+12025550142", "--to", GB, "--json")
     assert res.exit_code == 9, res.stderr
     fixes = [c["fix"] for c in json.loads(res.stdout)["checks"] if c["fix"]]

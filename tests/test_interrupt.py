@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -76,7 +77,11 @@ def test_ctrl_c_ends_a_command_whose_server_never_answers(tmp_path: Path, comman
     """Before: the account's listings retried for minutes through four Ctrl-Cs (pool threads
     never saw the interrupt, and the interpreter's exit waited for them)."""
     silent = threading.Event()
-    with RawServer(lambda conn: silent.wait(60)) as server:
+
+    def hang(conn: socket.socket) -> None:  # reads the request, never answers
+        silent.wait(60)
+
+    with RawServer(hang) as server:
         args = [command, "-f", str(_documents(tmp_path))] + (["--parallel", "2"] if command == "apply" else [])
         proc = _start(args, server.url)
         _until(lambda: server.requests >= 2)  # listings in flight side by side (page or account reads)

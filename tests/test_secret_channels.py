@@ -35,7 +35,6 @@ class Echo:
     secret sits where msgprof cuts (500 characters of a detail, 120 of an HTML excerpt)."""
 
     def __init__(self, status: int = 422, pad: int = 490, html: bool = False) -> None:
-        echo = self
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
@@ -104,7 +103,9 @@ def test_doctor_f_hides_what_plan_hides(cli, sandbox: Sandbox, tmp_path: Path, m
         "alphanumeric_sender_ids:\n  - {sender_id: Acme, us_long_code_fallback: '${FALLBACK_SECRET}'}\n"
     )
     assert cli("apply", "-f", str(doc)).exit_code == 0
-    runs = {args: cli(*args) for args in (("plan", "-f", str(doc)), ("doctor", "-f", str(doc)))}
+    runs: dict[tuple[str, ...], Any] = {
+        args: cli(*args) for args in (("plan", "-f", str(doc)), ("doctor", "-f", str(doc)))
+    }
     runs[("doctor", "--json")] = cli("doctor", "-f", str(doc), "--json")
     for args, res in runs.items():
         assert res.exit_code == 0, (args, res.stderr)
@@ -176,7 +177,9 @@ def test_a_short_secret_query_value_never_reaches_a_debug_trace(
 ) -> None:
     monkeypatch.setenv("HOOK_TOKEN", "k7Q")
     doc = tmp_path / "p.yaml"
-    doc.write_text("name: Short token\nwhitelisted_destinations: [US]\nwebhook_url: https://h.example/x?t=${HOOK_TOKEN}&v=1\n")
+    doc.write_text(
+        "name: Short token\nwhitelisted_destinations: [US]\nwebhook_url: https://h.example/x?t=${HOOK_TOKEN}&v=1\n"
+    )
     res = cli("apply", "-f", str(doc), "--debug")
     assert res.exit_code == 0, res.stderr
     assert "t=k7Q" not in res.stderr and "?t=<secret from $HOOK_TOKEN>&v=1" in res.stderr
@@ -189,9 +192,15 @@ def test_tiny_strings_are_not_hidden_outside_their_slots() -> None:
     try:
         secrets.register_variable("PIN_SECRET", "US")
         assert secrets.scrub("whitelisted: US, CA") == "whitelisted: US, CA"
-        assert secrets.scrub("GET https://h.example/x?pin=US&a=USA") == "GET https://h.example/x?pin=<secret from $PIN_SECRET>&a=USA"
+        assert (
+            secrets.scrub("GET https://h.example/x?pin=US&a=USA")
+            == "GET https://h.example/x?pin=<secret from $PIN_SECRET>&a=USA"
+        )
         assert secrets.scrub("https://u:p@h") == "https://u:<password>@h"
-        assert secrets.scrub("ssh://git@host:22/x and http://[::1]:8080/v2") == "ssh://git@host:22/x and http://[::1]:8080/v2"
+        assert (
+            secrets.scrub("ssh://git@host:22/x and http://[::1]:8080/v2")
+            == "ssh://git@host:22/x and http://[::1]:8080/v2"
+        )
     finally:
         secrets.forget()
 
