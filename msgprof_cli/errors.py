@@ -85,8 +85,13 @@ def exit_with(status: ExitStatus, *, at_once: bool = False) -> NoReturn:
     still in a request (a connect to a host that never answers is bounded only by its timeout)."""
     code = int(ExitStatus(status))
     if at_once:
+        import atexit
         import os
         import sys
+
+        # what registered to run at exit still runs (the sandbox writes its state file); only the
+        # interpreter's join of pool threads (threading's own exit hook, not atexit's) is skipped
+        atexit._run_exitfuncs()
 
         for stream in (sys.stdout, sys.stderr):
             try:
