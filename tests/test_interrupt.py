@@ -148,3 +148,41 @@ def test_a_second_ctrl_c_ends_the_process_at_once(tmp_path: Path) -> None:
     code, out, err, took = _interrupt(proc)
     assert code == ExitStatus.INTERRUPTED and took < 1.0, (code, took, err)
     assert err == "msgprof: interrupted\n"
+
+
+def test_apply_parallel_starts_no_setup_after_ctrl_c(tmp_path: Path) -> None:
+    """Setup waves in workers: the profiles exist, each adds a sender ID on a backend that never
+    commits; after the Ctrl-C no other profile's setup starts, and each says how it ended."""
+    from msgprof_cli.api.client import TelnyxClient
+
+    posts: list[str] = []
+    gone = threading.Event()
+
+    def sleep(seconds: float) -> None:
+        posts.append("POST")
+        gone.wait(seconds)
+
+    names = [f"Setup {n}" for n in range(5)]
+    doc = tmp_path / "setup.yaml"
+    doc.write_text(
+        "---\n".join(f"name: {n}\nwhitelisted_destinations: [GB]\nalphanumeric_sender_ids: [Acme]\n" for n in names)
+    )
+    with Sandbox("127.0.0.1", 0, sleep=sleep) as sb:
+        client = TelnyxClient(sb.url, TEST_KEY)
+        for n in names:
+            client.create_messaging_profile({"name": n, "whitelisted_destinations": ["GB"]})
+        posts.clear()
+        sb.commit_delay = 120  # from here on, a POST never answers
+        proc = _start(["apply", "-f", str(doc), "--parallel", "2", "--max-retries", "0"], sb.url)
+        _until(lambda: len(posts) >= 2)
+        time.sleep(0.3)
+        code, out, err, took = _interrupt(proc)
+        time.sleep(0.5)
+        sent = len(posts)
+        gone.set()
+    assert code == ExitStatus.INTERRUPTED, err
+    assert took < WITHIN, f"{took:.2f}s"
+    assert sent == 2, f"{sent} sender IDs sent: a setup started after the Ctrl-C"
+    report = out + err
+    assert report.count("before its setup started") == 3, report
+    assert "Traceback" not in err
