@@ -90,12 +90,32 @@ class CommandStatus(int):
         return super().__new__(cls, value)
 
 
-def exit_with(status: ExitStatus | CommandStatus) -> NoReturn:
+def exit_with(status: ExitStatus | CommandStatus, *, at_once: bool = False) -> NoReturn:
     """End the process with ``status``: the one place in msgprof that exits.  ``SystemExit``, so
     that ``finally`` blocks and buffered output are still flushed on the way out.  Called by the
     command group when a command has ended (cli/presentation.py) and by the launcher for a Ctrl-C
-    outside a command's body."""
-    raise SystemExit(int(status) if isinstance(status, CommandStatus) else int(ExitStatus(status)))
+    outside a command's body.
+
+    ``at_once`` (after a Ctrl-C: interrupt.py, launcher.py): stdout and stderr are flushed and the
+    process ends now, without the interpreter's shutdown, which would wait for every worker thread
+    still in a request (a connect to a host that never answers is bounded only by its timeout)."""
+    code = int(status) if isinstance(status, CommandStatus) else int(ExitStatus(status))
+    if at_once:
+        import atexit
+        import os
+        import sys
+
+        # what registered to run at exit still runs (the sandbox writes its state file); only the
+        # interpreter's join of pool threads (threading's own exit hook, not atexit's) is skipped
+        atexit._run_exitfuncs()
+
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):  # closed or full: the exit code still says how it ended
+                pass
+        os._exit(code)
+    raise SystemExit(code)
 
 
 class Outcome(Protocol):

@@ -4,26 +4,28 @@ without importing typer, else the CLI run and the process ended with its ``ExitS
 Ctrl-C at any instant ends with one line (``msgprof: interrupted``) and exit 130, never a
 traceback: this module installs its handler before anything heavy is imported (typer, rich,
 requests and msgprof's own modules take ~0.2 s), and the handler ends the process at once.  Only
-inside a command's body does Ctrl-C raise ``KeyboardInterrupt`` (``cli/common.py::run`` switches
-to it and back), so that a command can say what it did before it was stopped (apply's report).
+inside a command's body does the first Ctrl-C raise ``KeyboardInterrupt`` (``cli/common.py::run``
+switches to ``interrupt.handler`` and back), after telling every thread to stop and cutting what
+is in flight, so that a command can say what it did before it was stopped (apply's report); a
+second Ctrl-C there ends the process at once.  An interrupted command's process ends as soon as it
+has said so: no worker thread is waited for (``_end``).
 """
 
-import os
 import signal
 
 # Light on purpose (enum and typing): the handler below needs them before anything else loads.
 from msgprof_cli.errors import CommandStatus, ExitStatus, exit_with
+from msgprof_cli.interrupt import INTERRUPTED_LINE, say_interrupted
 
-INTERRUPTED_LINE = b"msgprof: interrupted\n"
+_say_interrupted = say_interrupted
+__all__ = ["INTERRUPTED_LINE", "main"]
 
 
-def _say_interrupted() -> None:
-    """The one line, written straight to the file descriptor: the handler may have stopped the
-    main thread in the middle of a write to ``sys.stderr``, whose buffer must not be re-entered."""
-    try:
-        os.write(2, INTERRUPTED_LINE)
-    except OSError:  # stderr closed or full: the exit code still says it
-        pass
+def _end(status: ExitStatus | CommandStatus) -> None:
+    """End the process with ``status``.  After a Ctrl-C, at once: the report is written, and a worker
+    thread still in a request must not hold the exit, as the interpreter's shutdown would (it joins
+    every pool thread)."""
+    exit_with(status, at_once=status == ExitStatus.INTERRUPTED)
 
 
 def _interrupted(signum: int, frame: object) -> None:
@@ -56,4 +58,4 @@ def main() -> None:
         # requests still in flight (bounded by their timeouts) would only print a traceback from
         # threading's shutdown.  So from here on, Ctrl-C is ignored.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
-    exit_with(status)
+    _end(status)

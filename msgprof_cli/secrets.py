@@ -180,7 +180,8 @@ def forms(value: str) -> tuple[str, ...]:
 
 
 API_KEY_SHOWN = "<API key>"
-_DONE = re.compile(r"(<secret from \$[A-Za-z_][A-Za-z0-9_]*>|<API key>|<redacted>)")  # replacements, markers
+PASSWORD_SHOWN = "<password>"
+_DONE = re.compile(r"(<secret from \$[A-Za-z_][A-Za-z0-9_]*>|<API key>|<redacted>|<password>)")  # replacements, markers
 
 
 def scrub_with(text: str, replacements: Mapping[str, str]) -> str:
@@ -220,10 +221,51 @@ def _compiled(replacements: Mapping[str, str]) -> tuple[dict[str, str], re.Patte
     return entry
 
 
+# A URL's password (``scheme://user:PASSWORD@host``) in any text on a stream, registered or not and
+# of any length: the userinfo's delimiters mark it exactly, so hiding it can't touch other words.
+_URL_PASSWORD = re.compile(r"(://[^\s/?#@:\"'<>]*:)([^\s/?#@\"'<>]+)(@)")
+# A short secret (under MIN_HIDDEN: a 4-character webhook password, a 3-digit token) is hidden on
+# streams only where delimiters mark a whole value: a URL's query value (``?t=abc&``) or a URL's
+# password.  Anywhere else it can't be told from ordinary text (``US``, ``true``).
+_QUERY_VALUE = re.compile(r"([?&][^=&\s\"'<>#]+=)([^&\s\"'<>#]+)")
+
+
+def _short_tokens(text: str) -> str:
+    text = _URL_PASSWORD.sub(lambda m: m.group(1) + PASSWORD_SHOWN + m.group(3), text)
+    short = {v: shown for v, shown in list(_KNOWN.items()) if len(v) < MIN_HIDDEN}
+    if short and ("=" in text):
+        table: dict[str, str] = {}
+        for value, shown in short.items():
+            for form in forms(value):
+                table.setdefault(form, shown)
+        text = _QUERY_VALUE.sub(lambda m: m.group(1) + table[m.group(2)] if m.group(2) in table else m.group(0), text)
+    return text
+
+
+def cut(text: str, limit: int, more: str = "…") -> str:
+    """``text`` hidden (``scrub``) and then cut to at most ``limit`` characters (plus ``more``): a
+    server's error that echoes a secret is hidden whole before msgprof shortens it, and a cut
+    never ends inside a marker (``<secret from $VAR>``) nor, so, inside a secret."""
+    text = scrub(text)
+    if len(text) <= limit:
+        return text
+    end = limit
+    for m in _DONE.finditer(text, max(0, limit - 64), limit + 64):
+        if m.start() < limit < m.end():
+            end = m.start()  # the marker whole or not at all
+            break
+    return text[:end] + more
+
+
 def scrub(text: str) -> str:
-    """``text`` with every secret this run has read hidden (safe from apply's worker threads)."""
+    """``text`` with every secret this run has read hidden (safe from apply's worker threads), and
+    every URL's password (``_short_tokens``)."""
     global _hidden_compiled
-    if not _HIDDEN or not text:
+    if not text:
+        return text
+    if "://" in text or "=" in text:
+        text = _short_tokens(text)
+    if not _HIDDEN:
         return text
     compiled = _hidden_compiled
     if compiled is None:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from msgprof_cli.errors import CredentialsError, InvalidInput, UsageError
+from msgprof_cli.errors import CredentialsError, InvalidInput, MsgprofError, UsageError
 from msgprof_cli.secrets import quote, register_key
 
 DEFAULT_BASE_URL = "https://api.telnyx.com/v2"
@@ -69,26 +69,36 @@ class Settings:
     _load_key: Callable[[], str] | None = field(default=None, repr=False)
     warnings: list[str] = field(default_factory=list)
     _key: str | None = field(default=None, repr=False)
+    _failed: MsgprofError | None = field(default=None, repr=False)  # a key source read once, and failed
 
     def api_key(self) -> str | None:
-        """The key, loaded on first use (a key command runs only when a key is needed)."""
+        """The key, loaded once (a key command runs, and stdin is read, at most once a run)."""
+        if self._failed is not None:
+            raise self._failed
         if self._key is None and self._load_key is not None:
-            key = one_line(self._load_key())
-            # registered before it is checked: even a key msgprof refuses is never quoted
-            register_key(key)
-            if not key:
-                raise CredentialsError(f"the API key from {self.key_source} is empty")
-            check_key(key, str(self.key_source))
+            try:
+                key = one_line(self._load_key())
+                # registered before it is checked: even a key msgprof refuses is never quoted
+                register_key(key)
+                if not key:
+                    raise CredentialsError(f"the API key from {self.key_source} is empty")
+                check_key(key, str(self.key_source))
+            except (CredentialsError, InvalidInput, UsageError) as exc:
+                self._failed = exc
+                raise
             self._key = key
         return self._key
 
-    def known_early(self) -> None:
-        """Read the key now, when that is cheap (a variable, a file, the config), so that the
-        secret registry knows it before any input is parsed.  A key command runs only when a key
-        is needed; a key that cannot be used is reported then, by ``require_key``."""
+    def known_early(self, *, needed: bool = True) -> None:
+        """Read the key now, before any input is parsed, so that the secret registry knows it: from
+        every source, a key command and ``--api-key-file -`` included, when the command will need
+        the key (``needed``).  A command that never sends (``--dry-run``) runs no key command and
+        reads no stdin for a key, but a cheap source (a variable, a file, the config) is read all
+        the same.  A key that cannot be used is reported when it is needed (``require_key``)."""
         if self._load_key is None or self._key is not None or self.key_source is None:
             return
-        if self.key_source.endswith(": command") or self.key_source == "--api-key-file -":
+        late = self.key_source.endswith(": command") or self.key_source == "--api-key-file -"
+        if late and not needed:
             return  # a command (a password prompt?) or stdin is read only when the key is needed
         try:
             self.api_key()

@@ -18,7 +18,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # contract id -> (module file to touch, the forbidden import added to it)
 PROBES: dict[str, list[tuple[str, str]]] = {
-    "layers": [("msgprof_cli/api/client.py", "import msgprof_cli.declarative.plan")],
+    "layers": [
+        ("msgprof_cli/api/client.py", "import msgprof_cli.declarative.plan"),
+        ("msgprof_cli/interrupt.py", "import msgprof_cli.settings"),
+    ],
     "declarative-layers": [("msgprof_cli/declarative/twins.py", "import msgprof_cli.declarative.report")],
     "api-layers": [
         ("msgprof_cli/api/client.py", "import msgprof_cli.api.setup"),

@@ -45,7 +45,7 @@ from urllib3.exceptions import (
 )
 from urllib3.util.retry import Retry
 
-from msgprof_cli import USER_AGENT
+from msgprof_cli import USER_AGENT, interrupt, secrets
 from msgprof_cli.api import records
 from msgprof_cli.api.paths import ApiPath, Id, PreviewPath, path
 from msgprof_cli.api.records import AutoResp, BulkOrder, NumberSettings, SenderId, check_ids
@@ -139,7 +139,7 @@ class _Retry(Retry):
         wait = self.get_retry_after(response) if response is not None else None
         if wait is not None and self.gate is not None and getattr(response, "status", None) == 429:
             self.gate.hold(wait)  # the other threads (parallel pages, apply) wait it out too
-        self.clock.sleep(self.get_backoff_time() if wait is None else wait)
+        _sleep(self.clock, self.get_backoff_time() if wait is None else wait)
 
     def increment(
         self,
@@ -150,6 +150,7 @@ class _Retry(Retry):
         _pool: Any = None,
         _stacktrace: Any = None,
     ) -> _Retry:
+        _stop_if_asked()  # a connection the Ctrl-C cut is not retried, nor announced as a retry
         new = super().increment(method, url, response, error, _pool, _stacktrace)
         if self.notify is not None:
             if response is not None:
@@ -180,7 +181,25 @@ class _Gate:
     def wait(self) -> None:
         left = self.until - self.clock.monotonic()
         if left > 0:
-            self.clock.sleep(min(left, MAX_RETRY_WAIT))
+            _sleep(self.clock, min(left, MAX_RETRY_WAIT))
+
+
+def _stop_if_asked() -> None:
+    """After a Ctrl-C no thread starts a request, an attempt or a wait (interrupt.py).  In the main
+    thread the signal has raised already; in a worker this ends its job the same way."""
+    if interrupt.requested():
+        raise KeyboardInterrupt
+
+
+def _sleep(clock: Clock, seconds: float) -> None:
+    """A back-off or rate-limit wait that a Ctrl-C ends at once, in any thread (the system clock's
+    sleep would hold a worker for up to MAX_RETRY_WAIT); an injected clock sleeps as it likes."""
+    _stop_if_asked()
+    if clock is SYSTEM:
+        interrupt.wait(seconds)
+    else:
+        clock.sleep(seconds)
+    _stop_if_asked()
 
 
 def _reset_wait(reset: str | None, now: float) -> float | None:
@@ -260,15 +279,41 @@ class _Deadline(threading.local):
     def arm(self, conn: Any) -> None:
         self.disarm()
         self.attempt = attempt = _Attempt()
+        with _LIVE_LOCK:
+            _LIVE[threading.get_ident()] = (conn, attempt)
         if self.budget is not None:
             self.timer = threading.Timer(self.budget, _cut, (conn, attempt))
             self.timer.daemon = True
             self.timer.start()
 
     def disarm(self) -> None:
+        with _LIVE_LOCK:
+            _LIVE.pop(threading.get_ident(), None)
         if self.timer is not None:
             self.timer.cancel()
             self.timer = None
+
+
+# Every attempt in flight, in any thread of any client: GRACE seconds after the first Ctrl-C they
+# are all cut (``_cut_soon``, run by interrupt.stop), so a read blocked on a server that never
+# answers returns and its thread ends instead of waiting out its deadline; an answer that comes
+# within the grace is read, and the report says "done" rather than "may or may not".
+_LIVE: dict[int, tuple[Any, _Attempt]] = {}
+_LIVE_LOCK = threading.Lock()
+GRACE = 1.0  # seconds; with the report, well within the 2 s the issue allows from Ctrl-C to exit
+
+
+def _cut_soon() -> None:
+    timer = threading.Timer(GRACE, _cut_all)
+    timer.daemon = True
+    timer.start()
+
+
+def _cut_all() -> None:
+    # called from the signal handler, which may have stopped the main thread inside arm/disarm
+    # holding _LIVE_LOCK: read a copy without the lock rather than wait for it (a deadlock)
+    for conn, attempt in list(_LIVE.values()):
+        _cut(conn, attempt)
 
 
 def _cut(conn: Any, attempt: _Attempt) -> None:
@@ -284,6 +329,7 @@ def _cut(conn: Any, attempt: _Attempt) -> None:
 def _pool_classes(deadline: _Deadline) -> dict[str, type]:
     def make(base: type[HTTPConnectionPool]) -> type:
         def _make_request(self: Any, conn: Any, *args: Any, **kwargs: Any) -> Any:
+            _stop_if_asked()  # no attempt (urllib3 retries included) starts after a Ctrl-C
             deadline.arm(conn)  # each attempt (urllib3 retries included) gets the whole budget
             return base._make_request(self, conn, *args, **kwargs)
 
@@ -338,6 +384,7 @@ class TelnyxClient:
         self.notify = notify
         self.trace = trace
         self._deadline = _Deadline()
+        interrupt.on_stop("client: cut the requests in flight", _cut_soon)
         self.session = requests.Session()
         self.session.trust_env = False  # no .netrc or proxy surprises: the key goes only where we say
         self.session.headers["User-Agent"] = USER_AGENT
@@ -390,6 +437,7 @@ class TelnyxClient:
         if type(path) is not ApiPath:  # only paths.path() makes one: every id in a URL is checked there
             raise TypeError(f"request path not built by api.paths: {path!r}")
         url = self.base_url + path
+        _stop_if_asked()
         self._gate.wait()
         self._deadline.budget = self.deadline
         self._deadline.attempt = None
@@ -402,6 +450,7 @@ class TelnyxClient:
             finally:
                 resp.close()
         except requests.exceptions.RequestException as exc:
+            _stop_if_asked()  # a connection the Ctrl-C cut: not a network error, and not retried
             raise self._network_error(method, url, exc) from None
         finally:
             self._deadline.disarm()
@@ -832,16 +881,20 @@ def _errors_of(body: Any) -> list[JSON]:
     for e in body["errors"][:20]:
         if not isinstance(e, dict):
             continue
-        item: JSON = {k: str(e[k])[:500] for k in ("code", "title", "detail") if e.get(k) is not None}
+        # hidden, then cut (secrets.cut): cut first, most of an echoed password would show
+        item: JSON = {k: secrets.cut(str(e[k]), 500, "") for k in ("code", "title", "detail") if e.get(k) is not None}
         source = e.get("source")
         if isinstance(source, dict):
-            item["source"] = {k: str(source[k])[:200] for k in ("pointer", "parameter") if source.get(k) is not None}
+            item["source"] = {
+                k: secrets.cut(str(source[k]), 200, "") for k in ("pointer", "parameter") if source.get(k) is not None
+            }
         out.append(item)
     return out
 
 
 def _excerpt(raw: bytes, limit: int = 120) -> str:
-    """The start of a body as one line, tags dropped; linear time, and only the first 64 KiB."""
+    """The start of a body as one line, tags dropped, secrets hidden and then cut to ``limit``;
+    linear time, and only the first 64 KiB."""
     text = raw[:SUMMARY_SCAN].decode("utf-8", "replace")
     out: list[str] = []
     i, n = 0, len(text)
@@ -857,8 +910,7 @@ def _excerpt(raw: bytes, limit: int = 120) -> str:
             break
         out.append(" ")
         i = gt + 1
-    flat = " ".join("".join(out).split())
-    return flat[:limit] + ("…" if len(flat) > limit else "")
+    return secrets.cut(" ".join("".join(out).split()), limit)  # hidden before it is cut
 
 
 def _summarise(errors: list[JSON], raw: bytes) -> str:
@@ -878,8 +930,9 @@ def _trace(trace: Notify, resp: requests.Response, raw: bytes) -> None:
     trace(f"< HTTP {resp.status_code} in {resp.elapsed.total_seconds() * 1000:.0f} ms")
     for k, v in resp.headers.items():
         trace(f"< {k}: {v}")
-    text = redact_secrets(raw[:4000].decode("utf-8", "replace"))
-    trace(f"< {text[:2000]}" + ("…" if len(raw) > 2000 else ""))
+    # hidden, then cut: 16,000 bytes hold the 2,000 characters shown and any secret across the cut
+    text = secrets.cut(redact_secrets(raw[:16000].decode("utf-8", "replace")), 2000)
+    trace(f"< {text}" + ("…" if len(raw) > 16000 and not text.endswith("…") else ""))
 
 
 def redact_secrets(text: str) -> str:

@@ -375,10 +375,17 @@ class Run:
         return self._client
 
     def know_the_key(self) -> None:
-        """Read the key early where that is cheap (settings.Settings.known_early); settings that
-        cannot be resolved are reported when the command needs them, not here."""
+        """Read the key before any input (settings.Settings.known_early), from every source when the
+        command talks to the API and is not a dry run; settings that cannot be resolved are reported when the command
+        needs them, not here."""
+        from typer._click.globals import get_current_context
+
+        ctx = get_current_context(silent=True)
+        params = ctx.params if ctx is not None else {}
+        # a command that talks to the API (it takes --api-key-file) and is not a dry run needs the key
+        needed = "api_key_file" in params and not params.get("dry_run")
         try:
-            self.settings.known_early()
+            self.settings.known_early(needed=needed)
         except MsgprofError:
             self._settings = None
 
@@ -453,10 +460,14 @@ def _interruptible() -> Iterator[None]:
     import signal
     import threading
 
+    from msgprof_cli import interrupt
+
+    interrupt.reset()  # this run has seen no Ctrl-C yet
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    # the first Ctrl-C stops every thread and raises here; a second ends the process (interrupt.py)
+    before = signal.signal(signal.SIGINT, interrupt.handler)
     try:
         yield
     finally:

@@ -25,6 +25,7 @@ from msgprof_cli.cli.common import (
     with_options,
 )
 from msgprof_cli.errors import Ambiguous, UsageError
+from msgprof_cli.secrets import shown
 
 if TYPE_CHECKING:  # the decisions (and phonenumbers) load when the command runs
     from msgprof_cli.declarative.doctor import Diagnosis, Fix
@@ -184,7 +185,7 @@ def doctor(
         _usage(sender, to, mms, profile, files or [], message, every)
         if message is not None or every:
             found = _message(r, message) if message is not None else _sweep(r, profile)
-            summary: dict[str, Any] = found.to_dict(fix_command)
+            summary: dict[str, Any] = shown(found.to_dict(fix_command))  # hidden as plan hides
             r.render.json(summary) if json_ else r.render.doctor(summary)
             r.finish(DoctorMessage(summary) if message is not None else DoctorSweep(summary))
             return

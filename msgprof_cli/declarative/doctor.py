@@ -36,7 +36,7 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, Literal, cast
 
 from msgprof_cli.document import numbering, senders
-from msgprof_cli.document.setup_rules import number_problem
+from msgprof_cli.document.setup_rules import number_problem, sender_id_problem
 from msgprof_cli.errors import Ambiguous, InvalidInput, NotFound
 
 if TYPE_CHECKING:  # the client (and requests) load only when a command talks to the API
@@ -111,6 +111,13 @@ class Diagnosis:
         return not any(c.status == "fail" for c in self.checks)
 
     def to_dict(self, command: Callable[[Fix], str]) -> JSON:
+        """The report (text and --json draw this one dict), hidden on its way out as plan's items
+        are (``secrets.shown``): every secret variable's value this run read, any length."""
+        from msgprof_cli import secrets
+
+        return cast(JSON, secrets.shown(self._whole(command)))
+
+    def _whole(self, command: Callable[[Fix], str]) -> JSON:
         if self.source is None:  # the shape issue 23 gives, key for key
             return {
                 "ready": self.ready,
@@ -157,13 +164,13 @@ def read_route(sender: str, to: str, *, mms: bool = False) -> Route:
     origin = None
     if sender.isascii() and sender.isdigit() and SHORT_CODE_DIGITS[0] <= len(sender) <= SHORT_CODE_DIGITS[1]:
         kind = "short_code"
-    elif sender.startswith("+") or sender.isdigit():
+    elif sender.startswith("+") or (sender.isdigit() and len(sender) > 11):  # too long for a sender ID
         origin = _number(sender, "FROM", problems, hints, possible=False)
-    elif senders.is_sender_id(sender):
+    elif sender_id_problem(sender) is None:  # the one rule validate and sender-ids add follow (all digits too)
         kind = "sender_id"
     else:
         problems.append(f"FROM {sender!r} is neither a +E.164 phone number nor an alphanumeric sender ID")
-        hints.append("a sender ID is 1-11 letters, digits or spaces, with at least one letter")
+        hints.append("a phone number starts with + and its country code; a sender ID is 1-11 letters, digits or spaces")
     dest = _number(to, "TO", problems, hints, possible=True)
     if problems:
         raise InvalidInput("; ".join(problems), hint="; ".join(dict.fromkeys(hints)) or None)
@@ -591,9 +598,10 @@ def _label(profile: JSON) -> str:
 
 def _ref(profile: JSON) -> str:
     """How a fix command names the profile: its name, or its id when the name would read as an
-    option (`--yes`) or is empty."""
+    option (`--yes`), is empty, or holds a character a terminal would not show as typed (a control
+    character: the command shown would name no profile)."""
     name = str(profile.get("name") or "")
-    if name and not name.startswith("-"):
+    if name and not name.startswith("-") and name.isprintable():
         return name
     return str(profile.get("id") or PLACEHOLDER)
 
@@ -658,9 +666,37 @@ def registration_needs(documents: Sequence[Checked], inventory: Inventory) -> tu
     return list(dict.fromkeys(ten_dlc)), list(dict.fromkeys(toll_free))
 
 
+def _hidden(c: Checked) -> dict[str, str]:
+    """What -f hides in its words, as plan hides it: every secret variable's value (any length),
+    and each value a secret filled as the checks write it (``str``: a limit of ``1e2`` is written
+    ``100.0``), mapped to ``<secret from $VAR>``.  A boolean is left: a secret ``true`` must not
+    turn every "true" into a marker (the word it gives, "enabled", is not its text)."""
+    assert c.doc is not None
+    from msgprof_cli import secrets
+
+    table = {value: secrets.variable_shown(var) for value, var in c.doc.secret_values.items()}
+    for path, var in c.doc.secrets.items():
+        value: Any = c.doc.data
+        for step in path:
+            try:
+                value = value[step]
+            except (KeyError, IndexError, TypeError):
+                value = None
+                break
+        if value is not None and not isinstance(value, (bool, dict, list)) and str(value):
+            table.setdefault(str(value), secrets.variable_shown(var))
+    return table
+
+
 def _document(c: Checked, inv: Inventory, registry: Registry | None) -> Diagnosis:
     assert c.doc is not None
-    scrub = c.doc.scrub  # a value from a secret variable is never shown
+    from msgprof_cli import secrets
+
+    table = _hidden(c)
+
+    def scrub(text: str) -> str:  # a value from a secret variable is never shown
+        return secrets.scrub_with(text, table)
+
     name = str(c.payload.get("name"))
     twins = inv.by_name().get(name, [])
     live: JSON = twins[0] if len(twins) == 1 else {}
@@ -695,8 +731,9 @@ def _document(c: Checked, inv: Inventory, registry: Registry | None) -> Diagnosi
     checks.append(_webhook(merged))
     checks.append(_spend_limit(merged))
     # The document is what apply makes true: a fix is an edit of it, not an `update` that the
-    # next apply would undo.  So -f's checks carry no command.
-    result.checks = [replace(c, fix=None) for c in checks]
+    # next apply would undo.  So -f's checks carry no command.  Every detail is hidden here, once,
+    # as plan hides its items: whichever check wrote a secret's value (a name, a fallback, a limit).
+    result.checks = [replace(c, detail=scrub(c.detail), fix=None) for c in checks]
     return result
 
 

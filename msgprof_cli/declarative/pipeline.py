@@ -183,9 +183,9 @@ def apply_setup(
 
 
 def _stopped(todo: Sequence[Item], in_flight: set[int]) -> None:
-    """After a Ctrl-C: Executor.map cancelled what had not started, and leaving the pool waited
-    for the items in flight (they finish); in the main thread, the item being set up may be half
-    done."""
+    """After a Ctrl-C: Executor.map cancelled what had not started, a worker starts no item after
+    it, and leaving the pool waited for the items in flight (answered within the client's 1 s
+    grace, or cut: "may or may not"); in the main thread, the item being set up may be half done."""
     for item in todo:
         if item.setup is not None and any(c.result is None for c in item.setup.changes):
             _interrupted(item, in_flight=id(item) in in_flight)
@@ -230,9 +230,11 @@ def _wave(
     owners: dict[str, Any] | None = None,
 ) -> None:
     def run(item: Item) -> None:
+        from msgprof_cli import interrupt
+
         assert item.setup is not None and item.profile_id is not None
         picked = {id(c) for c in item.setup.changes if (c.action in REMOVALS) == removals}
-        if not picked:
+        if not picked or interrupt.requested():  # after a Ctrl-C no worker starts a profile's setup
             return
         in_flight.add(id(item))
         setup_plan.apply_setup(

@@ -198,6 +198,10 @@ def apply(
     started: set[int] = set()  # ids of the items whose request was sent (set.add is atomic)
 
     def run(item: Item) -> Item:
+        from msgprof_cli import interrupt
+
+        if interrupt.requested():  # after a Ctrl-C a worker starts no item: it stays "before it started"
+            return item
         started.add(id(item))
         try:
             _carry_out(client, item)
