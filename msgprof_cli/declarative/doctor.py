@@ -30,6 +30,7 @@ This module decides; it prints nothing, exits nothing and builds no URL (the cli
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
@@ -147,6 +148,25 @@ class Route:
 
 
 # --------------------------------------------------------------------------- reading FROM and TO
+
+
+# GET /messages/{id} types its id as `format: uuid` (telnyx-send-path.openapi.yaml, GetMessage): an
+# id of another form is refused here (exit 3), before a key is read or a request is sent, where
+# the API would answer 400.
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+
+def read_message_id(text: str) -> str:
+    """`--message ID` checked before any request: a UUID (InvalidInput, exit 3, otherwise)."""
+    given = text.strip()
+    if not _UUID.fullmatch(given):
+        from msgprof_cli.document.document import quote
+
+        raise InvalidInput(
+            f"--message {quote(text)} is not a message id: a message id is a UUID",
+            hint="give the message's `id` as the send request answered it, e.g. 40385f64-5717-4562-b3fc-2c963f66afa6",
+        )
+    return given
 
 
 def read_route(sender: str, to: str, *, mms: bool = False) -> Route:
