@@ -697,6 +697,8 @@ def _document(c: Checked, inv: Inventory, registry: Registry | None) -> Diagnosi
         source=c.source,
     )
     checks = result.checks
+    if len(twins) > 1:  # plan and apply fail this name (exit 5): never "ready" here either
+        checks.append(_twins(name, twins, scrub))
     checks.append(_enabled(merged))
     if not countries:
         checks.append(
@@ -718,6 +720,18 @@ def _document(c: Checked, inv: Inventory, registry: Registry | None) -> Diagnosi
     # next apply would undo.  So -f's checks carry no command.
     result.checks = [replace(c, fix=None) for c in checks]
     return result
+
+
+def _twins(name: str, twins: Sequence[JSON], scrub: Callable[[str], str]) -> Check:
+    """A name held by several live profiles: plan and apply refuse it (plan.py::_twins_item), so
+    the document cannot be applied and the live profile its routes would use is not known."""
+    ids = ", ".join(str(t.get("id")) for t in twins)
+    detail = (
+        f"{len(twins)} live profiles are named {scrub(repr(name))}: {ids}; plan and apply refuse this name "
+        "(exit 5) until one is left: rename or delete all but one, or `msgprof apply --resolve-twins` "
+        "if they are accidental copies (equal to the file, nothing attached)"
+    )
+    return Check("profile_twins", "fail", detail)
 
 
 def _document_numbers(c: Checked, live: JSON, inv: Inventory) -> list[tuple[str, NumberSettings | None]]:
