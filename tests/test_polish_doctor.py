@@ -65,7 +65,9 @@ def test_a_uuid_in_any_case_or_with_spaces_around_still_reaches_the_api(cli: Any
 
 def test_doctor_f_says_what_plan_says_about_twins(sandbox: Sandbox, tmp_path: Path) -> None:
     first = sandbox.create({"name": "Twin", "whitelisted_destinations": ["US"], "webhook_url": "https://example.com/h"})
-    second = sandbox.create({"name": "Twin", "whitelisted_destinations": ["US"], "webhook_url": "https://example.com/h"})
+    second = sandbox.create(
+        {"name": "Twin", "whitelisted_destinations": ["US"], "webhook_url": "https://example.com/h"}
+    )
     doc = tmp_path / "twin.yaml"
     doc.write_text("name: Twin\nwhitelisted_destinations: [US]\nwebhook_url: https://example.com/h\n")
     plan = screen("plan", "-f", str(doc), tty=False)
