@@ -568,3 +568,39 @@ def test_the_release_workflow_tests_builds_attests_and_publishes_without_a_token
         done = subprocess.run(["bash", "-eo", "pipefail", "-c", step["run"]], capture_output=True, text=True,
                               cwd=ROOT, env={"PATH": os.environ["PATH"], "TAG": tag}, check=False)  # fmt: skip
         assert done.returncode == code, (tag, done.stdout, done.stderr)
+
+
+def _header(path: Path) -> str:
+    lines = path.read_text().splitlines()
+    return " ".join(line.lstrip("# ") for line in lines[: next(i for i, x in enumerate(lines) if not x.startswith("#"))])
+
+
+def test_apply_runs_on_the_default_branch_whatever_its_name() -> None:
+    """A repository whose default branch is `master` or `trunk` applies too: the push trigger names
+    no branch (the job's `if:` reads the default branch from the event), and nothing in the sample
+    names `main` as a branch."""
+    wf = load(SAMPLE)
+    push = triggers(wf)["push"]
+    assert "branches" not in push and "branches-ignore" not in push, push
+    assert push["paths"] == triggers(wf)["pull_request"]["paths"]
+    assert "github.event.repository.default_branch" in wf["jobs"]["apply"]["if"]
+    assert not re.search(r"refs/heads/main|branches:\s*\[?\s*main", SAMPLE.read_text())
+
+
+def test_the_header_says_doctor_fails_the_check_and_how_to_make_it_advisory() -> None:
+    header = " ".join(_header(SAMPLE).split())
+    assert "exit 9" in header and "already" in header and "continue-on-error: true" in header
+    doctor = next(s for s in load(SAMPLE)["jobs"]["review"]["steps"] if s.get("name") == "Doctor")
+    assert "continue-on-error" not in doctor  # the default is a failing check; advisory is opt-in
+
+
+def test_the_advisory_doctor_variant_passes_actionlint(tmp_path: Path) -> None:
+    """The header's advice, applied as written, is still a valid workflow."""
+    text = SAMPLE.read_text()
+    old = "      - name: Doctor\n"
+    assert text.count(old) == 1
+    variant = tmp_path / "advisory.yml"
+    variant.write_text(text.replace(old, old + "        continue-on-error: true\n"))
+    assert next(s for s in load(variant)["jobs"]["review"]["steps"] if s.get("name") == "Doctor")["continue-on-error"]
+    done = _lint(variant)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")

@@ -385,6 +385,12 @@ def _hint_of(call: Callable[[], object]) -> str | None:
     return issues[-1].hint if issues else exc.hint
 
 
+def _refused_hint(data: bytes) -> str | None:
+    """A YAML-only value's hint: the loader records it on its document (validation reports it)."""
+    (doc,) = parse_documents(data, "x.yaml")
+    return doc.refused[0].hint
+
+
 def _validation_hint(data: dict[str, object], mode: str = "create") -> str | None:
     return validate(Document({"name": "P", "whitelisted_destinations": ["US"], **data}), mode=mode).errors[0].hint
 
@@ -430,9 +436,9 @@ HINT_CASES: list[tuple[str, Callable[[Path], str | None], str]] = [
      "give a number such as 1 or 2.5"),
     ("JSON NaN", lambda t: _hint_of(lambda: parse_documents(b'{"name": NaN}', "x.json")),
      "JSON numbers are finite"),
-    ("a long date and time", lambda t: _hint_of(lambda: parse_documents(b"x: 2001-12-14t21:59:43.1000000000000000000000000000\n", "x.yaml")),
+    ("a long date and time", lambda t: _refused_hint(b"x: 2001-12-14t21:59:43.1000000000000000000000000000\n"),
      "quote it to send it as text"),
-    ("an unknown tag", lambda t: _hint_of(lambda: parse_documents(b"x: !foo bar\n", "x.yaml")),
+    ("an unknown tag", lambda t: _refused_hint(b"x: !foo bar\n"),
      "remove the tag (`!!str` keeps a value as text)"),
     ("not UTF-8", lambda t: _hint_of(lambda: parse_documents(b"name: \xff\n", "x.yaml")),
      "save the file as UTF-8"),

@@ -149,3 +149,35 @@ def test_the_list_sent_is_the_live_one_plus_added_minus_removed(
         assert s.code == 0, s.err
         assert json.loads(s.out)["whitelisted_destinations"] == expected
         assert _live(sandbox, name)["whitelisted_destinations"] == expected
+
+
+# ---------------------------------------------------------------- nothing widened or dropped silently
+
+
+def test_adding_star_to_a_list_says_it_allows_every_destination(sandbox: Sandbox) -> None:
+    sandbox.create({"name": "W", "whitelisted_destinations": ["US", "GB"]})
+    s = screen("update", "W", "--add-whitelist", "*", "--json", tty=False)
+    assert s.code == 0, s.err
+    assert json.loads(s.out)["whitelisted_destinations"] == ["*"]
+    assert s.err == (
+        'msgprof: --add-whitelist "*" allows every destination: [US, GB] is replaced by ["*"] '
+        '(--whitelist "*" is the explicit way to say so)\n'
+    )
+    s = screen("update", "W", "--add-whitelist", "*", "--dry-run", "--json", tty=False)  # on "*": nothing new
+    assert s.code == 0 and "replaced" not in s.err, s.err
+
+
+def test_adding_a_country_to_a_star_list_says_it_is_a_no_op(sandbox: Sandbox) -> None:
+    sandbox.create({"name": "W", "whitelisted_destinations": ["*"]})
+    before = _live(sandbox)
+    s = screen("update", "W", "--add-whitelist", "GB", "--json", tty=False)
+    assert s.code == 0, s.err
+    assert s.err == 'msgprof: the profile allows every destination ("*"), so GB is already allowed: nothing added\n'
+    assert _live(sandbox)["whitelisted_destinations"] == before["whitelisted_destinations"] == ["*"]
+
+
+def test_adding_a_country_already_listed_says_so(sandbox: Sandbox) -> None:
+    sandbox.create({"name": "W", "whitelisted_destinations": ["US", "GB"]})
+    s = screen("update", "W", "--add-whitelist", "GB,DE", "--json", tty=False)
+    assert s.code == 0 and json.loads(s.out)["whitelisted_destinations"] == ["US", "GB", "DE"], s.err
+    assert s.err == "msgprof: already on the list, so not added again: GB\n"

@@ -122,6 +122,9 @@ def test_every_yaml_only_value_of_a_file_is_named_at_once_with_its_line(sandbox:
         "  hint: give the text as a string, without the tag\n"
         "msgprof: error: doc.yaml:6: features.s: a YAML set (`!!set`) is a value JSON (and so the API) does not have\n"
         "  hint: write a list: [a, b]\n"
+        # and the document's other problems in the same run (docs/documents.md)
+        "msgprof: error: doc.yaml:1: whitelisted_destinations: required field is missing\n"
+        "  hint: give --whitelist or a `whitelisted_destinations:` key\n"
     )
 
 

@@ -104,7 +104,8 @@ def _usage(
     message: Optional[str] = None,
     every: bool = False,
 ) -> None:
-    forms = [name for name, given in (("-f", files), ("--message", message), ("--all", every)) if given]
+    given_message = message is not None  # `--message ""` is given, and refused by its form (exit 3)
+    forms = [name for name, given in (("-f", files), ("--message", given_message), ("--all", every)) if given]
     if len(forms) > 1:
         raise UsageError(f"{' and '.join(forms)} are different checks", hint="give one")
     route = [f for f, v in (("--from", sender), ("--to", to), ("--mms", mms)) if v]
@@ -147,8 +148,9 @@ def _documents(r: Run, files: list[str]) -> "list[Diagnosis]":
 def _message(r: Run, message_id: str) -> Any:
     from msgprof_cli.api.client import SetupOperations
     from msgprof_cli.api.sendpath import SendPathOperations
-    from msgprof_cli.declarative import explain
+    from msgprof_cli.declarative import doctor, explain
 
+    message_id = doctor.read_message_id(message_id)  # exit 3 before any request or key
     client = r.client()
     return explain.explain(client, SetupOperations(client), SendPathOperations(client), message_id)
 

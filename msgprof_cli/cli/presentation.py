@@ -7,6 +7,7 @@ usage error goes through the renderer like every other error (JSON under ``--jso
 at a terminal).  The terminal comes in as the context's ``obj`` (see ``Terminal``).
 """
 
+import re
 from collections.abc import Sequence
 from typing import Any, Optional
 
@@ -322,9 +323,41 @@ def usage_error(terminal: Terminal, exc: ClickException, *, json_errors: bool) -
         if path.endswith(" export") and exc.option_name in ("-o", "--output"):  # -o is a format elsewhere
             message = f"export takes no {exc.option_name}: it writes YAML documents"
             hint = "give the folder with --to DIR (or -d DIR); without it, the documents go to stdout"
+    close = _near_choice(exc)
+    if close is not None:
+        hint = f"did you mean {close}? {hint}"
     err = UsageError(message, hint=hint)
     Renderer(terminal, json_errors=json_errors).error(err)
     return ExitStatus.USAGE  # whatever click's own code: 1 means a bug in msgprof
+
+
+def _near_choice(exc: ClickException) -> str | None:
+    """The choice a mistyped value of a choice option or argument was near (`--format markdwn`:
+    markdown), or None.  click says the value as `{value!r} is not one of ...` (types.Choice);
+    no suggestion is computed from a secret."""
+    param = getattr(exc, "param", None)
+    choices = getattr(getattr(param, "type", None), "choices", None)
+    found = _CHOICE_VALUE.match(exc.message) if choices else None
+    if found is None or choices is None:
+        return None
+    import ast
+    import difflib
+
+    from msgprof_cli.secrets import holds_secret
+
+    try:
+        value = ast.literal_eval(found.group(1))
+    except (ValueError, SyntaxError):
+        return None
+    if not isinstance(value, str) or holds_secret(value):
+        return None
+    names = {str(getattr(c, "value", c)).lower(): str(getattr(c, "value", c)) for c in choices}
+    close = difflib.get_close_matches(value.strip().lower(), list(names), n=1, cutoff=0.6)
+    return names[close[0]] if close else None
+
+
+# click's message for a value not among the choices starts with the value's repr
+_CHOICE_VALUE = re.compile(r"""('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*") is not """)
 
 
 def confirm(terminal: Terminal, question: str) -> bool:

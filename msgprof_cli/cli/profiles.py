@@ -226,6 +226,19 @@ def _merged_whitelist(r: Run, current: dict[str, Any], add: list[str], remove: l
     missing = [c for c in remove if live != ["*"] and c not in (live if isinstance(live, list) else [])]
     if missing:
         r.render.notice(f"not on the list, so not removed: {', '.join(missing)}")
+    codes = [c for c in live if isinstance(c, str)] if isinstance(live, list) else []
+    if "*" in add and codes != ["*"]:  # a widening the person may not have meant: said, not silent
+        was = f"[{', '.join(codes)}]" if codes else "the list"
+        r.render.notice(
+            f'--add-whitelist "*" allows every destination: {was} is replaced by ["*"] '
+            '(--whitelist "*" is the explicit way to say so)'
+        )
+    elif codes == ["*"] and add:
+        r.render.notice(
+            f'the profile allows every destination ("*"), so {", ".join(add)} is already allowed: nothing added'
+        )
+    elif already := [c for c in add if c in codes]:
+        r.render.notice(f"already on the list, so not added again: {', '.join(already)}")
     merged = merged_countries(live, add, remove)
     if not merged:
         raise InvalidInput(

@@ -30,6 +30,7 @@ This module decides; it prints nothing, exits nothing and builds no URL (the cli
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
@@ -154,6 +155,25 @@ class Route:
 
 
 # --------------------------------------------------------------------------- reading FROM and TO
+
+
+# GET /messages/{id} types its id as `format: uuid` (telnyx-send-path.openapi.yaml, GetMessage): an
+# id of another form is refused here (exit 3), before a key is read or a request is sent, where
+# the API would answer 400.
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+
+def read_message_id(text: str) -> str:
+    """`--message ID` checked before any request: a UUID (InvalidInput, exit 3, otherwise)."""
+    given = text.strip()
+    if not _UUID.fullmatch(given):
+        from msgprof_cli.document.document import quote
+
+        raise InvalidInput(
+            f"--message {quote(text)} is not a message id: a message id is a UUID",
+            hint="give the message's `id` as the send request answered it, e.g. 40385f64-5717-4562-b3fc-2c963f66afa6",
+        )
+    return given
 
 
 def read_route(sender: str, to: str, *, mms: bool = False) -> Route:
@@ -713,6 +733,8 @@ def _document(c: Checked, inv: Inventory, registry: Registry | None) -> Diagnosi
         source=c.source,
     )
     checks = result.checks
+    if len(twins) > 1:  # plan and apply fail this name (exit 5): never "ready" here either
+        checks.append(_twins(name, twins, scrub))
     checks.append(_enabled(merged))
     if not countries:
         checks.append(
@@ -735,6 +757,18 @@ def _document(c: Checked, inv: Inventory, registry: Registry | None) -> Diagnosi
     # as plan hides its items: whichever check wrote a secret's value (a name, a fallback, a limit).
     result.checks = [replace(c, detail=scrub(c.detail), fix=None) for c in checks]
     return result
+
+
+def _twins(name: str, twins: Sequence[JSON], scrub: Callable[[str], str]) -> Check:
+    """A name held by several live profiles: plan and apply refuse it (plan.py::_twins_item), so
+    the document cannot be applied and the live profile its routes would use is not known."""
+    ids = ", ".join(str(t.get("id")) for t in twins)
+    detail = (
+        f"{len(twins)} live profiles are named {scrub(repr(name))}: {ids}; plan and apply refuse this name "
+        "(exit 5) until one is left: rename or delete all but one, or `msgprof apply --resolve-twins` "
+        "if they are accidental copies (equal to the file, nothing attached)"
+    )
+    return Check("profile_twins", "fail", detail)
 
 
 def _document_numbers(c: Checked, live: JSON, inv: Inventory) -> list[tuple[str, NumberSettings | None]]:

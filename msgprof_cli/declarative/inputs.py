@@ -25,7 +25,7 @@ from typing import Any, Literal
 from msgprof_cli.document.document import Document, Issue, quote
 from msgprof_cli.document.loading import load_documents
 from msgprof_cli.document.setup_rules import Setup, split_setup, validate_setup
-from msgprof_cli.document.validation import validate
+from msgprof_cli.document.validation import refused_at, validate
 from msgprof_cli.errors import InvalidInput
 
 DOCUMENT_SUFFIXES = (".yaml", ".yml", ".json")
@@ -109,7 +109,7 @@ def check_inputs(
             profile_doc, setup_doc = split_setup(doc)  # the setup sections have their own rules
             result = validate(profile_doc, mode=mode, allow_unknown=allow_unknown, partial=True)
             setup, setup_errors = validate_setup(setup_doc)
-            errors = list(result.errors) + setup_errors
+            errors = list(result.errors) + [e for e in setup_errors if not refused_at(doc, e)]  # refused: said once
             checked.append(Checked(doc.source, doc, result.payload, errors, list(result.warnings), setup))
     _names_used_twice(checked)
     _numbers_listed_twice(checked)

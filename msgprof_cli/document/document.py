@@ -115,6 +115,9 @@ class Document:
     prefix: Path = ()  # where this profile sits in that file: (document,) or (document, item)
     secrets: dict[Path, str] = field(default_factory=dict)  # values interpolated from secret variables
     secret_values: dict[str, str] = field(default_factory=dict)  # a secret variable's value -> its name
+    # values refused while reading (a YAML date, `!!set`...), located; validation reports them
+    # first and checks the rest of the document, the refused values (None in ``data``) excepted
+    refused: list[Issue] = field(default_factory=list)
 
     def locate(self, issue: Issue) -> Issue:
         """Say where an issue is, and keep any secret value out of its words."""

@@ -89,7 +89,8 @@ def parse_documents(data: bytes, source: str, env: Mapping[str, str] | None = No
 
         assert env is not None
         issues = [issue for doc in docs for issue in resolve(doc, protected, env)]
-        if issues:
+        if issues:  # with the values refused while reading, so the file's problems come at once
+            issues = [issue for doc in docs for issue in doc.refused] + issues
             raise InvalidInput(_count(issues, "interpolation problem", source), issues)
     return docs
 
@@ -322,8 +323,10 @@ _AS_WRITTEN = frozenset(r.name for r in RULES if r.numeric_string)
 # One rule for YAML values JSON does not have: a document holds only what JSON (and so the API)
 # holds (text, numbers, true/false, null, lists, mappings).  A date, a date and time, `!!binary`,
 # `!!set`, `!!omap`, `!!pairs` or any other tag is refused wherever it appears (exit 3, with its
-# field and line, every one at once), by the loader that every command reads documents through,
-# so validate, plan, create, update, apply and doctor refuse alike.  The fields read as written
+# field and line), by the loader that every command reads documents through, so validate, plan,
+# create, update, apply and doctor refuse alike.  The loader records each as an issue of its
+# document (Document.refused, the value None in its place) and reading goes on: validation
+# reports them with every other problem of the document in one run (docs/documents.md).  The fields read as written
 # (_AS_WRITTEN) never hold one: their plain scalars are their text.
 _JSON_SCALARS = (str, int, float, bool, type(None))
 _YAML_ONLY = {
@@ -365,7 +368,7 @@ class _Reader:
         self.anchors: dict[str, tuple[Any, int, int]] = {}  # value, values in it, depth below it
         self.lines: dict[Path, int] = {}
         self.raw: dict[Path, str] = {}
-        self.problems: list[Issue] = []  # values JSON does not have, refused all at once after reading
+        self.problems: list[tuple[Path, Issue]] = []  # values JSON does not have: (profile's prefix, issue)
         self.prefix: Path = ()
         self.deepest = 0
         self.n = 0  # profiles read
@@ -457,7 +460,7 @@ class _Reader:
             message = f"the tag {quote(tag)} is not supported: a document holds only what JSON holds"
             hint = "remove the tag (`!!str` keeps a value as text)"
         issue = Issue(path, message, hint, source=self.budget.source, line=event.start_mark.line + 1)
-        self.problems.append(issue)
+        self.problems.append((self.prefix, issue))
 
     def alias(self, event: Any, path: Path) -> Any:
         if event.anchor not in self.anchors:
@@ -554,12 +557,10 @@ def _parse_yaml(text: str, source: str) -> list[Document]:
         raise InvalidInput(f"{source}: not valid YAML: {exc}") from None
     except RecursionError:
         raise InvalidInput(f"{source}: nested too deeply (the limit is {MAX_DEPTH} levels)") from None
-    if reader.problems:
-        n = len(reader.problems)
-        what = f"YAML value{'s' if n > 1 else ''} JSON does not have"
-        raise InvalidInput(f"{source}: {n} {what}; nothing was sent", reader.problems)
     one = len(found) == 1 and len(found[0][0]) == 1  # a single profile, not a list of one
     for n, (prefix, value, raw) in enumerate(found, start=1):
         name = source if one else f"{source}#{n}"
-        docs.append(Document(value, name, raw=raw, text=shared, prefix=prefix))
+        # each refused value goes to the profile it sits in (its path is within that profile)
+        refused = [issue for where, issue in reader.problems if where == prefix]
+        docs.append(Document(value, name, raw=raw, text=shared, prefix=prefix, refused=refused))
     return docs

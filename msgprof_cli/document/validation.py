@@ -51,7 +51,22 @@ def validate(
     v = _Validator(doc, mode, allow_unknown, strict)
     v.partial = partial and mode == "update"
     payload = v.mapping(doc.data, RULES, (), top=True)
-    return Result(payload if isinstance(payload, dict) else {}, v.errors, v.warnings)
+    return Result(payload if isinstance(payload, dict) else {}, with_refused(doc, v.errors), v.warnings)
+
+
+def with_refused(doc: Document, errors: list[Issue]) -> list[Issue]:
+    """The values refused while reading the document (a YAML date, `!!set`: Document.refused),
+    then every other error, less those at or under a refused value's place: the value there is
+    None, and "may not be null" would only repeat the refusal.  Every problem of the document
+    thus comes in one run (docs/documents.md).  The setup sections' errors go through it too."""
+    if not doc.refused:
+        return errors
+    return [*doc.refused, *(e for e in errors if not refused_at(doc, e))]
+
+
+def refused_at(doc: Document, issue: Issue) -> bool:
+    """Whether an issue sits at or under a value refused while reading (already reported)."""
+    return any(issue.path[: len(r.path)] == r.path for r in doc.refused)
 
 
 class _Validator:
