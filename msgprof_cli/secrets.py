@@ -285,7 +285,6 @@ def scrub(text: str) -> str:
     return text
 
 
-scrub_hidden = scrub  # the older name, still imported by cli/hints.py
 
 
 class Scrubbed(io.TextIOBase):

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
 from msgprof_cli.errors import MsgprofError, NetworkError, NotFound
-from msgprof_cli.secrets import scrub_hidden
+from msgprof_cli.secrets import scrub
 
 if TYPE_CHECKING:  # the type only: the client (and requests) load when a command needs them
     from msgprof_cli.api.client import TelnyxClient
@@ -24,7 +24,7 @@ SANDBOX = "`msgprof sandbox` runs a local API to try msgprof without an account"
 
 
 def _secret(text: str) -> bool:
-    return scrub_hidden(text) != text
+    return scrub(text) != text
 
 
 def near_names(client: TelnyxClient, ref: str) -> str | None:

@@ -58,17 +58,6 @@ class SetupChange:
     def __post_init__(self) -> None:
         self.target = self.target or self.key
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "kind": self.kind,
-            "action": self.action,
-            "key": self.key,
-            "detail": self.detail,
-            "result": self.result,
-            "error": self.error.message if self.error else None,
-        }
-
-
 @dataclass
 class SetupPlan:
     changes: list[SetupChange] = field(default_factory=list)

@@ -40,18 +40,6 @@ def scrub(text: str, secret_values: Mapping[str, str]) -> str:
     return secrets.scrub_with(text, {value: secrets.variable_shown(var) for value, var in secret_values.items()})
 
 
-def scrub_value(value: Any, secret_values: Mapping[str, str]) -> Any:
-    """Every string value in a JSON-like value scrubbed (keys are field names, never secrets)."""
-    if not secret_values:
-        return value
-    if isinstance(value, str):
-        return scrub(value, secret_values)
-    if isinstance(value, dict):
-        return {k: scrub_value(v, secret_values) for k, v in value.items()}  # keys are field names
-    if isinstance(value, (list, tuple)):
-        return [scrub_value(v, secret_values) for v in value]
-    return value
-
 
 @dataclass
 class Issue:

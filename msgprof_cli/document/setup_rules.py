@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from msgprof_cli.document.countries import COMMON_MISTAKES, ISO_3166_ALPHA2
 from msgprof_cli.document.document import QUOTE_CHARS, Document, Issue, Path, describe, quote
@@ -45,8 +45,6 @@ US_LONG_CODE = re.compile(r"\+1[2-9][0-9]{9}")
 CAMPAIGN_ID = re.compile(r"[A-Za-z0-9-]{1,64}")
 OPS: tuple[str, ...] = ("start", "stop", "info")  # the auto-response `op` enum
 ALL_COUNTRIES = "*"  # the spec's examples use country_code "*" for every country; it is allowed
-
-Op = Literal["start", "stop", "info"]
 
 
 MAX_KEYWORDS = 50  # keywords in one auto-response config (the sandbox's limit; the spec sets none)
