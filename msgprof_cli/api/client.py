@@ -260,6 +260,7 @@ class _Deadline(threading.local):
     def arm(self, conn: Any) -> None:
         self.disarm()
         self.attempt = attempt = _Attempt()
+        conn.deadline_attempt = attempt  # read by its connect (_connection_class)
         if self.budget is not None:
             self.timer = threading.Timer(self.budget, _cut, (conn, attempt))
             self.timer.daemon = True
@@ -272,13 +273,30 @@ class _Deadline(threading.local):
 
 
 def _cut(conn: Any, attempt: _Attempt) -> None:
-    sock = getattr(conn, "sock", None)
+    attempt.fired = True  # first: a connect that comes after this sees it, and cuts its own socket
+    _shut(getattr(conn, "sock", None))
+
+
+def _shut(sock: socket.socket | None) -> None:
     if sock is not None:
-        attempt.fired = True
         try:
             sock.shutdown(socket.SHUT_RDWR)
         except OSError:
             pass
+
+
+def _connection_class(base: type) -> type:
+    """The pool's connection, which cuts itself when the deadline passed before its connect (the
+    connection is made inside the attempt, after the timer starts): on a loaded machine the timer
+    can fire first, find no socket, and the attempt would then run unbounded."""
+
+    def connect(self: Any) -> None:
+        base.connect(self)
+        attempt = getattr(self, "deadline_attempt", None)
+        if attempt is not None and attempt.fired:
+            _shut(self.sock)
+
+    return type(f"_Deadline{base.__name__}", (base,), {"connect": connect})
 
 
 def _pool_classes(deadline: _Deadline) -> dict[str, type]:
@@ -287,7 +305,8 @@ def _pool_classes(deadline: _Deadline) -> dict[str, type]:
             deadline.arm(conn)  # each attempt (urllib3 retries included) gets the whole budget
             return base._make_request(self, conn, *args, **kwargs)
 
-        return type(f"_Deadline{base.__name__}", (base,), {"_make_request": _make_request})
+        members = {"_make_request": _make_request, "ConnectionCls": _connection_class(base.ConnectionCls)}
+        return type(f"_Deadline{base.__name__}", (base,), members)
 
     return {"http": make(HTTPConnectionPool), "https": make(HTTPSConnectionPool)}
 
