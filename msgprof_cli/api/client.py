@@ -420,6 +420,8 @@ class TelnyxClient:
                 raw = self._read(method, url, resp)
             finally:
                 resp.close()
+            if self._deadline.fired:  # cut: http.client takes headers or a body ended by the cut as whole
+                raise self._past_deadline(method, url)
         except requests.exceptions.RequestException as exc:
             raise self._network_error(method, url, exc) from None
         finally:
@@ -447,11 +449,14 @@ class TelnyxClient:
             status=status,
         )
 
+    def _past_deadline(self, method: str, url: str) -> NetworkError:
+        factor = f"{DEADLINE_FACTOR:g}"
+        reason = f"no complete answer within {self.deadline:g}s (the deadline: {factor} × the read timeout)"
+        return NetworkError(f"{method} {url}: {reason}", maybe_sent=True, reason=reason)
+
     def _network_error(self, method: str, url: str, exc: BaseException) -> NetworkError:
         if self._deadline.fired:
-            factor = f"{DEADLINE_FACTOR:g}"
-            reason = f"no complete answer within {self.deadline:g}s (the deadline: {factor} × the read timeout)"
-            return NetworkError(f"{method} {url}: {reason}", maybe_sent=True, reason=reason)
+            return self._past_deadline(method, url)
         reason, maybe_sent = classify_network_error(exc)
         return NetworkError(f"{method} {url}: {reason}", maybe_sent=maybe_sent, reason=reason)
 
