@@ -216,7 +216,7 @@ def test_any_length_and_body_get_an_answer_in_the_api_shape(sb: Sandbox, length:
     # runs while a loaded machine has not yet run the sendall, the server takes the connection (a
     # thread, then reads) only once every byte is sent.  The kernel completes the connect meanwhile.
     sent = threading.Event()
-    sb.httpd.verify_request = lambda request, address: sent.wait(30)  # type: ignore[method-assign]
+    sb.httpd.verify_request = lambda request, client_address: sent.wait(30)  # type: ignore[method-assign]
     sock = socket.create_connection(sb.address, timeout=10)
     with sock:
         sock.sendall(head(f"Content-Length: {length}\r\n") + payload)

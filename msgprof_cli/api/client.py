@@ -285,7 +285,7 @@ def _shut(sock: socket.socket | None) -> None:
             pass
 
 
-def _connection_class(base: type) -> type:
+def _connection_class(base: type[Any]) -> type:  # urllib3 types it as a Protocol (BaseHTTPConnection)
     """The pool's connection, which cuts itself when the deadline passed before its connect (the
     connection is made inside the attempt, after the timer starts): on a loaded machine the timer
     can fire first, find no socket, and the attempt would then run unbounded."""
