@@ -15,7 +15,7 @@ from conftest import TEST_KEY, run_msgprof
 from raw_server import RawServer, endless_body, trickle
 
 from msgprof_cli.api.client import MAX_BODY, TelnyxClient
-from msgprof_cli.errors import UnexpectedAnswer
+from msgprof_cli.errors import NetworkError, UnexpectedAnswer
 
 ENV = {"TELNYX_API_KEY": TEST_KEY}
 HEAD_200 = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n"
@@ -33,11 +33,26 @@ def use(monkeypatch: pytest.MonkeyPatch, url: str) -> None:
 )
 def test_a_trickle_cannot_outlast_the_deadline(play: object) -> None:
     with RawServer(play) as server:  # type: ignore[arg-type]
-        # 5,000 bytes at 20 a second would take 250 s; the deadline is 2 x 0.2 s
-        done = run_msgprof("list", "--timeout", "0.2", "--max-retries", "0", env={**ENV, "TELNYX_BASE_URL": server.url}, timeout=20)
+        # 5,000 bytes at 20 a second would take 250 s, the head's 84 bytes 4.2 s; the deadline is
+        # 2 x 1 s.  Each byte comes 0.05 s after the last, so that no read waits anywhere near its
+        # 1 s timeout even when a loaded machine holds the server's thread back (at 0.2 s, a stall
+        # of 0.15 s ended the attempt by a read timeout, and the deadline went untested).
+        done = run_msgprof("list", "--timeout", "1", "--max-retries", "0", env={**ENV, "TELNYX_BASE_URL": server.url}, timeout=20)
     assert done.returncode == 6, done.stderr
-    assert "no complete answer within 0.4s (the deadline: 2 × the read timeout)" in done.stderr
+    assert "no complete answer within 2s (the deadline: 2 × the read timeout)" in done.stderr
     assert server.requests == 1
+
+
+def test_a_deadline_that_passes_before_the_connect_still_cuts_the_attempt() -> None:
+    """The deadline's timer starts with the attempt, before its connection is made; on a loaded
+    machine it fired first, found no socket to cut, and the trickle above outlasted it.  A deadline
+    of 0 s makes that order the usual one: the attempt still ends, as the deadline's."""
+    with RawServer(trickle(HEAD_200)) as server:
+        client = TelnyxClient(api_key=TEST_KEY, base_url=server.url, timeout=0.2, max_retries=0)
+        client.deadline = 0.0
+        with pytest.raises(NetworkError, match=r"no complete answer within 0s \(the deadline"):
+            client.list_messaging_profiles()
+    assert server.requests <= 1
 
 
 def test_a_declared_huge_body_is_refused_without_reading_it(cli, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -18,27 +19,58 @@ from msgprof_cli.sandbox.server import Received, Sandbox
 
 
 class RacingSandbox(Sandbox):
-    """Makes `runs` applies race for certain: no create of any run (told apart by its key, see
-    RUN_KEYS) is processed before every run has sent a create, that is, before every run has
-    planned against the same empty account.  Nothing waits on a list, so a short --timeout only
-    ever cuts a create (as the tests intend), and a slow start under load changes nothing."""
+    """Makes `runs` applies race for certain: no create of a name by any run (told apart by its
+    key, see RUN_KEYS) is processed before every run has sent its create of that name, that is,
+    before every run has planned against the same empty account.  Nothing waits on a list, so a
+    short --timeout only ever cuts a create (as the tests intend), and a slow start under load
+    changes nothing.
+
+    ``commit_delay``: the creates of a name then commit together, that long after the last of
+    them came (so each one's answer comes after the client's --timeout, and none is answered).
+    From ``GATE`` before that commit until every run's profile of that name is in, a look-up of
+    that name waits: a run looks and finds all of them or none, never one of several (which it
+    would rightly take for its own)."""
+
+    GATE = 0.5  # well within the look-ups' --timeout
 
     def __init__(self, runs: int, commit_delay: float = 0.0) -> None:
-        super().__init__("127.0.0.1", 0, commit_delay=commit_delay)
-        self.runs = runs
-        self.posted: set[str] = set()
-        self.all_posted = threading.Event()
+        super().__init__("127.0.0.1", 0)
+        self.runs, self.delay = runs, commit_delay
         self.race_lock = threading.Lock()
+        self.posted: dict[str, set[str]] = {}  # name -> the runs whose create of it came
+        self.all_posted: dict[str, threading.Event] = {}
+        self.committing: set[str] = set()
+
+    def _name_event(self, name: str) -> threading.Event:
+        with self.race_lock:
+            return self.all_posted.setdefault(name, threading.Event())
+
+    def _in(self, name: str) -> int:
+        return sum(1 for p in self.profiles() if p["name"] == name)
 
     def record(self, item: Received) -> None:
         super().record(item)
         run = item.headers.get("Authorization", "").removeprefix("Bearer ")
         if item.method == "POST" and item.path == "/v2/messaging_profiles" and run in RUN_KEYS:
+            name = str(item.body["name"])  # type: ignore[index]
+            came = self._name_event(name)
             with self.race_lock:
-                self.posted.add(run)
-                if len(self.posted) >= self.runs:
-                    self.all_posted.set()
-            assert self.all_posted.wait(60), "the other run never sent a create"
+                self.posted.setdefault(name, set()).add(run)
+                if len(self.posted[name]) >= self.runs:
+                    came.set()
+            assert came.wait(60), f"the other run never sent its create of {name!r}"
+            if self.delay:
+                time.sleep(max(0.0, self.delay - self.GATE))
+                with self.race_lock:
+                    self.committing.add(name)
+                time.sleep(min(self.delay, self.GATE))
+        elif item.method == "GET" and item.path == "/v2/messaging_profiles" and "filter[name][eq]" in item.query:
+            name = item.query["filter[name][eq]"]
+            with self.race_lock:
+                gated = name in self.committing
+            deadline = time.monotonic() + 30  # a safety stop, not a timing
+            while gated and self._in(name) < self.runs and time.monotonic() < deadline:
+                time.sleep(0.005)
 
 
 RUN_KEYS = ["KEY-run0-SECRET-aaa0", "KEY-run1-SECRET-bbb1"]  # one key per run: the sandbox takes any
@@ -95,13 +127,16 @@ def test_two_applies_whose_creates_commit_late_never_resend_nor_guess(tmp_path: 
     and the way out, and `apply --resolve-twins` then converges to one profile per name."""
     d = tmp_path / "profiles"
     write_profiles(d, 3)
-    with RacingSandbox(runs=2, commit_delay=0.8) as sb:
+    # --timeout 2: a create unanswered for 2 s fails, and its look-ups go on for 4 x 2 s; each create
+    # commits 2.5 s after the other run's create of that name came, so a run may start up to
+    # about 7 s after the other (a loaded machine) and still find both.
+    with RacingSandbox(runs=2, commit_delay=2.5) as sb:
         env = {"TELNYX_BASE_URL": sb.url, "TELNYX_API_KEY": TEST_KEY}
         results: list = [None, None]
 
         def go(k: int) -> None:
             run_env = {**env, "TELNYX_API_KEY": RUN_KEYS[k]}
-            results[k] = run_msgprof("apply", "-f", str(d), "--timeout", "0.3", "--json", env=run_env)
+            results[k] = run_msgprof("apply", "-f", str(d), "--timeout", "2", "--json", env=run_env)
 
         threads = [threading.Thread(target=go, args=(k,)) for k in range(2)]
         for t in threads:

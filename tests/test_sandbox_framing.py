@@ -212,9 +212,15 @@ def test_any_length_and_body_get_an_answer_in_the_api_shape(sb: Sandbox, length:
     wait for the rest of a body ends in 408: never a hang, never a 5xx, never a traceback."""
     length = length.replace("\r", "").replace("\n", "")
     sb.read_timeout = 0.01  # a body shorter than its length is cut off quickly (all bytes were sent)
+    # That short deadline starts when the server begins to read (the head's too): so that it never
+    # runs while a loaded machine has not yet run the sendall, the server takes the connection (a
+    # thread, then reads) only once every byte is sent.  The kernel completes the connect meanwhile.
+    sent = threading.Event()
+    sb.httpd.verify_request = lambda request, client_address: sent.wait(30)  # type: ignore[method-assign]
     sock = socket.create_connection(sb.address, timeout=10)
     with sock:
         sock.sendall(head(f"Content-Length: {length}\r\n") + payload)
+        sent.set()
         status, _, body = read_answer(sock)
     assert status < 500, body
     if status >= 400:

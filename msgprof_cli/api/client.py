@@ -281,6 +281,7 @@ class _Deadline(threading.local):
         self.attempt = attempt = _Attempt()
         with _LIVE_LOCK:
             _LIVE[threading.get_ident()] = (conn, attempt)
+        conn.deadline_attempt = attempt  # read by its connect (_connection_class)
         if self.budget is not None:
             self.timer = threading.Timer(self.budget, _cut, (conn, attempt))
             self.timer.daemon = True
@@ -317,13 +318,30 @@ def _cut_all() -> None:
 
 
 def _cut(conn: Any, attempt: _Attempt) -> None:
-    sock = getattr(conn, "sock", None)
+    attempt.fired = True  # first: a connect that comes after this sees it, and cuts its own socket
+    _shut(getattr(conn, "sock", None))
+
+
+def _shut(sock: socket.socket | None) -> None:
     if sock is not None:
-        attempt.fired = True
         try:
             sock.shutdown(socket.SHUT_RDWR)
         except OSError:
             pass
+
+
+def _connection_class(base: type[Any]) -> type:  # urllib3 types it as a Protocol (BaseHTTPConnection)
+    """The pool's connection, which cuts itself when the deadline passed before its connect (the
+    connection is made inside the attempt, after the timer starts): on a loaded machine the timer
+    can fire first, find no socket, and the attempt would then run unbounded."""
+
+    def connect(self: Any) -> None:
+        base.connect(self)
+        attempt = getattr(self, "deadline_attempt", None)
+        if attempt is not None and attempt.fired:
+            _shut(self.sock)
+
+    return type(f"_Deadline{base.__name__}", (base,), {"connect": connect})
 
 
 def _pool_classes(deadline: _Deadline) -> dict[str, type]:
@@ -333,7 +351,8 @@ def _pool_classes(deadline: _Deadline) -> dict[str, type]:
             deadline.arm(conn)  # each attempt (urllib3 retries included) gets the whole budget
             return base._make_request(self, conn, *args, **kwargs)
 
-        return type(f"_Deadline{base.__name__}", (base,), {"_make_request": _make_request})
+        members = {"_make_request": _make_request, "ConnectionCls": _connection_class(base.ConnectionCls)}
+        return type(f"_Deadline{base.__name__}", (base,), members)
 
     return {"http": make(HTTPConnectionPool), "https": make(HTTPSConnectionPool)}
 
@@ -449,6 +468,9 @@ class TelnyxClient:
                 raw = self._read(method, url, resp)
             finally:
                 resp.close()
+            if self._deadline.fired:  # cut: http.client takes headers or a body ended by the cut as whole
+                _stop_if_asked()  # cut by the Ctrl-C's grace (interrupt.py), not by the deadline
+                raise self._past_deadline(method, url)
         except requests.exceptions.RequestException as exc:
             _stop_if_asked()  # a connection the Ctrl-C cut: not a network error, and not retried
             raise self._network_error(method, url, exc) from None
@@ -477,11 +499,14 @@ class TelnyxClient:
             status=status,
         )
 
+    def _past_deadline(self, method: str, url: str) -> NetworkError:
+        factor = f"{DEADLINE_FACTOR:g}"
+        reason = f"no complete answer within {self.deadline:g}s (the deadline: {factor} × the read timeout)"
+        return NetworkError(f"{method} {url}: {reason}", maybe_sent=True, reason=reason)
+
     def _network_error(self, method: str, url: str, exc: BaseException) -> NetworkError:
         if self._deadline.fired:
-            factor = f"{DEADLINE_FACTOR:g}"
-            reason = f"no complete answer within {self.deadline:g}s (the deadline: {factor} × the read timeout)"
-            return NetworkError(f"{method} {url}: {reason}", maybe_sent=True, reason=reason)
+            return self._past_deadline(method, url)
         reason, maybe_sent = classify_network_error(exc)
         return NetworkError(f"{method} {url}: {reason}", maybe_sent=maybe_sent, reason=reason)
 

@@ -252,10 +252,11 @@ def _wave(
         for item in todo:
             run(item)
         return
-    from concurrent.futures import ThreadPoolExecutor
+    from msgprof_cli.declarative.workers import run_all
 
-    with ThreadPoolExecutor(max_workers=min(parallel, len(todo)), thread_name_prefix="msgprof-setup") as pool:
-        list(pool.map(run, todo))
+    # not pool.map inside ``with pool``: a Ctrl-C while map hands out the items could lose a worker
+    # the pool then never waits for (declarative/workers.py)
+    run_all(run, todo, parallel=parallel, name="msgprof-setup")
 
 
 def _settle(item: Item) -> None:

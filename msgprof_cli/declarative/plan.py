@@ -11,11 +11,11 @@ it returns results.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from msgprof_cli.declarative.inputs import check_inputs
+from msgprof_cli.declarative.workers import run_all
 from msgprof_cli.document.changes import Change, diff, effect
 from msgprof_cli.document.document import Issue
 from msgprof_cli.document.rules import RULES_BY_NAME
@@ -219,13 +219,11 @@ def apply(
         return item
 
     try:
-        with ThreadPoolExecutor(max_workers=max(1, parallel)) as pool:
-            done = list(pool.map(run, items))
+        done = run_all(run, items, parallel=parallel)
     except KeyboardInterrupt:
-        # Executor.map cancelled what had not started, and leaving the pool waited for the
-        # requests in flight: every item that started says how it ended.  A second Ctrl-C cuts
-        # that wait short: those items may or may not have been done.  No settling: the user asked
-        # to stop; a rerun of apply converges.
+        # run_all started nothing more and waited for the requests in flight: every item that
+        # started says how it ended.  A second Ctrl-C cuts that wait short: those items may or may
+        # not have been done.  No settling: the user asked to stop; a rerun of apply converges.
         for item in items:
             if item.status == "planned" and item.action in ("create", "update", "delete"):
                 item.status = "failed"
