@@ -156,6 +156,9 @@ def record_problems(data: dict[str, Any]) -> list[tuple[str, str]]:
             for pointer, detail in check(x):
                 add(kind, i, pointer.lstrip("/").replace("/", "."), detail)
             belongs(kind, i, x, required=True)
+    for place, field, detail in sendpath.seed_problems(data, profile_ids):
+        kind, _, index = place.partition("[")
+        add(kind, int(index.rstrip("]")), field, detail)
     return problems
 
 
