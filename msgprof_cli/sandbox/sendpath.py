@@ -605,20 +605,49 @@ _ENUMS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
 }
 
 
-def seed_problems(data: dict[str, Any], profile_ids: set[Any]) -> list[tuple[str, str, str]]:
+def _shape_problems(kind: str, x: dict[str, Any]) -> list[tuple[str, str]]:
+    """A record's id that is not one, and its enum fields' values that the spec does not have."""
+    problems = []
+    key = ID_KEYS[kind]
+    value = x.get(key) if key else None
+    if key and key != "phoneNumber" and value is not None and not (isinstance(value, str) and _ID.fullmatch(value)):
+        problems.append((key, f"{repr(value)[:50]} is not an id (1 to 64 letters, digits and hyphens)"))
+    elif kind in ("tollfree_verifications", "messages") and isinstance(value, str) and not UUID.match(value):
+        # read by a UUID path (get_verification, get_message)
+        problems.append(("id", f"{value[:50]!r} is not a UUID (the spec's id of a {kind[:-1].replace('_', ' ')})"))
+    for field, allowed in _ENUMS.get(kind, ()):
+        if field in x and x[field] not in allowed:
+            problems.append((field, f"{repr(x[field])[:50]} is not one of the spec's values: {', '.join(allowed)}"))
+    return problems
+
+
+def _number_problems(number: Any, numbers: set[Any]) -> list[tuple[str, str]]:
+    """What is wrong with an assignment's ``phoneNumber``: a US long code of the inventory."""
+    if not isinstance(number, str) or not E164.fullmatch(number):
+        return [("phoneNumber", f"{repr(number)[:50]} is not a +E.164 phone number")]
+    problem = ten_dlc_number_problem(number)
+    if problem:
+        return [("phoneNumber", problem[0])]
+    if number not in numbers:
+        return [("phoneNumber", f"{number} is not a number of this seed's phone_numbers")]
+    return []
+
+
+def seed_problems(data: dict[str, Any], profile_ids: set[Any]) -> list[tuple[str, int, str, str]]:
     """Every send-path record of a seed (the reset body's format) that the API could never hold,
-    as (collection[index], field, detail): an enum value the spec does not have, an id that is not
+    as (collection, index, field, detail): an enum value the spec does not have, an id that is not
     one, a reference to a record the seed does not hold, a 10DLC assignment of a number that is not
     a US long code (or of one the inventory does not hold), a toll-free request for a number that is
     not toll-free."""
-    problems: list[tuple[str, str, str]] = []
+    # long: one rule per collection, a few lines each, read best side by side
+    problems: list[tuple[str, int, str, str]] = []
 
     def items(kind: str) -> list[tuple[int, dict[str, Any]]]:
         value = data.get(kind)
         return [(i, x) for i, x in enumerate(value) if isinstance(x, dict)] if isinstance(value, list) else []
 
     def add(kind: str, i: int, field: str, detail: str) -> None:
-        problems.append((f"{kind}[{i}]", field, detail))
+        problems.append((kind, i, field, detail))
 
     def ids(kind: str, key: str) -> set[Any]:
         return {x.get(key) for _, x in items(kind)}
@@ -628,23 +657,10 @@ def seed_problems(data: dict[str, Any], profile_ids: set[Any]) -> list[tuple[str
         if value not in (None, "") and value not in known:
             add(kind, i, field, f"no {what} of this seed has the id {repr(value)[:50]}")
 
-    for kind, key in ID_KEYS.items():
+    for kind in ID_KEYS:
         for i, x in items(kind):
-            value = x.get(key) if key else None
-            if (
-                key
-                and key != "phoneNumber"
-                and value is not None
-                and not (isinstance(value, str) and _ID.fullmatch(value))
-            ):
-                add(kind, i, key, f"{repr(value)[:50]} is not an id (1 to 64 letters, digits and hyphens)")
-            for field, allowed in _ENUMS.get(kind, ()):
-                if field in x and x[field] not in allowed:
-                    add(kind, i, field, f"{repr(x[field])[:50]} is not one of the spec's values: {', '.join(allowed)}")
-    for kind in ("tollfree_verifications", "messages"):  # read by a UUID path (get_verification, get_message)
-        for i, x in items(kind):
-            if isinstance(x.get("id"), str) and _ID.fullmatch(x["id"]) and not UUID.match(x["id"]):
-                add(kind, i, "id", f"{x['id'][:50]!r} is not a UUID (the spec's id of a {kind[:-1].replace('_', ' ')})")
+            for field, detail in _shape_problems(kind, x):
+                add(kind, i, field, detail)
     brands, campaigns = ids("brands", "brandId"), ids("campaigns", "campaignId")
     numbers = {
         n if isinstance(n, str) else n.get("phone_number")
@@ -654,17 +670,8 @@ def seed_problems(data: dict[str, Any], profile_ids: set[Any]) -> list[tuple[str
     for i, c in items("campaigns"):
         refers("campaigns", i, c, "brandId", brands, "brand")
     for i, a in items("phone_number_campaigns"):
-        number = a.get("phoneNumber")
-        if not isinstance(number, str) or not E164.fullmatch(number):
-            add("phone_number_campaigns", i, "phoneNumber", f"{repr(number)[:50]} is not a +E.164 phone number")
-        else:
-            problem = ten_dlc_number_problem(number)
-            if problem:
-                add("phone_number_campaigns", i, "phoneNumber", problem[0])
-            elif number not in numbers:
-                add(
-                    "phone_number_campaigns", i, "phoneNumber", f"{number} is not a number of this seed's phone_numbers"
-                )
+        for field, detail in _number_problems(a.get("phoneNumber"), numbers):
+            add("phone_number_campaigns", i, field, detail)
         if a.get("campaignId") in (None, ""):
             add("phone_number_campaigns", i, "campaignId", "is missing: an assignment is to a campaign")
         refers("phone_number_campaigns", i, a, "campaignId", campaigns, "campaign")
