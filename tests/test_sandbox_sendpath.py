@@ -88,6 +88,7 @@ SEED: dict[str, Any] = {
             "reason": "No opt-in",
         }
     ],
+    "profiles": [{"id": "p-1", "name": "P1"}],  # the opt-out's and hosted number's profile
     "optouts": [{"from": N1, "to": "+13125550142", "messaging_profile_id": "p-1", "keyword": "STOP"}],
     "hosted_numbers": [
         {"id": "h-1", "phone_number": "+17185550100", "messaging_profile_id": "p-1", "status": "pending"}

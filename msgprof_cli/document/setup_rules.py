@@ -43,6 +43,9 @@ US_LONG_CODE = re.compile(r"\+1[2-9][0-9]{9}")
 # a strict UUID) and, for shared campaigns, a TCR campaign id (CWZTFH1).  We accept letters,
 # digits and hyphens, 1 to 64 of them: both forms, and nothing a path segment would refuse.
 CAMPAIGN_ID = re.compile(r"[A-Za-z0-9-]{1,64}")
+# The NANP's toll-free area codes in service (NANPA, "Toll-Free Numbers": 800, 833, 844, 855, 866,
+# 877, 888).  One list for msgprof and its sandbox (sandbox/state.py reads it).
+TOLL_FREE_NPA = frozenset({"800", "833", "844", "855", "866", "877", "888"})
 OPS: tuple[str, ...] = ("start", "stop", "info")  # the auto-response `op` enum
 ALL_COUNTRIES = "*"  # the spec's examples use country_code "*" for every country; it is allowed
 
@@ -123,6 +126,29 @@ def us_long_code_problem(text: str) -> tuple[str, str | None] | None:
         guess = "+1" + guess[1:]
     hint = f"did you mean {guess}?" if guess and US_LONG_CODE.fullmatch(guess) else "e.g. +15550100001"
     return f"{quote(text)} is not a US long code (+1 and ten digits)", hint
+
+
+def is_toll_free(number: str) -> bool:
+    """A NANP toll-free number (+1 and a toll-free area code)."""
+    return number.startswith("+1") and number[2:5] in TOLL_FREE_NPA
+
+
+def ten_dlc_number_problem(text: str) -> tuple[str, str | None] | None:
+    """10DLC is the US long-code registration (Telnyx, "10DLC"): a number on a campaign is a +1
+    long code (``US_LONG_CODE``) outside the toll-free area codes.  Canada and the other +1
+    countries are not told apart offline (that needs the numbering plan's metadata:
+    document/numbering.py says why documents are not checked with it)."""
+    if is_toll_free(text):
+        return (
+            f"{quote(text)} is a toll-free number: only a US long code goes on a 10DLC campaign",
+            "remove campaign_id: a toll-free number is verified instead (Messaging > Toll-free verification)",
+        )
+    if not US_LONG_CODE.fullmatch(text):
+        return (
+            f"{quote(text)} is not a US long code (+1 and ten digits): only those go on a 10DLC campaign",
+            "remove campaign_id from this number",
+        )
+    return None
 
 
 def campaign_id_problem(text: str) -> tuple[str, str | None] | None:
@@ -450,6 +476,11 @@ class _SetupValidator:
         )
         if "campaign_id" in data and campaign is None:
             return None
+        if campaign is not None and number is not None:
+            problem = ten_dlc_number_problem(number)
+            if problem:
+                self.error(path + ("number",), problem)
+                return None
         return NumberEntry(number, move, self._where(path), campaign) if number else None
 
     def sender_entry(self, item: Any, path: Path) -> SenderEntry | None:

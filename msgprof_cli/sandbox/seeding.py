@@ -111,6 +111,7 @@ _DIGITS = frozenset("0123456789")
 def record_problems(data: dict[str, Any]) -> list[tuple[str, str]]:
     """Every record of a seed that the API could never hold, as (JSON pointer, detail naming its
     place and field), checked by the rules requests are checked by (``document/``)."""
+    # long: each kind of record's rules in one place, the send path's in sendpath.seed_problems
     from msgprof_cli.document.document import Document, format_path
     from msgprof_cli.document.validation import validate
     from msgprof_cli.sandbox import autoresp, sender_ids
@@ -156,6 +157,8 @@ def record_problems(data: dict[str, Any]) -> list[tuple[str, str]]:
             for pointer, detail in check(x):
                 add(kind, i, pointer.lstrip("/").replace("/", "."), detail)
             belongs(kind, i, x, required=True)
+    for kind, i, field, detail in sendpath.seed_problems(data, profile_ids):
+        add(kind, i, field, detail)
     return problems
 
 

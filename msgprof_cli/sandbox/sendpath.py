@@ -24,6 +24,8 @@ import re
 import uuid
 from typing import Any
 
+from msgprof_cli.document import registration
+from msgprof_cli.document.setup_rules import is_toll_free, ten_dlc_number_problem
 from msgprof_cli.sandbox.errors import HttpError, api_error, invalid
 from msgprof_cli.sandbox.listing import enum_param, page, paging
 from msgprof_cli.sandbox.profiles import json_object
@@ -262,6 +264,9 @@ def _assignment_body(state: State, body: Any, path_number: str | None) -> tuple[
         )
     if not E164.fullmatch(number):
         raise invalid([("/phoneNumber", f"{number[:40]} is not a +E.164 phone number")])
+    problem = ten_dlc_number_problem(number)  # 10DLC is for US long codes only
+    if problem:
+        raise invalid([("/phoneNumber", problem[0])])
     if state.number(number) is None:
         raise invalid([("/phoneNumber", f"The phone number {number[:40]} is not in your account.")])
     campaign = _find(state, "campaigns", campaign_id)
@@ -576,6 +581,114 @@ def completed(data: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
                     raise invalid([(f"/{kind}/{i}/{key}", f"{key} {ident[:40]!r} is given twice")])
                 seen.add(ident)
     return out
+
+
+# ----------------------------------------------------------------------------- what a seed may hold
+
+# An id the API gives its records: letters, digits and hyphens (the spec's examples: UUIDs, the
+# 10DLC ids 4b300178-131c-d902-d54e-72d90ba1620j, TCR ids CWZTFH1, hosted ids 1293384261075731600),
+# so that it is a path segment as it is: "../x" never is one.
+_ID = re.compile(r"[A-Za-z0-9-]{1,64}")
+# The enums a seed's fields are checked against: the spec's (telnyx-send-path.openapi.yaml) and,
+# for the hosted number's status, the official SDK's (document/registration.py names both).
+_ENUMS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    "brands": (
+        ("status", ("OK", "REGISTRATION_PENDING", "REGISTRATION_FAILED")),  # TelnyxBrand.status
+        ("identityStatus", ("VERIFIED", "UNVERIFIED", "SELF_DECLARED", "VETTED_VERIFIED")),  # BrandIdentityStatus
+        ("entityType", ("PRIVATE_PROFIT", "PUBLIC_PROFIT", "NON_PROFIT", "GOVERNMENT", "SOLE_PROPRIETOR")),
+    ),
+    "campaigns": (("campaignStatus", tuple(registration.CAMPAIGN_STATUS)),),  # TelnyxCampaign_CSP
+    "phone_number_campaigns": (("assignmentStatus", tuple(registration.ASSIGNMENT)),),  # PhoneNumberCampaign
+    "tollfree_verifications": (("verificationStatus", TF_STATUSES),),  # TFVerificationStatus
+    "hosted_numbers": (("status", tuple(registration.HOSTED)),),  # HostedNumber.status (SDK)
+    "messages": (("type", ("SMS", "MMS")), ("direction", ("outbound", "inbound"))),  # *MessagePayload
+}
+
+
+def _shape_problems(kind: str, x: dict[str, Any]) -> list[tuple[str, str]]:
+    """A record's id that is not one, and its enum fields' values that the spec does not have."""
+    problems = []
+    key = ID_KEYS[kind]
+    value = x.get(key) if key else None
+    if key and key != "phoneNumber" and value is not None and not (isinstance(value, str) and _ID.fullmatch(value)):
+        problems.append((key, f"{repr(value)[:50]} is not an id (1 to 64 letters, digits and hyphens)"))
+    elif kind in ("tollfree_verifications", "messages") and isinstance(value, str) and not UUID.match(value):
+        # read by a UUID path (get_verification, get_message)
+        problems.append(("id", f"{value[:50]!r} is not a UUID (the spec's id of a {kind[:-1].replace('_', ' ')})"))
+    for field, allowed in _ENUMS.get(kind, ()):
+        if field in x and x[field] not in allowed:
+            problems.append((field, f"{repr(x[field])[:50]} is not one of the spec's values: {', '.join(allowed)}"))
+    return problems
+
+
+def _number_problems(number: Any, numbers: set[Any]) -> list[tuple[str, str]]:
+    """What is wrong with an assignment's ``phoneNumber``: a US long code of the inventory."""
+    if not isinstance(number, str) or not E164.fullmatch(number):
+        return [("phoneNumber", f"{repr(number)[:50]} is not a +E.164 phone number")]
+    problem = ten_dlc_number_problem(number)
+    if problem:
+        return [("phoneNumber", problem[0])]
+    if number not in numbers:
+        return [("phoneNumber", f"{number} is not a number of this seed's phone_numbers")]
+    return []
+
+
+def seed_problems(data: dict[str, Any], profile_ids: set[Any]) -> list[tuple[str, int, str, str]]:
+    """Every send-path record of a seed (the reset body's format) that the API could never hold,
+    as (collection, index, field, detail): an enum value the spec does not have, an id that is not
+    one, a reference to a record the seed does not hold, a 10DLC assignment of a number that is not
+    a US long code (or of one the inventory does not hold), a toll-free request for a number that is
+    not toll-free."""
+    # long: one rule per collection, a few lines each, read best side by side
+    problems: list[tuple[str, int, str, str]] = []
+
+    def items(kind: str) -> list[tuple[int, dict[str, Any]]]:
+        value = data.get(kind)
+        return [(i, x) for i, x in enumerate(value) if isinstance(x, dict)] if isinstance(value, list) else []
+
+    def add(kind: str, i: int, field: str, detail: str) -> None:
+        problems.append((kind, i, field, detail))
+
+    def ids(kind: str, key: str) -> set[Any]:
+        return {x.get(key) for _, x in items(kind)}
+
+    def refers(kind: str, i: int, x: dict[str, Any], field: str, known: set[Any], what: str) -> None:
+        value = x.get(field)
+        if value not in (None, "") and value not in known:
+            add(kind, i, field, f"no {what} of this seed has the id {repr(value)[:50]}")
+
+    for kind in ID_KEYS:
+        for i, x in items(kind):
+            for field, detail in _shape_problems(kind, x):
+                add(kind, i, field, detail)
+    brands, campaigns = ids("brands", "brandId"), ids("campaigns", "campaignId")
+    numbers = {
+        n if isinstance(n, str) else n.get("phone_number")
+        for n in data.get("phone_numbers") or []
+        if isinstance(n, (str, dict))
+    }
+    for i, c in items("campaigns"):
+        refers("campaigns", i, c, "brandId", brands, "brand")
+    for i, a in items("phone_number_campaigns"):
+        for field, detail in _number_problems(a.get("phoneNumber"), numbers):
+            add("phone_number_campaigns", i, field, detail)
+        if a.get("campaignId") in (None, ""):
+            add("phone_number_campaigns", i, "campaignId", "is missing: an assignment is to a campaign")
+        refers("phone_number_campaigns", i, a, "campaignId", campaigns, "campaign")
+        refers("phone_number_campaigns", i, a, "brandId", brands, "brand")
+    for i, v in items("tollfree_verifications"):
+        listed = v.get("phoneNumbers", [])
+        for j, entry in enumerate(listed if isinstance(listed, list) else [None]):
+            number = entry.get("phoneNumber") if isinstance(entry, dict) else entry
+            if not isinstance(number, str) or not E164.fullmatch(number) or not is_toll_free(number):
+                add("tollfree_verifications", i, f"phoneNumbers[{j}]", f"{repr(number)[:50]} is not a toll-free number")
+    for kind in ("optouts", "hosted_numbers", "messages"):
+        for i, x in items(kind):
+            refers(kind, i, x, "messaging_profile_id", profile_ids, "profile")
+    for i, x in items("hosted_numbers"):
+        if not isinstance(x.get("phone_number"), str) or not E164.fullmatch(x["phone_number"]):
+            add("hosted_numbers", i, "phone_number", f"{repr(x.get('phone_number'))[:50]} is not a +E.164 phone number")
+    return problems
 
 
 def complete_state(state: State) -> None:

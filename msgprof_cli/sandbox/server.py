@@ -57,6 +57,7 @@ def stop_serving(httpd: ThreadingHTTPServer, patience: float = 5.0) -> None:
             pass
         waiter.join(0.01)
 
+
 DEMO_PROFILES = [
     {"name": "Demo Alerts", "whitelisted_destinations": ["US", "CA"]},
     {"name": "Demo Marketing", "whitelisted_destinations": ["US"], "webhook_url": "https://example.com/hooks"},

@@ -44,19 +44,24 @@ from collections.abc import Iterable
 from datetime import datetime, timezone
 from typing import Any
 
-from msgprof_cli.document.setup_rules import E164  # one rule for msgprof and its sandbox
+from msgprof_cli.document.setup_rules import E164, is_toll_free  # one rule for msgprof and its sandbox
 from msgprof_cli.errors import InvalidInput, UsageError
 
 RELATED = ("phone_numbers", "short_codes", "alphanumeric_sender_ids")
 # the send path's collections (sendpath.py), each a list of records in the spec's shape
 SENDPATH = (
-    "brands", "campaigns", "phone_number_campaigns", "tollfree_verifications", "optouts", "hosted_numbers", "messages"
+    "brands",
+    "campaigns",
+    "phone_number_campaigns",
+    "tollfree_verifications",
+    "optouts",
+    "hosted_numbers",
+    "messages",
 )
 KEYS = frozenset({"profiles", *RELATED, "autoresp_configs", "bulk_updates", "metrics", *SENDPATH})
 FLUSH_INTERVAL = 0.25  # seconds a change may wait before it is written (see the docstring)
 MAX_STATE_DEPTH = 32  # records nest a few levels; far deeper is not a state file
 ORGANIZATION_ID = "9f2d3c52-1c6e-4a52-9d47-0b6c3f7a1e00"
-TOLL_FREE_NPA = {"800", "833", "844", "855", "866", "877", "888"}
 COUNTRY_BY_PREFIX = {"+1": "US", "+44": "GB", "+49": "DE", "+33": "FR", "+61": "AU", "+31": "NL", "+46": "SE"}
 SEEDED_AT = "2026-01-05T09:00:00.000Z"
 # Numbers in ranges reserved for fiction (NANP 555-01XX), so demos never name a real line.
@@ -77,7 +82,7 @@ def number_record(entry: Any) -> dict[str, Any]:
     number = item.get("phone_number")
     if not isinstance(number, str) or not E164.fullmatch(number):
         raise ValueError(f"phone number {str(number)[:40]!r} is not in E.164 form (+ and 7 to 15 digits)")
-    toll_free = number.startswith("+1") and number[2:5] in TOLL_FREE_NPA
+    toll_free = is_toll_free(number)
     product = "A2P" if toll_free else "P2P"
     on = {"domestic_two_way": True, "international_inbound": True, "international_outbound": True}
     # Toll-free numbers are domestic-only (Telnyx: toll-free messaging reaches the US and Canada):
