@@ -14,7 +14,9 @@ what tests/hostile_api.py serves (profiles, numbers...).  Unlike the sandbox:
 * ``forbid``: every 10DLC path answers 403 (an account that may not use them);
 * ``echo``: quotes the request back (the key and any secret sent with it): ``"error"``, every
   10DLC write answers 422 with the request's headers and body in its ``detail``; ``"record"``, an
-  assignment is made FAILED_ASSIGNMENT with them as its ``failureReasons`` (a 2xx answer's data).
+  assignment is made FAILED_ASSIGNMENT with them as its ``failureReasons`` (a 2xx answer's data);
+* ``answers_for``: {asked: answered}: the single-number path of ``asked`` answers (and writes)
+  the assignment of ``answered`` (a proxy or cache that mixes numbers up).
 """
 
 from __future__ import annotations
@@ -32,10 +34,11 @@ class CampaignApi(HostileApi):
     def __init__(
         self, *, late: int = 0, commit_after: int = 1, gateway: int = 0, pending: int = 0, forbid: bool = False,
         echo: str = "",
+        answers_for: dict[str, str] | None = None,
     ) -> None:
         super().__init__(late=late, commit_after=commit_after)
         self.gateway_504s, self.pending, self.forbid = gateway, pending, forbid  # not the base's gateway (a status)
-        self.echo = echo
+        self.echo, self.answers_for = echo, answers_for or {}
         self.assignments: list[dict[str, Any]] = []  # duplicates kept; "_polls" is not answered
 
     def __enter__(self) -> CampaignApi:
@@ -59,6 +62,7 @@ class CampaignApi(HostileApi):
             detail = f"refused {method} {raw} with headers {self.headers!r} and body {body!r}"
             return 422, {"errors": [{"code": "10015", "title": "Invalid request", "detail": detail}]}
         number = parts[2] if len(parts) > 2 else None
+        number = self.answers_for.get(number, number) if number else number
         if number is None and method == "GET":
             query = dict(parse_qsl(split.query))
             size, page = int(query.get("recordsPerPage", "20")), int(query.get("page", "1"))

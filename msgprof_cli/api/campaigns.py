@@ -84,9 +84,7 @@ class _AssignCreation:
         self.request: Request = Campaigns.assign(number, campaign_id)
 
     def send(self) -> Any:
-        from msgprof_cli.api.sendpath import assignment
-
-        return assignment(self.client.create(self.request, enveloped=False))
+        return _answer(self.client.create(self.request, enveloped=False), self.number)
 
     def label(self, record: Any) -> str:
         return f"the assignment of {self.number} to campaign {self.campaign_id}"
@@ -121,7 +119,7 @@ def assign(
         if live is None:
             record = _create(client, number, campaign_id, notify)
         else:
-            record = _send(client, Campaigns.reassign(number, campaign_id))
+            record = _send(client, Campaigns.reassign(number, campaign_id), number)
         return _settled(client, number, campaign_id, record, pacing, "")
     except MsgprofError as exc:
         if interrupted(exc):
@@ -141,7 +139,7 @@ def remove(
             was = f"campaign {planned['campaignId']}" if planned else "no campaign"
             raise ApiError(f"{number} is on campaign {live['campaignId']} now, not on {was}; it was left there")
         try:
-            _send(client, Campaigns.remove(number))
+            _send(client, Campaigns.remove(number), number)
         except NotFound:  # a retried DELETE whose first attempt was done
             if read(client, number) is not None:
                 raise
@@ -158,10 +156,16 @@ def _moved(planned: Assignment | None, live: Assignment | None) -> bool:
     return planned.get("campaignId") != live.get("campaignId")
 
 
-def _send(client: TelnyxClient, request: Request) -> Any:
+def _send(client: TelnyxClient, request: Request, number: str) -> Any:
+    return _answer(client.send(request, enveloped=False), number)
+
+
+def _answer(raw: Any, number: str) -> Any:
+    """A write's answer, parsed, and checked to be the number's (``records.of_number``)."""
+    from msgprof_cli.api.records import of_number
     from msgprof_cli.api.sendpath import assignment
 
-    return assignment(client.send(request, enveloped=False))
+    return of_number(assignment(raw), number, "10DLC assignment")
 
 
 def _create(client: TelnyxClient, number: str, campaign_id: str, notify: Notify) -> Any:
