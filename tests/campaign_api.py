@@ -32,7 +32,13 @@ NOT_FOUND = {"errors": [{"code": "10005", "title": "Resource not found", "detail
 
 class CampaignApi(HostileApi):
     def __init__(
-        self, *, late: int = 0, commit_after: int = 1, gateway: int = 0, pending: int = 0, forbid: bool = False,
+        self,
+        *,
+        late: int = 0,
+        commit_after: int = 1,
+        gateway: int = 0,
+        pending: int = 0,
+        forbid: bool = False,
         echo: str = "",
         answers_for: dict[str, str] | None = None,
     ) -> None:

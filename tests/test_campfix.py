@@ -64,7 +64,9 @@ def test_apply_hides_an_echoed_key_and_a_short_secret_variable(
     failureReasons of the assignment the apply made: the apply report (text, --json) hides both."""
     monkeypatch.setenv("CAMP_SECRET", "c-77")
     doc = tmp_path / "sales.yaml"
-    doc.write_text(f"name: Sales\nwhitelisted_destinations: [US]\nphone_numbers:\n  - {{number: '{N}', campaign_id: '${{CAMP_SECRET}}'}}\n")
+    doc.write_text(
+        f"name: Sales\nwhitelisted_destinations: [US]\nphone_numbers:\n  - {{number: '{N}', campaign_id: '${{CAMP_SECRET}}'}}\n"
+    )
     for args in (["apply", "-f", str(doc)], ["apply", "-f", str(doc), "--json"]):
         with CampaignApi(echo="record") as api:
             use(api, monkeypatch)
@@ -80,7 +82,9 @@ M = "+13125550199"
 
 
 @pytest.mark.parametrize("args", [["c-2"], ["--remove"], ["c-1"]])
-def test_a_record_of_another_number_is_never_acted_on(cli: Any, monkeypatch: pytest.MonkeyPatch, args: list[str]) -> None:
+def test_a_record_of_another_number_is_never_acted_on(
+    cli: Any, monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
     """The single-number read answers another number's assignment: exit 5 naming it, nothing sent
     (not moved to c-2, not removed, not called "already on c-1")."""
     with CampaignApi(answers_for={N: M}) as api:
@@ -90,13 +94,15 @@ def test_a_record_of_another_number_is_never_acted_on(cli: Any, monkeypatch: pyt
         res = cli("numbers", "campaign", N, *args)
         writes = [m for m, p in api.paths if m != "GET"]
     assert res.exit_code == 5, res.stderr
-    assert f"asked for the 10DLC assignment of {N}, the API answered the 10DLC assignment of \"{M}\"" in res.stdout
+    assert f'asked for the 10DLC assignment of {N}, the API answered the 10DLC assignment of "{M}"' in res.stdout
     assert writes == []
 
 
 def test_apply_acts_on_no_record_of_another_number(cli: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     doc = tmp_path / "sales.yaml"
-    doc.write_text(f"name: Sales\nwhitelisted_destinations: [US]\nphone_numbers:\n  - {{number: '{N}', campaign_id: c-2}}\n")
+    doc.write_text(
+        f"name: Sales\nwhitelisted_destinations: [US]\nphone_numbers:\n  - {{number: '{N}', campaign_id: c-2}}\n"
+    )
     with CampaignApi(answers_for={N: M}) as api:
         use(api, monkeypatch)
         api.number(N, owner=api.profile("Sales", whitelisted_destinations=["US"]))

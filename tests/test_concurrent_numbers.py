@@ -77,11 +77,12 @@ def _document(d: Path, name: str, campaign: str | None) -> str:
 
 @pytest.mark.parametrize("campaigns", [False, True])
 def test_two_applies_assigning_one_number_report_what_happened(tmp_path: Path, campaigns: bool) -> None:
-    with PatchRace() as sb:
+    race = PatchRace()
+    with race as sb:
         auth = {"Authorization": f"Bearer {TEST_KEY}"}
         assert requests.post(sb.url.removesuffix("/v2") + "/_sandbox/reset", json=SEED, headers=auth, timeout=10).ok
         ids = {n: sb.create({"name": n, "whitelisted_destinations": ["US"]})["id"] for n in ("Alpha", "Beta")}
-        sb.ids = ids
+        race.ids = ids
         docs = [_document(tmp_path, "Alpha", "c-x" if campaigns else None),
                 _document(tmp_path, "Beta", "c-y" if campaigns else None)]  # fmt: skip
         env = {"TELNYX_BASE_URL": sb.url}

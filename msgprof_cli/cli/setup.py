@@ -307,7 +307,10 @@ def _campaign_run(r: Run, number: str, campaign_id: Optional[str], wait: float) 
         res = campaigns.assign(client, number, campaign_id, pacing=pacing, notify=r.render.notice)
     status = (res.record or {}).get("assignmentStatus") or "-"
     r.render.results(
-        ["number", "result", "status", "detail"], [[number, res.result, status, res.detail or "-"]], res.to_dict(), r.output
+        ["number", "result", "status", "detail"],
+        [[number, res.result, status, res.detail or "-"]],
+        res.to_dict(),
+        r.output,
     )
     if res.error is not None:
         raise res.error

@@ -310,7 +310,9 @@ def _written_owners(client: TelnyxClient, todo: Sequence[Item], removals: bool, 
         for i in todo
         for c in (i.setup.changes if i.setup is not None else [])
         if _in_wave(c, removals)
-        and (c.kind == "campaign" or (c.kind == "phone_number" and c.action in ("assign", "move") and c.result == "done"))
+        and (
+            c.kind == "campaign" or (c.kind == "phone_number" and c.action in ("assign", "move") and c.result == "done")
+        )
     ]
     if not numbers:
         return None

@@ -58,6 +58,7 @@ class SetupChange:
     def __post_init__(self) -> None:
         self.target = self.target or self.key
 
+
 @dataclass
 class SetupPlan:
     changes: list[SetupChange] = field(default_factory=list)

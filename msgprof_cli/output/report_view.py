@@ -181,7 +181,7 @@ def shown_item(item: ItemLike) -> ShownItem:
                 c.kind,
                 c.action,
                 secrets.shown(c.key),
-                message(c.detail),
+                message(c.detail) or "",
                 c.result,
                 message(c.error.message) if c.error is not None else None,
             )
