@@ -11,7 +11,10 @@ list).  What this module promises, for ``apply`` and ``msgprof numbers campaign`
   assignment names the campaign is "made meanwhile"; nothing more is sent.
 * **Only what was planned.**  Before a write, the number's assignment is read again: one that has
   changed since the plan read it is left alone and reported (it is not taken from a campaign the
-  plan did not show); one that already names the campaign is done, nothing sent.
+  plan did not show); one that already names the campaign is done, nothing sent.  An
+  answer (a read or a write's) must name the number asked for (``records.of_number``): a record of
+  another number is never acted on (exit 5).  ``apply`` runs a number's campaign change only
+  while the number is on the document's profile (``setup_plan.apply_campaigns``).
 * **Asynchronous, bounded.**  An assignment is PENDING_ASSIGNMENT until the carriers take it: it
   is polled (``Pacing``, as bulk orders are) until it is ASSIGNED, FAILED_ASSIGNMENT (reported with
   its ``failureReasons``, exit 5) or the wait is over (reported pending, exit 6).
