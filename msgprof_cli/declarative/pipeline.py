@@ -262,21 +262,32 @@ def _wave(
     _each(todo, run, parallel)
     now = _written_owners(ops.client, todo, removals, parallel)
 
-    def campaigns(item: Item) -> None:
-        from msgprof_cli import interrupt
+    _each(todo, lambda item: _campaign_step(ops, item, picked(item), now, pacing, notify, in_flight), parallel)
 
-        assert item.setup is not None and item.profile_id is not None
-        mine = [c for c in item.setup.changes if id(c) in picked(item)]
-        if now is not None:
-            setup_plan.verify_numbers(item.profile_id, mine, now)
-        changes = [c for c in mine if c.kind == "campaign"]
-        if not changes or interrupt.requested():
-            return
-        in_flight.add(id(item))
-        setup_plan.apply_campaigns(ops, item.profile_id, changes, pacing, notify, now)
-        in_flight.discard(id(item))
 
-    _each(todo, campaigns, parallel)
+def _campaign_step(
+    ops: SetupOperations,
+    item: Item,
+    mine: set[int],
+    now: dict[str, Any] | None,
+    pacing: Pacing,
+    notify: Notify,
+    in_flight: set[int],
+) -> None:
+    """After the wave's number writes: this item's numbers checked against the re-read owners,
+    then its campaign changes (each only while its number is on the profile)."""
+    from msgprof_cli import interrupt
+
+    assert item.setup is not None and item.profile_id is not None
+    changes = [c for c in item.setup.changes if id(c) in mine]
+    if now is not None:
+        setup_plan.verify_numbers(item.profile_id, changes, now)
+    campaigns = [c for c in changes if c.kind == "campaign"]
+    if not campaigns or interrupt.requested():
+        return
+    in_flight.add(id(item))
+    setup_plan.apply_campaigns(ops, item.profile_id, campaigns, pacing, notify, now)
+    in_flight.discard(id(item))
 
 
 def _in_wave(change: SetupChange, removals: bool) -> bool:

@@ -378,6 +378,7 @@ def apply_setup(
     ``campaigns``: False leaves the campaign changes to the caller (pipeline runs them after the
     wave's number writes are re-read: ``verify_numbers``, ``apply_campaigns``); True (alone)
     re-reads this profile's numbers after its writes and runs them here."""
+    # longer than 50 lines: every kind's step in its order (numbers, campaigns, the rest, auto-responses)
     changes = [c for c in plan.changes if only is None or only(c)]
     numbers = [c for c in changes if c.kind == "phone_number"]
     _apply_numbers(ops, profile_id, numbers, pacing, notify, owners)
