@@ -11,7 +11,12 @@ what tests/hostile_api.py serves (profiles, numbers...).  Unlike the sandbox:
 * ``gateway``: a POST is answered 504 at once and commits the same way, late: a gateway that gave
   up while the API behind it went on;
 * ``pending``: an assignment made here is PENDING_ASSIGNMENT for that many GETs of its number;
-* ``forbid``: every 10DLC path answers 403 (an account that may not use them).
+* ``forbid``: every 10DLC path answers 403 (an account that may not use them);
+* ``echo``: quotes the request back (the key and any secret sent with it): ``"error"``, every
+  10DLC write answers 422 with the request's headers and body in its ``detail``; ``"record"``, an
+  assignment is made FAILED_ASSIGNMENT with them as its ``failureReasons`` (a 2xx answer's data);
+* ``answers_for``: {asked: answered}: the single-number path of ``asked`` answers (and writes)
+  the assignment of ``answered`` (a proxy or cache that mixes numbers up).
 """
 
 from __future__ import annotations
@@ -27,10 +32,19 @@ NOT_FOUND = {"errors": [{"code": "10005", "title": "Resource not found", "detail
 
 class CampaignApi(HostileApi):
     def __init__(
-        self, *, late: int = 0, commit_after: int = 1, gateway: int = 0, pending: int = 0, forbid: bool = False
+        self,
+        *,
+        late: int = 0,
+        commit_after: int = 1,
+        gateway: int = 0,
+        pending: int = 0,
+        forbid: bool = False,
+        echo: str = "",
+        answers_for: dict[str, str] | None = None,
     ) -> None:
         super().__init__(late=late, commit_after=commit_after)
         self.gateway_504s, self.pending, self.forbid = gateway, pending, forbid  # not the base's gateway (a status)
+        self.echo, self.answers_for = echo, answers_for or {}
         self.assignments: list[dict[str, Any]] = []  # duplicates kept; "_polls" is not answered
 
     def __enter__(self) -> CampaignApi:
@@ -50,7 +64,11 @@ class CampaignApi(HostileApi):
             return super().handle(method, raw, body)
         if self.forbid:
             return 403, {"errors": [{"code": "10010", "title": "Forbidden", "detail": "10DLC is not enabled"}]}
+        if self.echo == "error" and method != "GET":
+            detail = f"refused {method} {raw} with headers {self.headers!r} and body {body!r}"
+            return 422, {"errors": [{"code": "10015", "title": "Invalid request", "detail": detail}]}
         number = parts[2] if len(parts) > 2 else None
+        number = self.answers_for.get(number, number) if number else number
         if number is None and method == "GET":
             query = dict(parse_qsl(split.query))
             size, page = int(query.get("recordsPerPage", "20")), int(query.get("page", "1"))
@@ -64,6 +82,9 @@ class CampaignApi(HostileApi):
                 "createdAt": datetime.now(timezone.utc).isoformat(timespec="microseconds")[:26],
                 "_polls": self.pending,
             }
+            if self.echo == "record":
+                record.update(assignmentStatus="FAILED_ASSIGNMENT", _polls=0)
+                record["failureReasons"] = f"refused with headers {self.headers!r} and body {body!r}"
             commit = lambda: self.assignments.append(record)  # noqa: E731 - one line, as the base's
             if self.gateway_504s > 0:
                 self.gateway_504s -= 1

@@ -59,6 +59,7 @@ class HostileApi:
         self.short_codes: list[dict[str, Any]] = []
         self.orders: dict[str, dict[str, Any]] = {}
         self.paths: list[tuple[str, str]] = []
+        self.headers: dict[str, str] = {}  # the last request's headers
         self.query: dict[str, str] = {}
         self.held: list[tuple[int, Callable[[], None]]] = []  # (commit at request number, commit)
         self.lock = threading.RLock()
@@ -75,6 +76,7 @@ class HostileApi:
                 raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 body = json.loads(raw) if raw else {}
                 with api.lock:
+                    api.headers = dict(self.headers)  # what an echoing server quotes back
                     api.paths.append((self.command, self.path))
                     api._commit_due()
                     answer = api.handle(self.command, self.path, body)

@@ -186,3 +186,38 @@ def test_apply_parallel_starts_no_setup_after_ctrl_c(tmp_path: Path) -> None:
     report = out + err
     assert report.count("before its setup started") == 3, report
     assert "Traceback" not in err
+
+
+def test_ctrl_c_while_an_assignment_is_pending_says_it_was_sent(tmp_path: Path) -> None:
+    """A campaign assignment's POST was sent and committed, and apply --wait polls it (pending for
+    1,000 polls): after Ctrl-C the change is "may or may not have been done", never "interrupted
+    before it started" (its change was marked started, as every other setup write's is)."""
+    import requests
+
+    number = "+13125550100"
+    seed = {
+        "phone_numbers": [number],
+        "brands": [{"brandId": "b-1", "displayName": "Acme"}],
+        "campaigns": [{"campaignId": "c-1", "brandId": "b-1"}],
+    }
+    doc = tmp_path / "sales.yaml"
+    doc.write_text(
+        f"name: Sales\nwhitelisted_destinations: [US]\nphone_numbers:\n  - {{number: '{number}', campaign_id: c-1}}\n"
+    )
+    with Sandbox("127.0.0.1", 0, order_polls=1000) as sb:
+        auth = {"Authorization": f"Bearer {TEST_KEY}"}
+        assert requests.post(sb.url.removesuffix("/v2") + "/_sandbox/reset", json=seed, headers=auth, timeout=10).ok
+        sb.create({"name": "Sales", "whitelisted_destinations": ["US"]})
+        proc = _start(["apply", "-f", str(doc), "--wait", "60"], sb.url)
+
+        def polled() -> bool:
+            paths = [(r.method, r.path) for r in sb.received]
+            posted = ("POST", "/v2/10dlc/phone_number_campaigns") in paths
+            return posted and paths[-1][0] == "GET" and paths[-1][1].startswith("/v2/10dlc/phone_number_campaigns/")
+
+        _until(polled)
+        code, out, err, took = _interrupt(proc)
+    assert code == ExitStatus.INTERRUPTED, err
+    report = out + err
+    assert f"+ assign campaign {number} (campaign c-1): failed: interrupted: it may or may not have been done" in report
+    assert "before it started" not in report

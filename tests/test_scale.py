@@ -173,7 +173,9 @@ def test_list_all_asks_for_pages_of_250_and_keeps_the_order(cli, monkeypatch) ->
 
 @settings(max_examples=25, deadline=None)
 @given(count=st.integers(0, 700), page_size=st.integers(1, 250), limit=st.none() | st.integers(1, 800))
-def test_property_the_parallel_pager_reads_every_page_once_in_order(count: int, page_size: int, limit: int | None) -> None:
+def test_property_the_parallel_pager_reads_every_page_once_in_order(
+    count: int, page_size: int, limit: int | None
+) -> None:
     assume(count <= 40 * page_size)  # up to 40 pages an example: the suite stays fast
     with Sandbox("127.0.0.1", 0, numbers=[]) as sb:
         for i in range(count):
@@ -328,8 +330,9 @@ def test_apply_with_numbers_sends_each_request_once(cli, monkeypatch, tmp_path: 
         assert res.exit_code == 0, res.output
         assert gets(sb) == {
             "GET /v2/messaging_profiles": 2,  # the inventory, and the check for a concurrent run's twins
-            # the inventory; then every planned number's owner re-read at once before the writes (one chunk)
-            "GET /v2/phone_numbers/messaging": 1 + 1,
+            # the inventory; then every planned number's owner re-read at once before the writes (one
+            # chunk), and once after them (one chunk: a number another run took meanwhile is not "done")
+            "GET /v2/phone_numbers/messaging": 1 + 1 + 1,
             "POST /v2/messaging_profiles": 20,
             "PATCH /v2/phone_numbers/{id}/messaging": 40,
         }
@@ -448,7 +451,9 @@ def test_property_keywords_move_between_auto_responses_before_they_are_added(
             for i, op in enumerate(OPS)
         ]
         f = tmp_path / "p.yaml"
-        f.write_text(yaml.safe_dump({"name": profile["name"], "whitelisted_destinations": ["US"], "autoresp_configs": configs}))
+        f.write_text(
+            yaml.safe_dump({"name": profile["name"], "whitelisted_destinations": ["US"], "autoresp_configs": configs})
+        )
         res = cli("apply", "-f", str(f))
         assert res.exit_code == 0, res.output
         with sb.state.lock:
@@ -483,10 +488,14 @@ def test_property_what_export_with_setup_writes_validates_and_plans_clean(
                 sb.state.number(number)["messaging_profile_id"] = profiles[owner]["id"]  # type: ignore[index]
         for owner, text, fallback in senders:
             body = {"alphanumeric_sender_id": text, "messaging_profile_id": profiles[owner]["id"]}
-            sender_ids.create_sender_id(sb.state, {**body, **({"us_long_code_fallback": "+13125550123"} if fallback else {})})
+            sender_ids.create_sender_id(
+                sb.state, {**body, **({"us_long_code_fallback": "+13125550123"} if fallback else {})}
+            )
         for i, text in enumerate(texts):
             autoresp.create_config(
-                sb.state, profiles[i]["id"], {"op": "stop", "keywords": ["STOP", "Quit"], "country_code": "US", "resp_text": text}
+                sb.state,
+                profiles[i]["id"],
+                {"op": "stop", "keywords": ["STOP", "Quit"], "country_code": "US", "resp_text": text},
             )
         out = Path(tempfile.mkdtemp(dir=tmp_path))  # one per example: export never replaces a file
         assert cli("export", "--all", "--with-setup", "--to", str(out)).exit_code == 0

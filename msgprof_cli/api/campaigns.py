@@ -11,7 +11,10 @@ list).  What this module promises, for ``apply`` and ``msgprof numbers campaign`
   assignment names the campaign is "made meanwhile"; nothing more is sent.
 * **Only what was planned.**  Before a write, the number's assignment is read again: one that has
   changed since the plan read it is left alone and reported (it is not taken from a campaign the
-  plan did not show); one that already names the campaign is done, nothing sent.
+  plan did not show); one that already names the campaign is done, nothing sent.  An
+  answer (a read or a write's) must name the number asked for (``records.of_number``): a record of
+  another number is never acted on (exit 5).  ``apply`` runs a number's campaign change only
+  while the number is on the document's profile (``setup_plan.apply_campaigns``).
 * **Asynchronous, bounded.**  An assignment is PENDING_ASSIGNMENT until the carriers take it: it
   is polled (``Pacing``, as bulk orders are) until it is ASSIGNED, FAILED_ASSIGNMENT (reported with
   its ``failureReasons``, exit 5) or the wait is over (reported pending, exit 6).
@@ -84,9 +87,7 @@ class _AssignCreation:
         self.request: Request = Campaigns.assign(number, campaign_id)
 
     def send(self) -> Any:
-        from msgprof_cli.api.sendpath import assignment
-
-        return assignment(self.client.create(self.request, enveloped=False))
+        return _answer(self.client.create(self.request, enveloped=False), self.number)
 
     def label(self, record: Any) -> str:
         return f"the assignment of {self.number} to campaign {self.campaign_id}"
@@ -121,7 +122,7 @@ def assign(
         if live is None:
             record = _create(client, number, campaign_id, notify)
         else:
-            record = _send(client, Campaigns.reassign(number, campaign_id))
+            record = _send(client, Campaigns.reassign(number, campaign_id), number)
         return _settled(client, number, campaign_id, record, pacing, "")
     except MsgprofError as exc:
         if interrupted(exc):
@@ -141,7 +142,7 @@ def remove(
             was = f"campaign {planned['campaignId']}" if planned else "no campaign"
             raise ApiError(f"{number} is on campaign {live['campaignId']} now, not on {was}; it was left there")
         try:
-            _send(client, Campaigns.remove(number))
+            _send(client, Campaigns.remove(number), number)
         except NotFound:  # a retried DELETE whose first attempt was done
             if read(client, number) is not None:
                 raise
@@ -158,10 +159,16 @@ def _moved(planned: Assignment | None, live: Assignment | None) -> bool:
     return planned.get("campaignId") != live.get("campaignId")
 
 
-def _send(client: TelnyxClient, request: Request) -> Any:
+def _send(client: TelnyxClient, request: Request, number: str) -> Any:
+    return _answer(client.send(request, enveloped=False), number)
+
+
+def _answer(raw: Any, number: str) -> Any:
+    """A write's answer, parsed, and checked to be the number's (``records.of_number``)."""
+    from msgprof_cli.api.records import of_number
     from msgprof_cli.api.sendpath import assignment
 
-    return assignment(client.send(request, enveloped=False))
+    return of_number(assignment(raw), number, "10DLC assignment")
 
 
 def _create(client: TelnyxClient, number: str, campaign_id: str, notify: Notify) -> Any:

@@ -115,6 +115,20 @@ def of_profile(
     return listed
 
 
+def of_number(record: Owned, number: str, what: str, key: str = "phoneNumber") -> Owned:
+    """A record read (or written) for one phone number, checked to be that number's: a server
+    (or proxy, or cache) that answers another number's record would have msgprof act on a number
+    nobody asked about (take it off its campaign, report its assignment as this one's).  One of
+    another number is ``UnexpectedRecord`` (exit 5), naming both: nothing is done with it."""
+    answered = record.get(key)
+    if answered != number:
+        raise UnexpectedRecord(
+            f"asked for the {what} of {number}, the API answered the {what} of {shown(answered)}: "
+            "msgprof acts on no record of another number"
+        )
+    return record
+
+
 def bulk_order(raw: Mapping[str, Any], known_id: str = "") -> BulkOrder:
     """An order's state; an answer without ``order_id`` keeps the id the order was sent with."""
     order_id = raw.get("order_id", known_id) or known_id

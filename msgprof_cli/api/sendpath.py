@@ -36,6 +36,7 @@ from typing import Any, TypedDict, cast
 
 from msgprof_cli.api.client import MAX_PAGE_SIZE, TelnyxClient
 from msgprof_cli.api.paths import ApiPath, Id, json_type, path, shown
+from msgprof_cli.api.records import of_number
 from msgprof_cli.errors import NotFound, UnexpectedAnswer, UnexpectedRecord
 
 JSON = dict[str, Any]
@@ -143,7 +144,7 @@ class SendPathOperations:
             raw = self.client.get(path("10dlc", "phone_number_campaigns", Id(number, "phone number")), enveloped=False)
         except NotFound:
             return None
-        return assignment(raw)
+        return of_number(assignment(raw), number, "10DLC assignment")
 
     def list_phone_number_campaigns(self) -> list[Assignment]:
         """GetAllPhoneNumberCampaigns, every page (duplicates kept: the caller decides)."""

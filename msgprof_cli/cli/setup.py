@@ -117,8 +117,12 @@ def _report(r: Run, results: "list[NumberResult]") -> None:
     pending when the wait ended are "try again later" (6), whatever else failed."""
     order = ("assigned", "unassigned", "unchanged", "pending", "failed")
     summary = {k: n for k in order if (n := sum(1 for x in results if x.result == k))}
-    if not r.render.data({"items": [x.to_dict() for x in results], "summary": summary}, r.output):
-        r.render.table(["number", "result", "detail"], ([x.number, x.result, x.detail or "-"] for x in results))
+    r.render.results(
+        ["number", "result", "detail"],
+        [[x.number, x.result, x.detail or "-"] for x in results],
+        {"items": [x.to_dict() for x in results], "summary": summary},
+        r.output,
+    )
     from msgprof_cli.declarative.outcome import Numbers
 
     r.finish(Numbers(results))
@@ -301,9 +305,13 @@ def _campaign_run(r: Run, number: str, campaign_id: Optional[str], wait: float) 
     else:
         pacing = Pacing(wait=wait, clock=client.clock)  # the client's clock
         res = campaigns.assign(client, number, campaign_id, pacing=pacing, notify=r.render.notice)
-    if not r.render.data(res.to_dict(), r.output):
-        status = (res.record or {}).get("assignmentStatus") or "-"
-        r.render.table(["number", "result", "status", "detail"], [[number, res.result, status, res.detail or "-"]])
+    status = (res.record or {}).get("assignmentStatus") or "-"
+    r.render.results(
+        ["number", "result", "status", "detail"],
+        [[number, res.result, status, res.detail or "-"]],
+        res.to_dict(),
+        r.output,
+    )
     if res.error is not None:
         raise res.error
 

@@ -33,6 +33,7 @@ if TYPE_CHECKING:  # the types only: the client (and requests) load when a comma
     from msgprof_cli.api.client import SetupOperations, TelnyxClient
     from msgprof_cli.api.inventory import Inventory
     from msgprof_cli.api.setup import Pacing
+    from msgprof_cli.declarative.setup_plan import SetupChange
     from msgprof_cli.document.setup_rules import Setup
 
 Notify = Callable[[str], None]
@@ -229,12 +230,21 @@ def _wave(
     in_flight: set[int],
     owners: dict[str, Any] | None = None,
 ) -> None:
+    """One wave: every profile's writes (numbers, sender IDs, auto-responses), then one re-read of
+    the numbers written and of the numbers whose campaign changes (``_written_owners``), then the
+    campaign changes: a number another run took meanwhile is reported failed, not "done", and gets
+    no campaign change (setup_plan.verify_numbers, setup_plan.apply_campaigns)."""
+
+    def picked(item: Item) -> set[int]:
+        assert item.setup is not None
+        return {id(c) for c in item.setup.changes if _in_wave(c, removals)}
+
     def run(item: Item) -> None:
         from msgprof_cli import interrupt
 
         assert item.setup is not None and item.profile_id is not None
-        picked = {id(c) for c in item.setup.changes if (c.action in REMOVALS) == removals}
-        if not picked or interrupt.requested():  # after a Ctrl-C no worker starts a profile's setup
+        mine = picked(item)
+        if not mine or interrupt.requested():  # after a Ctrl-C no worker starts a profile's setup
             return
         in_flight.add(id(item))
         setup_plan.apply_setup(
@@ -243,11 +253,52 @@ def _wave(
             item.setup,
             pacing=pacing,
             notify=notify,
-            only=lambda c: id(c) in picked,
+            only=lambda c: id(c) in mine,
             owners=owners,
+            campaigns=False,
         )
         in_flight.discard(id(item))
 
+    _each(todo, run, parallel)
+    now = _written_owners(ops.client, todo, removals, parallel)
+
+    _each(todo, lambda item: _campaign_step(ops, item, picked(item), now, pacing, notify, in_flight), parallel)
+
+
+def _campaign_step(
+    ops: SetupOperations,
+    item: Item,
+    mine: set[int],
+    now: dict[str, Any] | None,
+    pacing: Pacing,
+    notify: Notify,
+    in_flight: set[int],
+) -> None:
+    """After the wave's number writes: this item's numbers checked against the re-read owners,
+    then its campaign changes (each only while its number is on the profile)."""
+    from msgprof_cli import interrupt
+
+    assert item.setup is not None and item.profile_id is not None
+    changes = [c for c in item.setup.changes if id(c) in mine]
+    if now is not None:
+        setup_plan.verify_numbers(item.profile_id, changes, now)
+    campaigns = [c for c in changes if c.kind == "campaign"]
+    if not campaigns or interrupt.requested():
+        return
+    in_flight.add(id(item))
+    setup_plan.apply_campaigns(ops, item.profile_id, campaigns, pacing, notify, now)
+    in_flight.discard(id(item))
+
+
+def _in_wave(change: SetupChange, removals: bool) -> bool:
+    """Removals first; a campaign change (of a number the document lists) always in the second
+    wave, after every number write: its number is on the profile by then, or it is not sent."""
+    if change.kind == "campaign":
+        return not removals
+    return (change.action in REMOVALS) == removals
+
+
+def _each(todo: Sequence[Item], run: Callable[[Item], None], parallel: int) -> None:
     if parallel <= 1 or len(todo) <= 1:
         for item in todo:
             run(item)
@@ -257,6 +308,34 @@ def _wave(
     # not pool.map inside ``with pool``: a Ctrl-C while map hands out the items could lose a worker
     # the pool then never waits for (declarative/workers.py)
     run_all(run, todo, parallel=parallel, name="msgprof-setup")
+
+
+def _written_owners(client: TelnyxClient, todo: Sequence[Item], removals: bool, parallel: int) -> dict[str, Any] | None:
+    """The records, re-read once after the wave's number writes, of the numbers it assigned or
+    moved and of the numbers whose campaign it changes (one look-up for the wave, chunked as the
+    owner re-read is).  None when there are none, or when the re-read failed: then the numbers
+    stay as their writes said, and each profile's campaign changes re-read their own numbers."""
+    from msgprof_cli.api.inventory import reread_numbers
+
+    numbers = [
+        c.target
+        for i in todo
+        for c in (i.setup.changes if i.setup is not None else [])
+        if _in_wave(c, removals)
+        and (
+            c.kind == "campaign" or (c.kind == "phone_number" and c.action in ("assign", "move") and c.result == "done")
+        )
+    ]
+    if not numbers:
+        return None
+    try:
+        return reread_numbers(client, numbers, max(1, parallel))
+    except MsgprofError as exc:
+        from msgprof_cli.api.setup import interrupted
+
+        if interrupted(exc):
+            raise
+        return None
 
 
 def _settle(item: Item) -> None:

@@ -58,6 +58,7 @@ class SetupChange:
     def __post_init__(self) -> None:
         self.target = self.target or self.key
 
+
 @dataclass
 class SetupPlan:
     changes: list[SetupChange] = field(default_factory=list)
@@ -182,18 +183,76 @@ def _plan_campaigns(live: Sequence[Mapping[str, Any]], entries: list[NumberEntry
             out.changes.append(SetupChange("campaign", "remove", e.number, detail, dict(rec)))
 
 
-def _apply_campaigns(
-    ops: SetupOperations, changes: list[SetupChange], pacing: sa.Pacing | None, notify: sa.Notify
+def apply_campaigns(
+    ops: SetupOperations,
+    profile_id: str,
+    changes: Sequence[SetupChange],
+    pacing: sa.Pacing | None,
+    notify: sa.Notify,
+    owners: Mapping[str, Any] | None = None,
 ) -> None:
+    """A profile's campaign changes, each only while its number is on the profile.
+
+    ``owners``: the numbers' records re-read after the wave's number writes (pipeline: one look-up
+    for the wave); None: re-read here, one look-up for these numbers.  A number that is not on
+    the profile now (another run took it meanwhile, or its assignment failed) gets no campaign
+    change: the change fails with the reason and nothing is sent for it.  The campaign write itself
+    re-reads the number's assignment right before it (``campaigns.assign``/``remove``)."""
+    from msgprof_cli import interrupt
     from msgprof_cli.api import campaigns
 
-    for c in changes:
+    todo = [c for c in changes if c.result is None]
+    if not todo:
+        return
+    if owners is None:
+        try:
+            owners = sa.look_up_numbers(ops, [c.target for c in todo])
+        except MsgprofError as exc:
+            if sa.interrupted(exc):
+                raise
+            for c in todo:
+                c.result, c.error = "failed", sa.with_details(exc)
+            return
+    for c in todo:
+        if interrupt.requested():  # after a Ctrl-C nothing new starts: "before it started"
+            return
+        record = owners.get(c.target)
+        owner = (record or {}).get("messaging_profile_id") or None
+        if owner != profile_id:
+            where = f"on profile {owner}" if owner else ("on no profile" if record else "not in the account")
+            c.result = "failed"
+            c.error = ApiError(
+                f"{c.target} is {where} now, not on this profile ({profile_id}): its campaign was not changed",
+                hint="`msgprof plan` shows where it stands; apply again once the number is on the profile",
+            )
+            continue
+        c.started = True
         if c.action == "remove":
             res = campaigns.remove(ops.client, c.target, planned=c.old, notify=notify)
         else:
             res = campaigns.assign(ops.client, c.target, str(c.new), planned=c.old, pacing=pacing, notify=notify)
         c.result = "failed" if res.result in ("failed", "pending") else "done"
         c.error = res.error if c.result == "failed" else None
+
+
+def verify_numbers(profile_id: str, changes: Sequence[SetupChange], owners: Mapping[str, Any]) -> None:
+    """After a wave's number writes: a number just assigned (or moved) to this profile that the
+    re-read finds elsewhere was taken by another run meanwhile (no conditional PATCH exists, so
+    a concurrent writer can land between the owner re-read and the PATCH): it is reported failed,
+    never "done".  A number the re-read did not answer is left as its write said."""
+    for c in changes:
+        if c.kind != "phone_number" or c.action not in ("assign", "move") or c.result != "done":
+            continue
+        if c.target not in owners:
+            continue
+        owner = owners[c.target].get("messaging_profile_id") or None
+        if owner != profile_id:
+            c.result = "failed"
+            c.error = ApiError(
+                f"{c.target}: taken by another run meanwhile: now on "
+                + (f"profile {owner}" if owner else "no profile"),
+                hint="`msgprof plan` shows where it stands; apply again (with `move: true` to take it back)",
+            )
 
 
 def _plan_numbers(
@@ -310,15 +369,31 @@ def apply_setup(
     notify: sa.Notify = sa._no_notify,
     only: Callable[[SetupChange], bool] | None = None,
     owners: Mapping[str, Any] | None = None,
+    campaigns: bool = True,
 ) -> list[SetupChange]:
     """Carry out a plan in its order (removals first).  One failed change does not stop the others.
     ``only``: just the changes it accepts (apply_items runs every profile's removals first).
     ``owners``: the numbers' records as re-read once for the whole wave (pipeline); a number whose
-    owner there differs from the plan's is not taken, as when each profile re-read its own."""
+    owner there differs from the plan's is not taken, as when each profile re-read its own.
+    ``campaigns``: False leaves the campaign changes to the caller (pipeline runs them after the
+    wave's number writes are re-read: ``verify_numbers``, ``apply_campaigns``); True (alone)
+    re-reads this profile's numbers after its writes and runs them here."""
+    # longer than 50 lines: every kind's step in its order (numbers, campaigns, the rest, auto-responses)
     changes = [c for c in plan.changes if only is None or only(c)]
     numbers = [c for c in changes if c.kind == "phone_number"]
     _apply_numbers(ops, profile_id, numbers, pacing, notify, owners)
-    _apply_campaigns(ops, [c for c in changes if c.kind == "campaign"], pacing, notify)
+    campaign_changes = [c for c in changes if c.kind == "campaign"]
+    if campaigns and (campaign_changes or any(c.result == "done" and c.action in ("assign", "move") for c in numbers)):
+        written = [c.target for c in numbers if c.result == "done" and c.action in ("assign", "move")]
+        try:
+            now = sa.look_up_numbers(ops, list(dict.fromkeys([*written, *(c.target for c in campaign_changes)])))
+        except MsgprofError as exc:
+            if sa.interrupted(exc):
+                raise
+            now = None
+        if now is not None:
+            verify_numbers(profile_id, numbers, now)
+        apply_campaigns(ops, profile_id, campaign_changes, pacing, notify, now)
     configs = [c for c in changes if c.kind == "autoresp" and c.action in ("add", "change")]
     ordered = {id(c) for c in configs}
     for change in changes:

@@ -188,6 +188,14 @@ class Renderer:
             return True
         return False
 
+    def results(self, columns: Sequence[str], rows: Sequence[Sequence[Any]], value: Any, output: str) -> None:
+        """A command's per-item results (``numbers assign``, ``numbers campaign``...): ``value`` as
+        json or yaml if asked, else ``rows`` under ``columns``.  Both leave through
+        ``report_view.shown_result``, the reports' hiding: a detail quoting an echoed request shows
+        no key and no secret."""
+        if not self.data(report_view.shown_result(value), output):
+            self.table(columns, report_view.shown_result([list(r) for r in rows]))
+
     # ------------------------------------------------------------------ one profile
 
     def profile(

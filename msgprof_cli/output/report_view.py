@@ -9,6 +9,10 @@ a secret variable filled); the items of the pipeline carry raw values.  Every vi
 - ``output/markdown.py``: the plan for a pull request;
 - ``declarative/report.py``: the ``--json`` report.
 
+A command's per-item result table (``numbers assign/unassign``, ``numbers campaign``: text and
+``--json``) leaves through ``shown_result``, the same hiding: its details are messages that may
+quote what a server echoed, so the key and every secret are hidden there too (``message``).
+
 The counts are written once too (``counts``, ``setup_counts``): every summary, text, Markdown and
 JSON, counts the profiles by action and the setup changes (numbers, sender IDs, auto-responses,
 and any kind a later resource adds) by kind and action.
@@ -171,15 +175,15 @@ def shown_item(item: ItemLike) -> ShownItem:
             for c in item.changes
         ),
         error=_shown_error(error) if error is not None else None,
-        note=secrets.shown(item.note),
+        note=message(item.note),
         setup=tuple(
             ShownSetup(
                 c.kind,
                 c.action,
                 secrets.shown(c.key),
-                secrets.shown(c.detail),
+                message(c.detail) or "",
                 c.result,
-                secrets.shown(c.error.message) if c.error is not None else None,
+                message(c.error.message) if c.error is not None else None,
             )
             for c in (item.setup.changes if item.setup is not None else ())
         ),
@@ -190,12 +194,34 @@ def shown_items(items: Sequence[ItemLike]) -> list[ShownItem]:
     return [shown_item(i) for i in items]
 
 
+def message(text: str | None) -> str | None:
+    """A message on its way to stdout (a detail, an error, a note): it may quote what a server
+    echoed (a header, a request body, an assignment's failureReasons), so the key, a URL's
+    password and every secret variable's value are hidden, as on stderr (``secrets.scrub``), and
+    a secret variable's of any length (``secrets.shown``)."""
+    if not text:
+        return text
+    return str(secrets.shown(secrets.scrub(text)))
+
+
+def shown_result(value: Any) -> Any:
+    """A result table's rows or its ``--json`` value, every string in it a ``message``: the one
+    way a command's per-item results (numbers, campaigns) leave.  Keys stay (field names)."""
+    if isinstance(value, str):
+        return message(value)
+    if isinstance(value, dict):
+        return {k: shown_result(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [shown_result(v) for v in value]
+    return value
+
+
 def _shown_error(exc: MsgprofError) -> ShownError:
-    whole = {k: v if k in _VOCABULARY else secrets.shown(v) for k, v in exc.to_dict().items()}
+    whole = {k: v if k in _VOCABULARY else shown_result(v) for k, v in exc.to_dict().items()}
     return ShownError(
         kind=exc.kind,
-        message=secrets.shown(exc.message),
-        hint=secrets.shown(exc.hint) if exc.hint else None,
+        message=str(message(exc.message)),
+        hint=message(exc.hint) if exc.hint else None,
         exit_code=int(exc.exit_code),
         never_started=isinstance(exc, Interrupted) and "before it started" in exc.message,
         whole=whole,
