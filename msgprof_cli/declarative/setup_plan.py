@@ -454,7 +454,12 @@ def _autoresp_steps(changes: list[SetupChange]) -> list[tuple[SetupChange, Step,
             steps.append((ready, final[id(ready)], ready.new))
             pending = [c for c in pending if c is not ready]
             continue
-        aside = next(c for c in pending if old[id(c)])  # in a cycle, every config holds a keyword
+        # A config that holds a keyword another one takes: the final configs hold no keyword in
+        # common, so it gives that keyword up, and every turn frees at least one keyword.  (Not
+        # merely the first config holding any keyword: one that keeps all it holds would step
+        # aside to the same keywords, turn after turn, for ever.)
+        wanted = set().union(*(takes(c) for c in pending))
+        aside = next(c for c in pending if {(c.new.country_code, w) for w in old[id(c)]} & wanted)
         keep = [k for k in (aside.old or {}).get("keywords") or [] if str(k).upper() in words(aside.new.keywords)]
         if keep:
             text = (aside.old or {}).get("resp_text")
