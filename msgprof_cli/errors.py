@@ -272,6 +272,20 @@ class Interrupted(MsgprofError):
     kind = "interrupted"
 
 
+class CommandNotFound(MsgprofError):
+    """``sandbox -- COMMAND``: COMMAND was not found (127, as a shell says it)."""
+
+    exit_code = ExitStatus.COMMAND_NOT_FOUND
+    kind = "command_not_found"
+
+
+class CommandNotRunnable(MsgprofError):
+    """``sandbox -- COMMAND``: COMMAND was found but cannot be run (126, as a shell says it)."""
+
+    exit_code = ExitStatus.COMMAND_NOT_RUNNABLE
+    kind = "command_not_runnable"
+
+
 class OutputError(MsgprofError):
     """msgprof's own output could not be written: stdout, or a file export writes."""
 

@@ -200,14 +200,19 @@ def _owners(client: TelnyxClient, todo: Sequence[Item], removals: bool, parallel
     differs from the plan's is not taken (nothing moves that the plan did not list).  The waves are
     the order: the second wave's owners are read after the first wave's removals.  A re-read that
     fails leaves it to each profile to read its own (as before): its failure is then that item's."""
+    return _reread(
+        client, todo, parallel, lambda c: c.kind == "phone_number" and (c.action in REMOVALS) == removals
+    )
+
+
+def _reread(
+    client: TelnyxClient, todo: Sequence[Item], parallel: int, picked: Callable[[SetupChange], bool]
+) -> dict[str, Any] | None:
+    """The records of the numbers of the ``picked`` changes, in one look-up for the wave (chunked,
+    side by side); None when there are none, or when the look-up failed (a Ctrl-C still stops)."""
     from msgprof_cli.api.inventory import reread_numbers
 
-    numbers = [
-        c.target
-        for i in todo
-        for c in (i.setup.changes if i.setup is not None else [])
-        if c.kind == "phone_number" and (c.action in REMOVALS) == removals
-    ]
+    numbers = [c.target for i in todo for c in (i.setup.changes if i.setup is not None else []) if picked(c)]
     if not numbers:
         return None
     try:
@@ -315,27 +320,11 @@ def _written_owners(client: TelnyxClient, todo: Sequence[Item], removals: bool, 
     moved and of the numbers whose campaign it changes (one look-up for the wave, chunked as the
     owner re-read is).  None when there are none, or when the re-read failed: then the numbers
     stay as their writes said, and each profile's campaign changes re-read their own numbers."""
-    from msgprof_cli.api.inventory import reread_numbers
+    def written(c: SetupChange) -> bool:
+        assigned = c.kind == "phone_number" and c.action in ("assign", "move") and c.result == "done"
+        return _in_wave(c, removals) and (c.kind == "campaign" or assigned)
 
-    numbers = [
-        c.target
-        for i in todo
-        for c in (i.setup.changes if i.setup is not None else [])
-        if _in_wave(c, removals)
-        and (
-            c.kind == "campaign" or (c.kind == "phone_number" and c.action in ("assign", "move") and c.result == "done")
-        )
-    ]
-    if not numbers:
-        return None
-    try:
-        return reread_numbers(client, numbers, max(1, parallel))
-    except MsgprofError as exc:
-        from msgprof_cli.api.setup import interrupted
-
-        if interrupted(exc):
-            raise
-        return None
+    return _reread(client, todo, parallel, written)
 
 
 def _settle(item: Item) -> None:

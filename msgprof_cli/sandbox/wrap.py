@@ -20,19 +20,9 @@ import subprocess
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from msgprof_cli.errors import ExitStatus, MsgprofError
+from msgprof_cli.errors import CommandNotFound, CommandNotRunnable
 
 REMOVED = ("MSGPROF_ACCOUNT",)  # would choose an account: a name that is not there stops msgprof
-
-
-class CommandNotFound(MsgprofError):
-    exit_code = ExitStatus.COMMAND_NOT_FOUND
-    kind = "command_not_found"
-
-
-class CommandNotRunnable(MsgprofError):
-    exit_code = ExitStatus.COMMAND_NOT_RUNNABLE
-    kind = "command_not_runnable"
 
 
 def environment(base: Mapping[str, str], url: str, api_key: str) -> dict[str, str]:
